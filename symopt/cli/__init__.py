@@ -1,0 +1,60 @@
+"""The ``symopt`` command line: ``symopt derive | prove | ...``.
+
+Each command lives in its own module and registers itself on :data:`app`.
+Errors a user can cause print one line and exit with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+import typer
+from rich.console import Console
+
+from symopt.errors import SymoptError
+
+# Typer ≥ 0.29 vendors click; older versions raise click's own exceptions.
+_USAGE_ERRORS = tuple(
+    {click.exceptions.ClickException, getattr(typer, "TyperException", click.ClickException)}
+)
+_ABORTS = tuple({click.exceptions.Abort, typer.Abort})
+
+app = typer.Typer(
+    name="symopt",
+    help="Derive and verify the mathematics of optimization algorithms with SymPy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+# Command modules register themselves on `app` when imported.
+from symopt.cli import derive, prove  # noqa: E402, F401
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` and return the exit code (for tests and :func:`main`)."""
+    try:
+        result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except _ABORTS:
+        err_console.print("aborted")
+        return 1
+    except _USAGE_ERRORS as exc:
+        if hasattr(exc, "show"):
+            exc.show()
+        return getattr(exc, "exit_code", 2)
+    except SymoptError as exc:
+        message = str(exc).splitlines()
+        err_console.print(f"[bold red]error:[/] {message[0]}")
+        for line in message[1:]:
+            err_console.print(line, markup=False)
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())

@@ -1,0 +1,452 @@
+"""Text → SymPy, safely.
+
+User text never reaches ``eval``: SymPy syntax is tokenised, lightly rewritten
+(``^`` → ``**``, implicit multiplication ``2x``, ``=`` → ``==``), parsed by
+Python's :mod:`ast` into a syntax tree, and that tree is walked node by node,
+building SymPy objects only from a whitelist of operators, functions and
+constants. Anything else — attribute access, lambdas, keyword arguments,
+unknown functions, names starting with ``_`` — is a :class:`ParseError` that
+points at the offending place. Limits on length, nesting depth, literal size
+and numeric powers stop inputs like ``10**10**10`` before SymPy evaluates them.
+
+Decimals are read exactly (``0.1`` is ``1/10``): floats only at the numeric edge.
+
+>>> from symopt.parse import parse_expr
+>>> parse_expr("0.5*(w1**2 + 4*w2^2)")
+w1**2/2 + 2*w2**2
+>>> parse_expr("(theta-5)^2").free_symbols
+{theta}
+>>> parse_expr("2x + 3(y - 1)")
+2*x + 3*y - 3
+>>> parse_expr("x + __import__('os')")
+Traceback (most recent call last):
+...
+symopt.errors.ParseError: unknown function '__import__' at position 4
+  x + __import__('os')
+      ^
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import math
+import re
+import tokenize
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+from symopt.errors import ParseError
+from symopt.symbols import canonical_name, symbol
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_LENGTH",
+    "looks_like_latex",
+    "parse",
+    "parse_expr",
+    "parse_relation",
+]
+
+#: Longest accepted input, in characters.
+MAX_LENGTH = 5000
+#: Deepest accepted nesting of parentheses / operators.
+MAX_DEPTH = 50
+#: Largest number of decimal digits an exact numeric result may have.
+MAX_DIGITS = 5000
+
+
+def _sigmoid(z: sp.Expr) -> sp.Expr:
+    return 1 / (1 + sp.exp(-z))
+
+
+def _log(z: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
+    return sp.log(z) if base is None else sp.log(z, base)
+
+
+def _factorial(n: sp.Expr) -> sp.Expr:
+    if n.is_Integer and n > 3000:
+        raise ValueError("factorial argument above 3000")
+    return sp.factorial(n)
+
+
+#: Functions a user may call, by the names they may write.
+FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
+    "sqrt": sp.sqrt, "cbrt": sp.cbrt, "exp": sp.exp, "log": _log, "ln": sp.log,
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos,
+    "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
+    "abs": sp.Abs, "Abs": sp.Abs, "sign": sp.sign, "max": sp.Max, "Max": sp.Max,
+    "min": sp.Min, "Min": sp.Min, "floor": sp.floor, "ceiling": sp.ceiling,
+    "factorial": _factorial, "sigmoid": _sigmoid,
+    "relu": lambda z: sp.Max(0, z), "softplus": lambda z: sp.log(1 + sp.exp(z)),
+}  # fmt: skip
+
+#: Constants, by the names they may be written with (SymPy's conventions: ``E``
+#: is Euler's number, ``e`` is an ordinary symbol).
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "inf": sp.oo}
+
+_UNICODE = {"−": "-", "·": "*", "×": "*", "²": "**2", "³": "**3", "≤": "<=", "≥": ">=", "≠": "!="}
+
+_BINARY: dict[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+_COMPARE: dict[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
+    ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne,
+}
+
+
+def looks_like_latex(text: str) -> bool:
+    r"""Whether ``text`` is LaTeX rather than SymPy syntax (a backslash, brace or ``$``).
+
+    >>> looks_like_latex(r"\frac{1}{2} x^2"), looks_like_latex("x**2/2")
+    (True, False)
+    """
+    return bool(re.search(r"[\\{}$]", text))
+
+
+def parse(text: str, *, local: Mapping[str, sp.Basic] | None = None) -> sp.Basic:
+    r"""Parse SymPy syntax or LaTeX (detected by :func:`looks_like_latex`).
+
+    >>> parse("x^2 + y^2") == parse(r"x^2 + y^2")
+    True
+    """
+    if looks_like_latex(text):
+        from symopt.latex import parse_latex
+
+        return parse_latex(text, local=local)
+    return parse_expr(text, local=local)
+
+
+def parse_expr(
+    text: str,
+    *,
+    local: Mapping[str, sp.Basic] | None = None,
+    relations: bool = False,
+) -> sp.Basic:
+    """Parse SymPy syntax into a SymPy object without evaluating any code.
+
+    ``local`` maps names to the objects they stand for (e.g. symbols with
+    particular assumptions); other names become canonical symbols
+    (:func:`symopt.symbols.symbol`). ``relations=True`` also accepts
+    comparisons (``x >= 1``, ``0 < a < 1/2``, ``a = b``).
+
+    >>> parse_expr("[[2, 0], [0, 4]]")
+    Matrix([
+    [2, 0],
+    [0, 4]])
+    >>> parse_expr("0 < a < 1/2", relations=True)
+    (0 < a) & (a < 1/2)
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    if not text.strip():
+        raise ParseError("empty input")
+    source, origin = _rewrite(text)
+    _check_depth(source, text, origin)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        offset = (exc.offset or 1) - 1 + (len(source) - len(source.lstrip()))
+        raise ParseError(
+            f"invalid syntax ({exc.msg})", text=text, position=_at(origin, offset, text)
+        ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ParseError("input is nested too deeply or is too large") from None
+    builder = _Builder(text, origin, local or {}, relations, len(source) - len(source.lstrip()))
+    try:
+        return builder.build(tree.body)
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError("input is nested too deeply", text=text, position=0) from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, sp.SympifyError) as exc:
+        raise ParseError(f"cannot build expression: {exc}", text=text, position=0) from None
+
+
+def parse_relation(text: str, *, local: Mapping[str, sp.Basic] | None = None) -> sp.Basic:
+    """Parse a constraint or condition such as ``x >= 1`` or ``x + y = 1``.
+
+    >>> parse_relation("x >= 1")
+    x >= 1
+    >>> parse_relation("x + y = 1")
+    Eq(x + y, 1)
+    """
+    if looks_like_latex(text):
+        from symopt.latex import parse_latex
+
+        result = parse_latex(text, local=local)
+    else:
+        result = parse_expr(text, local=local, relations=True)
+    if not isinstance(result, (sp.Rel, sp.And)):
+        raise ParseError(f"expected a relation such as 'x >= 1', got {result}", text=text)
+    return result
+
+
+def _rewrite(text: str) -> tuple[str, list[int]]:
+    """Token-level rewrite; returns the new source and, per character, its origin."""
+    pieces: list[tuple[str, int]] = []
+    for i, char in enumerate(text):
+        pieces.append((_UNICODE.get(char, char), i))
+    # Unicode Greek letters and subscript digits become names (θ₀ → theta_0).
+    normalised, origin = "", []
+    i = 0
+    raw = "".join(p for p, _ in pieces)
+    raw_origin = [o for p, o in pieces for _ in p]
+    for match in re.finditer(r"[^\x00-\x7f]+(?:[₀-₉]+)?|[A-Za-z_][A-Za-z0-9_]*[₀-₉]+", raw):
+        normalised += raw[i : match.start()]
+        origin += raw_origin[i : match.start()]
+        try:
+            replacement = canonical_name(match.group(0))
+        except ParseError:
+            replacement = match.group(0)
+        normalised += replacement
+        origin += [raw_origin[match.start()]] * len(replacement)
+        i = match.end()
+    normalised += raw[i:]
+    origin += raw_origin[i:]
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(normalised).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
+        raise ParseError(f"cannot tokenise input ({exc})", text=text) from None
+    out, out_origin = [], []
+    previous: tokenize.TokenInfo | None = None
+    for tok in tokens:
+        if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT,
+                        tokenize.DEDENT, tokenize.COMMENT):
+            if tok.type == tokenize.COMMENT:
+                raise ParseError("'#' is not allowed", text=text,
+                                 position=_at(origin, tok.start[1], text))
+            continue
+        if tok.type == tokenize.ERRORTOKEN and not tok.string.isspace():
+            raise ParseError(f"unexpected character {tok.string!r}", text=text,
+                             position=_at(origin, tok.start[1], text))
+        string = tok.string
+        if tok.type == tokenize.OP and string == "^":
+            string = "**"
+        elif tok.type == tokenize.OP and string == "=":
+            string = "=="
+        elif tok.type == tokenize.NAME and keyword.iskeyword(string) and string == "lambda":
+            # 'lambda' as a symbol name (an eigenvalue); the keyword is never needed.
+            nxt = tokens[tokens.index(tok) + 1]
+            if not (nxt.type == tokenize.OP and nxt.string not in ("(", "[", ".")) and \
+                    nxt.type != tokenize.NEWLINE:
+                raise ParseError("lambda expressions are not allowed", text=text,
+                                 position=_at(origin, tok.start[1], text))
+            string = "lambda__"
+        if previous is not None and _implicit_product(previous, tok):
+            out.append("*")
+            out_origin.append(_at(origin, tok.start[1], text))
+        start = tok.start[1]
+        if out and previous is not None and previous.end[1] < start:
+            out.append(" ")
+            out_origin.append(_at(origin, previous.end[1], text))
+        out.append(string)
+        out_origin += [_at(origin, start, text)] * len(string)
+        if len(string) == 0:
+            continue
+        previous = tok
+    source = "".join(out)
+    return source, out_origin
+
+
+def _implicit_product(left: tokenize.TokenInfo, right: tokenize.TokenInfo) -> bool:
+    """2x, 2(x), (a)(b), (a)x — products written without '*'."""
+    left_ends_value = left.type == tokenize.NUMBER or (
+        left.type == tokenize.OP and left.string == ")"
+    )
+    right_starts_value = right.type in (tokenize.NAME, tokenize.NUMBER) or (
+        right.type == tokenize.OP and right.string == "("
+    )
+    if left.type == tokenize.NUMBER and right.type == tokenize.NUMBER:
+        return False
+    return left_ends_value and right_starts_value and not keyword.iskeyword(right.string)
+
+
+def _at(origin: list[int], index: int, text: str) -> int:
+    if not origin:
+        return 0
+    return origin[min(max(index, 0), len(origin) - 1)] if index < len(origin) else len(text)
+
+
+def _check_depth(source: str, text: str, origin: list[int]) -> None:
+    depth = 0
+    for i, char in enumerate(source):
+        if char in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(f"nesting deeper than {MAX_DEPTH} levels", text=text,
+                                 position=_at(origin, i, text))
+        elif char in ")]}":
+            depth -= 1
+
+
+@dataclass
+class _Builder:
+    text: str
+    origin: list[int]
+    local: Mapping[str, sp.Basic]
+    relations: bool
+    lead: int
+    depth: int = 0
+
+    def fail(self, message: str, node: ast.AST) -> ParseError:
+        col = getattr(node, "col_offset", 0) + self.lead
+        return ParseError(message, text=self.text, position=_at(self.origin, col, self.text))
+
+    def build(self, node: ast.AST) -> sp.Basic:
+        self.depth += 1
+        if self.depth > 4 * MAX_DEPTH:
+            raise self.fail(f"expression nested deeper than {4 * MAX_DEPTH} levels", node)
+        try:
+            return self._build(node)
+        finally:
+            self.depth -= 1
+
+    def _build(self, node: ast.AST) -> sp.Basic:
+        if isinstance(node, ast.Constant):
+            return self.number(node)
+        if isinstance(node, ast.Name):
+            return self.name(node.id, node)
+        if isinstance(node, ast.BinOp):
+            left, right = self.build(node.left), self.build(node.right)
+            if isinstance(node.op, ast.Pow):
+                return self.power(left, right, node)
+            op = _BINARY.get(type(node.op))
+            if op is None:
+                raise self.fail(f"operator {type(node.op).__name__} is not allowed", node)
+            return op(left, right)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.build(node.operand)
+            if isinstance(node.op, ast.USub):
+                return -operand
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            raise self.fail(f"operator {type(node.op).__name__} is not allowed", node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return self.matrix(node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Compare) and self.relations:
+            return self.compare(node)
+        if isinstance(node, ast.Attribute):
+            raise self.fail("attribute access ('.') is not allowed", node)
+        if isinstance(node, ast.Lambda):
+            raise self.fail("lambda expressions are not allowed", node)
+        kind = type(node).__name__
+        raise self.fail(f"{kind} is not allowed here", node)
+
+    def number(self, node: ast.Constant) -> sp.Basic:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"literal {value!r} is not a number", node)
+        digits = len(str(value)) if isinstance(value, int) else 0
+        if digits > MAX_DIGITS:
+            raise self.fail(f"integer literal has more than {MAX_DIGITS} digits", node)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise self.fail("number is too large", node)
+            # Read the decimal exactly as written: 0.1 → 1/10, 1e-8 → 1/100000000.
+            return sp.Rational(repr(value))
+        return sp.Integer(value)
+
+    def name(self, identifier: str, node: ast.AST) -> sp.Basic:
+        if identifier == "lambda__":
+            identifier = "lambda"
+        if identifier.startswith("_"):
+            raise self.fail(f"name {identifier!r} is not allowed (leading underscore)", node)
+        if identifier in self.local:
+            return self.local[identifier]
+        if identifier in CONSTANTS:
+            return CONSTANTS[identifier]
+        if identifier in FUNCTIONS:
+            raise self.fail(f"function {identifier!r} used without arguments", node)
+        try:
+            canonical = canonical_name(identifier)
+        except ParseError as exc:
+            raise self.fail(exc.reason, node) from None
+        if canonical in self.local:
+            return self.local[canonical]
+        return symbol(canonical)
+
+    def power(self, base: sp.Basic, exponent: sp.Basic, node: ast.AST) -> sp.Basic:
+        if base.is_number and exponent.is_number and exponent.is_real:
+            # Estimate the size of an exact result before SymPy computes it.
+            magnitude = abs(float(sp.N(exponent, 15))) if exponent.is_finite else math.inf
+            size = abs(float(sp.N(sp.log(abs(base), 10), 15))) if base not in (0, 1, -1) and \
+                base.is_finite else 0.0
+            if base.is_Rational and exponent.is_Rational and magnitude * size > MAX_DIGITS:
+                raise self.fail(f"power too large to compute exactly (about {magnitude * size:.3g}"
+                                " digits)", node)
+        return sp.Pow(base, exponent)
+
+    def call(self, node: ast.Call) -> sp.Basic:
+        if not isinstance(node.func, ast.Name):
+            if isinstance(node.func, ast.Attribute):
+                raise self.fail("attribute access ('.') is not allowed", node.func)
+            raise self.fail("only named functions can be called", node)
+        name = node.func.id
+        if node.keywords:
+            raise self.fail(f"keyword arguments are not allowed in {name}()", node)
+        if name in ("Matrix", "matrix") and len(node.args) == 1:
+            return self.matrix(node.args[0])
+        function = FUNCTIONS.get(name)
+        if function is None:
+            if name in self.local and callable(self.local[name]):
+                function = self.local[name]
+            else:
+                raise self.fail(f"unknown function {name!r}", node)
+        args = [self.build(arg) for arg in node.args]
+        try:
+            return function(*args)
+        except TypeError:
+            raise self.fail(f"wrong number of arguments for {name}()", node) from None
+        except ValueError as exc:
+            raise self.fail(f"{name}(): {exc}", node) from None
+
+    def matrix(self, node: ast.AST) -> sp.Basic:
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            raise self.fail("expected a list of rows", node)
+        rows = [self.build(item) for item in node.elts]
+        if not rows:
+            raise self.fail("empty matrix", node)
+        if all(isinstance(r, sp.MatrixBase) for r in rows):
+            lengths = {r.rows * r.cols for r in rows}
+            if len(lengths) != 1:
+                raise self.fail("matrix rows have different lengths", node)
+            return sp.Matrix([list(r) for r in rows])
+        if any(isinstance(r, sp.MatrixBase) for r in rows):
+            raise self.fail("mixed rows and scalars in a matrix", node)
+        return sp.Matrix(rows)
+
+    def subscript(self, node: ast.Subscript) -> sp.Basic:
+        # theta[0] → theta_0: a subscripted name, not indexing.
+        index = node.slice
+        if not isinstance(node.value, ast.Name) or not (
+            (isinstance(index, ast.Constant) and isinstance(index.value, int))
+            or isinstance(index, ast.Name)
+        ):
+            raise self.fail("only name[index] subscripts are allowed", node)
+        suffix = str(index.value) if isinstance(index, ast.Constant) else index.id
+        return self.name(f"{node.value.id}_{suffix}", node)
+
+    def compare(self, node: ast.Compare) -> sp.Basic:
+        terms = [self.build(node.left)] + [self.build(c) for c in node.comparators]
+        parts = []
+        for op, left, right in zip(node.ops, terms, terms[1:]):
+            relation = _COMPARE.get(type(op))
+            if relation is None:
+                raise self.fail(f"comparison {type(op).__name__} is not allowed", node)
+            parts.append(relation(left, right, evaluate=False))
+        return parts[0] if len(parts) == 1 else sp.And(*parts)

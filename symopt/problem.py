@@ -1,0 +1,438 @@
+"""Problem: an objective over variables, optionally constrained.
+
+A :class:`Problem` gives the symbolic facts a textbook derives first: the
+gradient and Hessian, the stationary points and their kind, convexity, the
+smoothness constant L, the strong-convexity constant μ and κ = L/μ. Quadratics
+½xᵀAx − bᵀx + c are recognised and expose A, b, c and the spectrum of A.
+
+Work that can blow up (solving ∇f = 0, eigenvalues of symbolic matrices) runs
+under a time limit and reports unknown rather than hanging.
+
+>>> from symopt import Problem
+>>> p = Problem("0.5*(w1**2 + 4*w2**2)")
+>>> p.gradient.T
+Matrix([[w1, 4*w2]])
+>>> p.hessian
+Matrix([
+[1, 0],
+[0, 4]])
+>>> p.smoothness().value, p.strong_convexity().value, p.condition_number().value
+(4, 1, 4)
+>>> [(pt.point, pt.kind) for pt in p.stationary_points()]
+[({w1: 0, w2: 0}, 'minimum')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+import sympy as sp
+
+from symopt.errors import ParseError, SymoptTimeoutError, UnsupportedError
+from symopt.parse import parse, parse_relation
+from symopt.result import Finding
+from symopt.timeout import run_with_timeout
+
+__all__ = ["Constraint", "Problem", "Quadratic", "StationaryPoint"]
+
+Kind = Literal["minimum", "maximum", "saddle", "degenerate", "unknown"]
+
+
+@dataclass(frozen=True)
+class Quadratic:
+    """f(x) = ½ xᵀAx − bᵀx + c with A symmetric."""
+
+    A: sp.Matrix
+    b: sp.Matrix
+    c: sp.Expr
+
+    @cached_property
+    def eigenvalues(self) -> list[sp.Expr]:
+        """Eigenvalues of A with multiplicity, ascending when they can be ordered."""
+        values: list[sp.Expr] = []
+        for value, multiplicity in self.A.eigenvals().items():
+            values += [sp.simplify(value)] * multiplicity
+        try:
+            return sorted(values, key=lambda v: float(v))
+        except TypeError:
+            return values
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """``expr <= 0`` (kind ``"ineq"``) or ``expr == 0`` (kind ``"eq"``)."""
+
+    expr: sp.Expr
+    kind: Literal["ineq", "eq"]
+    text: str = ""
+
+    @classmethod
+    def from_relation(cls, relation: sp.Basic | str) -> Constraint:
+        """Normalise ``x >= 1``, ``x + y = 1``, ... to g(x) ≤ 0 or h(x) = 0.
+
+        >>> Constraint.from_relation("x >= 1")
+        Constraint(expr=1 - x, kind='ineq', text='x >= 1')
+        """
+        text = relation if isinstance(relation, str) else str(relation)
+        rel = parse_relation(relation) if isinstance(relation, str) else relation
+        if isinstance(rel, sp.Eq):
+            return cls(sp.expand(rel.lhs - rel.rhs), "eq", text)
+        if isinstance(rel, (sp.Le, sp.Lt)):
+            return cls(sp.expand(rel.lhs - rel.rhs), "ineq", text)
+        if isinstance(rel, (sp.Ge, sp.Gt)):
+            return cls(sp.expand(rel.rhs - rel.lhs), "ineq", text)
+        raise ParseError(f"unsupported constraint {text!r}: use <=, >= or =")
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    """A solution of ∇f = 0 with the kind read off the Hessian's eigenvalues there."""
+
+    point: dict[sp.Symbol, sp.Expr]
+    kind: Kind
+    hessian_eigenvalues: tuple[sp.Expr, ...]
+    value: sp.Expr
+
+
+class Problem:
+    """An optimization problem: minimise ``objective`` over ``variables``.
+
+    ``objective`` is a SymPy expression or text (SymPy syntax or LaTeX).
+    ``variables`` defaults to every free symbol of the objective, in natural
+    order (w2 before w10); pass them to keep other symbols as parameters.
+    ``constraints`` are relations or text such as ``"x >= 1"``.
+
+    >>> Problem("x**2 - y**2").stationary_points()[0].kind
+    'saddle'
+    >>> Problem("a*x**2", variables=["x"]).parameters
+    (a,)
+    """
+
+    def __init__(
+        self,
+        objective: sp.Expr | str,
+        variables: Sequence[sp.Symbol | str] | None = None,
+        constraints: Iterable[sp.Basic | str | Constraint] = (),
+        *,
+        local: Mapping[str, sp.Basic] | None = None,
+        timeout: float | None = None,
+        name: str | None = None,
+    ):
+        self.source = objective if isinstance(objective, str) else None
+        expr = parse(objective, local=local) if isinstance(objective, str) else sp.sympify(
+            objective  # safe: objective is already a SymPy object here, not text
+        )
+        if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr):
+            raise UnsupportedError(f"the objective must be a scalar expression, got {expr!r}")
+        self.objective: sp.Expr = expr
+        self.constraints: tuple[Constraint, ...] = tuple(
+            c if isinstance(c, Constraint) else Constraint.from_relation(c) for c in constraints
+        )
+        free = set(expr.free_symbols).union(*(c.expr.free_symbols for c in self.constraints))
+        if variables is None:
+            chosen = sorted(free, key=_natural_key)
+        else:
+            by_name = {s.name: s for s in free}
+            chosen = []
+            for v in variables:
+                if isinstance(v, sp.Symbol):
+                    chosen.append(v)
+                else:
+                    from symopt.symbols import canonical_name, symbol
+
+                    chosen.append(by_name.get(canonical_name(v), symbol(v)))
+        if not chosen:
+            raise UnsupportedError(f"the objective {expr} has no variables")
+        if len(set(chosen)) != len(chosen):
+            raise UnsupportedError("variables are repeated")
+        self.variables: tuple[sp.Symbol, ...] = tuple(chosen)
+        self.parameters: tuple[sp.Symbol, ...] = tuple(
+            sorted(free - set(chosen), key=_natural_key)
+        )
+        self.timeout = timeout
+        self.name = name or (self.source or str(expr))
+
+    def __repr__(self) -> str:
+        vars_ = ", ".join(map(str, self.variables))
+        cons = f", constraints={[c.text for c in self.constraints]}" if self.constraints else ""
+        return f"Problem({self.objective}, variables=({vars_}){cons})"
+
+    # -- derivatives ---------------------------------------------------------
+    @cached_property
+    def gradient(self) -> sp.Matrix:
+        """∇f as a column vector."""
+        grad = sp.Matrix([sp.diff(self.objective, v) for v in self.variables])
+        if grad.has(sp.Derivative):
+            raise UnsupportedError(f"cannot differentiate {self.objective} in closed form")
+        return grad
+
+    @cached_property
+    def hessian(self) -> sp.Matrix:
+        """∇²f, symmetric."""
+        return sp.hessian(self.objective, self.variables)
+
+    def at(self, expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr] | Sequence) -> sp.Basic:
+        """Substitute a point (mapping or sequence in variable order) into ``expr``.
+
+        >>> p = Problem("x**2 + y**2")
+        >>> p.at(p.gradient, [1, 2]).T
+        Matrix([[2, 4]])
+        """
+        if not isinstance(point, Mapping):
+            values = list(point)
+            if len(values) != len(self.variables):
+                raise UnsupportedError(
+                    f"point has {len(values)} coordinates; the problem has "
+                    f"{len(self.variables)} variables"
+                )
+            point = dict(zip(self.variables, values))
+        return expr.subs(point)
+
+    # -- quadratics ----------------------------------------------------------
+    @cached_property
+    def quadratic(self) -> Quadratic | None:
+        """The form ½xᵀAx − bᵀx + c when f is a polynomial of degree ≤ 2, else None.
+
+        >>> Problem("(theta - 5)**2").quadratic
+        Quadratic(A=Matrix([[2]]), b=Matrix([[10]]), c=25)
+        """
+        try:
+            poly = sp.Poly(self.objective, *self.variables)
+        except sp.PolynomialError:
+            return None
+        if poly.total_degree() > 2 or any(
+            c.has(*self.variables) for c in poly.coeffs()
+        ):
+            return None
+        zero = dict.fromkeys(self.variables, 0)
+        A = self.hessian.applyfunc(sp.expand)
+        b = -self.gradient.subs(zero).applyfunc(sp.expand)
+        c = sp.expand(self.objective.subs(zero))
+        return Quadratic(A, b, c)
+
+    # -- stationary points ---------------------------------------------------
+    def stationary_points(self) -> list[StationaryPoint]:
+        """Solutions of ∇f = 0 with their kind, under the problem's time limit.
+
+        Raises :class:`~symopt.errors.SymoptTimeoutError` when solving takes too
+        long and :class:`~symopt.errors.UnsupportedError` when SymPy cannot
+        solve the system (the solution set may be infinite or transcendental).
+
+        >>> [pt.point for pt in Problem("(theta - 5)**2").stationary_points()]
+        [{theta: 5}]
+        """
+        solutions = run_with_timeout(
+            _solve_gradient, self.gradient, self.variables, seconds=self.timeout
+        )
+        points = []
+        for solution in solutions:
+            if set(solution) != set(self.variables):
+                raise UnsupportedError(
+                    "∇f = 0 has a continuum of solutions "
+                    f"({solution}); stationary points are not isolated"
+                )
+            if not all(_is_real(v) for v in solution.values()):
+                continue
+            points.append(self.classify(solution))
+        return points
+
+    def classify(self, point: Mapping[sp.Symbol, sp.Expr]) -> StationaryPoint:
+        """Kind of a stationary point from the signs of the Hessian's eigenvalues."""
+        H = self.hessian.subs(point)
+        try:
+            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+        except SymoptTimeoutError:
+            eigen = ()
+        kind = _kind(eigen) if eigen else "unknown"
+        value = sp.simplify(self.objective.subs(point))
+        return StationaryPoint(dict(point), kind, tuple(eigen), value)
+
+    # -- convexity and constants --------------------------------------------
+    def convexity(self) -> Finding[bool]:
+        """Whether f is convex on ℝⁿ, proved or refuted; unknown with a reason otherwise.
+
+        >>> Problem("x**2 + y**2").convexity().value
+        True
+        >>> Problem("x**4 - x**2").convexity().value
+        False
+        """
+        H = self.hessian
+        if not self.hessian.free_symbols & set(self.variables):
+            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+            signs = [_sign(e) for e in eigen]
+            if all(s is not None and s >= 0 for s in signs):
+                return Finding(True, "the Hessian is constant and positive semidefinite "
+                               f"(eigenvalues {list(eigen)})")
+            if any(s is not None and s < 0 for s in signs):
+                return Finding(False, f"the Hessian has a negative eigenvalue ({list(eigen)})")
+            return Finding.unknown(f"the signs of the Hessian's eigenvalues {list(eigen)} "
+                                   "depend on the parameters")
+        # Sylvester's criterion for semidefiniteness: every principal minor ≥ 0.
+        minors = _principal_minors(H)
+        decided = [_nonnegative(m) for m in minors]
+        if all(d is True for d in decided):
+            return Finding(True, "every principal minor of the Hessian is nonnegative "
+                           "for all real values of the variables")
+        witness = _negative_curvature_point(H, self.variables, self.parameters)
+        if witness is not None:
+            return Finding(False, f"the Hessian is not positive semidefinite at {witness}",
+                           {"point": witness})
+        return Finding.unknown("could not decide the sign of the Hessian's principal minors")
+
+    def smoothness(self) -> Finding[sp.Expr]:
+        """L = sup over x of the largest Hessian eigenvalue (for a convex f).
+
+        >>> Problem("2*w**2").smoothness().value
+        4
+        """
+        return self._curvature_bound("max")
+
+    def strong_convexity(self) -> Finding[sp.Expr]:
+        """μ = inf over x of the smallest Hessian eigenvalue (0 when merely convex).
+
+        >>> Problem("x**2 + 4*y**2").strong_convexity().value
+        2
+        """
+        return self._curvature_bound("min")
+
+    def condition_number(self) -> Finding[sp.Expr]:
+        """κ = L/μ when both are known and μ > 0.
+
+        >>> Problem("0.5*(w1**2 + 4*w2**2)").condition_number().value
+        4
+        """
+        L, mu = self.smoothness(), self.strong_convexity()
+        if not (L.known and mu.known):
+            return Finding.unknown(L.reason if not L.known else mu.reason)
+        if mu.value.is_zero:
+            return Finding.unknown("μ = 0: the problem is not strongly convex, κ is infinite")
+        return Finding(sp.simplify(L.value / mu.value), "κ = L/μ")
+
+    def _curvature_bound(self, which: Literal["min", "max"]) -> Finding[sp.Expr]:
+        H = self.hessian
+        if H.free_symbols & set(self.variables):
+            if len(self.variables) == 1:
+                return _extremum_1d(H[0, 0], self.variables[0], which, self.timeout)
+            return Finding.unknown("the Hessian is not constant; bounding its eigenvalues over "
+                                   "ℝⁿ is not supported for several variables")
+        try:
+            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+        except SymoptTimeoutError as exc:
+            return Finding.unknown(str(exc))
+        pick = sp.Max if which == "max" else sp.Min
+        value = sp.simplify(pick(*eigen))
+        if isinstance(value, (sp.Max, sp.Min)):
+            return Finding.unknown(f"cannot order the eigenvalues {list(eigen)}")
+        if which == "min" and _sign(value) is not None and _sign(value) < 0:
+            return Finding.unknown(f"f is not convex (smallest Hessian eigenvalue {value})")
+        label = "largest" if which == "max" else "smallest"
+        return Finding(value, f"{label} eigenvalue of the constant Hessian")
+
+
+# -- helpers (module level so that worker processes can run them) -----------
+
+def _natural_key(s: sp.Symbol) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s.name))
+
+
+def _solve_gradient(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> list[dict]:
+    try:
+        solutions = sp.solve(list(gradient), list(variables), dict=True)
+    except NotImplementedError as exc:
+        raise UnsupportedError(f"SymPy cannot solve ∇f = 0: {exc}") from None
+    if not solutions and all(g.is_zero for g in gradient):
+        raise UnsupportedError("∇f is identically zero: every point is stationary")
+    return solutions
+
+
+def _eigenvalues(H: sp.Matrix) -> tuple[sp.Expr, ...]:
+    values: list[sp.Expr] = []
+    for value, multiplicity in H.eigenvals().items():
+        values += [sp.simplify(value)] * multiplicity
+    return tuple(values)
+
+
+def _is_real(value: sp.Expr) -> bool:
+    return value.is_real is not False
+
+
+def _sign(value: sp.Expr) -> int | None:
+    if value.is_positive:
+        return 1
+    if value.is_negative:
+        return -1
+    if value.is_zero:
+        return 0
+    return None
+
+
+def _kind(eigen: Sequence[sp.Expr]) -> Kind:
+    signs = [_sign(e) for e in eigen]
+    if any(s is None for s in signs):
+        return "unknown"
+    if all(s > 0 for s in signs):
+        return "minimum"
+    if all(s < 0 for s in signs):
+        return "maximum"
+    if any(s > 0 for s in signs) and any(s < 0 for s in signs):
+        return "saddle"
+    return "degenerate"
+
+
+def _principal_minors(H: sp.Matrix) -> list[sp.Expr]:
+    from itertools import combinations
+
+    n = H.rows
+    return [
+        sp.factor(sp.simplify(H.extract(list(idx), list(idx)).det()))
+        for size in range(1, n + 1)
+        for idx in combinations(range(n), size)
+    ]
+
+
+def _nonnegative(expr: sp.Expr) -> bool | None:
+    if expr.is_nonnegative:
+        return True
+    # Sums of squares and other forms that the assumptions system reads directly.
+    return sp.simplify(expr).is_nonnegative
+
+
+def _negative_curvature_point(H: sp.Matrix, variables: Sequence[sp.Symbol],
+                              parameters: Sequence[sp.Symbol]) -> dict | None:
+    """A rational point where H has a negative eigenvalue, verified exactly."""
+    if parameters:
+        return None
+    grid = [sp.Rational(k, 4) for k in range(-12, 13)]
+    import itertools
+
+    candidates = itertools.islice(itertools.product(grid, repeat=len(variables)), 4000)
+    for values in candidates:
+        point = dict(zip(variables, values))
+        M = H.subs(point)
+        if not all(entry.is_real for entry in M):
+            continue
+        minors = _principal_minors(M)
+        if any(m.is_negative for m in minors):
+            return point
+    return None
+
+
+def _extremum_1d(second: sp.Expr, x: sp.Symbol, which: str,
+                 timeout: float | None) -> Finding[sp.Expr]:
+    from sympy.calculus.util import maximum, minimum
+
+    fn = maximum if which == "max" else minimum
+    try:
+        value = run_with_timeout(fn, second, x, sp.S.Reals, seconds=timeout)
+    except (SymoptTimeoutError, NotImplementedError, ValueError) as exc:
+        return Finding.unknown(f"could not bound f'' over the reals: {exc}")
+    if value is None or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+        return Finding.unknown(f"f'' is unbounded over the reals ({which} = {value})")
+    value = sp.simplify(value)
+    if which == "min" and _sign(value) is not None and _sign(value) < 0:
+        return Finding.unknown(f"f is not convex (inf f'' = {value})")
+    return Finding(value, f"{'sup' if which == 'max' else 'inf'} of f'' over the reals")

@@ -1,0 +1,93 @@
+"""Time limits that work from any thread and really stop the work.
+
+Symbolic work (``solve``, ``simplify``, eigenvalues of symbolic matrices) can
+take unbounded time. :func:`run_with_timeout` runs a function in a forked worker
+process and kills the process when the limit passes, so the limit holds even
+when SymPy is deep inside C-level big-integer arithmetic, and from threads other
+than the main one (a signal alarm only reaches the main thread).
+
+>>> run_with_timeout(sum, [1, 2, 3], seconds=5)
+6
+>>> import time
+>>> run_with_timeout(time.sleep, 10, seconds=0.5)
+Traceback (most recent call last):
+...
+symopt.errors.SymoptTimeoutError: sleep did not finish within 0.5 s
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from symopt.errors import SymoptError, SymoptTimeoutError
+
+__all__ = ["DEFAULT_SECONDS", "run_with_timeout"]
+
+T = TypeVar("T")
+
+#: Default limit for one piece of symbolic work, in seconds.
+DEFAULT_SECONDS = float(os.environ.get("SYMOPT_TIMEOUT", "20"))
+
+
+def _context() -> mp.context.BaseContext:
+    # fork starts in milliseconds and inherits the imported SymPy; spawn would
+    # re-import everything (about a second) on each call.
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _worker(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    try:
+        result = ("ok", fn(*args, **kwargs))
+    except BaseException as exc:  # report every failure to the parent
+        result = ("error", exc, traceback.format_exc())
+    try:
+        conn.send(result)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        conn.send(("error", SymoptError(f"result could not be returned: {exc}"), ""))
+    finally:
+        conn.close()
+
+
+def run_with_timeout(fn: Callable[..., T], *args: Any, seconds: float | None = None,
+                     **kwargs: Any) -> T:
+    """Call ``fn(*args, **kwargs)`` in a worker process with a time limit.
+
+    Raises :class:`~symopt.errors.SymoptTimeoutError` when the limit passes (the
+    worker is killed) and re-raises any exception the function raised.
+    ``seconds=None`` uses :data:`DEFAULT_SECONDS`; ``seconds=0`` or a negative
+    value runs the function in this process without a limit.
+    """
+    limit = DEFAULT_SECONDS if seconds is None else seconds
+    if limit <= 0:
+        return fn(*args, **kwargs)
+    ctx = _context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_worker, args=(sender, fn, args, kwargs), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(limit):
+            raise SymoptTimeoutError(
+                f"{getattr(fn, '__name__', 'work')} did not finish within {limit:g} s"
+            )
+        try:
+            outcome = receiver.recv()
+        except EOFError:
+            raise SymoptError(
+                f"{getattr(fn, '__name__', 'work')} stopped without a result "
+                f"(worker exit code {process.exitcode})"
+            ) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if outcome[0] == "ok":
+        return outcome[1]
+    raise outcome[1]

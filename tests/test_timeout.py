@@ -1,0 +1,47 @@
+import threading
+import time
+
+import pytest
+
+from symopt.errors import SymoptTimeoutError
+from symopt.timeout import run_with_timeout
+
+
+def _spin():
+    while True:
+        pass
+
+
+def _boom():
+    raise ValueError("inner failure")
+
+
+def test_returns_result():
+    assert run_with_timeout(pow, 2, 10, seconds=5) == 1024
+
+
+def test_stops_busy_work():
+    start = time.perf_counter()
+    with pytest.raises(SymoptTimeoutError):
+        run_with_timeout(_spin, seconds=0.5)
+    assert time.perf_counter() - start < 3
+
+
+def test_works_outside_the_main_thread():
+    outcome = {}
+
+    def target():
+        try:
+            run_with_timeout(_spin, seconds=0.5)
+        except SymoptTimeoutError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(10)
+    assert isinstance(outcome.get("error"), SymoptTimeoutError)
+
+
+def test_reraises_errors():
+    with pytest.raises(ValueError, match="inner failure"):
+        run_with_timeout(_boom, seconds=5)
