@@ -106,8 +106,8 @@ _POSITIVE = [
     "tau",
 ]
 _NONNEGATIVE = ["beta", "beta1", "beta2", "beta_1", "beta_2", "gamma"]
-_NONNEG_INTEGER = ["k", "t"]
-_POSITIVE_INTEGER = ["T", "n", "m", "N"]
+_NONNEG_INTEGER = ["k"]
+_POSITIVE_INTEGER = ["t", "T", "n", "N"]
 
 HOUSE_ASSUMPTIONS: dict[str, dict[str, bool]] = {
     **{name: {"real": True, "positive": True} for name in _POSITIVE},

@@ -1,0 +1,70 @@
+"""Optimizers, each written once as a symbolic update rule.
+
+>>> from symopt.methods import get_method
+>>> get_method("gd").rule(alpha=0.1).x_next
+-g/10 + x
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from symopt.errors import UnsupportedError
+from symopt.methods.base import (
+    Context,
+    Hyperparameter,
+    Method,
+    StateVar,
+    Transform,
+    UpdateRule,
+    chain,
+    coordinate_sum,
+    scale,
+    scale_by_learning_rate,
+    trace,
+)
+from symopt.methods.gradient import ema, gradient_descent, heavy_ball, heavy_ball_ema, nesterov
+from symopt.methods.newton import damped_newton, newton
+
+#: Methods by the names the CLI and claims files use.
+REGISTRY: dict[str, Callable[[], Method]] = {
+    "gd": gradient_descent,
+    "heavy_ball": heavy_ball,
+    "momentum": heavy_ball,
+    "heavy_ball_ema": heavy_ball_ema,
+    "nesterov": nesterov,
+    "newton": newton,
+    "damped_newton": damped_newton,
+}
+
+
+def get_method(name: str) -> Method:
+    """The method registered under ``name`` (case and ``-``/space insensitive)."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in REGISTRY:
+        raise UnsupportedError(f"unknown method {name!r}; known: {', '.join(sorted(REGISTRY))}")
+    return REGISTRY[key]()
+
+
+__all__ = [
+    "REGISTRY",
+    "Context",
+    "Hyperparameter",
+    "Method",
+    "StateVar",
+    "Transform",
+    "UpdateRule",
+    "chain",
+    "coordinate_sum",
+    "damped_newton",
+    "ema",
+    "get_method",
+    "gradient_descent",
+    "heavy_ball",
+    "heavy_ball_ema",
+    "nesterov",
+    "newton",
+    "scale",
+    "scale_by_learning_rate",
+    "trace",
+]

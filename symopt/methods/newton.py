@@ -1,0 +1,43 @@
+"""Newton's method and damped Newton, written with the Newton direction p = (∇²f)⁻¹∇f.
+
+Per coordinate the rule reads x ← x − α p; the run loop (or the analysis of a
+quadratic, where p = x − x*) supplies p from the problem's Hessian.
+
+>>> from symopt.methods import newton
+>>> newton().rule().x_next
+-p + x
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symopt.methods.base import POSITIVE, Hyperparameter, Method, Transform, chain
+from symopt.symbols import symbol
+
+
+def _newton_direction() -> Transform:
+    return Transform("newton_direction", lambda u, s, c: (c.p, {}))
+
+
+def newton() -> Method:
+    """Newton's method x ← x − (∇²f)⁻¹∇f."""
+    return chain(
+        "Newton",
+        _newton_direction(),
+        Transform("negate", lambda u, s, c: (-u, {})),
+        uses_newton_direction=True,
+        reference="any optimization text; e.g. Nocedal & Wright, §3.3",
+    )
+
+
+def damped_newton() -> Method:
+    """Damped Newton x ← x − α(∇²f)⁻¹∇f with step α > 0."""
+    alpha = Hyperparameter(symbol("alpha"), POSITIVE, sp.S.One, "damping (step size)")
+    return chain(
+        "damped Newton",
+        _newton_direction(),
+        Transform("scale_by_step", lambda u, s, c: (-alpha.symbol * u, {}), (alpha,)),
+        uses_newton_direction=True,
+        reference="Boyd & Vandenberghe, §9.5",
+    )
