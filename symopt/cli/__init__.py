@@ -9,17 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 from rich.console import Console
 
 from symopt.errors import SymoptError
 
-# Typer ≥ 0.29 vendors click; older versions raise click's own exceptions.
-_USAGE_ERRORS = tuple(
-    {click.exceptions.ClickException, getattr(typer, "TyperException", click.ClickException)}
-)
-_ABORTS = tuple({click.exceptions.Abort, typer.Abort})
+# Typer ≥ 0.29 vendors click and raises its own exception types.
+_USAGE_ERRORS = (typer.TyperException,)
+_ABORTS = (typer.Abort,)
 
 app = typer.Typer(
     name="symopt",
