@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from symopt.errors import UnsupportedError
+from symopt.methods.adaptive import adagrad, adam, adamw, amsgrad, nadam, rmsprop
 from symopt.methods.base import (
     Context,
     Hyperparameter,
@@ -25,6 +26,7 @@ from symopt.methods.base import (
 )
 from symopt.methods.gradient import ema, gradient_descent, heavy_ball, heavy_ball_ema, nesterov
 from symopt.methods.newton import damped_newton, newton
+from symopt.methods.sign import lion, sign_gd
 
 #: Methods by the names the CLI and claims files use.
 REGISTRY: dict[str, Callable[[], Method]] = {
@@ -35,6 +37,15 @@ REGISTRY: dict[str, Callable[[], Method]] = {
     "nesterov": nesterov,
     "newton": newton,
     "damped_newton": damped_newton,
+    "adagrad": adagrad,
+    "rmsprop": rmsprop,
+    "adam": adam,
+    "adamw": adamw,
+    "amsgrad": amsgrad,
+    "nadam": nadam,
+    "lion": lion,
+    "sign_gd": sign_gd,
+    "signgd": sign_gd,
 }
 
 
@@ -54,6 +65,10 @@ __all__ = [
     "StateVar",
     "Transform",
     "UpdateRule",
+    "adagrad",
+    "adam",
+    "adamw",
+    "amsgrad",
     "chain",
     "coordinate_sum",
     "damped_newton",
@@ -62,9 +77,13 @@ __all__ = [
     "gradient_descent",
     "heavy_ball",
     "heavy_ball_ema",
+    "lion",
+    "nadam",
     "nesterov",
     "newton",
+    "rmsprop",
     "scale",
     "scale_by_learning_rate",
+    "sign_gd",
     "trace",
 ]

@@ -68,6 +68,8 @@ class Hyperparameter:
     domain: sp.Set
     default: sp.Expr | None = None
     description: str = ""
+    #: Other names accepted for it, e.g. torch's ``lr`` for ``alpha``.
+    aliases: tuple[str, ...] = ()
 
     def check(self, value: object) -> sp.Expr:
         """Return ``value`` as a SymPy number after checking it lies in the domain.
@@ -78,6 +80,8 @@ class Hyperparameter:
         symopt.errors.DomainError: alpha = 0 is outside its domain Interval.open(0, oo)
         """
         number = _exact(value, self.symbol.name)
+        if number.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise DomainError(f"{self.symbol.name} must be finite, got {number}")
         if number.is_number:
             inside = self.domain.contains(number)
             if inside is sp.false or inside is False:
@@ -185,8 +189,8 @@ class Method:
         >>> gradient_descent().rule(alpha="0.1").x_next
         -g/10 + x
         """
+        substitution = self.substitution(values)  # check the domains before any work
         x_next, state_next = self.step(X, G, {s.symbol: s.symbol for s in self.state}, T)
-        substitution = self.substitution(values)
         return UpdateRule(
             x_next.subs(substitution),
             {k: v.subs(substitution) for k, v in state_next.items()},
@@ -217,8 +221,14 @@ class Method:
         return x_next, new_state
 
     def substitution(self, values: Mapping[str, object]) -> dict[sp.Symbol, sp.Expr]:
-        """Map hyperparameter names (or symbols) to checked exact values."""
-        by_name = {h.symbol.name: h for h in self.hyperparameters}
+        """Map hyperparameter names, aliases (or symbols) to checked exact values.
+
+        >>> from symopt.methods import gradient_descent
+        >>> gradient_descent().substitution({"lr": 0.5})
+        {alpha: 1/2}
+        """
+        by_name = {a: h for h in self.hyperparameters for a in h.aliases}
+        by_name.update({h.symbol.name: h for h in self.hyperparameters})
         result = {}
         for key, value in values.items():
             name = key.name if isinstance(key, sp.Symbol) else str(key)
@@ -265,19 +275,54 @@ def scale(factor: sp.Expr, name: str = "scale") -> Transform:
 
 
 def scale_by_learning_rate(
-    rate: sp.Expr | None = None,
+    rate: object = None,
     *,
     hyperparameter: Hyperparameter | None = None,
 ) -> Transform:
-    """u ← −α u; ``rate`` may be a schedule α(t) in the step counter.
+    """u ← −α u; ``rate`` may be a number or a schedule α(t) in the step counter.
+
+    Without ``rate`` the step size is the hyperparameter α (``alpha``, alias
+    ``lr``). A given ``rate`` replaces it: a number must be positive, and the free
+    symbols of a schedule other than ``t`` become the method's hyperparameters.
 
     >>> scale_by_learning_rate().apply(symbol("g"), {}, Context())[0]
     -alpha*g
+    >>> scale_by_learning_rate(0.1).hyperparameters
+    ()
     """
     alpha = symbol("alpha")
-    hp = hyperparameter or Hyperparameter(alpha, POSITIVE, None, "step size (learning rate)")
-    value = hp.symbol if rate is None else rate
-    return Transform("scale_by_learning_rate", lambda u, s, c: (-value * u, {}), (hp,))
+    hp = hyperparameter or Hyperparameter(
+        alpha, POSITIVE, None, "step size (learning rate)", aliases=("lr",)
+    )
+    if rate is None:
+        value: sp.Expr = hp.symbol
+        declared: tuple[Hyperparameter, ...] = (hp,)
+    else:
+        value = _rate(rate)
+        declared = tuple(
+            hp if s == hp.symbol else Hyperparameter(s, _domain_of(s), None, "schedule parameter")
+            for s in sorted(value.free_symbols - {T}, key=str)
+        )
+    return Transform("scale_by_learning_rate", lambda u, s, c: (-value * u, {}), declared)
+
+
+def _rate(rate: object) -> sp.Expr:
+    """A step size or schedule as an expression; a number must be positive."""
+    value = _exact(rate, "rate")
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise DomainError(f"the step size must be finite, got {value}")
+    if value.is_number and not (value.is_real and value.is_positive):
+        raise DomainError(f"the step size must be positive, got {value}")
+    return value
+
+
+def _domain_of(s: sp.Symbol) -> sp.Set:
+    """The admissible values of a symbol, read from its assumptions."""
+    if s.is_positive:
+        return POSITIVE
+    if s.is_nonnegative:
+        return sp.Interval(0, sp.oo)
+    return sp.Reals
 
 
 def trace(beta: sp.Symbol, *, name: str = "b", nesterov: bool = False,
