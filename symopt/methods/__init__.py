@@ -26,6 +26,7 @@ from symopt.methods.base import (
 )
 from symopt.methods.gradient import ema, gradient_descent, heavy_ball, heavy_ball_ema, nesterov
 from symopt.methods.newton import damped_newton, newton
+from symopt.methods.projected import projected_gd
 from symopt.methods.sign import lion, sign_gd
 
 #: Methods by the names the CLI and claims files use.
@@ -46,6 +47,7 @@ REGISTRY: dict[str, Callable[[], Method]] = {
     "lion": lion,
     "sign_gd": sign_gd,
     "signgd": sign_gd,
+    "projected_gd": projected_gd,
 }
 
 
@@ -81,6 +83,7 @@ __all__ = [
     "nadam",
     "nesterov",
     "newton",
+    "projected_gd",
     "rmsprop",
     "scale",
     "scale_by_learning_rate",
