@@ -1,0 +1,239 @@
+"""A LaTeX printer that writes names the way a textbook prints them.
+
+Canonical symbol names (see :mod:`symopt.symbols`) carry their decorations in
+the name: ``lambda_min`` is λ with subscript "min", ``mhat_t`` is m̂ with
+subscript t, ``thetastar`` is θ*, ``beta1`` is β₁ and ``nablaf`` is ∇f. This
+printer turns them back into ``\\lambda_{\\min}``, ``\\hat{m}_{t}``,
+``\\theta^{*}``, ``\\beta_{1}`` and ``\\nabla f``; matrices print as ``bmatrix``,
+transposes as ``^{\\top}``, ``f'(x_k)`` as a prime, and a sum starting with a
+minus sign is reordered (``x - \\alpha g``, not ``- \\alpha g + x``).
+
+>>> import sympy as sp
+>>> from symopt.printing import latex
+>>> from symopt.symbols import symbol
+>>> latex(symbol("lambda_min")), latex(symbol("mhat_t")), latex(symbol("thetastar"))
+('\\\\lambda_{\\\\min}', '\\\\hat{m}_{t}', '\\\\theta^{*}')
+>>> latex(symbol("x") - symbol("alpha") * symbol("g"))
+'x - \\\\alpha g'
+>>> latex(sp.sqrt(symbol("w1")) / 2)
+'\\\\frac{\\\\sqrt{w_{1}}}{2}'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+
+from symopt.symbols import GREEK
+
+__all__ = ["TextbookLatexPrinter", "latex", "name_to_latex"]
+
+_MODIFIERS = {
+    "hat": r"\hat{%s}",
+    "bar": r"\bar{%s}",
+    "tilde": r"\tilde{%s}",
+    "dot": r"\dot{%s}",
+    "ddot": r"\ddot{%s}",
+    "vec": r"\vec{%s}",
+    "check": r"\check{%s}",
+    "breve": r"\breve{%s}",
+    "star": r"%s^{*}",
+    "prime": r"%s'",
+}
+_GREEK = set(GREEK)
+_ALIASES = {"eps": r"\varepsilon", "lr": r"\eta", "nabla": r"\nabla"}
+_OPERATOR_WORDS = {"min", "max", "sup", "inf", "lim", "det", "log", "exp"}
+_MODIFIER_RE = re.compile(r"^(?P<core>[A-Za-z]+?)(?P<mod>hat|bar|tilde|ddot|dot|vec|check|breve|"
+                          r"star|prime)?(?P<digits>\d*)$")
+
+
+def _core(word: str) -> str:
+    """A bare name without decorations: Greek letter, single letter or upright word."""
+    if word in _GREEK:
+        return "\\" + word
+    if word in _ALIASES:
+        return _ALIASES[word]
+    if word.startswith("nabla2") and len(word) > 6:
+        return r"\nabla^{2} " + _core(word[6:])
+    if word.startswith("nabla") and len(word) > 5:
+        return r"\nabla " + _core(word[5:])
+    if len(word) == 1:
+        return word
+    return rf"\mathrm{{{word}}}"
+
+
+def _subscript(part: str) -> str:
+    if part in _OPERATOR_WORDS:
+        return "\\" + part
+    if part.isdigit() or len(part) == 1:
+        return part
+    return name_to_latex(part)
+
+
+@lru_cache(maxsize=4096)
+def name_to_latex(name: str) -> str:
+    """LaTeX for a canonical symbol name.
+
+    >>> name_to_latex("beta1"), name_to_latex("w_k"), name_to_latex("nablaf")
+    ('\\\\beta_{1}', 'w_{k}', '\\\\nabla f')
+    >>> name_to_latex("yhat"), name_to_latex("xstar_1"), name_to_latex("lr")
+    ('\\\\hat{y}', 'x^{*}_{1}', '\\\\eta')
+    """
+    head, *subs = name.split("_")
+    match = _MODIFIER_RE.match(head)
+    if match is None or not head:
+        return r"\mathrm{{{}}}".format(name.replace("_", r"\_"))
+    core, modifier, digits = match["core"], match["mod"], match["digits"]
+    if modifier and core.startswith("nabla"):
+        core, modifier = core + modifier, None
+    text = _core(core)
+    if modifier:
+        text = _MODIFIERS[modifier] % text
+    indices = ([digits] if digits else []) + [s for s in subs if s]
+    if indices:
+        text += "_{{{}}}".format(",".join(_subscript(s) for s in indices))
+    return text
+
+
+class TextbookLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with textbook names, ``bmatrix`` and sign-first sums."""
+
+    printmethod = "_symopt_latex"
+
+    def __init__(self, settings: dict | None = None):
+        defaults = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None}
+        super().__init__({**defaults, **(settings or {})})
+
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        return name_to_latex(expr.name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
+        return name_to_latex(expr.name)
+
+    def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
+        return self._print(expr.label)
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        base = self._print(expr.base)
+        indices = ",".join(self._print(i) for i in expr.indices)
+        return f"{base}_{{{indices}}}"
+
+    def _print_Transpose(self, expr: sp.Transpose) -> str:
+        arg = expr.arg
+        inner = self._print(arg)
+        if not isinstance(arg, (sp.MatrixSymbol, sp.Symbol)):
+            inner = rf"\left({inner}\right)"
+        return rf"{inner}^{{\top}}"
+
+    def _print_Inverse(self, expr: sp.Inverse) -> str:
+        inner = self._print(expr.arg)
+        if not isinstance(expr.arg, (sp.MatrixSymbol, sp.Symbol)):
+            inner = rf"\left({inner}\right)"
+        return rf"{inner}^{{-1}}"
+
+    def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
+        if isinstance(expr, AppliedUndef):
+            args = ", ".join(self._print(a) for a in expr.args)
+            name = name_to_latex(expr.func.__name__)
+            head = name if exp is None else f"{name}^{{{exp}}}"
+            return rf"{head}\left({args}\right)"
+        return super()._print_Function(expr, exp)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        variables = expr.variable_count
+        inner = expr.expr
+        # f'(x), f''(x): an undefined function of one argument, differentiated in it.
+        if (isinstance(inner, AppliedUndef) and len(inner.args) == 1 and len(variables) == 1
+                and variables[0][0] == inner.args[0]):
+            order = int(variables[0][1])
+            name = name_to_latex(inner.func.__name__)
+            mark = "'" * order if order <= 3 else f"^{{({order})}}"
+            return rf"{name}{mark}\left({self._print(inner.args[0])}\right)"
+        # ∇_w L: a scalar differentiated by a column vector (matrix calculus).
+        if len(variables) == 1 and isinstance(variables[0][0], sp.MatrixSymbol):
+            wrt, order = variables[0]
+            op = rf"\nabla_{{{self._print(wrt)}}}"
+            if order == 2:
+                op = rf"\nabla^{{2}}_{{{self._print(wrt)}}}"
+            body = self._print(inner)
+            if not isinstance(inner, (sp.Symbol, sp.MatrixSymbol, AppliedUndef)):
+                body = rf"\left({body}\right)"
+            return f"{op} {body}"
+        return super()._print_Derivative(expr)
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        if _unevaluated(expr):
+            with _Order(self, "none"):
+                return super()._print_Mul(expr)
+        return super()._print_Mul(expr)
+
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        # A sum built with evaluate=False keeps the order its builder chose.
+        order = "none" if _unevaluated(expr) else order
+        terms = list(self._as_ordered_terms(expr, order=order))
+        # Textbooks lead with a positive term: x - αg rather than -αg + x.
+        if terms and _negative(terms[0]):
+            for i, term in enumerate(terms):
+                if not _negative(term):
+                    terms.insert(0, terms.pop(i))
+                    break
+        tex = ""
+        for i, term in enumerate(terms):
+            if i == 0:
+                pass
+            elif _negative(term):
+                tex += " - "
+                term = -term
+            else:
+                tex += " + "
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term):
+                term_tex = rf"\left({term_tex}\right)"
+            tex += term_tex
+        return tex
+
+
+def _unevaluated(expr: sp.Expr) -> bool:
+    try:
+        return expr.func(*expr.args).args != expr.args
+    except (TypeError, ValueError):
+        return False
+
+
+class _Order:
+    """Temporarily print with another term order."""
+
+    def __init__(self, printer: LatexPrinter, order: str):
+        self.printer, self.order = printer, order
+
+    def __enter__(self) -> None:
+        self.saved = self.printer._settings["order"]
+        self.printer._settings["order"] = self.order
+
+    def __exit__(self, *exc: object) -> None:
+        self.printer._settings["order"] = self.saved
+
+
+def _negative(term: sp.Expr) -> bool:
+    return term.could_extract_minus_sign() if isinstance(term, sp.Expr) else False
+
+
+def latex(expr: object, **settings: object) -> str:
+    """``expr`` as textbook LaTeX (see :class:`TextbookLatexPrinter`).
+
+    >>> import sympy as sp
+    >>> from symopt.printing import latex
+    >>> latex(sp.Matrix([[1, 0], [0, 4]]))
+    '\\\\begin{bmatrix}1 & 0\\\\\\\\0 & 4\\\\end{bmatrix}'
+    >>> f, x = sp.Function("f"), sp.IndexedBase("x")
+    >>> k = sp.Symbol("k", integer=True)
+    >>> latex(sp.Derivative(f(x[k]), x[k], 2))
+    "f''\\\\left(x_{k}\\\\right)"
+    """
+    return TextbookLatexPrinter(dict(settings)).doprint(expr)
