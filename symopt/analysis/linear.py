@@ -1,0 +1,198 @@
+"""A method on a quadratic, one eigen-direction at a time: the iteration matrix T(λ).
+
+On f(x) = ½(x − x*)ᵀA(x − x*) every method in :mod:`symopt.methods` that is
+linear in (x, state) decouples along the eigenvectors of A. With the minimiser
+shifted to 0, one eigen-direction with eigenvalue λ has g = λ·x and Newton
+direction p = x, so one step is a linear map s ↦ T(λ)s of s = (x, state...).
+T(λ) is *derived* from the method's rule (its Jacobian), never tabulated.
+
+>>> from symopt.methods import gradient_descent, heavy_ball
+>>> linear_recurrence(gradient_descent()).matrix
+Matrix([[-alpha*lambda + 1]])
+>>> linear_recurrence(heavy_ball(), alpha=1, beta="1/2").matrix
+Matrix([
+[1 - lambda, -1/2],
+[    lambda,  1/2]])
+>>> closed_form(gradient_descent(), lam=4).value
+x_0*(1 - 4*alpha)**k
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from symopt.errors import UnsupportedError
+from symopt.methods.base import Method
+from symopt.result import Finding
+from symopt.symbols import symbol
+from symopt.timeout import run_with_timeout
+
+__all__ = [
+    "LAMBDA",
+    "X0",
+    "K",
+    "LinearRecurrence",
+    "Z",
+    "closed_form",
+    "linear_recurrence",
+    "public",
+]
+
+#: The eigenvalue symbol in results (canonical, real); internally λ > 0 is assumed.
+LAMBDA = symbol("lambda")
+#: The iteration counter (nonnegative integer) and the starting offset x₀ − x*.
+K, X0 = symbol("k"), symbol("x_0")
+#: The variable of characteristic polynomials.
+Z = sp.Symbol("z")
+# λ with the assumption a curvature of a convex quadratic carries; results are
+# mapped back to LAMBDA by :func:`public`.
+_LAM = sp.Symbol("lambda", positive=True)
+
+
+def public(expr):
+    """Map the internal positive λ back to the canonical symbol ``lambda``."""
+    if isinstance(expr, sp.Basic):
+        return expr.xreplace({_LAM: LAMBDA})
+    return expr
+
+
+def internal(expr):
+    """Map the canonical ``lambda`` to the internal positive λ (for sign reasoning)."""
+    if isinstance(expr, sp.Basic):
+        return expr.xreplace({LAMBDA: _LAM})
+    return expr
+
+
+@dataclass(frozen=True)
+class LinearRecurrence:
+    """s_{k+1} = T s_k for s = (x, state...) in one eigen-direction.
+
+    ``matrix`` is T, ``variables`` the order of s, ``initial`` s₀ (x₀ and the
+    state's initial values) and ``lam`` the eigenvalue it was built for.
+    """
+
+    matrix: sp.Matrix
+    variables: tuple[sp.Symbol, ...]
+    initial: tuple[sp.Expr, ...]
+    lam: sp.Expr
+
+    @property
+    def characteristic_polynomial(self) -> sp.Poly:
+        """det(zI − T) as a polynomial in z.
+
+        >>> from symopt.methods import heavy_ball
+        >>> linear_recurrence(heavy_ball()).characteristic_polynomial.all_coeffs()
+        [1, alpha*lambda - beta - 1, beta]
+        """
+        n = self.matrix.rows
+        return sp.Poly(public(sp.expand((Z * sp.eye(n) - internal(self.matrix)).det())), Z)
+
+    def spectral_radius(self) -> sp.Expr:
+        """max |eigenvalue of T| (exact; a Max/Abs expression when symbolic).
+
+        >>> from symopt.methods import gradient_descent
+        >>> linear_recurrence(gradient_descent(), alpha="1/10", lam=20).spectral_radius()
+        1
+        """
+        roots = sp.roots(self.characteristic_polynomial, multiple=True)
+        if len(roots) != self.matrix.rows:
+            raise UnsupportedError("the characteristic polynomial has no closed-form roots")
+        return sp.Max(*[sp.Abs(r) for r in roots])
+
+
+def linear_recurrence(method: Method, lam: sp.Expr | str | float | None = None,
+                      **hyperparameters: object) -> LinearRecurrence:
+    """T(λ) for ``method`` in an eigen-direction with eigenvalue ``lam`` (symbolic λ by default).
+
+    Raises :class:`~symopt.errors.UnsupportedError` when the rule is not a
+    time-invariant linear map of (x, state) on a quadratic (adaptive methods,
+    schedules, projections), saying why.
+
+    >>> from symopt.methods import damped_newton
+    >>> linear_recurrence(damped_newton()).matrix
+    Matrix([[1 - alpha]])
+    """
+    lam_value = _LAM if lam is None else _number(lam)
+    if method.projection is not None:
+        raise UnsupportedError(f"{method.name} projects its iterates; the step is not linear")
+    rule = method.rule(**hyperparameters)
+    state = [s.symbol for s in method.state]
+    variables = (rule.x, *state)
+    shifted = {rule.g: lam_value * rule.x, rule.p: rule.x}
+    rows = [rule.x_next, *[rule.state_next[s] for s in state]]
+    rows = [sp.expand(internal(r).xreplace(shifted)) for r in rows]
+    if any(r.has(rule.t) for r in rows):
+        raise UnsupportedError(
+            f"{method.name}'s update depends on the step counter t; it is not a "
+            "time-invariant linear recurrence"
+        )
+    jacobian = sp.Matrix(rows).jacobian(variables)
+    offset = sp.Matrix(rows).xreplace(dict.fromkeys(variables, 0))
+    if jacobian.has(*variables) or any(v != 0 for v in offset):
+        raise UnsupportedError(
+            f"{method.name}'s update is not linear in (x, state) on a quadratic "
+            f"(x' = {rule.x_next}); no iteration matrix exists"
+        )
+    jacobian = jacobian.applyfunc(sp.simplify)
+    initial = (X0, *[s.init.subs(rule.x, X0) for s in method.state])
+    return LinearRecurrence(public(jacobian), variables, tuple(initial), public(lam_value))
+
+
+def closed_form(method: Method, lam: sp.Expr | str | float | None = None, *,
+                seconds: float | None = None, **hyperparameters: object) -> Finding[sp.Expr]:
+    """x_k in one eigen-direction as a closed form in k, x₀ (= x₀ − x*), λ and hyperparameters.
+
+    Derived from the roots of det(zI − T): x_k = Σ cᵢ zᵢᵏ with the cᵢ fitted to
+    x₀, x₁, … (a repeated root z contributes (c + c′k)zᵏ).
+
+    >>> from symopt.methods import heavy_ball
+    >>> closed_form(heavy_ball(), lam="1/4", alpha=1, beta="1/4").value
+    2**(-k - 1)*x_0*(k + 2)
+    """
+    try:
+        recurrence = linear_recurrence(method, lam, **hyperparameters)
+        value = run_with_timeout(_closed_form, recurrence, seconds=seconds)
+    except UnsupportedError as exc:
+        return Finding.unknown(str(exc))
+    except Exception as exc:  # a time limit or a SymPy failure: unknown, with why
+        return Finding.unknown(f"no closed form: {exc}")
+    condition = "" if value[1] is None else f" (for {value[1]}; a repeated root changes the form)"
+    return Finding(value[0], "x_k = Σ cᵢ zᵢᵏ over the roots zᵢ of det(zI − T), cᵢ fitted "
+                   f"to the first iterates{condition}")
+
+
+def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]:
+    T = internal(recurrence.matrix)
+    n = T.rows
+    poly = sp.Poly(sp.expand((Z * sp.eye(n) - T).det()), Z)
+    roots = sp.roots(poly)
+    if sum(roots.values()) != n:
+        raise UnsupportedError("the characteristic polynomial has no closed-form roots")
+    # The first n iterates x_0 … x_{n−1} fix the coefficients.
+    s = sp.Matrix(recurrence.initial)
+    firsts = []
+    for _ in range(n):
+        firsts.append(s[0])
+        s = T * s
+    coefficients = sp.symbols(f"c0:{n}")
+    basis = []
+    for root, multiplicity in roots.items():
+        basis += [K**j * root**K for j in range(multiplicity)]
+    general = sum(c * b for c, b in zip(coefficients, basis))
+    equations = [sp.Eq(general.subs(K, j), firsts[j]) for j in range(n)]
+    solution = sp.solve(equations, coefficients, dict=True)
+    if not solution:
+        raise UnsupportedError("could not fit the closed form to the first iterates")
+    value = sp.simplify(general.subs(solution[0]))
+    condition = None
+    if len(roots) > 1 and poly.free_symbols - {Z}:
+        condition = public(sp.Ne(sp.discriminant(poly.as_expr(), Z), 0))
+    return public(value), condition
+
+
+def _number(value: object) -> sp.Expr:
+    from symopt.methods.base import _exact
+
+    return internal(_exact(value, "lambda"))
