@@ -1,0 +1,617 @@
+"""The proofs catalogue: discover, run and summarise the machine-checked seed claims.
+
+The catalogue lives in ``proofs/`` at the repository root. Each topic is a file:
+
+* ``proofs/<topic>.py`` — PEPit-style entries: module-level functions decorated
+  with :func:`claim`, whose docstring states the claim as the text does and
+  which derive the answer with symopt, run the method numerically and return an
+  :class:`Outcome` (``true``, ``false`` with the correct value, or ``unknown``
+  with the reason);
+* ``proofs/<topic>.toml`` — claims files in the format of docs/claims-format.md,
+  checked by :mod:`symopt.claims`.
+
+Every claim records whether the catalogue *expects* the text to be right; the
+catalogue passes when every verdict matches its expectation.
+
+>>> from symopt.catalogue import Outcome
+>>> Outcome.compare(sp.Rational(2, 5), sp.Rational(4, 10), "α* = 2/(λmin+λmax)").verdict
+'true'
+>>> Outcome.compare(sp.Integer(3), sp.Rational(2, 5)).derived
+'\\\\frac{2}{5}'
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import sympy as sp
+
+from symopt.errors import SymoptError, SymoptTimeoutError
+from symopt.timeout import run_with_timeout
+
+__all__ = [
+    "ClaimInfo",
+    "Outcome",
+    "Result",
+    "Summary",
+    "claim",
+    "default_proofs_dir",
+    "discover",
+    "iterate",
+    "run_catalogue",
+]
+
+Verdict = Literal["true", "false", "unknown", "error", "timeout"]
+
+#: Seconds one catalogue entry may take before it is stopped and reported as a timeout.
+ENTRY_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found: the verdict, the value symopt derives and the evidence.
+
+    ``derived`` is LaTeX (rendered as math in the docs); ``evidence`` is prose
+    or Markdown (the derivation steps, the numeric run); ``series`` holds
+    numeric runs (name → values) that the docs plot.
+    """
+
+    verdict: Literal["true", "false", "unknown"]
+    derived: str = ""
+    evidence: str = ""
+    series: Mapping[str, Sequence[float]] = field(default_factory=dict)
+
+    @classmethod
+    def check(cls, holds: bool | None, derived: object = "", evidence: str = "",
+              series: Mapping[str, Sequence[float]] | None = None) -> Outcome:
+        """``true``/``false`` from a decided condition; ``None`` is unknown.
+
+        >>> Outcome.check(1 < 2, sp.Integer(1), "1 < 2").verdict
+        'true'
+        """
+        verdict = "unknown" if holds is None else ("true" if holds else "false")
+        return cls(verdict, _latex(derived), evidence, dict(series or {}))
+
+    @classmethod
+    def unknown(cls, reason: str) -> Outcome:
+        """Not decided, with the reason."""
+        return cls("unknown", "", reason)
+
+    @classmethod
+    def compare(cls, stated: sp.Basic, derived: sp.Basic, evidence: str = "",
+                series: Mapping[str, Sequence[float]] | None = None) -> Outcome:
+        """Compare a stated expression with the derived one (:func:`same`)."""
+        holds = same(stated, derived)
+        if holds is False:
+            witness = _difference_witness(stated, derived)
+            if witness:
+                evidence = f"{evidence} They differ at {witness}.".strip()
+        return cls.check(holds, derived, evidence, series)
+
+
+def same(a: sp.Basic, b: sp.Basic, samples: int = 12) -> bool | None:
+    """Whether two expressions (or matrices) are equal: simplification, then sampling.
+
+    Sampling evaluates both sides to 30 digits at random rationals respecting
+    positive/nonnegative/integer assumptions: a difference is a proof of
+    inequality; agreement at every sample (at least 8) is accepted as equality.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> same((x + 1)**2, x**2 + 2*x + 1), same(x**2, x)
+    (True, False)
+    """
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+        a, b = sp.Matrix(a), sp.Matrix(b)
+        if a.shape != b.shape:
+            return False
+        verdicts = [same(p, q, samples) for p, q in zip(a, b)]
+        if any(v is False for v in verdicts):
+            return False
+        return True if all(v is True for v in verdicts) else None
+    difference = sp.simplify(sp.expand(a - b))
+    if difference == 0:
+        return True
+    if difference.is_number and difference.is_comparable:
+        return False
+    agreed = 0
+    for point in _sample_points(a, b, samples):
+        try:
+            value = sp.N(difference.subs(point), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if not value.is_real:
+            continue
+        if abs(value) > sp.Float("1e-20", 30):
+            return False
+        agreed += 1
+    return True if agreed >= min(8, samples) else None
+
+
+def _sample_value(s: sp.Symbol, rng: random.Random) -> sp.Rational:
+    if s.is_integer:
+        return sp.Integer(rng.randint(1, 9))
+    value = sp.Rational(rng.randint(1, 97), rng.randint(1, 13))
+    if s.is_positive or s.is_nonnegative:
+        return value
+    return value if rng.random() < 0.5 else -value
+
+
+def _sample_points(a: sp.Basic, b: sp.Basic, count: int) -> list[dict[sp.Symbol, sp.Rational]]:
+    free = sorted((a.free_symbols | b.free_symbols), key=str)
+    rng = random.Random(1847)  # Cauchy's year: reproducible witnesses
+    return [{s: _sample_value(s, rng) for s in free} for _ in range(count)]
+
+
+def _difference_witness(a: sp.Basic, b: sp.Basic) -> dict[sp.Symbol, sp.Rational] | None:
+    """A point (in the free symbols) where ``a`` and ``b`` differ, found by sampling."""
+    for point in _sample_points(a, b, 12):
+        try:
+            value = sp.N((a - b).subs(point), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        if value.is_real and abs(value) > sp.Float("1e-20", 30):
+            return point
+    return None
+
+
+def _latex(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, sp.Basic):
+        return sp.latex(value)
+    if isinstance(value, (list, tuple)):
+        return r"\left(" + ", ".join(_latex(v) for v in value) + r"\right)"
+    return str(value)
+
+
+# -- declaring entries ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    """Where a claim comes from and what the catalogue expects of it."""
+
+    id: str
+    seed: str
+    quote: str
+    stated: str
+    expect: bool = True
+    where: str = ""
+    note: str = ""
+    kind: str = "python"
+
+
+def claim(id: str, *, seed: str, quote: str, stated: str, expect: bool = True,
+          where: str = "", note: str = "") -> Callable[[Callable[[], Outcome]],
+                                                      Callable[[], Outcome]]:
+    """Mark a function of a ``proofs/*.py`` file as a catalogue entry.
+
+    ``seed`` is the seed number (``"001"``), ``quote`` the text's words,
+    ``stated`` the claim in short, ``expect`` whether the text is right.
+
+    >>> @claim("doc-1", seed="000", quote="2 - 0.1*4 = 1.6", stated="x₁ = 1.6")
+    ... def step():
+    ...     return Outcome.compare(sp.Rational(16, 10), 2 - sp.Rational(1, 10) * 4)
+    >>> step.__claim__.id, step().verdict
+    ('doc-1', 'true')
+    """
+
+    def mark(fn: Callable[[], Outcome]) -> Callable[[], Outcome]:
+        fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note)  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+# -- numeric evidence: run a method's own symbolic rule -------------------------
+
+def iterate(problem: Any, method: Any, x0: Sequence[object], steps: int,
+            **hyperparameters: object) -> list[list[sp.Expr]]:
+    """Iterates x₀, …, x_steps of ``method`` on ``problem``, exactly.
+
+    The method's symbolic rule is applied coordinate by coordinate (with the
+    Newton direction solved from the Hessian when the method uses it); exact
+    inputs give exact iterates.
+
+    >>> from symopt import Problem
+    >>> from symopt.methods import gradient_descent
+    >>> [x[0] for x in iterate(Problem("x**2"), gradient_descent(), [2], 2, alpha="0.1")]
+    [2, 8/5, 32/25]
+    """
+    from symopt.methods.base import NEWTON_DIRECTION, G, T, X
+
+    rule = method.rule(**hyperparameters)
+    xs = [sp.nsimplify(v) if isinstance(v, float) else sp.sympify(v) for v in x0]  # safe: numbers
+    states = [method.initial_state(x) for x in xs]
+    path = [list(xs)]
+    variables = problem.variables
+    for t in range(1, steps + 1):
+        point = dict(zip(variables, xs))
+        grad = problem.gradient.xreplace(point)
+        direction = (problem.hessian.xreplace(point).LUsolve(grad)
+                     if method.uses_newton_direction else grad)
+        new_xs, new_states = [], []
+        for i, x in enumerate(xs):
+            values = {X: x, G: grad[i], T: sp.Integer(t), NEWTON_DIRECTION: direction[i],
+                      **states[i]}
+            new_xs.append(sp.expand(rule.x_next.xreplace(values)))
+            new_states.append({k: sp.expand(v.xreplace(values))
+                               for k, v in rule.state_next.items()})
+        xs, states = new_xs, new_states
+        path.append(list(xs))
+    return path
+
+
+# -- discovery -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    """One runnable claim: its metadata, topic and how to check it."""
+
+    info: ClaimInfo
+    topic: str
+    path: Path
+    run: Callable[[], Outcome]
+
+
+def default_proofs_dir() -> Path:
+    """``proofs/`` next to the installed package (the repository root), else in the cwd."""
+    candidates = [Path(__file__).resolve().parent.parent / "proofs", Path.cwd() / "proofs"]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise SymoptError(
+        f"no proofs/ directory found (looked in {', '.join(map(str, candidates))}); "
+        "pass its path explicitly"
+    )
+
+
+def discover(directory: Path | str | None = None) -> list[Entry]:
+    """Every entry of the catalogue, in file order then definition order."""
+    root = Path(directory) if directory is not None else default_proofs_dir()
+    if not root.is_dir():
+        raise SymoptError(f"proofs directory {str(root)!r} does not exist")
+    entries: list[Entry] = []
+    for path in sorted(root.iterdir()):
+        if path.suffix == ".py" and not path.name.startswith("_"):
+            entries += _python_entries(path)
+        elif path.suffix == ".toml":
+            entries += _toml_entries(path)
+    ids = [e.info.id for e in entries]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise SymoptError(f"claim ids used twice in {root}: {', '.join(repeated)}")
+    return entries
+
+
+def _python_entries(path: Path) -> list[Entry]:
+    name = f"symopt_proofs_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SymoptError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise SymoptError(f"{path.name} failed to load: {type(exc).__name__}: {exc}") from exc
+    functions = [f for _, f in inspect.getmembers(module, inspect.isfunction)
+                 if hasattr(f, "__claim__") and f.__module__ == name]
+    functions.sort(key=lambda f: f.__code__.co_firstlineno)
+    return [Entry(f.__claim__, path.stem, path, f) for f in functions]
+
+
+def _toml_entries(path: Path) -> list[Entry]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SymoptError(f"{path.name} is not a valid TOML file: {exc}") from exc
+    default_seed = str(data.get("source", ""))[:3]
+    entries = []
+    for index, raw in enumerate(data.get("claims", [])):
+        source = raw.get("source", {})
+        source = {"quote": source} if isinstance(source, str) else source
+        info = ClaimInfo(
+            id=str(raw.get("id", f"{path.stem}-{index}")),
+            seed=str(source.get("seed", default_seed))[:3],
+            quote=str(source.get("quote", "")),
+            stated=_stated_text(raw.get("stated", "")),
+            expect=bool(raw.get("expect", True)),
+            where=str(source.get("where", "")),
+            note=str(raw.get("note", "")),
+            kind=str(raw.get("kind", "")),
+        )
+        entries.append(Entry(info, path.stem, path, _TomlClaim(path, info.id)))
+    return entries
+
+
+def _stated_text(stated: object) -> str:
+    if isinstance(stated, Mapping):
+        return ", ".join(f"{k} = {v}" for k, v in stated.items())
+    return str(stated)
+
+
+@dataclass(frozen=True)
+class _TomlClaim:
+    """Checks one claim of a claims file with :mod:`symopt.claims` (picklable)."""
+
+    path: Path
+    id: str
+
+    def __call__(self) -> Outcome:
+        try:
+            from symopt import claims
+        except ImportError as exc:
+            return Outcome.unknown(f"the claims engine is not available ({exc})")
+        report = claims.check_file(self.path, only=[self.id])
+        verdict = report[0] if isinstance(report, list) else report
+        return _outcome_from_verdict(verdict)
+
+
+def _outcome_from_verdict(verdict: Any) -> Outcome:
+    status = str(getattr(verdict, "status", getattr(verdict, "verdict", "unknown"))).lower()
+    status = status.rsplit(".", 1)[-1]
+    if status not in ("true", "false"):
+        status = "unknown"
+    derived = getattr(verdict, "correct", None) or getattr(verdict, "derived", None) or ""
+    evidence = getattr(verdict, "evidence", "") or getattr(verdict, "reason", "") or ""
+    if isinstance(evidence, (list, tuple)):
+        evidence = "; ".join(map(str, evidence))
+    counterexample = getattr(verdict, "counterexample", None)
+    if counterexample:
+        evidence = f"{evidence} Counterexample: {counterexample}.".strip()
+    return Outcome(status, _latex(derived), str(evidence))  # type: ignore[arg-type]
+
+
+# -- running ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Result:
+    """An entry's verdict, how long it took and whether it matches ``expect``."""
+
+    entry: Entry
+    verdict: Verdict
+    outcome: Outcome
+    seconds: float
+
+    @property
+    def matches(self) -> bool:
+        """Whether the verdict is the one the catalogue expects."""
+        return self.verdict == ("true" if self.entry.info.expect else "false")
+
+    @property
+    def status(self) -> str:
+        """``true``, ``false-as-expected``, ``unexpected`` or the unknown kind."""
+        if self.verdict in ("true", "false"):
+            if not self.matches:
+                return "unexpected"
+            return "true" if self.verdict == "true" else "false-as-expected"
+        return self.verdict
+
+
+def _call(run: Callable[[], Outcome]) -> Outcome:
+    return run()
+
+
+def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
+    """Run one entry under a time limit; failures become ``error``/``timeout`` verdicts."""
+    start = time.perf_counter()
+    verdict: Verdict
+    try:
+        outcome = run_with_timeout(_call, entry.run, seconds=seconds or 0)
+        if not isinstance(outcome, Outcome):
+            raise SymoptError(f"{entry.info.id} returned {type(outcome).__name__}, not Outcome")
+        verdict = outcome.verdict
+    except SymoptTimeoutError as exc:
+        outcome, verdict = Outcome("unknown", "", str(exc)), "timeout"
+    except Exception as exc:  # an entry's failure must not stop the catalogue
+        outcome, verdict = Outcome("unknown", "", f"{type(exc).__name__}: {exc}"), "error"
+    return Result(entry, verdict, outcome, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and times of a catalogue run."""
+
+    results: tuple[Result, ...]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        """How many results have this :attr:`Result.status`."""
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every verdict matches its ``expect``."""
+        return all(r.matches for r in self.results)
+
+    @property
+    def seeds_covered(self) -> dict[str, int]:
+        """Claims checked per seed file."""
+        counts: dict[str, int] = {}
+        for r in self.results:
+            for seed in r.entry.info.seed.split():
+                counts[seed] = counts.get(seed, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def by_topic(self) -> dict[str, list[Result]]:
+        """Results grouped by topic (file stem), in catalogue order."""
+        groups: dict[str, list[Result]] = {}
+        for r in self.results:
+            groups.setdefault(r.entry.topic, []).append(r)
+        return groups
+
+    def counts(self) -> dict[str, int]:
+        """The summary line: claims, true, false-as-expected, unexpected, unknown."""
+        unknown = sum(r.verdict in ("unknown", "error", "timeout") for r in self.results)
+        return {
+            "claims": len(self.results),
+            "true": self.count("true"),
+            "false-as-expected": self.count("false-as-expected"),
+            "unexpected": self.count("unexpected"),
+            "unknown": unknown,
+        }
+
+
+def run_catalogue(
+    directory: Path | str | None = None,
+    *,
+    select: str | None = None,
+    seconds: float | None = ENTRY_SECONDS,
+    progress: Callable[[Result], None] | None = None,
+) -> Summary:
+    """Run every entry (or those whose id or topic contains ``select``).
+
+    ``progress`` is called after each entry (the CLI advances its bar there).
+    """
+    entries = _selected(discover(directory), select)
+    start = time.perf_counter()
+    results = []
+    for entry in entries:
+        result = run_entry(entry, seconds)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return Summary(tuple(results), time.perf_counter() - start)
+
+
+def _selected(entries: Iterable[Entry], select: str | None) -> list[Entry]:
+    if not select:
+        return list(entries)
+    return [e for e in entries if select in e.info.id or select in e.topic]
+
+
+# -- generated documentation pages ------------------------------------------------
+
+_MARK = {"true": "✅ true", "false-as-expected": "❌ false (as expected: the text is wrong)",
+         "unexpected": "⚠️ unexpected", "unknown": "❔ unknown", "error": "⚠️ error",
+         "timeout": "⏱ timeout"}
+
+
+def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
+    """Write ``index.md`` and one page per topic (with plots of the numeric runs).
+
+    Pages are deterministic (no timings), so regenerating them only changes
+    what the claims say. Plots need matplotlib (the ``plot`` extra); without it
+    the pages list the runs' last values instead.
+    """
+    out = Path(directory)
+    (out / "img").mkdir(parents=True, exist_ok=True)
+    written = [out / "index.md"]
+    counts = summary.counts()
+    lines = [
+        "# The catalogue of checked claims",
+        "",
+        "Every claim, formula and worked number of the five seed texts, checked by symopt "
+        "(generated by `symopt prove`; see `proofs/README.md` for the hand-derived inventory).",
+        "",
+        f"**{counts['claims']} claims**: {counts['true']} true, "
+        f"{counts['false-as-expected']} false as expected (the text is wrong and the page "
+        f"gives the correct value), {counts['unexpected']} unexpected, "
+        f"{counts['unknown']} unknown.",
+        "",
+        "| topic | claims | true | false (text wrong) | other |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for topic, results in summary.by_topic().items():
+        true = sum(r.status == "true" for r in results)
+        false = sum(r.status == "false-as-expected" for r in results)
+        lines.append(f"| [{_title(topic)}]({topic}.md) | {len(results)} | {true} | {false} | "
+                     f"{len(results) - true - false} |")
+    lines += ["", "## Where the seed texts are wrong", ""]
+    for r in summary.results:
+        if r.status == "false-as-expected":
+            lines.append(f"- [{r.entry.info.id}]({r.entry.topic}.md#{_anchor(r.entry.info.id)})"
+                         f" — {_escape(r.entry.info.stated)}")
+    (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for topic, results in summary.by_topic().items():
+        path = out / f"{topic}.md"
+        path.write_text(_topic_page(topic, results, out / "img"), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _title(topic: str) -> str:
+    return topic.replace("_", " ").capitalize()
+
+
+def _anchor(identifier: str) -> str:
+    return identifier.lower()
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _topic_page(topic: str, results: list[Result], images: Path) -> str:
+    module_doc = ""
+    first = results[0].entry
+    if first.path.suffix == ".py":
+        module = sys.modules.get(f"symopt_proofs_{first.path.stem}")
+        module_doc = inspect.getdoc(module) or "" if module else ""
+    lines = [f"# {_title(topic)}", "", module_doc, "",
+             f"Source: `proofs/{first.path.name}`.", ""]
+    for r in results:
+        info = r.entry.info
+        lines += [
+            f"## {info.id} {{#{_anchor(info.id)}}}",
+            "",
+            f"**Seed {info.seed}**{' — ' + info.where if info.where else ''}: "
+            f"“{_escape(info.quote)}”",
+            "",
+            f"- **Claim:** {_escape(info.stated)}",
+            f"- **Expected:** the text is {'right' if info.expect else 'wrong'}",
+            f"- **Verdict:** {_MARK.get(r.status, r.status)}",
+        ]
+        if r.outcome.derived:
+            lines.append(f"- **symopt derives:** ${r.outcome.derived}$")
+        doc = inspect.getdoc(r.entry.run) if inspect.isfunction(r.entry.run) else ""
+        if doc:
+            lines += ["", doc]
+        if r.outcome.evidence:
+            lines += ["", f"**Evidence.** {r.outcome.evidence}"]
+        if info.note:
+            lines += ["", f"*Note.* {info.note}"]
+        if r.outcome.series:
+            image = _plot(info.id, r.outcome.series, images)
+            if image is not None:
+                lines += ["", f"![numeric run of {info.id}](img/{image.name})"]
+            else:
+                finals = ", ".join(f"{k}: {v[-1]:.6g}" for k, v in r.outcome.series.items())
+                lines += ["", f"Numeric run (last values): {finals}."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _plot(identifier: str, series: Mapping[str, Sequence[float]], images: Path) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    matplotlib.rcParams["svg.hashsalt"] = "symopt"
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    for name, values in series.items():
+        ax.plot(range(len(values)), list(values), marker=".", label=name)
+    ax.set_xlabel("step k")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.set_title(identifier, fontsize="small")
+    fig.tight_layout()
+    path = images / f"{identifier}.svg"
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return path
