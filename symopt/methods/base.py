@@ -82,7 +82,8 @@ class Hyperparameter:
         number = _exact(value, self.symbol.name)
         if number.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             raise DomainError(f"{self.symbol.name} must be finite, got {number}")
-        if number.is_number:
+        if number.is_number or number.free_symbols:
+            # symbolic values are rejected only when their assumptions decide it (−L for α)
             inside = self.domain.contains(number)
             if inside is sp.false or inside is False:
                 raise DomainError(
@@ -332,7 +333,7 @@ def trace(beta: sp.Symbol, *, name: str = "b", nesterov: bool = False,
     This is torch.optim.SGD's form (dampening 0) and optax's ``trace``.
     """
     buffer = symbol(name)
-    hp = Hyperparameter(beta, UNIT, default, "momentum coefficient")
+    hp = Hyperparameter(beta, UNIT, default, "momentum coefficient", aliases=("momentum",))
 
     def apply(u: sp.Expr, state: Mapping[sp.Symbol, sp.Expr], ctx: Context):
         new = beta * state[buffer] + u

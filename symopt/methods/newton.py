@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symopt.methods.base import POSITIVE, Hyperparameter, Method, Transform, chain
+from symopt.methods.base import (
+    POSITIVE,
+    Hyperparameter,
+    Method,
+    Transform,
+    chain,
+    scale_by_learning_rate,
+)
 from symopt.symbols import symbol
 
 
@@ -31,13 +38,18 @@ def newton() -> Method:
     )
 
 
-def damped_newton() -> Method:
-    """Damped Newton x ← x − α(∇²f)⁻¹∇f with step α > 0."""
-    alpha = Hyperparameter(symbol("alpha"), POSITIVE, sp.S.One, "damping (step size)")
+def damped_newton(rate: object = None) -> Method:
+    """Damped Newton x ← x − α(∇²f)⁻¹∇f with step α > 0 (default 1); ``rate`` may be α(t).
+
+    >>> damped_newton(rate="1/2").rule().x_next
+    -p/2 + x
+    """
+    alpha = Hyperparameter(symbol("alpha"), POSITIVE, sp.S.One, "damping (step size)",
+                           aliases=("lr",))
     return chain(
         "damped Newton",
         _newton_direction(),
-        Transform("scale_by_step", lambda u, s, c: (-alpha.symbol * u, {}), (alpha,)),
+        scale_by_learning_rate(rate, hyperparameter=alpha),
         uses_newton_direction=True,
         reference="Boyd & Vandenberghe, §9.5",
     )
