@@ -272,8 +272,8 @@ def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
         if any(val.free_symbols & set(unknowns) for val in x.values()):
             unknown.append(f"a continuum of solutions {_point(x)}: the points are not isolated")
             continue
-        multipliers = {m: sp.simplify(solution.get(m, m)) for m in unknowns[len(x):]}
-        values = {**x, **multipliers}
+        values = {**x, **{m: sp.simplify(solution.get(m, m)) for m in unknowns[len(x):]}}
+        multipliers = {m: values.get(m, sp.S.Zero) for m in lam + c.eq_multipliers}
         residuals = [sp.simplify(e.subs(values)) for e in equations]
         if not all(r.is_zero for r in residuals):
             unknown.append(f"SymPy's solution {_point(values)} could not be verified")

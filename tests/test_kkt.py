@@ -1,0 +1,302 @@
+"""KKT: textbook examples solved by hand (expected values written here), checked against
+scipy.optimize.minimize from several starts and, for convex problems, against cvxpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy.optimize import minimize
+
+from symopt import Problem
+from symopt.kkt import kkt_conditions, lagrangian, solve_kkt
+from symopt.symbols import symbol
+
+x, y, c = symbol("x"), symbol("y"), symbol("c")
+lam, lam1, lam2, nu = symbol("lambda"), symbol("lambda_1"), symbol("lambda_2"), symbol("nu")
+
+STARTS_1D = [np.array([v]) for v in (-3.0, 0.2, 1.7, 5.0)]
+STARTS_2D = [np.array(v) for v in ((0.0, 0.0), (3.0, -1.0), (-2.0, 2.5), (1.0, 1.0))]
+
+
+def scipy_minima(fun, constraints, starts, method="SLSQP"):
+    """Local minimizers found by scipy (inequalities as fun(x) >= 0, scipy's convention)."""
+    found = []
+    for x0 in starts:
+        res = minimize(fun, x0, method=method, constraints=constraints,
+                       options={"ftol": 1e-12, "maxiter": 500} if method == "SLSQP" else {})
+        assert res.success, res.message
+        found.append(res.x)
+    return found
+
+
+def as_array(point, variables):
+    return np.array([float(point[v]) for v in variables])
+
+
+# -- seed 004: min x² s.t. x ≥ 1 → x* = 1, λ* = 2 ------------------------------------
+
+def test_seed_004_lagrangian_and_conditions():
+    # By hand: g = 1 − x ≤ 0, L = x² + λ(1 − x), ∂L/∂x = 2x − λ.
+    p = Problem("x**2", constraints=["x >= 1"])
+    assert sp.expand(lagrangian(p) - (x**2 + lam * (1 - x))) == 0
+    cond = kkt_conditions(p)
+    assert cond.stationarity == (2 * x - lam,)
+    assert cond.dual_feasibility == (sp.Ge(lam, 0, evaluate=False),)
+    assert cond.complementary_slackness == (sp.Eq(lam * (1 - x), 0, evaluate=False),)
+
+
+def test_seed_004_solution():
+    # Inactive: x = 0 violates x ≥ 1. Active: x = 1, 2·1 − λ = 0 → λ = 2 ≥ 0.
+    r = solve_kkt(Problem("x**2", constraints=["x >= 1"]), timeout=0)
+    assert [(pt.point, pt.multipliers) for pt in r.points] == [({x: 1}, {lam: 2})]
+    pt = r.points[0]
+    assert pt.kind.value == "minimum" and pt.licq.value is True
+    assert pt.global_minimum.value is True and r.convex.value is True and r.complete
+    assert r.cases[0].status == "no solution" and r.cases[1].status == "solved"
+    for found in scipy_minima(lambda v: v[0] ** 2,
+                              [{"type": "ineq", "fun": lambda v: v[0] - 1}], STARTS_1D):
+        assert found == pytest.approx([1.0], abs=1e-7)
+
+
+def test_seed_004_against_cvxpy():
+    cp = pytest.importorskip("cvxpy")
+    v = cp.Variable()
+    con = v >= 1
+    cp.Problem(cp.Minimize(cp.square(v)), [con]).solve()
+    assert v.value == pytest.approx(1.0, abs=1e-6)
+    assert con.dual_value == pytest.approx(2.0, abs=1e-5)  # λ* = 2
+
+
+# -- two variables, one active and one inactive constraint --------------------------
+
+@pytest.mark.filterwarnings("ignore:delta_grad == 0.0")  # trust-constr on a linear constraint
+def test_one_active_one_inactive():
+    # min (x−2)² + (y−1)² s.t. x + y ≤ 2, x ≥ 0. Projecting (2, 1) onto x + y = 2 gives
+    # (2, 1) − ½(1, 1) = (3/2, 1/2); ∇f = (−1, −1) = −λ₁(1, 1) → λ₁ = 1; x ≥ 0 inactive.
+    p = Problem("(x-2)**2 + (y-1)**2", constraints=["x + y <= 2", "x >= 0"])
+    r = solve_kkt(p, timeout=0)
+    assert len(r.points) == 1
+    pt = r.points[0]
+    assert pt.point == {x: sp.Rational(3, 2), y: sp.Rational(1, 2)}
+    assert pt.multipliers == {lam1: 1, lam2: 0}
+    assert pt.active == (0,) and pt.kind.value == "minimum"
+    assert pt.global_minimum.value is True and r.complete
+
+    def f(v):
+        return (v[0] - 2) ** 2 + (v[1] - 1) ** 2
+
+    cons = [{"type": "ineq", "fun": lambda v: 2 - v[0] - v[1]},
+            {"type": "ineq", "fun": lambda v: v[0]}]
+    for found in scipy_minima(f, cons, STARTS_2D):
+        assert found == pytest.approx([1.5, 0.5], abs=1e-6)
+    for found in scipy_minima(f, cons, STARTS_2D[:2], method="trust-constr"):
+        assert found == pytest.approx([1.5, 0.5], abs=1e-4)
+
+
+def test_one_active_one_inactive_against_cvxpy():
+    cp = pytest.importorskip("cvxpy")
+    v = cp.Variable(2)
+    active, inactive = v[0] + v[1] <= 2, v[0] >= 0
+    cp.Problem(cp.Minimize(cp.sum_squares(v - np.array([2.0, 1.0]))), [active, inactive]).solve()
+    assert v.value == pytest.approx([1.5, 0.5], abs=1e-6)
+    assert active.dual_value == pytest.approx(1.0, abs=1e-5)
+    assert inactive.dual_value == pytest.approx(0.0, abs=1e-6)
+
+
+# -- equality-constrained quadratic: closed-form multiplier -----------------------
+
+def test_equality_constrained_quadratic():
+    # min ½xᵀQx s.t. aᵀx = b with Q = diag(2, 4), a = (1, 1), b = 3.
+    # Stationarity Qx + νa = 0 → x = −νQ⁻¹a; aᵀx = b → ν = −b/(aᵀQ⁻¹a) = −3/(3/4) = −4,
+    # x = 4·(1/2, 1/4) = (2, 1).
+    r = solve_kkt(Problem("x**2 + 2*y**2", constraints=["x + y = 3"]), timeout=0)
+    assert [(pt.point, pt.multipliers) for pt in r.points] == [({x: 2, y: 1}, {nu: -4})]
+    assert r.points[0].kind.value == "minimum" and r.points[0].global_minimum.value is True
+    cons = [{"type": "eq", "fun": lambda v: v[0] + v[1] - 3}]
+    for found in scipy_minima(lambda v: v[0] ** 2 + 2 * v[1] ** 2, cons, STARTS_2D):
+        assert found == pytest.approx([2.0, 1.0], abs=1e-6)
+    cp = pytest.importorskip("cvxpy")
+    v = cp.Variable(2)
+    eq = v[0] + v[1] == 3
+    cp.Problem(cp.Minimize(v[0] ** 2 + 2 * v[1] ** 2), [eq]).solve()
+    assert v.value == pytest.approx([2.0, 1.0], abs=1e-6)
+    assert abs(eq.dual_value) == pytest.approx(4.0, abs=1e-5)  # cvxpy's sign convention differs
+
+
+def test_equality_multiplier_matches_numeric_stationarity():
+    # At scipy's minimizer, solve ∇f + ν∇h = 0 for ν by least squares (finite differences).
+    res = minimize(lambda v: v[0] ** 2 + 2 * v[1] ** 2, np.array([0.0, 0.0]), method="SLSQP",
+                   constraints=[{"type": "eq", "fun": lambda v: v[0] + v[1] - 3}])
+    grad_f = np.array([2 * res.x[0], 4 * res.x[1]])
+    nu_numeric = np.linalg.lstsq(np.array([[1.0], [1.0]]), -grad_f, rcond=None)[0][0]
+    r = solve_kkt(Problem("x**2 + 2*y**2", constraints=["x + y = 3"]), timeout=0)
+    assert float(r.points[0].multipliers[nu]) == pytest.approx(nu_numeric, abs=1e-6)
+
+
+# -- LICQ fails ------------------------------------------------------------------------
+
+def test_licq_fails_no_kkt_point():
+    # min x s.t. x² ≤ 0: the only feasible point x = 0 is the minimizer, but g'(0) = 0 so
+    # stationarity 1 + 2λx = 0 has no solution there: no KKT point, LICQ fails at 0.
+    r = solve_kkt(Problem("x", constraints=["x**2 <= 0"]), timeout=0)
+    assert r.points == ()
+    assert [q.point for q in r.irregular_points] == [{x: 0}]
+    assert any("LICQ fails" in n and "x = 0" in n for n in r.notes)
+    assert "no KKT point" in r.summary()
+
+
+def test_licq_fails_cusp():
+    # Kuhn–Tucker's cusp: min −x s.t. y ≤ (1 − x)³, y ≥ 0. The minimizer is (1, 0), where both
+    # active gradients (0, 1) and (0, −1) are parallel; stationarity needs −1 = 0 there.
+    p = Problem("-x", constraints=["y <= (1 - x)**3", "y >= 0"])
+    r = solve_kkt(p, timeout=0)
+    assert r.points == ()
+    assert {tuple(q.point.values()) for q in r.irregular_points} == {(1, 0)}
+    cons = [{"type": "ineq", "fun": lambda v: (1 - v[0]) ** 3 - v[1]},
+            {"type": "ineq", "fun": lambda v: v[1]}]
+    with pytest.warns(UserWarning):  # scipy: the objective is linear (delta_grad == 0)
+        res = minimize(lambda v: -v[0], np.array([0.0, 0.5]), method="trust-constr",
+                       constraints=cons)
+    assert res.x == pytest.approx([1.0, 0.0], abs=2e-2)  # scipy approaches the cusp (1, 0)
+
+
+def test_licq_fails_multiplier_not_unique():
+    # min x² s.t. x³ ≥ 0: at x = 0 the gradient of the constraint vanishes; 2x − 3λx² = 0
+    # holds for every λ, so the multiplier is not unique, and x = 0 is still a strict minimum.
+    r = solve_kkt(Problem("x**2", constraints=["x**3 >= 0"]), timeout=0)
+    [pt] = r.points
+    assert pt.point == {x: 0} and pt.multipliers == {lam: lam}
+    assert pt.licq.value is False and "LICQ fails" in pt.licq.reason
+    assert pt.kind.value == "minimum"
+    assert "not unique" in r.summary()
+
+
+# -- non-convex: KKT points that are not minima ------------------------------------------
+
+def test_nonconvex_kkt_point_is_a_maximum():
+    # min −x² on [−1, 2]: x = 0 (λ = 0) is a KKT point and a strict local maximum;
+    # x = −1 (λ₁ = 2) and x = 2 (λ₂ = 4) are local minima, x = 2 the global one (f = −4).
+    r = solve_kkt(Problem("-x**2", constraints=["x >= -1", "x <= 2"]), timeout=0)
+    by_x = {pt.point[x]: pt for pt in r.points}
+    assert set(by_x) == {0, -1, 2}
+    assert by_x[0].kind.value == "maximum" and by_x[0].global_minimum.value is False
+    assert by_x[-1].kind.value == "minimum" and by_x[-1].multipliers[lam1] == 2
+    assert by_x[-1].global_minimum.value is False  # f(2) = −4 < −1
+    assert by_x[2].kind.value == "minimum" and by_x[2].multipliers[lam2] == 4
+    assert r.convex.value is False
+    cons = [{"type": "ineq", "fun": lambda v: v[0] + 1},
+            {"type": "ineq", "fun": lambda v: 2 - v[0]}]
+    found = scipy_minima(lambda v: -v[0] ** 2, cons, STARTS_1D)
+    minima = {float(k) for k, pt in by_x.items() if pt.kind.value == "minimum"}
+    for point in found:  # every start ends at one of the local minima, never at x = 0
+        assert min(abs(point[0] - m) for m in minima) < 1e-6
+
+
+def test_nonconvex_saddle_kkt_point():
+    # min x² − y² s.t. y ≤ 1: (0, 0) is a KKT point (λ = 0) with ∇²f = diag(2, −2): neither.
+    # (0, 1) with λ = 2: the critical cone is {d_y = 0}, dᵀ∇²L d = 2d_x² > 0: local minimum.
+    r = solve_kkt(Problem("x**2 - y**2", constraints=["y <= 1"]), timeout=0)
+    by_point = {tuple(pt.point.values()): pt for pt in r.points}
+    assert by_point[(0, 0)].kind.value == "neither"
+    assert by_point[(0, 1)].kind.value == "minimum" and by_point[(0, 1)].multipliers == {lam: 2}
+    assert by_point[(0, 1)].global_minimum.known is False  # f is unbounded below as y → −∞
+    res = minimize(lambda v: v[0] ** 2 - v[1] ** 2, np.array([0.3, 0.5]), method="SLSQP",
+                   constraints=[{"type": "ineq", "fun": lambda v: 1 - v[1]}])
+    assert res.x == pytest.approx([0.0, 1.0], abs=1e-6)
+
+
+# -- symbolic parameters: case split -----------------------------------------------------
+
+def test_parametric_case_split():
+    # min x² s.t. x ≥ c. Inactive: x = 0 needs c − 0 < 0. Active: x = c, λ = 2c ≥ 0.
+    r = solve_kkt(Problem("x**2", variables=["x"], constraints=["x >= c"]), timeout=0)
+    cases = {pt.condition: (pt.point[x], pt.multipliers.get(lam, 0)) for pt in r.points}
+    assert cases == {sp.Lt(c, 0): (0, 0), sp.Le(0, c): (c, 2 * c)}
+    assert all(pt.global_minimum.value is True for pt in r.points)
+    minimizer = r.global_minimizer()
+    for value in (-1.5, 0.0, 0.5, 2.0):
+        res = minimize(lambda v: v[0] ** 2, np.array([3.0]), method="SLSQP",
+                       constraints=[{"type": "ineq", "fun": lambda v, cv=value: v[0] - cv}])
+        assert float(minimizer.subs(c, value)) == pytest.approx(res.x[0], abs=1e-7)
+
+
+def test_parametric_positive_parameter():
+    # With c declared positive only the active case remains.
+    cp_ = symbol("c", positive=True)
+    p = Problem(x**2, variables=[x], constraints=[sp.Ge(x, cp_)])
+    r = solve_kkt(p, timeout=0)
+    assert [(pt.point, pt.multipliers, pt.condition) for pt in r.points] == [
+        ({x: cp_}, {lam: 2 * cp_}, sp.true)
+    ]
+
+
+# -- unknown, never wrong --------------------------------------------------------------
+
+def test_unsolvable_system_is_unknown_with_reason():
+    # cos x + x = 0 has no closed form: the case is unknown, nothing is guessed.
+    r = solve_kkt(Problem("sin(x) + x**2/2", constraints=["x >= -10"]), timeout=20)
+    assert not r.complete
+    inactive = r.cases[0]
+    assert inactive.status == "unknown" and inactive.reason
+    assert all(pt.point[x] == -10 for pt in r.points) or r.points == ()
+
+
+def test_timeout_is_unknown_with_reason():
+    p = Problem("x**12 + 3*x**7*y**5 - y**11 + x*y", constraints=["x**2 + y**3 <= 7"])
+    r = solve_kkt(p, timeout=0.05)
+    assert not r.complete
+    assert any(case.status == "unknown" and "timed out" in case.reason for case in r.cases)
+
+
+def test_non_polynomial_marked_incomplete():
+    # exp(x) − 2x: the solution log 2 is found and verified, but solve is not complete
+    # on non-polynomial systems, so the result says so.
+    r = solve_kkt(Problem("exp(x) - 2*x", constraints=["x <= 5"]), timeout=20)
+    assert [pt.point for pt in r.points] == [{x: sp.log(2)}]
+    assert r.points[0].kind.value == "minimum"
+    assert not r.complete
+    for found in scipy_minima(lambda v: np.exp(v[0]) - 2 * v[0],
+                              [{"type": "ineq", "fun": lambda v: 5 - v[0]}], STARTS_1D):
+        assert found[0] == pytest.approx(np.log(2), abs=1e-5)
+
+
+def test_too_many_inequalities_refused():
+    from symopt.errors import UnsupportedError
+
+    cons = [f"x >= {k}" for k in range(11)]
+    with pytest.raises(UnsupportedError, match="active"):
+        solve_kkt(Problem("x**2", constraints=cons), timeout=0)
+
+
+def test_constraint_without_variable_refused():
+    from symopt.errors import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="no variable"):
+        kkt_conditions(Problem("x**2", variables=["x"], constraints=["c >= 0"]))
+
+
+# -- every KKT point of a small random family agrees with scipy ------------------------
+
+@pytest.mark.parametrize("center", [(2, 1), (-1, 3), (0, 0), (3, 3)])
+def test_projection_onto_triangle_matches_scipy(center):
+    # min ‖(x, y) − center‖² over the triangle x ≥ 0, y ≥ 0, x + y ≤ 2 (convex: one KKT point).
+    a, b = center
+    p = Problem(f"(x - {a})**2 + (y - {b})**2", constraints=["x >= 0", "y >= 0", "x + y <= 2"])
+    r = solve_kkt(p, timeout=0)
+    assert len(r.points) == 1 and r.complete and r.points[0].global_minimum.value is True
+    expected = as_array(r.points[0].point, (x, y))
+
+    def f(v):
+        return (v[0] - a) ** 2 + (v[1] - b) ** 2
+
+    cons = [{"type": "ineq", "fun": lambda v: v[0]}, {"type": "ineq", "fun": lambda v: v[1]},
+            {"type": "ineq", "fun": lambda v: 2 - v[0] - v[1]}]
+    for found in scipy_minima(f, cons, STARTS_2D):
+        assert found == pytest.approx(expected, abs=1e-6)
+    # Multipliers: ∇f + Σλᵢ∇gᵢ = 0 at the point, checked numerically with the test's own ∇.
+    mult = [float(r.points[0].multipliers[m]) for m in r.conditions.ineq_multipliers]
+    grad_f = 2 * (expected - np.array(center, dtype=float))
+    grads_g = np.array([[-1.0, 0.0], [0.0, -1.0], [1.0, 1.0]])
+    assert grad_f + grads_g.T @ np.array(mult) == pytest.approx([0.0, 0.0], abs=1e-12)
+    assert min(mult) >= 0
