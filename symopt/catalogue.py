@@ -228,7 +228,7 @@ def iterate(problem: Any, method: Any, x0: Sequence[object], steps: int,
     from symopt.methods.base import NEWTON_DIRECTION, G, T, X
 
     rule = method.rule(**hyperparameters)
-    xs = [sp.nsimplify(v) if isinstance(v, float) else sp.sympify(v) for v in x0]  # safe: numbers
+    xs = [_exact_number(v) for v in x0]
     states = [method.initial_state(x) for x in xs]
     path = [list(xs)]
     variables = problem.variables
@@ -247,6 +247,19 @@ def iterate(problem: Any, method: Any, x0: Sequence[object], steps: int,
         xs, states = new_xs, new_states
         path.append(list(xs))
     return path
+
+
+def _exact_number(value: object) -> sp.Expr:
+    """A start value as an exact SymPy number: 0.1 and "0.1" are 1/10; expressions pass."""
+    if isinstance(value, sp.Basic):
+        return value  # type: ignore[return-value]
+    if isinstance(value, float):
+        return sp.Rational(repr(value))
+    if isinstance(value, str):
+        from symopt.parse import parse
+
+        return parse(value)  # type: ignore[return-value]
+    return sp.Integer(value) if isinstance(value, int) else sp.Rational(str(value))
 
 
 # -- discovery -------------------------------------------------------------------
