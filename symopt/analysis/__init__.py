@@ -12,6 +12,7 @@ stability region and, by equioscillation, the minimax hyperparameters.
 """
 
 from symopt.analysis.behaviour import DirectionBehaviour, behaviour, overall
+from symopt.analysis.bounds import Bound, textbook_bounds
 from symopt.analysis.core import Analysis, analyze
 from symopt.analysis.linear import (
     LAMBDA,
@@ -35,19 +36,23 @@ from symopt.analysis.stability import (
     stability_conditions,
     stability_region,
 )
+from symopt.analysis.steady import SteadyState, constant_gradient
 
 __all__ = [
     "LAMBDA",
     "X0",
     "Analysis",
+    "Bound",
     "DirectionBehaviour",
     "K",
     "LinearRecurrence",
     "Optimum",
     "StabilityRegion",
+    "SteadyState",
     "analyze",
     "behaviour",
     "closed_form",
+    "constant_gradient",
     "hessian_eigenvalues",
     "iterations_to_tolerance",
     "linear_recurrence",
@@ -59,5 +64,6 @@ __all__ = [
     "schur_cohn_conditions",
     "stability_conditions",
     "stability_region",
+    "textbook_bounds",
     "worst_rate",
 ]
