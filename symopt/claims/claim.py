@@ -1,0 +1,203 @@
+"""Claims (a stated answer about a problem and a method) and their verdicts.
+
+:func:`check` runs the kind's checker in a worker process under a time limit
+(:func:`symopt.timeout.run_with_timeout`): it works from any thread and the
+work really stops at the limit. Bad input raises a
+:class:`~symopt.errors.SymoptError`; everything else ends in a :class:`Verdict`.
+
+>>> from symopt.claims import Claim, check
+>>> check(Claim("equal", "sqrt(1/n)", reference="1/sqrt(n)")).status
+'true'
+>>> v = check(Claim("gradient", "[2*x, 2*y]", problem="x**2 + 2*y**2"))
+>>> v.status, v.correct
+('false', 'Matrix([[2*x], [4*y]])')
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from symopt import timeout as _timeout
+from symopt.errors import SymoptError, SymoptTimeoutError, UnsupportedError
+
+__all__ = ["KINDS", "Claim", "MethodSpec", "ProblemSpec", "Status", "Verdict", "check"]
+
+Status = Literal["true", "false", "unknown", "error", "timeout"]
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """An objective (text), its variables, constraints and symbol assumptions."""
+
+    objective: str
+    variables: tuple[str, ...] | None = None
+    constraints: tuple[str, ...] = ()
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A method of :mod:`symopt.methods` by name, with (some) hyperparameter values."""
+
+    name: str
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A stated answer of a given ``kind`` (see docs/claims-format.md).
+
+    ``problem`` and ``method`` may be given as specs or as plain text (an
+    objective) and a method name. Everything is plain data, so that a claim
+    can be sent to a worker process.
+    """
+
+    kind: str
+    stated: Any
+    problem: ProblemSpec | str | None = None
+    method: MethodSpec | str | None = None
+    id: str = ""
+    reference: Any = None
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    assumptions: Mapping[str, Any] = field(default_factory=dict)
+    x0: Any = None
+    steps: int | None = None
+    parameter: str | tuple[str, ...] | None = None
+    epsilon: Any = None
+    at: Any = None
+    where: str | None = None
+    coordinate: str | None = None
+    unknowns: tuple[str, ...] | None = None
+    rename: Mapping[str, str] = field(default_factory=dict)
+    tolerance: float | None = None
+    rel_tolerance: float | None = None
+    rounding: int | None = None
+    significant: int | None = None
+    expect: bool | None = None
+    source: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+    timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.problem, str):
+            object.__setattr__(self, "problem", ProblemSpec(self.problem))
+        if isinstance(self.method, str):
+            object.__setattr__(self, "method", MethodSpec(self.method))
+        if isinstance(self.parameter, list):
+            object.__setattr__(self, "parameter", tuple(self.parameter))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking a claim.
+
+    ``status`` is ``true`` (``summary`` and ``evidence`` say how it was shown),
+    ``false`` (``correct`` is the right answer, ``counterexample`` a concrete
+    witness), ``unknown`` (``summary`` is the reason), ``error`` (the claim
+    could not be read) or ``timeout``.
+    """
+
+    status: Status
+    summary: str
+    correct: str | None = None
+    counterexample: str | None = None
+    evidence: tuple[str, ...] = ()
+    claim_id: str = ""
+    kind: str = ""
+    expect: bool | None = None
+    note: str = ""
+
+    @classmethod
+    def true(cls, summary: str, *evidence: str, correct: str | None = None) -> Verdict:
+        """The claim holds."""
+        return cls("true", summary, correct=correct, evidence=tuple(evidence))
+
+    @classmethod
+    def false(cls, summary: str, *, correct: str | None, counterexample: str | None,
+              evidence: tuple[str, ...] = ()) -> Verdict:
+        """The claim is wrong: the correct value and a concrete counterexample."""
+        return cls("false", summary, correct=correct, counterexample=counterexample,
+                   evidence=evidence)
+
+    @classmethod
+    def unknown(cls, reason: str, *evidence: str) -> Verdict:
+        """Neither proved nor refuted, with the reason."""
+        return cls("unknown", reason, evidence=tuple(evidence))
+
+    @property
+    def holds(self) -> bool | None:
+        """True / False for a decided claim, None otherwise."""
+        return {"true": True, "false": False}.get(self.status)
+
+    @property
+    def as_expected(self) -> bool | None:
+        """Whether the verdict matches the catalogue's ``expect`` (None if not decided)."""
+        if self.expect is None or self.holds is None:
+            return None
+        return self.holds == self.expect
+
+
+#: Checkers by claim kind; filled in by the modules that implement them.
+KINDS: dict[str, Callable[[Claim], Verdict]] = {}
+
+
+def register(*kinds: str) -> Callable[[Callable[[Claim], Verdict]], Callable[[Claim], Verdict]]:
+    """Register a checker under one or more kind names."""
+
+    def decorate(fn: Callable[[Claim], Verdict]) -> Callable[[Claim], Verdict]:
+        for kind in kinds:
+            KINDS[kind] = fn
+        return fn
+
+    return decorate
+
+
+def _load_kinds() -> None:
+    from symopt.claims import derived, expressions, numeric  # noqa: F401 - registration
+
+
+def _run(claim: Claim, in_worker: bool) -> Verdict:
+    """Check in this process (inside the worker, nested limits run in place)."""
+    if in_worker:
+        # A worker cannot start workers of its own; its own limit bounds everything.
+        _timeout.DEFAULT_SECONDS = 0
+    _load_kinds()
+    checker = KINDS.get(claim.kind)
+    if checker is None:
+        raise UnsupportedError(f"unknown claim kind {claim.kind!r}; known: "
+                               f"{', '.join(sorted(KINDS))}")
+    try:
+        return checker(claim)
+    except SymoptError:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        return Verdict.unknown(f"the computation exhausted resources ({type(exc).__name__})")
+    except Exception as exc:  # SymPy raises many kinds of errors on odd input
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return Verdict.unknown(f"SymPy failed ({type(exc).__name__}: {exc}) in "
+                               f"{last.name}; no verdict")
+
+
+def check(claim: Claim, *, timeout: float | None = None) -> Verdict:
+    """Check one claim within ``timeout`` seconds (default: the claim's, else symopt's).
+
+    >>> check(Claim("equal", "1 - 1/E", reference="1 + 1/E")).status
+    'false'
+    """
+    limit = timeout if timeout is not None else claim.timeout
+    if limit is None:
+        limit = _timeout.DEFAULT_SECONDS
+    try:
+        if limit > 0:
+            verdict = _timeout.run_with_timeout(_run, claim, True, seconds=limit)
+        else:
+            verdict = _run(claim, False)
+    except SymoptTimeoutError:
+        verdict = Verdict("timeout", f"no verdict within {limit:g} s; the work was stopped")
+    return replace(verdict, claim_id=claim.id, kind=claim.kind, expect=claim.expect,
+                   note=claim.note)

@@ -1,0 +1,125 @@
+"""What a checker needs from a claim: symbols, the Problem, the Method, hyperparameters.
+
+>>> from symopt.claims.claim import Claim
+>>> ctx = Context.of(Claim("gradient", "[2*x]", problem="x**2", method="gd",
+...                        hyperparameters={"alpha": 0.1}))
+>>> ctx.problem.variables, ctx.hyperparameters
+((x,), {alpha: 1/10})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import sympy as sp
+
+from symopt.claims.claim import Claim
+from symopt.claims.equivalence import Comparison, compare, compare_numbers
+from symopt.claims.text import assumption_symbols, read_point, read_value
+from symopt.errors import ParseError, UnsupportedError
+from symopt.methods import Method, get_method
+from symopt.problem import Problem
+
+__all__ = ["Context", "show"]
+
+
+def show(value: object) -> str:
+    """A short, exact text for a SymPy object (matrices as nested lists).
+
+    >>> show(sp.Matrix([1, 2])), show(sp.Interval.Lopen(0, sp.Rational(1, 2)))
+    ('Matrix([[1], [2]])', '(0, 1/2]')
+    """
+    if isinstance(value, sp.MatrixBase):
+        return f"Matrix({sp.sstr(value.tolist())})"
+    if isinstance(value, sp.Interval):
+        left = "(" if value.left_open else "["
+        right = ")" if value.right_open else "]"
+        return f"{left}{show(value.start)}, {show(value.end)}{right}"
+    if isinstance(value, sp.Union):
+        return " ∪ ".join(show(a) for a in value.args)
+    if isinstance(value, sp.FiniteSet):
+        return "{" + ", ".join(show(a) for a in value.args) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, sp.Rational) and max(abs(value.p), value.q).bit_length() > 330:
+        return f"≈ {sp.N(value, 15)}"
+    if isinstance(value, sp.Basic):
+        return sp.sstr(value)
+    return str(value)
+
+
+@dataclass
+class Context:
+    """The objects a claim refers to, built once per check."""
+
+    claim: Claim
+    local: dict[str, sp.Basic]
+
+    @classmethod
+    def of(cls, claim: Claim) -> Context:
+        """Collect the symbols (problem and claim assumptions, renames) of a claim."""
+        local: dict[str, sp.Basic] = {}
+        if claim.problem is not None:
+            local.update(assumption_symbols(claim.problem.assumptions))
+        local.update(assumption_symbols(claim.assumptions))
+        return cls(claim, local)
+
+    def value(self, stated: object) -> sp.Basic:
+        """A stated value read with this claim's symbols and renames."""
+        return self.renamed(read_value(stated, self.local))
+
+    def renamed(self, expr: sp.Basic) -> sp.Basic:
+        """Apply the claim's ``rename`` table (``{eta = "alpha"}``) to an expression."""
+        if not self.claim.rename:
+            return expr
+        mapping = {}
+        for old, new in self.claim.rename.items():
+            mapping[read_value(old, self.local)] = read_value(new, self.local)
+        return expr.xreplace(mapping)
+
+    @cached_property
+    def problem(self) -> Problem:
+        """The claim's problem (UnsupportedError when the kind needs one and it is missing)."""
+        spec = self.claim.problem
+        if spec is None:
+            raise UnsupportedError(f"a {self.claim.kind!r} claim needs a problem")
+        return Problem(spec.objective, variables=list(spec.variables) if spec.variables else None,
+                       constraints=list(spec.constraints), local=self.local or None)
+
+    @cached_property
+    def method(self) -> Method:
+        """The claim's method."""
+        spec = self.claim.method
+        if spec is None:
+            raise UnsupportedError(f"a {self.claim.kind!r} claim needs a method")
+        return get_method(spec.name)
+
+    @cached_property
+    def hyperparameters(self) -> dict[sp.Symbol, sp.Expr]:
+        """Method and claim hyperparameter values, checked against their domains."""
+        values = dict(self.claim.method.hyperparameters) if self.claim.method else {}
+        values.update(self.claim.hyperparameters)
+        parsed = {k: (read_value(v, self.local) if isinstance(v, (str, float, int)) else v)
+                  for k, v in values.items()}
+        return self.method.substitution(parsed) if values else {}
+
+    def point(self, stated: object) -> dict[sp.Symbol, sp.Expr]:
+        """A stated point in the problem's variables."""
+        return read_point(stated, self.problem.variables, self.local)
+
+    def x0(self) -> dict[sp.Symbol, sp.Expr]:
+        """The claim's starting point (required)."""
+        if self.claim.x0 is None:
+            raise ParseError(f"claim {self.claim.id or self.claim.kind!r} needs x0")
+        return self.point(self.claim.x0)
+
+    def numbers(self, stated: sp.Basic, correct: sp.Basic) -> Comparison:
+        """Compare under the claim's tolerance / rounding when both sides are numbers."""
+        c = self.claim
+        plain = isinstance(stated, sp.Expr) and isinstance(correct, sp.Expr)
+        if plain and stated.is_number and correct.is_number:
+            return compare_numbers(stated, correct, tolerance=c.tolerance,
+                                   rel_tolerance=c.rel_tolerance, rounding=c.rounding,
+                                   significant=c.significant)
+        return compare(stated, correct)

@@ -1,0 +1,367 @@
+r"""Checkers for derived quantities: L, μ, κ, convexity, the optimal step, the rate, the
+fixed point, iterations to ε, stability intervals and regions, KKT points.
+
+Values come from :class:`symopt.problem.Problem`, :func:`symopt.analysis.analyze`
+and :func:`symopt.kkt.solve_kkt`; a false stability interval is refuted with a
+step size inside it and a numeric run of the method with that step.
+
+>>> from symopt.claims import Claim, check
+>>> check(Claim("optimal_step", r"$\alpha^* = \frac{2}{5}$", problem="0.5*(w1**2 + 4*w2**2)",
+...             method="gd")).status
+'true'
+>>> v = check(Claim("stability", "0 < alpha <= 1/2", problem="2*w**2", method="gd"))
+>>> v.status, v.correct
+('false', '(0, 1/2)')
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symopt.claims.claim import Claim, Verdict, register
+from symopt.claims.context import Context, show
+from symopt.claims.equivalence import Comparison, compare
+from symopt.claims.expressions import decide
+from symopt.claims.sets import compare_regions, compare_sets, read_region, read_set
+from symopt.errors import ParseError, SymoptError, UnsupportedError
+from symopt.result import Finding
+from symopt.symbols import canonical_name, symbol
+
+__all__ = ["analysis_of"]
+
+
+def _finding(ctx: Context, finding: Finding, what: str, stated: sp.Basic | None = None
+             ) -> Verdict:
+    if not finding.known:
+        return Verdict.unknown(f"{what} could not be derived: {finding.reason}")
+    correct = finding.value
+    stated = ctx.value(ctx.claim.stated) if stated is None else stated
+    verdict = decide(ctx.numbers(stated, correct), correct, f"{what} ({finding.reason})")
+    return verdict
+
+
+@register("smoothness", "L")
+def check_smoothness(claim: Claim) -> Verdict:
+    """L, the largest Hessian eigenvalue over ℝⁿ."""
+    ctx = Context.of(claim)
+    return _finding(ctx, ctx.problem.smoothness(), "L")
+
+
+@register("strong_convexity", "mu")
+def check_strong_convexity(claim: Claim) -> Verdict:
+    """μ, the smallest Hessian eigenvalue over ℝⁿ."""
+    ctx = Context.of(claim)
+    return _finding(ctx, ctx.problem.strong_convexity(), "μ")
+
+
+@register("condition_number", "kappa")
+def check_condition_number(claim: Claim) -> Verdict:
+    """κ = L/μ."""
+    ctx = Context.of(claim)
+    return _finding(ctx, ctx.problem.condition_number(), "κ")
+
+
+@register("convex")
+def check_convex(claim: Claim) -> Verdict:
+    """Whether f is convex on ℝⁿ (stated true or false)."""
+    ctx = Context.of(claim)
+    stated = claim.stated
+    if isinstance(stated, str):
+        stated = {"true": True, "yes": True, "convex": True, "false": False, "no": False,
+                  "nonconvex": False, "not convex": False}.get(stated.strip().lower(), stated)
+    if not isinstance(stated, bool):
+        raise ParseError(f"a 'convex' claim states true or false, got {claim.stated!r}")
+    finding = ctx.problem.convexity()
+    if not finding.known:
+        return Verdict.unknown(f"convexity could not be decided: {finding.reason}")
+    correct = "convex" if finding.value else "not convex"
+    if finding.value == stated:
+        return Verdict.true(f"f is {correct}: {finding.reason}", correct=correct)
+    witness = finding.evidence.get("point")
+    return Verdict.false(f"f is {correct}", correct=correct,
+                         counterexample=(f"the Hessian has a negative eigenvalue at "
+                                         f"{show(witness)}" if witness else finding.reason))
+
+
+def analysis_of(ctx: Context, *, epsilon: object = None, free: tuple[str, ...] = ()):
+    """:func:`symopt.analysis.analyze` of the claim's problem and method.
+
+    ``free`` names hyperparameters to leave symbolic even when the method spec
+    gives them a value (a stability or optimal-step claim is about them).
+    """
+    try:
+        from symopt.analysis import analyze
+    except ImportError as exc:
+        raise UnsupportedError(f"this claim needs symopt.analysis ({exc})") from None
+    values = {k.name: v for k, v in ctx.hyperparameters.items() if k.name not in free}
+    return analyze(ctx.problem, ctx.method, epsilon=epsilon, **values)
+
+
+def _parameters(claim: Claim) -> tuple[sp.Symbol, ...]:
+    names = claim.parameter or "alpha"
+    names = (names,) if isinstance(names, str) else tuple(names)
+    return tuple(symbol(n) for n in names)
+
+
+def _method_symbol(ctx: Context, name: str) -> sp.Symbol:
+    for hp in ctx.method.hyperparameters:
+        if hp.symbol.name == canonical_name(name):
+            return hp.symbol
+    raise ParseError(f"{ctx.method.name} has no hyperparameter {name!r}; it has "
+                     f"{', '.join(h.symbol.name for h in ctx.method.hyperparameters)}")
+
+
+@register("optimal_step", "optimal_hyperparameters")
+def check_optimal_step(claim: Claim) -> Verdict:
+    """α* (or a table of optimal hyperparameters) minimising the worst-case rate."""
+    ctx = Context.of(claim)
+    if isinstance(claim.stated, dict):
+        stated = {_method_symbol(ctx, k): ctx.value(v) for k, v in claim.stated.items()}
+    else:
+        stated = {_method_symbol(ctx, claim.parameter if isinstance(claim.parameter, str)
+                                 else "alpha"): ctx.value(claim.stated)}
+    analysis = analysis_of(ctx, free=tuple(s.name for s in stated))
+    if not analysis.optimal.known:
+        return Verdict.unknown(f"the optimal hyperparameters could not be derived: "
+                               f"{analysis.optimal.reason}")
+    optimum = analysis.optimal.value
+    for sym, value in stated.items():
+        correct = optimum.hyperparameters.get(sym)
+        if correct is None:
+            return Verdict.unknown(f"{sym} is not among the optimised hyperparameters "
+                                   f"{show(optimum.hyperparameters)}")
+        result = ctx.numbers(value, correct)
+        if result.equal is not True:
+            return _refute_optimum(ctx, stated, optimum, sym, correct, result)
+    return Verdict.true(f"{show(optimum.hyperparameters)} minimise the worst-case rate "
+                        f"(rate {show(optimum.rate)})", f"worst-case rate at the optimum: "
+                        f"{show(optimum.rate)}", correct=show(optimum.hyperparameters))
+
+
+def _refute_optimum(ctx: Context, stated: dict, optimum, sym: sp.Symbol, correct: sp.Expr,
+                    result: Comparison) -> Verdict:
+    counter = result.how
+    if all(v.is_number for v in stated.values()) and not ctx.problem.parameters:
+        try:
+            from symopt.analysis import worst_rate
+
+            eigen = analysis_of(ctx, free=tuple(s.name for s in stated)).eigenvalues
+            values = {**{k.name: v for k, v in optimum.hyperparameters.items()},
+                      **{k.name: v for k, v in stated.items()}}
+            rate = worst_rate(ctx.method, eigen.value, **values)
+            if rate.known:
+                counter = (f"at the stated {show(stated)} the worst-case rate is "
+                           f"{show(rate.value)}, above the optimum's {show(optimum.rate)}")
+        except (SymoptError, ImportError, TypeError, ValueError):
+            pass
+    return Verdict.false(f"{sym}* = {show(correct)}", correct=show(optimum.hyperparameters),
+                         counterexample=counter)
+
+
+@register("rate")
+def check_rate(claim: Claim) -> Verdict:
+    """The contraction factor per step (given hyperparameters, else the optimal ones)."""
+    ctx = Context.of(claim)
+    analysis = analysis_of(ctx)
+    if not analysis.rate.known:
+        return Verdict.unknown(f"the rate could not be derived: {analysis.rate.reason}")
+    stated = ctx.value(claim.stated)
+    correct = analysis.rate.value
+    kappa = symbol("kappa")
+    if kappa in stated.free_symbols and analysis.optimal.known and \
+            "optimal" in analysis.rate.reason:
+        correct = analysis.optimal.value.rate_kappa
+    return decide(ctx.numbers(stated, correct), correct, f"the rate ({analysis.rate.reason})")
+
+
+@register("iterations")
+def check_iterations(claim: Claim) -> Verdict:
+    """The number of steps to reach ``epsilon`` (rate^k ≤ ε)."""
+    ctx = Context.of(claim)
+    epsilon = ctx.value(claim.epsilon) if claim.epsilon is not None else None
+    analysis = analysis_of(ctx, epsilon=epsilon)
+    return _finding(ctx, analysis.iterations, "the number of iterations")
+
+
+@register("fixed_point", "steady_state")
+def check_fixed_point(claim: Claim) -> Verdict:
+    """The fixed point: of x on a problem (the minimiser), or of the state for constant g."""
+    ctx = Context.of(claim)
+    if claim.problem is not None:
+        analysis = analysis_of(ctx)
+        if not analysis.minimiser.known:
+            return Verdict.unknown(f"no fixed point derived: {analysis.minimiser.reason}")
+        correct = analysis.minimiser.value
+        stated = ctx.point(claim.stated)
+        for k, v in correct.items():
+            result = compare(stated[k], v)
+            if result.equal is not True:
+                return decide(result, sp.Matrix(list(correct.values())),
+                              f"the fixed point ({k})")
+        return Verdict.true("x* = x*⁺ at the minimiser "
+                            f"{show(correct)} ({analysis.minimiser.reason})",
+                            correct=show(correct))
+    rule = ctx.method.rule()
+    substitution = ctx.hyperparameters
+    state = list(rule.state_next)
+    if not state:
+        return Verdict.unknown(f"{ctx.method.name} has no state: its fixed points are the "
+                               "stationary points of a problem")
+    equations = [sp.Eq(s, e.xreplace(substitution)) for s, e in rule.state_next.items()]
+    solutions = sp.solve(equations, state, dict=True)
+    if len(solutions) != 1:
+        return Verdict.unknown(f"the state equations have {len(solutions)} solutions")
+    correct = solutions[0]
+    if isinstance(claim.stated, dict):
+        stated = {symbol(k): ctx.value(v) for k, v in claim.stated.items()}
+    elif len(state) == 1:
+        stated = {state[0]: ctx.value(claim.stated)}
+    else:
+        raise ParseError("give the fixed point as a table of state variables "
+                         f"({', '.join(map(str, state))})")
+    for k, v in stated.items():
+        if k not in correct:
+            raise ParseError(f"{k} is not a state variable of {ctx.method.name}")
+        result = compare(v, correct[k])
+        if result.equal is not True:
+            return decide(result, correct[k], f"the steady state {k}* (constant g)")
+    return Verdict.true(f"the steady state for a constant gradient g is {show(correct)}",
+                        correct=show(correct))
+
+
+@register("stability", "stability_interval", "stability_region")
+def check_stability(claim: Claim) -> Verdict:
+    """The set of hyperparameter values for which the iteration converges."""
+    ctx = Context.of(claim)
+    parameters = tuple(_method_symbol(ctx, p.name) for p in _parameters(claim))
+    analysis = analysis_of(ctx, free=tuple(p.name for p in parameters))
+    if not analysis.stability.known:
+        return Verdict.unknown(f"the stability region could not be derived: "
+                               f"{analysis.stability.reason}")
+    region = analysis.stability.value
+    if not isinstance(claim.stated, str):
+        raise ParseError("a stability claim states an interval or inequalities as text")
+    if len(parameters) > 1 or region.free not in parameters or region.interval is None:
+        return _stability_region(ctx, parameters, region, analysis)
+    x = parameters[0]
+    domain = _domain(ctx, x)
+    stated = sp.Intersection(read_set(claim.stated, x, ctx.local), domain)
+    correct = sp.Intersection(region.interval, domain)
+    note = f" (given {region.others})" if region.others is not sp.true else ""
+    result, witness = compare_sets(stated, correct)
+    shown = show(region.interval)
+    if result.equal is True:
+        return Verdict.true(f"{x} ∈ {shown}{note}: {result.how}",
+                            *(f"note: {n}" for n in region.notes), correct=shown)
+    if result.equal is None:
+        return Verdict.unknown(result.how)
+    return Verdict.false(f"the iteration converges exactly for {x} ∈ {shown}{note}",
+                         correct=shown, counterexample=_demonstrate(ctx, x, witness, result))
+
+
+def _domain(ctx: Context, x: sp.Symbol) -> sp.Set:
+    for hp in ctx.method.hyperparameters:
+        if hp.symbol == x:
+            return hp.domain
+    return sp.S.Reals
+
+
+def _demonstrate(ctx: Context, x: sp.Symbol, witness: dict, result: Comparison) -> str:
+    """A numeric run at the witness value, showing what the stated set gets wrong."""
+    value = witness["value"]
+    parameters = witness.get("parameters") or {}
+    text = f"{x} = {show(value)}: {result.how}"
+    if ctx.problem.parameters and set(ctx.problem.parameters) - set(parameters):
+        return text
+    try:
+        from symopt.claims.numeric import classify, run
+
+        problem = ctx.problem
+        if parameters:
+            from symopt.problem import Problem
+
+            problem = Problem(problem.objective.xreplace(parameters),
+                              variables=list(problem.variables))
+        hyper = {**ctx.hyperparameters, x: value}
+        x0 = ctx.x0() if ctx.claim.x0 is not None else dict.fromkeys(problem.variables,
+                                                                     sp.S.One)
+        if problem.quadratic is not None and ctx.claim.x0 is None:
+            minimiser = problem.quadratic.A.LUsolve(problem.quadratic.b) \
+                if problem.quadratic.A.det() != 0 else sp.zeros(len(x0), 1)
+            x0 = {v: m + 1 for v, m in zip(problem.variables, minimiser)}
+        steps = 60
+        path = run(problem, ctx.method, hyper, x0, steps)
+        kinds = {v.name: classify(path.coordinate(i), path.blew_up)
+                 for i, v in enumerate(path.variables)}
+        last = path.iterates[-1]
+        overall = "diverges" if "diverges" in kinds.values() else \
+            "does not converge" if "oscillates" in kinds.values() else "converges"
+        shown = ", ".join(show(sp.N(v, 6)) for v in last)
+        text += (f"; a run with {x} = {show(value)} from {show(list(x0.values()))} "
+                 f"{overall} (x_{len(path.iterates) - 1} = ({shown}))")
+    except (SymoptError, ArithmeticError, TypeError, ValueError) as exc:
+        text += f" (no numeric run: {exc})"
+    return text
+
+
+def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, analysis
+                      ) -> Verdict:
+    stated = read_region(ctx.claim.stated, parameters, ctx.local)
+    correct = region.condition
+    box = {}
+    for p in parameters:
+        domain = _domain(ctx, p)
+        high = domain.sup if domain.sup.is_finite else _alpha_bound(analysis)
+        box[p] = (max(domain.inf, 0) if domain.inf.is_finite else -high, high)
+    free = (stated.free_symbols | correct.free_symbols) - set(parameters)
+    if free:
+        return Verdict.unknown("region comparison needs numbers for "
+                               f"{', '.join(sorted(map(str, free)))}")
+    result = compare_regions(stated, correct, parameters, box)
+    if result.equal is True:
+        return Verdict.true(f"the region is {correct}: {result.how}", correct=str(correct))
+    if result.equal is None:
+        return Verdict.unknown(result.how)
+    return Verdict.false(f"the iteration converges exactly where {correct}",
+                         correct=str(correct), counterexample=result.how)
+
+
+def _alpha_bound(analysis) -> sp.Expr:
+    eigen = analysis.eigenvalues.value if analysis.eigenvalues.known else []
+    positive = [e for e in eigen if e.is_number and e.is_positive]
+    return 8 / min(positive) if positive else sp.Integer(10)
+
+
+@register("kkt")
+def check_kkt(claim: Claim) -> Verdict:
+    """A stated KKT point with its multipliers (``{x = .., lambda = ..}``)."""
+    ctx = Context.of(claim)
+    try:
+        from symopt.kkt import solve_kkt
+    except ImportError as exc:
+        raise UnsupportedError(f"KKT claims need symopt.kkt ({exc})") from None
+    if not isinstance(claim.stated, dict):
+        raise ParseError("a 'kkt' claim states a table: variables and multipliers")
+    result = solve_kkt(ctx.problem, timeout=0)
+    stated = {canonical_name(str(k)): ctx.value(v) for k, v in claim.stated.items()}
+    points = []
+    for p in result.points:
+        values = {**{k.name: v for k, v in p.point.items()},
+                  **{k.name: v for k, v in p.multipliers.items()}}
+        points.append(values)
+    if not points:
+        return Verdict.unknown("no KKT point was found" +
+                               ("" if result.complete else " (the enumeration is incomplete)"))
+    shown = "; ".join(show(pt) for pt in points)
+    for values in points:
+        missing = [k for k in stated if k not in values]
+        if missing:
+            raise ParseError(f"{missing[0]!r} is neither a variable nor a multiplier; the "
+                             f"KKT points name {', '.join(values)}")
+        if all(compare(stated[k], values[k]).equal is True for k in stated):
+            return Verdict.true(f"a KKT point with multipliers: {show(values)}",
+                                correct=shown)
+    mismatch = next(k for k in stated if compare(stated[k], points[0][k]).equal is not True)
+    return Verdict.false(f"the KKT points are {shown}", correct=shown,
+                         counterexample=f"{mismatch} = {show(stated[mismatch])} but the KKT "
+                         f"point has {mismatch} = {show(points[0][mismatch])}")

@@ -1,0 +1,277 @@
+"""Are two expressions (numbers, vectors, matrices, equations) the same?
+
+First the difference is evaluated at random points that respect the symbols'
+assumptions (positive symbols get positive values, integers get integers),
+exactly when the point makes it rational and to 60 digits otherwise; a point
+where the two sides differ is re-checked at 120 digits and returned as the
+counterexample. If no point separates them, a few cheap canonical forms try to
+prove the difference is zero; failing that, the sides are reported equal on
+numeric evidence, and the evidence says so.
+
+>>> from symopt.claims.equivalence import compare
+>>> from symopt.parse import parse_expr
+>>> compare(parse_expr("sqrt(1/n)"), parse_expr("1/sqrt(n)")).equal
+True
+>>> r = compare(parse_expr("1 - 1/E"), parse_expr("1 + 1/E"))
+>>> r.equal, r.how
+(False, 'the values differ: 1 - exp(-1) ≈ 0.632120558828558 but exp(-1) + 1 ≈ 1.36787944117144')
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+__all__ = ["Comparison", "compare", "compare_equations", "compare_numbers", "sample_point"]
+
+DIGITS = 60
+CONFIRM_DIGITS = 120
+POINTS = 10
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``equal`` is True, False or None (undecided), ``how`` says why."""
+
+    equal: bool | None
+    how: str
+    point: dict[str, str] = field(default_factory=dict)
+    proved: bool = False
+
+
+def _fmt(value: sp.Basic) -> str:
+    if isinstance(value, sp.Rational) and max(abs(value.p), value.q).bit_length() > 330:
+        return f"≈ {sp.N(value, 15)} (an exact rational too long to print)"
+    if isinstance(value, sp.Basic) and value.is_number and not value.is_Rational:
+        try:
+            return f"{sp.sstr(value)} ≈ {sp.N(value, 15)}"
+        except (TypeError, ValueError, ArithmeticError):
+            pass
+    return sp.sstr(value)
+
+
+def sample_point(symbols: set[sp.Symbol], rng: random.Random) -> dict[sp.Symbol, sp.Expr]:
+    """A random rational point that respects each symbol's assumptions.
+
+    >>> from symopt.symbols import symbol
+    >>> p = sample_point({symbol("n"), symbol("x")}, random.Random(0))
+    >>> p[symbol("n")].is_integer and p[symbol("n")] > 0
+    True
+    """
+    point: dict[sp.Symbol, sp.Expr] = {}
+    for s in sorted(symbols, key=lambda s: s.name):
+        if s.is_integer:
+            low = 1 if s.is_positive else 0 if s.is_nonnegative else -9
+            high = -1 if s.is_negative else 0 if s.is_nonpositive else 12
+            if s.is_even or s.is_odd:
+                value = sp.Integer(2 * rng.randint(max(low, -4), max(high, 1) // 2 + 1)
+                                   + (1 if s.is_odd else 0))
+            else:
+                value = sp.Integer(rng.randint(low, high))
+        else:
+            value = sp.Rational(rng.randint(1, 97), rng.randint(1, 29))
+            if s.is_nonpositive or (not s.is_nonnegative and rng.random() < 0.5):
+                value = -value
+            if s.is_zero:
+                value = sp.S.Zero
+        point[s] = value
+    return point
+
+
+def _numeric(value: sp.Basic, digits: int) -> sp.Basic | None:
+    """An exact rational or a ``digits``-digit number; None where undefined."""
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not value.is_number:
+        return None
+    if value.is_Rational:
+        return value
+    number = sp.N(value, digits)
+    if number.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not number.is_number:
+        return None
+    return number
+
+
+def _differ(a: sp.Basic, b: sp.Basic, digits: int) -> bool | None:
+    """Whether two numbers differ (None where either is undefined)."""
+    if a.is_Rational and b.is_Rational:
+        return a != b
+    va, vb = _numeric(a, digits), _numeric(b, digits)
+    if va is None or vb is None:
+        return None
+    gap = abs(sp.N(va - vb, digits))
+    scale = max(abs(va), abs(vb), sp.S.One)
+    return bool(gap > scale * sp.Rational(1, 10) ** (digits - 15))
+
+
+def _at(expr: sp.Basic, point: dict) -> sp.Basic:
+    return expr.xreplace(point) if point else expr
+
+
+def compare(stated: sp.Basic, correct: sp.Basic, *, points: int = POINTS, seed: int = 2024
+            ) -> Comparison:
+    """Compare two scalars, vectors or matrices; numeric difference first, then a proof.
+
+    >>> from symopt.parse import parse_expr as p
+    >>> compare(p("1/factorial(2004)"), p("1/factorial(2006)")).equal
+    False
+    >>> compare(p("[2*x, 20*y]"), p("[2*x, 20*y]")).proved
+    True
+    """
+    if isinstance(stated, sp.MatrixBase) or isinstance(correct, sp.MatrixBase):
+        return _compare_matrices(stated, correct, points=points, seed=seed)
+    stated, correct = sp.sympify(stated), sp.sympify(correct)  # safe: SymPy objects, not text
+    symbols = stated.free_symbols | correct.free_symbols
+    rng = random.Random(seed)
+    tried = 0
+    for _ in range(points * 3):
+        point = sample_point(symbols, rng) if symbols else {}
+        a, b = _at(stated, point), _at(correct, point)
+        verdict = _differ(a, b, DIGITS)
+        if verdict is None:
+            continue
+        tried += 1
+        if verdict and _differ(a, b, CONFIRM_DIGITS):
+            where = {s.name: sp.sstr(v) for s, v in point.items()}
+            at = f" at {', '.join(f'{k} = {v}' for k, v in where.items())}" if where else ""
+            return Comparison(False, f"the values differ{at}: {_fmt(a)} but {_fmt(b)}", where)
+        if not symbols or tried >= points:
+            break
+    if tried == 0:
+        return Comparison(None, "neither side could be evaluated at any sample point "
+                          "(both undefined there)")
+    if _proved_zero(stated - correct):
+        return Comparison(True, "the difference simplifies to 0", proved=True)
+    if not symbols:
+        return Comparison(True, f"equal to {DIGITS} digits")
+    return Comparison(True, f"equal at {tried} random points (to {DIGITS} digits) respecting "
+                      "the symbols' assumptions; not proved symbolically")
+
+
+def _proved_zero(difference: sp.Basic) -> bool:
+    if difference.is_zero:
+        return True
+    for canonical in (sp.expand, sp.cancel, sp.radsimp, sp.powsimp, sp.together):
+        try:
+            if canonical(difference).is_zero or canonical(difference) == 0:
+                return True
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError):
+            continue
+    try:
+        return sp.simplify(difference) == 0
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError):
+        return False
+
+
+def _compare_matrices(stated: sp.Basic, correct: sp.Basic, *, points: int, seed: int
+                      ) -> Comparison:
+    if not (isinstance(stated, sp.MatrixBase) and isinstance(correct, sp.MatrixBase)):
+        kind = "a matrix/vector" if isinstance(correct, sp.MatrixBase) else "a scalar"
+        return Comparison(False, f"the answer is {kind}: {sp.sstr(correct)}, "
+                          f"not {sp.sstr(stated)}")
+    if stated.shape != correct.shape:
+        return Comparison(False, f"shape {stated.shape} but the answer has shape "
+                          f"{correct.shape}: {sp.sstr(correct.tolist())}")
+    proved = True
+    hows = set()
+    for index, (s, c) in enumerate(zip(stated, correct)):
+        result = compare(s, c, points=points, seed=seed + index)
+        if result.equal is not True:
+            i, j = divmod(index, stated.cols)
+            place = f"entry ({i + 1}, {j + 1})" if stated.cols > 1 else f"component {i + 1}"
+            return Comparison(result.equal, f"{place}: {result.how}", result.point)
+        proved = proved and result.proved
+        hows.add(result.how)
+    how = "every entry: " + "; ".join(sorted(hows))
+    return Comparison(True, how, proved=proved)
+
+
+def compare_numbers(stated: sp.Basic, correct: sp.Basic, *, tolerance: float | None = None,
+                    rel_tolerance: float | None = None, rounding: int | None = None,
+                    significant: int | None = None) -> Comparison:
+    """Compare a stated number with the correct one under a stated tolerance/rounding.
+
+    >>> compare_numbers(sp.Rational(33, 100), sp.Rational(1, 3), rounding=2).equal
+    True
+    >>> compare_numbers(sp.Rational(34, 100), sp.Rational(1, 3), rounding=2).equal
+    False
+    """
+    if tolerance is None and rel_tolerance is None and rounding is None and significant is None:
+        return compare(stated, correct)
+    if not (stated.is_number and correct.is_number):
+        return Comparison(None, "a tolerance needs numbers on both sides, got "
+                          f"{sp.sstr(stated)} and {sp.sstr(correct)}")
+    if correct.is_real is False or stated.is_real is False:
+        return compare(stated, correct)
+    allowed = []
+    if tolerance is not None:
+        allowed.append((sp.Rational(repr(float(tolerance))), f"within {tolerance:g}"))
+    if rel_tolerance is not None:
+        allowed.append((sp.Rational(repr(float(rel_tolerance))) * abs(correct),
+                        f"within {rel_tolerance:g} relative"))
+    if rounding is not None:
+        allowed.append((sp.Rational(1, 2) * sp.Rational(1, 10) ** int(rounding),
+                        f"rounded to {int(rounding)} decimals"))
+    if significant is not None:
+        value = sp.N(abs(correct), 30)
+        exponent = sp.floor(sp.log(value, 10)) if value != 0 else 0
+        allowed.append((sp.Rational(1, 2) * sp.Integer(10) ** (exponent - int(significant) + 1),
+                        f"rounded to {int(significant)} significant digits"))
+    gap = abs(stated - correct)
+    for bound, label in allowed:
+        inside = sp.N(gap - bound, 50)
+        if inside <= 0:
+            return Comparison(True, f"{sp.sstr(stated)} is {_fmt(correct)} {label}")
+    labels = " / ".join(label for _, label in allowed)
+    return Comparison(False, f"the value is {_fmt(correct)}; {sp.sstr(stated)} is not it "
+                      f"({labels}; off by {sp.N(gap, 6)})")
+
+
+def compare_equations(stated: sp.Basic, correct: sp.Basic,
+                      unknowns: tuple[sp.Symbol, ...] | None = None) -> Comparison:
+    """Compare two equations as equations: same solution set, not just "both = 0".
+
+    Proportional residuals prove equivalence; otherwise the solution sets for
+    the unknowns (default: every free symbol) are compared.
+
+    >>> from symopt.parse import parse_relation as r
+    >>> compare_equations(r("2*x = 2"), r("x = 1")).equal
+    True
+    >>> compare_equations(r("x**2 = 1"), r("x = 1")).equal
+    False
+    """
+    if not (isinstance(stated, sp.Equality) and isinstance(correct, sp.Equality)):
+        return Comparison(None, "both sides must be equations")
+    rs, rc = stated.lhs - stated.rhs, correct.lhs - correct.rhs
+    ratio = sp.cancel(sp.together(rs / rc)) if rc != 0 else None
+    if ratio is not None and ratio.is_number and ratio != 0 and ratio.is_finite:
+        return Comparison(True, f"the residuals are proportional (factor {sp.sstr(ratio)})",
+                          proved=True)
+    symbols = sorted(rs.free_symbols | rc.free_symbols, key=lambda s: s.name)
+    unknowns = tuple(unknowns) if unknowns else tuple(symbols)
+    try:
+        ss = sp.solve(rs, list(unknowns), dict=True)
+        sc = sp.solve(rc, list(unknowns), dict=True)
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        return Comparison(None, f"cannot solve the equations: {exc}")
+    for solution in ss:
+        check = compare(rc.xreplace(solution), sp.S.Zero)
+        if check.equal is False:
+            return Comparison(False, f"{_pt(solution)} solves the stated equation but not the "
+                              f"correct one ({check.how})", {k.name: sp.sstr(v)
+                                                             for k, v in solution.items()})
+    for solution in sc:
+        check = compare(rs.xreplace(solution), sp.S.Zero)
+        if check.equal is False:
+            return Comparison(False, f"{_pt(solution)} solves the correct equation but not the "
+                              f"stated one ({check.how})", {k.name: sp.sstr(v)
+                                                            for k, v in solution.items()})
+    if not ss and not sc:
+        return Comparison(None, "neither equation could be solved for "
+                          f"{', '.join(s.name for s in unknowns)}")
+    return Comparison(True, "the solution sets for "
+                      f"{', '.join(s.name for s in unknowns)} agree")
+
+
+def _pt(solution: dict) -> str:
+    return ", ".join(f"{k} = {sp.sstr(v)}" for k, v in solution.items())

@@ -1,0 +1,330 @@
+r"""Checkers for expression claims: equal, equation, inequality, gradient, Hessian, update,
+stationary points, minimizer and minimum value.
+
+>>> from symopt.claims import Claim, check
+>>> check(Claim("equation", "x**2 + 2*x = -1", reference="(x + 1)**2 = 0")).status
+'true'
+>>> check(Claim("update", r"x_k - \eta \nabla f(x_k)", method="gd",
+...             rename={"eta": "alpha"})).status
+'true'
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import sympy as sp
+
+from symopt.claims.claim import Claim, Verdict, register
+from symopt.claims.context import Context, show
+from symopt.claims.equivalence import Comparison, compare, compare_equations, sample_point
+from symopt.claims.text import clean, read_relation
+from symopt.errors import ParseError, UnsupportedError
+from symopt.methods.base import NEWTON_DIRECTION
+
+__all__ = ["decide", "update_text"]
+
+
+def decide(result: Comparison, correct: object, what: str) -> Verdict:
+    """Turn a comparison with the correct value into a verdict."""
+    if result.equal is True:
+        return Verdict.true(f"{what}: {result.how}", correct=show(correct))
+    if result.equal is False:
+        return Verdict.false(f"{what} is {show(correct)}", correct=show(correct),
+                             counterexample=result.how)
+    return Verdict.unknown(f"{what}: {result.how}")
+
+
+@register("equal", "expression", "closed_form", "identity")
+def check_equal(claim: Claim) -> Verdict:
+    """The stated expression equals ``reference`` (for every value the assumptions allow)."""
+    ctx = Context.of(claim)
+    if claim.reference is None:
+        raise ParseError(f"an {claim.kind!r} claim needs a reference expression")
+    stated, correct = ctx.value(claim.stated), ctx.value(claim.reference)
+    return decide(ctx.numbers(stated, correct), correct, "the value")
+
+
+@register("equation")
+def check_equation(claim: Claim) -> Verdict:
+    """Two equations with the same solution set (not merely both rearranged to 0)."""
+    ctx = Context.of(claim)
+    if claim.reference is None:
+        raise ParseError("an 'equation' claim needs a reference equation")
+    stated = ctx.renamed(read_relation(claim.stated, ctx.local))
+    correct = ctx.renamed(read_relation(claim.reference, ctx.local))
+    unknowns = tuple(ctx.value(u) for u in claim.unknowns) if claim.unknowns else None
+    return decide(compare_equations(stated, correct, unknowns), correct, "the equation")
+
+
+@register("inequality", "bound")
+def check_inequality(claim: Claim) -> Verdict:
+    """A bound holding for every value the assumptions (and ``where``) allow."""
+    ctx = Context.of(claim)
+    relation = ctx.renamed(read_relation(claim.stated, ctx.local))
+    if not isinstance(relation, (sp.Lt, sp.Le, sp.Gt, sp.Ge)):
+        raise ParseError(f"expected one inequality, got {claim.stated!r}")
+    gap = sp.expand(relation.lhs - relation.rhs) if isinstance(relation, (sp.Gt, sp.Ge)) \
+        else sp.expand(relation.rhs - relation.lhs)
+    strict = isinstance(relation, (sp.Lt, sp.Gt))
+    symbols = sorted(gap.free_symbols, key=lambda s: s.name)
+    condition = _where(claim, ctx, symbols)
+    simplified = sp.simplify(gap)
+    if condition is sp.true and (simplified.is_positive or (not strict and
+                                                             simplified.is_nonnegative)):
+        return Verdict.true(f"{relation} holds: the gap {simplified} is "
+                            f"{'positive' if strict else 'nonnegative'} under the assumptions")
+    if len(symbols) == 1:
+        verdict = _univariate(relation, symbols[0], condition)
+        if verdict is not None:
+            return verdict
+    rng = random.Random(5)
+    tried = 0
+    for _ in range(400):
+        point = sample_point(set(symbols), rng)
+        if condition is not sp.true and condition.xreplace(point) is not sp.true:
+            continue
+        value = gap.xreplace(point)
+        number = value if value.is_Rational else sp.N(value, 50)
+        if not number.is_real:
+            continue
+        tried += 1
+        if number < 0 or (strict and number == 0):
+            where = ", ".join(f"{k} = {v}" for k, v in point.items())
+            return Verdict.false(f"{relation} fails at {where}", correct=None,
+                                 counterexample=f"at {where}: {show(relation.lhs.xreplace(point))}"
+                                 f" vs {show(relation.rhs.xreplace(point))}")
+        if tried >= 60:
+            break
+    return Verdict.unknown(f"no counterexample at {tried} random points, but not proved")
+
+
+def _where(claim: Claim, ctx: Context, symbols: list[sp.Symbol]) -> sp.Basic:
+    if not claim.where:
+        return sp.true
+    from symopt.claims.sets import read_region
+
+    return read_region(claim.where, tuple(symbols), ctx.local)
+
+
+def _univariate(relation: sp.Basic, x: sp.Symbol, condition: sp.Basic) -> Verdict | None:
+    from sympy.solvers.inequalities import solve_univariate_inequality
+
+    from symopt.claims.sets import pick
+
+    domain = sp.S.Reals
+    if x.is_positive:
+        domain = sp.Interval.open(0, sp.oo)
+    elif x.is_nonnegative:
+        domain = sp.Interval(0, sp.oo)
+    if condition is not sp.true:
+        domain = domain.intersect(condition.as_set())
+    plain = sp.Dummy(x.name, real=True)
+    try:
+        holds = solve_univariate_inequality(relation.xreplace({x: plain}), plain,
+                                            relational=False)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if x.is_integer:
+        return None
+    violations = sp.Complement(domain, holds)
+    if violations.is_empty:
+        return Verdict.true(f"{relation} holds for every {x} in {domain} (solved exactly)")
+    witness = pick(violations)
+    if witness is None or violations.is_empty is None:
+        return None
+    return Verdict.false(f"{relation} fails for {x} in {violations}", correct=str(holds),
+                         counterexample=f"{x} = {show(witness)}: "
+                         f"{show(relation.lhs.subs(x, witness))} vs "
+                         f"{show(relation.rhs.subs(x, witness))}")
+
+
+def _vector(value: sp.Basic, n: int) -> sp.Basic:
+    if not isinstance(value, sp.MatrixBase) and n == 1:
+        return sp.Matrix([value])
+    return value
+
+
+def _at(ctx: Context, stated: sp.Basic, correct: sp.Basic) -> tuple[sp.Basic, sp.Basic, str]:
+    if ctx.claim.at is None:
+        return stated, correct, ""
+    point = ctx.point(ctx.claim.at)
+    label = ", ".join(f"{k} = {show(v)}" for k, v in point.items())
+    return stated.subs(point), correct.subs(point), f" at {label}"
+
+
+@register("gradient")
+def check_gradient(claim: Claim) -> Verdict:
+    """The stated gradient (a vector in the problem's variables)."""
+    ctx = Context.of(claim)
+    correct = ctx.problem.gradient
+    stated = _vector(ctx.value(claim.stated), len(ctx.problem.variables))
+    stated, correct, where = _at(ctx, stated, correct)
+    return decide(compare(stated, correct), correct, f"∇f{where}")
+
+
+@register("hessian")
+def check_hessian(claim: Claim) -> Verdict:
+    """The stated Hessian (a matrix in the problem's variables)."""
+    ctx = Context.of(claim)
+    correct = ctx.problem.hessian
+    stated = _vector(ctx.value(claim.stated), len(ctx.problem.variables))
+    stated, correct, where = _at(ctx, stated, correct)
+    return decide(compare(stated, correct), correct, f"∇²f{where}")
+
+
+_ITERATE = r"(?:x|w|theta|\\theta|θ)"
+_GRADIENT = re.compile(
+    r"\\nabla(?:_\{?\\?[A-Za-z]+\}?)?\s*\\?[A-Za-z]+(?:_\{?[A-Za-z]\}?)?\s*"
+    r"(?:\\left\(.*?\\right\)|\([^()]*\))?"
+    r"|∇\s*[A-Za-z]+\s*(?:\([^()]*\))?"
+    r"|\b[fJL]'\s*\([^()]*\)"
+    r"|\bgrad\s*\([^()]*\)")
+
+
+def update_text(text: str) -> str:
+    r"""Normalise a written update rule to the per-coordinate symbols ``x``, ``g``.
+
+    >>> update_text(r"$x_{k+1} = x_k - \alpha \nabla f(x_k)$")
+    'x - \\alpha g'
+    >>> update_text("θ_{t+1} = θ_t - η ∇L(θ_t)")
+    'x - η g'
+    """
+    body = clean(text)
+    parts = re.split(r"\\leftarrow|←|:=|(?<![<>!=])=(?!=)", body)
+    body = parts[-1].strip() if len(parts) > 1 else body
+    body = _GRADIENT.sub(" g ", body)
+    body = re.sub(rf"{_ITERATE}_\{{?\s*(?:k|t|n)\s*\}}?", " x ", body)
+    return re.sub(r"\s+", " ", body).strip()
+
+
+@register("update")
+def check_update(claim: Claim) -> Verdict:
+    """The next iterate: per coordinate in x, g (and state), or in the problem's variables."""
+    ctx = Context.of(claim)
+    method = ctx.method
+    rule = method.rule()
+    substitution = ctx.hyperparameters
+    text = update_text(claim.stated) if isinstance(claim.stated, str) else claim.stated
+    stated = ctx.value(text)
+    if claim.problem is None:
+        correct = rule.x_next.xreplace(substitution) if substitution else rule.x_next
+        if method.uses_newton_direction:
+            note = "p is the Newton direction (∇²f)⁻¹∇f per coordinate"
+        else:
+            note = "g is the gradient, per coordinate"
+        result = compare(stated, correct)
+        verdict = decide(result, correct, f"the update x⁺ ({note})")
+        return verdict
+    problem = ctx.problem
+    stated = _vector(stated, len(problem.variables))
+    correct = sp.Matrix(_first_step(ctx, substitution))
+    return decide(compare(stated, correct), correct, "the next iterate")
+
+
+def _first_step(ctx: Context, substitution: dict) -> list[sp.Expr]:
+    """One step from the current point (the problem's variables), initial state."""
+    problem, method = ctx.problem, ctx.method
+    gradient = list(problem.gradient)
+    if method.uses_newton_direction:
+        hessian = problem.hessian
+        if hessian.det() == 0:
+            raise UnsupportedError("the Hessian is singular: no Newton step")
+        direction = list(hessian.LUsolve(problem.gradient))
+    else:
+        direction = [NEWTON_DIRECTION] * len(gradient)
+    result = []
+    for var, g, p in zip(problem.variables, gradient, direction):
+        state = method.initial_state(var)
+        x_next, _ = method.step(var, g, state, sp.S.One, p)
+        result.append(sp.simplify(x_next.xreplace(substitution) if substitution else x_next))
+    return result
+
+
+@register("stationary_points")
+def check_stationary_points(claim: Claim) -> Verdict:
+    """The stated list of stationary points equals the solutions of ∇f = 0."""
+    ctx = Context.of(claim)
+    problem = ctx.problem
+    stated_raw = claim.stated
+    if isinstance(stated_raw, str):
+        inner = clean(stated_raw).strip()
+        stated_raw = [] if inner in ("[]", "{}", "none", "") else _split_points(inner)
+    stated = [ctx.point(p) for p in stated_raw]
+    correct = [pt.point for pt in problem.stationary_points()]
+    shown = "[" + "; ".join(_pt(p) for p in correct) + "]"
+    for p in stated:
+        if not any(_same_point(p, q) for q in correct):
+            grad = problem.at(problem.gradient, p)
+            return Verdict.false(f"the stationary points are {shown}", correct=shown,
+                                 counterexample=f"∇f{_pt(p)} = {show(list(grad))} ≠ 0")
+    for q in correct:
+        if not any(_same_point(p, q) for p in stated):
+            return Verdict.false(f"the stationary points are {shown}", correct=shown,
+                                 counterexample=f"{_pt(q)} is stationary (∇f = 0) but "
+                                 "not stated")
+    return Verdict.true(f"∇f = 0 exactly at {shown}", correct=shown)
+
+
+def _split_points(text: str) -> list[str]:
+    from symopt.claims.sets import _split_top
+
+    if text.startswith("[") and text.endswith("]") and text[1:].lstrip().startswith(("(", "[")):
+        text = text[1:-1]
+    return [p.strip() for p in _split_top(text, [",", ";"]) if p.strip()]
+
+
+def _pt(point: dict) -> str:
+    return "(" + ", ".join(show(v) for v in point.values()) + ")"
+
+
+def _same_point(a: dict, b: dict) -> bool:
+    return all(compare(a[k], b[k]).equal is True for k in b)
+
+
+@register("minimizer")
+def check_minimizer(claim: Claim) -> Verdict:
+    """The stated point is the (unconstrained) global minimizer."""
+    ctx = Context.of(claim)
+    problem = ctx.problem
+    if problem.constraints:
+        return Verdict.unknown("a constrained minimizer is a 'kkt' claim")
+    stated = ctx.point(claim.stated)
+    minima = [pt for pt in problem.stationary_points() if pt.kind == "minimum"]
+    if not minima:
+        return Verdict.unknown("no stationary point is a (strict) local minimum")
+    convex = problem.convexity()
+    shown = "; ".join(_pt(m.point) for m in minima)
+    if any(_same_point(stated, m.point) for m in minima):
+        if len(minima) == 1 and convex.value is True:
+            return Verdict.true(f"∇f = 0 and the Hessian is positive definite at {shown}; "
+                                "f is convex, so it is the global minimizer", correct=shown)
+        return Verdict.unknown(f"{_pt(stated)} is a local minimizer; global optimality "
+                               f"is not proved ({convex.reason})")
+    grad = problem.at(problem.gradient, stated)
+    value = problem.at(problem.objective, stated)
+    best = minima[0]
+    return Verdict.false(f"the minimizer is {shown}", correct=shown,
+                         counterexample=f"at {_pt(stated)}: ∇f = {show(list(grad))}, "
+                         f"f = {show(value)} > f{_pt(best.point)} = {show(best.value)}"
+                         if compare(grad, sp.zeros(*grad.shape)).equal is not True else
+                         f"{_pt(stated)} is stationary but not the minimizer")
+
+
+@register("minimum", "minimum_value")
+def check_minimum(claim: Claim) -> Verdict:
+    """The stated minimum value of f (unconstrained, convex f)."""
+    ctx = Context.of(claim)
+    problem = ctx.problem
+    if problem.constraints:
+        return Verdict.unknown("a constrained minimum is a 'kkt' claim")
+    minima = [pt for pt in problem.stationary_points() if pt.kind == "minimum"]
+    convex = problem.convexity()
+    if len(minima) != 1 or convex.value is not True:
+        return Verdict.unknown("the global minimum is only derived for convex f with one "
+                               f"minimizer ({convex.reason})")
+    correct = minima[0].value
+    stated = ctx.value(claim.stated)
+    return decide(ctx.numbers(stated, correct), correct,
+                  f"min f = f{_pt(minima[0].point)}")

@@ -1,0 +1,230 @@
+"""Claims files (TOML; the format is documented in docs/claims-format.md).
+
+A file that is not valid TOML, or whose layout is wrong, is a
+:class:`~symopt.errors.ParseError`. A single claim that cannot be read (an
+unknown key, a missing problem) becomes an :class:`Entry` carrying the error,
+reported as such while the other claims are still checked.
+
+>>> f = load_claims('''
+... [problems.p]
+... objective = "x**2"
+... [[claims]]
+... id = "grad"
+... kind = "gradient"
+... problem = "p"
+... stated = "[2*x]"
+... [[claims]]
+... id = "typo"
+... kind = "gradient"
+... problem = "q"
+... stated = "[2*x]"
+... ''')
+>>> [(e.id, e.error) for e in f.entries]
+[('grad', None), ('typo', "unknown problem 'q' (the file defines: p)")]
+>>> [v.status for v in check_file(f)]
+['true', 'error']
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from symopt.claims.claim import Claim, MethodSpec, ProblemSpec, Verdict, check
+from symopt.errors import ParseError, SymoptError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["ClaimsFile", "Entry", "check_file", "load_claims"]
+
+_CLAIM_KEYS = {f.name for f in fields(Claim)}
+_PROBLEM_KEYS = {"objective", "variables", "constraints", "assumptions", "description", "name"}
+_METHOD_KEYS = {"name", "hyperparameters", "description"}
+_TOP_KEYS = {"title", "source", "timeout", "problems", "methods", "claims", "description"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``[[claims]]`` entry: the claim, or the error that kept it from being read."""
+
+    id: str
+    kind: str
+    claim: Claim | None
+    error: str | None = None
+    expect: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """A loaded claims file."""
+
+    title: str
+    entries: tuple[Entry, ...]
+    path: str = ""
+    timeout: float | None = None
+
+
+def _text(value: object, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ParseError(f"{where} must be text or a number, got {value!r}")
+    return value if isinstance(value, str) else repr(value)
+
+
+def _problem(name: str, table: object) -> ProblemSpec:
+    if not isinstance(table, Mapping):
+        raise ParseError(f"[problems.{name}] must be a table")
+    unknown = set(table) - _PROBLEM_KEYS
+    if unknown:
+        raise ParseError(f"[problems.{name}] has unknown key {sorted(unknown)[0]!r}; allowed: "
+                         f"{', '.join(sorted(_PROBLEM_KEYS))}")
+    if "objective" not in table:
+        raise ParseError(f"[problems.{name}] needs an objective")
+    variables = table.get("variables")
+    if variables is not None and (not isinstance(variables, list) or
+                                  not all(isinstance(v, str) for v in variables)):
+        raise ParseError(f"[problems.{name}] variables must be a list of names")
+    constraints = table.get("constraints", [])
+    if not isinstance(constraints, list):
+        raise ParseError(f"[problems.{name}] constraints must be a list")
+    return ProblemSpec(_text(table["objective"], f"[problems.{name}] objective"),
+                       tuple(variables) if variables else None,
+                       tuple(_text(c, f"[problems.{name}] constraint") for c in constraints),
+                       dict(table.get("assumptions", {})), name)
+
+
+def _method(name: str, table: object) -> MethodSpec:
+    if not isinstance(table, Mapping):
+        raise ParseError(f"[methods.{name}] must be a table")
+    unknown = set(table) - _METHOD_KEYS
+    if unknown:
+        raise ParseError(f"[methods.{name}] has unknown key {sorted(unknown)[0]!r}; allowed: "
+                         f"{', '.join(sorted(_METHOD_KEYS))}")
+    hyper = table.get("hyperparameters", {})
+    if not isinstance(hyper, Mapping):
+        raise ParseError(f"[methods.{name}] hyperparameters must be a table")
+    return MethodSpec(str(table.get("name", name)), dict(hyper), name)
+
+
+def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
+           seed: str | None) -> Claim:
+    unknown = set(raw) - _CLAIM_KEYS
+    if unknown:
+        raise ParseError(f"unknown key {sorted(unknown)[0]!r}")
+    for key in ("kind", "stated"):
+        if key not in raw:
+            raise ParseError(f"missing key {key!r}")
+    values = dict(raw)
+    for key, table, label in (("problem", problems, "problem"), ("method", methods, "method")):
+        if key in values:
+            ref = values[key]
+            if isinstance(ref, Mapping):
+                values[key] = _problem(f"<claim {index}>", ref) if key == "problem" else \
+                    _method(f"<claim {index}>", ref)
+            elif ref in table:
+                values[key] = table[ref]
+            elif key == "method" and isinstance(ref, str):
+                values[key] = MethodSpec(ref)  # a registry name used directly
+            else:
+                raise ParseError(f"unknown {label} {ref!r} (the file defines: "
+                                 f"{', '.join(table) or 'none'})")
+    source = values.get("source", {})
+    if isinstance(source, str):
+        source = {"quote": source}
+    if not isinstance(source, Mapping):
+        raise ParseError("source must be text or a table")
+    if seed and "seed" not in source:
+        source = {**source, "seed": seed}
+    values["source"] = dict(source)
+    if "expect" in values and not isinstance(values["expect"], bool):
+        raise ParseError(f"expect must be true or false, got {values['expect']!r}")
+    for key in ("unknowns",):
+        if key in values:
+            values[key] = tuple(values[key])
+    if "parameter" in values and isinstance(values["parameter"], list):
+        values["parameter"] = tuple(values["parameter"])
+    values.setdefault("id", f"claim-{index + 1}")
+    try:
+        return Claim(**values)
+    except TypeError as exc:
+        raise ParseError(f"bad claim: {exc}") from None
+
+
+def load_claims(source: str | Path) -> ClaimsFile:
+    """Read a claims file from a path, or from TOML text (anything containing a newline)."""
+    path = ""
+    if isinstance(source, Path) or "\n" not in str(source):
+        path = str(source)
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ParseError(f"cannot read {path}: {exc.strerror or exc}") from None
+    else:
+        text = str(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ParseError(f"{path or 'claims file'} is not valid TOML: {exc}") from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ParseError(f"{path or 'claims file'}: unknown top-level key "
+                         f"{sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}")
+    problems = {name: _problem(name, t) for name, t in dict(data.get("problems", {})).items()}
+    methods = {name: _method(name, t) for name, t in dict(data.get("methods", {})).items()}
+    claims = data.get("claims")
+    if not isinstance(claims, list) or not claims:
+        raise ParseError(f"{path or 'claims file'} has no [[claims]]")
+    seed = data.get("source") if isinstance(data.get("source"), str) else None
+    entries, seen = [], set()
+    for index, raw in enumerate(claims):
+        ident = str(raw.get("id", f"claim-{index + 1}")) if isinstance(raw, Mapping) else \
+            f"claim-{index + 1}"
+        kind = str(raw.get("kind", "?")) if isinstance(raw, Mapping) else "?"
+        expect = raw.get("expect") if isinstance(raw, Mapping) else None
+        note = str(raw.get("note", "")) if isinstance(raw, Mapping) else ""
+        try:
+            if not isinstance(raw, Mapping):
+                raise ParseError("a claim must be a table")
+            if ident in seen:
+                raise ParseError(f"duplicate id {ident!r}")
+            claim = _claim(raw, index, problems, methods, seed)
+            entries.append(Entry(ident, kind, claim, None, claim.expect, claim.note))
+        except SymoptError as exc:
+            entries.append(Entry(ident, kind, None, str(exc).splitlines()[0],
+                                 expect if isinstance(expect, bool) else None, note))
+        seen.add(ident)
+    timeout = data.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or
+                                not isinstance(timeout, (int, float))):
+        raise ParseError("timeout must be a number of seconds")
+    return ClaimsFile(str(data.get("title", path)), tuple(entries), path, timeout)
+
+
+def check_file(claims: ClaimsFile | str | Path, *, timeout: float | None = None,
+               progress: Callable[[Entry, Verdict], None] | None = None) -> list[Verdict]:
+    """Check every claim of a file; unreadable or failing claims do not stop the others."""
+    loaded = claims if isinstance(claims, ClaimsFile) else load_claims(claims)
+    limit = timeout if timeout is not None else loaded.timeout
+    verdicts = []
+    for entry in loaded.entries:
+        if entry.claim is None:
+            verdict = Verdict("error", f"cannot read the claim: {entry.error}",
+                              claim_id=entry.id, kind=entry.kind, expect=entry.expect,
+                              note=entry.note)
+        else:
+            try:
+                verdict = check(entry.claim, timeout=limit if entry.claim.timeout is None
+                                else entry.claim.timeout)
+            except SymoptError as exc:
+                verdict = Verdict("error", str(exc).splitlines()[0], claim_id=entry.id,
+                                  kind=entry.kind, expect=entry.expect, note=entry.note)
+        verdicts.append(verdict)
+        if progress is not None:
+            progress(entry, verdict)
+    return verdicts

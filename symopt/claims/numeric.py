@@ -1,0 +1,260 @@
+"""Claims about runs: the iterate or the value after k steps, and the behaviour.
+
+A run applies the method's own symbolic rule (:meth:`symopt.methods.Method.rule`)
+step by step with exact rationals — 50-digit numbers once a value is
+irrational or its rationals grow too long — so "GD on x² with α = 0.1 from
+x₀ = 2 gives 1.6" is checked exactly, and "converges" is read off the iterates
+(and, on quadratics, confirmed by :func:`symopt.analysis.analyze`).
+
+>>> from symopt.claims import Claim, check
+>>> check(Claim("iterate", "1.6", problem="x**2", method="gd", x0=[2], steps=1,
+...             hyperparameters={"alpha": 0.1})).status
+'true'
+>>> v = check(Claim("behaviour", "converges", problem="theta_0**2 + 10*theta_1**2",
+...                 method="gd", hyperparameters={"alpha": 0.1}, x0=[5, 1], steps=50))
+>>> v.status, v.correct
+('false', 'oscillates')
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+from symopt.claims.claim import Claim, Verdict, register
+from symopt.claims.context import Context, show
+from symopt.claims.expressions import decide
+from symopt.errors import ParseError, UnsupportedError
+from symopt.methods import Method
+from symopt.methods.base import NEWTON_DIRECTION, G, T, X, coordinate_sum
+from symopt.problem import Problem
+
+__all__ = ["Run", "classify", "run"]
+
+#: Largest magnitude before a run is declared divergent.
+BLOW_UP = sp.Integer(10) ** 60
+_BITS = 4000
+_DIGITS = 50
+
+
+@dataclass(frozen=True)
+class Run:
+    """Iterates x₀, x₁, … (each a list in variable order); ``blew_up`` if |x| > 10⁶⁰."""
+
+    variables: tuple[sp.Symbol, ...]
+    iterates: list[list[sp.Expr]]
+    blew_up: bool
+
+    def coordinate(self, i: int) -> list[sp.Expr]:
+        """The i-th coordinate along the run."""
+        return [x[i] for x in self.iterates]
+
+
+def _number(value: sp.Expr) -> sp.Expr:
+    if value.is_Rational and max(abs(value.p), value.q).bit_length() < _BITS:
+        return value
+    number = sp.N(value, _DIGITS)
+    if not number.is_number or number.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ArithmeticError(f"the iterate is not a finite number ({value})")
+    if number.is_real is False:
+        raise ArithmeticError(f"the iterate left the reals ({number})")
+    return number
+
+
+def run(problem: Problem, method: Method, hyperparameters: Mapping[sp.Symbol, sp.Expr],
+        x0: Mapping[sp.Symbol, sp.Expr], steps: int) -> Run:
+    """Apply ``steps`` steps of ``method`` to ``problem`` from ``x0``, exactly.
+
+    >>> from symopt.methods import get_method
+    >>> from symopt.symbols import symbol
+    >>> x = symbol("x")
+    >>> run(Problem("x**2"), get_method("gd"), {symbol("alpha"): sp.Rational(1, 10)},
+    ...     {x: 2}, 2).iterates
+    [[2], [8/5], [32/25]]
+    """
+    if steps < 0 or steps > 100000:
+        raise ParseError(f"steps must be between 0 and 100000, got {steps}")
+    rule = method.rule()
+    hp = dict(hyperparameters)
+    x_next = rule.x_next.xreplace(hp)
+    state_next = {k: v.xreplace(hp) for k, v in rule.state_next.items()}
+    free = (x_next.free_symbols | set().union(*(v.free_symbols for v in state_next.values()))) \
+        - {X, G, T, NEWTON_DIRECTION} - set(state_next)
+    if free:
+        raise UnsupportedError(f"a run needs a value for {', '.join(sorted(map(str, free)))}")
+    if x_next.has(coordinate_sum) or any(v.has(coordinate_sum) for v in state_next.values()):
+        raise UnsupportedError("runs of rules with reductions over coordinates are not "
+                               "supported here")
+    variables = problem.variables
+    if problem.parameters:
+        raise UnsupportedError("a run needs numbers for the parameters "
+                               f"{', '.join(map(str, problem.parameters))}")
+    gradient, hessian = problem.gradient, problem.hessian if method.uses_newton_direction \
+        else None
+    x = [_number(sp.sympify(x0[v])) for v in variables]  # safe: values are SymPy numbers
+    state = [method.initial_state(xi) for xi in x]
+    path, blew_up = [x], False
+    for t in range(1, steps + 1):
+        point = dict(zip(variables, x))
+        g = [_number(e.xreplace(point)) for e in gradient]
+        if hessian is not None:
+            H = hessian.xreplace(point)
+            if H.det() == 0:
+                raise UnsupportedError(f"the Hessian is singular at {point}: no Newton step")
+            p = [_number(e) for e in H.LUsolve(sp.Matrix(g))]
+        else:
+            p = [sp.S.Zero] * len(x)
+        new_x, new_state = [], []
+        for xi, gi, pi, si in zip(x, g, p, state):
+            values = {X: xi, G: gi, T: sp.Integer(t), NEWTON_DIRECTION: pi, **si}
+            new_x.append(_number(x_next.xreplace(values)))
+            new_state.append({k: _number(v.xreplace(values)) for k, v in state_next.items()})
+        x, state = new_x, new_state
+        path.append(x)
+        if any(abs(v) > BLOW_UP for v in x):
+            blew_up = True
+            break
+    return Run(tuple(variables), path, blew_up)
+
+
+def classify(values: list[sp.Expr], blew_up: bool = False) -> str:
+    """``converges``, ``diverges`` or ``oscillates`` (bounded, no limit) from a sequence.
+
+    >>> classify([1, -1] * 20), classify([2 * sp.Rational(4, 5) ** k for k in range(60)])
+    ('oscillates', 'converges')
+    """
+    if blew_up:
+        return "diverges"
+    steps = [abs(float(b - a)) for a, b in itertools.pairwise(values)]
+    if len(steps) < 4:
+        raise UnsupportedError("classifying a run needs at least 4 steps")
+    scale = 1 + max(abs(float(v)) for v in values)
+    tail = steps[-max(3, len(steps) // 5):]
+    if max(tail) <= 1e-12 * scale:
+        return "converges"
+    half = len(steps) // 2
+    early = max(steps[half - 3 : half] or steps[:3])
+    late = max(steps[-3:])
+    if early == 0:
+        return "diverges" if late > 0 else "converges"
+    growth = (late / early) ** (1 / max(1, len(steps) - half))
+    if growth < 1 - 1e-3:
+        return "converges"
+    if growth > 1 + 1e-3:
+        return "diverges"
+    size_early = max(abs(float(v)) for v in values[: half + 1])
+    size_late = max(abs(float(v)) for v in values[half:])
+    return "diverges" if size_late > 4 * size_early else "oscillates"
+
+
+_WORDS = {
+    "converges": "converges", "converge": "converges", "convergent": "converges",
+    "diverges": "diverges", "diverge": "diverges", "divergent": "diverges",
+    "oscillates": "oscillates", "oscillate": "oscillates", "bounded": "oscillates",
+    "does not converge": "not converges", "doesn't converge": "not converges",
+    "not converges": "not converges",
+}  # fmt: skip
+
+
+@register("iterate")
+def check_iterate(claim: Claim) -> Verdict:
+    """The iterate after ``steps`` steps from ``x0``."""
+    ctx = Context.of(claim)
+    result = _run(ctx)
+    last = result.iterates[-1]
+    correct = last[0] if len(last) == 1 else sp.Matrix(last)
+    stated = ctx.value(claim.stated)
+    if isinstance(stated, sp.MatrixBase) and stated.shape == (1, 1) and len(last) == 1:
+        stated = stated[0, 0]
+    if isinstance(correct, sp.MatrixBase):
+        if not isinstance(stated, sp.MatrixBase) or stated.shape != correct.shape:
+            return Verdict.false(f"x_{len(result.iterates) - 1} = {show(correct)}",
+                                 correct=show(correct), counterexample="the stated value has "
+                                 "the wrong shape")
+        for i, (s, c) in enumerate(zip(stated, correct)):
+            r = ctx.numbers(s, c)
+            if r.equal is not True:
+                return decide(r, correct, f"x_{len(result.iterates) - 1}, coordinate "
+                              f"{result.variables[i]}")
+        return Verdict.true(f"x_{len(result.iterates) - 1} = {show(correct)} (exact run)",
+                            correct=show(correct))
+    return decide(ctx.numbers(stated, correct), correct,
+                  f"x_{len(result.iterates) - 1} (exact run)")
+
+
+@register("value")
+def check_value(claim: Claim) -> Verdict:
+    """f at the iterate after ``steps`` steps from ``x0``."""
+    ctx = Context.of(claim)
+    result = _run(ctx)
+    point = dict(zip(result.variables, result.iterates[-1]))
+    correct = _number(ctx.problem.objective.xreplace(point))
+    return decide(ctx.numbers(ctx.value(claim.stated), correct), correct,
+                  f"f(x_{len(result.iterates) - 1}) (exact run)")
+
+
+def _run(ctx: Context, steps: int | None = None) -> Run:
+    claim = ctx.claim
+    count = steps if steps is not None else claim.steps
+    if count is None:
+        raise ParseError(f"claim {claim.id or claim.kind!r} needs steps")
+    return run(ctx.problem, ctx.method, ctx.hyperparameters, ctx.x0(), int(count))
+
+
+@register("behaviour", "behavior", "converges", "diverges", "oscillates")
+def check_behaviour(claim: Claim) -> Verdict:
+    """``converges`` / ``diverges`` / ``oscillates`` from x0 (numeric run + linear analysis)."""
+    ctx = Context.of(claim)
+    stated_text = claim.stated if claim.kind in ("behaviour", "behavior") else claim.kind
+    if isinstance(stated_text, bool):
+        stated_text = claim.kind if stated_text else f"not {claim.kind}"
+    word = _WORDS.get(str(stated_text).strip().lower())
+    if word is None:
+        raise ParseError(f"behaviour must be one of converges, diverges, oscillates, "
+                         f"'does not converge'; got {stated_text!r}")
+    result = _run(ctx, claim.steps if claim.steps is not None else 200)
+    kinds = {v.name: classify(result.coordinate(i), result.blew_up)
+             for i, v in enumerate(result.variables)}
+    if claim.coordinate:
+        from symopt.symbols import canonical_name
+
+        name = canonical_name(claim.coordinate)
+        if name not in kinds:
+            raise ParseError(f"{claim.coordinate!r} is not a variable of the problem")
+        kinds = {name: kinds[name]}
+    actual = "diverges" if "diverges" in kinds.values() else \
+        "oscillates" if "oscillates" in kinds.values() else "converges"
+    evidence = [f"{len(result.iterates) - 1} exact steps from {show(result.iterates[0])}: "
+                + ", ".join(f"{k} {v}" for k, v in kinds.items())]
+    evidence += _analysis_evidence(ctx)
+    holds = actual == word or (word == "not converges" and actual != "converges")
+    if holds:
+        return Verdict.true(f"the run {actual}", *evidence, correct=actual)
+    bad = [k for k, v in kinds.items() if v == actual] or list(kinds)
+    i = [v.name for v in result.variables].index(bad[0])
+    tail = ", ".join(show(sp.N(v, 8) if not v.is_Rational else v)
+                     for v in result.coordinate(i)[-4:])
+    return Verdict.false(f"the run {actual} (stated: {stated_text})",
+                         correct=actual, counterexample=f"{bad[0]} along the run ends "
+                         f"…, {tail} ({actual})", evidence=tuple(evidence))
+
+
+def _analysis_evidence(ctx: Context) -> list[str]:
+    """What the linear analysis says per eigen-direction (quadratics only)."""
+    if ctx.problem.quadratic is None:
+        return []
+    try:
+        from symopt.analysis import analyze
+    except ImportError:
+        return []
+    try:
+        analysis = analyze(ctx.problem, ctx.method,
+                           **{k.name: v for k, v in ctx.hyperparameters.items()})
+    except (UnsupportedError, NotImplementedError, ValueError, TypeError) as exc:
+        return [f"linear analysis unavailable: {exc}"]
+    lines = [f"λ = {show(d.lam)}: roots {', '.join(show(r) for r in d.roots)}, "
+             f"spectral radius {show(d.radius)} → {d.kind}" for d in analysis.directions]
+    return [f"linear analysis: {'; '.join(lines)}"] if lines else []

@@ -1,0 +1,212 @@
+r"""Stated answers as people write them → SymPy, through :mod:`symopt.parse` only.
+
+A stated answer may be a TOML number (``0.1`` is read from its decimal text,
+exactly), a string in SymPy syntax or LaTeX, with or without ``$`` delimiters
+and a leading ``name =`` (``$\alpha^* = \frac{2}{L+\mu}$``), or an array
+(a vector or a matrix).
+
+>>> from symopt.claims.text import read_value
+>>> read_value(0.4)
+2/5
+>>> read_value("alpha^* = 2/(L + mu)")
+2/(L + mu)
+>>> read_value(["1", 2.5])
+Matrix([
+[  1],
+[5/2]])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import sympy as sp
+
+from symopt.errors import ParseError
+from symopt.parse import parse_expr
+from symopt.symbols import canonical_name, symbol
+
+__all__ = ["Local", "assumption_symbols", "clean", "read_point", "read_relation", "read_value"]
+
+#: Names → objects used while parsing (symbols with stated assumptions).
+Local = Mapping[str, sp.Basic]
+
+_DELIMITERS = [("$$", "$$"), ("$", "$"), (r"\(", r"\)"), (r"\[", r"\]")]
+_WORDS = {"positive", "negative", "nonnegative", "nonpositive", "integer", "real", "nonzero",
+          "rational", "finite", "even", "odd", "prime"}
+
+
+def clean(text: str) -> str:
+    r"""Strip math delimiters, surrounding space and a final full stop.
+
+    >>> clean(r"  $\frac{1}{2}$. ")
+    '\\frac{1}{2}'
+    """
+    text = text.strip()
+    changed = True
+    while changed:
+        changed = False
+        for left, right in _DELIMITERS:
+            if len(text) >= len(left) + len(right) and text.startswith(left) and \
+                    text.endswith(right):
+                text = text[len(left) : len(text) - len(right)].strip()
+                changed = True
+        if text.endswith(".") and not re.search(r"\d\.$", text):
+            text, changed = text[:-1].rstrip(), True
+    return text
+
+
+def _parse(text: str, local: Local | None, relations: bool = False) -> sp.Basic:
+    from symopt.parse import looks_like_latex
+
+    if looks_like_latex(text):
+        try:
+            from symopt.latex import parse_latex
+        except ImportError:
+            raise ParseError("LaTeX input needs symopt.latex, which is not available",
+                             text=text) from None
+        return parse_latex(text, local=local)
+    return parse_expr(text, local=local, relations=relations)
+
+
+def _drop_name(text: str) -> str:
+    """``alpha^* = 2/(L+mu)`` → ``2/(L+mu)``: a leading name that labels the answer."""
+    parts = re.split(r"(?<![<>!=])=(?!=)", text)
+    if len(parts) != 2:
+        return text
+    name = parts[0].strip()
+    label = r"[A-Za-z\\][A-Za-z0-9_{}\\^*'\s]*"
+    if re.fullmatch(label, name) and not re.search(r"\\frac|\\sqrt", name):
+        return parts[1].strip()
+    return text
+
+
+def read_value(stated: object, local: Local | None = None, *, keep_name: bool = False
+               ) -> sp.Basic:
+    """A stated number, expression, vector or matrix as an exact SymPy object.
+
+    >>> read_value("[[2, 0], [0, 20]]").shape
+    (2, 2)
+    >>> read_value("$L = 4$")
+    4
+    """
+    if isinstance(stated, bool):
+        raise ParseError(f"expected a number or an expression, got {stated!r}")
+    if isinstance(stated, int):
+        return sp.Integer(stated)
+    if isinstance(stated, float):
+        if stated != stated or stated in (float("inf"), float("-inf")):
+            raise ParseError(f"expected a finite number, got {stated!r}")
+        return sp.Rational(repr(stated))
+    if isinstance(stated, (list, tuple)):
+        if not stated:
+            raise ParseError("empty list")
+        items = [read_value(item, local) for item in stated]
+        if all(isinstance(i, sp.MatrixBase) for i in items):
+            if len({i.shape for i in items}) != 1:
+                raise ParseError("matrix rows have different lengths")
+            return sp.Matrix([list(i) for i in items])
+        if any(isinstance(i, sp.MatrixBase) for i in items):
+            raise ParseError("mixed rows and scalars in a matrix")
+        return sp.Matrix(items)
+    if not isinstance(stated, str):
+        raise ParseError(f"expected a number, an expression or a list, got {stated!r}")
+    text = clean(stated)
+    if not keep_name:
+        text = _drop_name(text)
+    value = _parse(text, local)
+    if isinstance(value, (sp.Rel, sp.And, sp.Or)):
+        raise ParseError(f"expected a value, got the relation {stated!r}", text=stated)
+    if isinstance(value, sp.Matrix) and value.rows == 1 and value.cols > 1:
+        value = value.T
+    return value
+
+
+def read_relation(stated: str, local: Local | None = None) -> sp.Basic:
+    """A stated equation or inequality (``=`` and ``==`` both mean equality).
+
+    >>> read_relation("2x = 2")
+    Eq(2*x, 2)
+    """
+    if not isinstance(stated, str):
+        raise ParseError(f"expected a relation as text, got {stated!r}")
+    text = clean(stated)
+    value = _parse(text, local, relations=True)
+    if not isinstance(value, (sp.Rel, sp.And, sp.Or)):
+        raise ParseError(f"expected a relation such as 'x = 1' or 'x <= 1', got {stated!r}",
+                         text=stated)
+    return value
+
+
+def read_point(stated: object, variables: tuple[sp.Symbol, ...], local: Local | None = None
+               ) -> dict[sp.Symbol, sp.Expr]:
+    """A point as a table ``{x = 1}``, an array in variable order or text ``"(1, 0)"``.
+
+    >>> x, y = symbol("x"), symbol("y")
+    >>> read_point("(1, 0)", (x, y))
+    {x: 1, y: 0}
+    >>> read_point({"y": 2, "x": "1/2"}, (x, y))
+    {x: 1/2, y: 2}
+    """
+    if isinstance(stated, Mapping):
+        by_name = {v.name: v for v in variables}
+        point = {}
+        for key, value in stated.items():
+            name = canonical_name(str(key))
+            if name not in by_name:
+                raise ParseError(f"point names {key!r}, which is not a variable "
+                                 f"({', '.join(by_name)})")
+            point[by_name[name]] = read_value(value, local)
+        missing = [v.name for v in variables if v not in point]
+        if missing:
+            raise ParseError(f"point misses the variables {missing}")
+        return {v: point[v] for v in variables}
+    if isinstance(stated, str):
+        text = clean(stated).strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = "[" + text[1:-1] + "]"
+        elif not text.startswith("["):
+            text = "[" + text + "]"
+        value = read_value(text, local)
+    else:
+        value = read_value(list(stated) if isinstance(stated, (list, tuple)) else [stated],
+                           local)
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    if len(entries) != len(variables):
+        raise ParseError(f"point {stated!r} has {len(entries)} coordinates; the problem has "
+                         f"{len(variables)} variables ({', '.join(v.name for v in variables)})")
+    return dict(zip(variables, entries))
+
+
+def assumption_symbols(assumptions: Mapping[str, object] | None) -> dict[str, sp.Symbol]:
+    """Symbols with stated assumptions, from ``{n = "positive"}``-style tables.
+
+    A value is a word (``"positive"``), a list of words or a table of flags.
+
+    >>> assumption_symbols({"n": "positive", "m": ["positive", "integer"]})["m"].is_integer
+    True
+    """
+    local: dict[str, sp.Symbol] = {}
+    for raw, spec in (assumptions or {}).items():
+        if isinstance(spec, str):
+            flags = {w.strip(): True for w in re.split(r"[,\s]+", spec) if w.strip()}
+        elif isinstance(spec, (list, tuple)):
+            flags = {str(w).strip(): True for w in spec}
+        elif isinstance(spec, Mapping):
+            flags = {str(k): bool(v) for k, v in spec.items()}
+        else:
+            raise ParseError(f"assumptions for {raw!r} must be a word, a list or a table")
+        unknown = set(flags) - _WORDS
+        if unknown:
+            raise ParseError(f"unknown assumption {sorted(unknown)[0]!r} for {raw!r}; "
+                             f"use {', '.join(sorted(_WORDS))}")
+        if not any(k in flags for k in ("real", "rational", "integer")) and \
+                flags.get("real", True):
+            flags["real"] = True
+        name = canonical_name(str(raw))
+        try:
+            local[name] = symbol(name, **flags)
+        except (ValueError, TypeError) as exc:
+            raise ParseError(f"inconsistent assumptions for {raw!r}: {exc}") from None
+    return local
