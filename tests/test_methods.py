@@ -473,3 +473,12 @@ def test_nadam_mu_schedule_is_torchs():
     value = state[symbol("mu_product")].subs(numbers)
     assert math.isclose(float(value), mu1, rel_tol=1e-15)
     assert nadam().initial_state()[symbol("mu_product")] == 1
+
+
+def test_the_examples_in_docs_methods_md_run():
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "methods.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.failed == 0 and result.attempted > 10

@@ -12,6 +12,16 @@ method, with torch's default) or a number (it is fixed, after a domain check).
 -alpha*g/(epsilon + sqrt(g**2 + s)) + x
 >>> adagrad.rule().state_next
 {s: g**2 + s}
+
+A new transform is a name, ``(u, state, ctx) -> (u', new_state)`` and its
+hyperparameters and state variables:
+
+>>> from symopt.methods.base import POSITIVE, Hyperparameter, Transform
+>>> c = symbol("c", positive=True)
+>>> clip = Transform("clip", lambda u, state, ctx: (sp.Max(-c, sp.Min(c, u)), {}),
+...                  (Hyperparameter(c, POSITIVE, sp.S.One, "clipping threshold"),))
+>>> chain("clipped GD", clip, scale_by_learning_rate()).rule(c=1).x_next
+-alpha*Max(-1, Min(1, g)) + x
 """
 
 from __future__ import annotations
