@@ -34,8 +34,7 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from symopt.errors import SymoptError, SymoptTimeoutError
-from symopt.timeout import run_with_timeout
+from symopt.errors import SymoptError
 
 __all__ = [
     "ClaimInfo",
@@ -413,23 +412,64 @@ class Result:
         return self.verdict
 
 
-def _call(run: Callable[[], Outcome]) -> Outcome:
-    return run()
+def _worker(conn: Any, run: Callable[[], Outcome]) -> None:
+    try:
+        result: tuple = ("ok", run())
+    except BaseException as exc:  # report every failure to the parent
+        result = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(result)
+    except Exception as exc:  # an unpicklable outcome
+        conn.send(("error", f"the outcome could not be returned: {exc}"))
+    finally:
+        conn.close()
+
+
+def _isolated(run: Callable[[], Outcome], seconds: float) -> tuple[str, Any]:
+    """Run an entry in a forked, non-daemonic worker (entries may start their own
+    time-limited workers, which a daemonic process may not) and kill it at the limit."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_worker, args=(sender, run), daemon=False)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            return "timeout", f"stopped after {seconds:g} s"
+        try:
+            return receiver.recv()
+        except EOFError:
+            return "error", f"the worker stopped without a result (exit code {process.exitcode})"
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
 
 
 def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
-    """Run one entry under a time limit; failures become ``error``/``timeout`` verdicts."""
+    """Run one entry under a time limit; failures become ``error``/``timeout`` verdicts.
+
+    ``seconds`` of ``None`` or ``0`` runs the entry in this process, without a limit.
+    """
     start = time.perf_counter()
+    if seconds:
+        status, value = _isolated(entry.run, seconds)
+    else:
+        try:
+            status, value = "ok", entry.run()
+        except Exception as exc:  # an entry's failure must not stop the catalogue
+            status, value = "error", f"{type(exc).__name__}: {exc}"
     verdict: Verdict
-    try:
-        outcome = run_with_timeout(_call, entry.run, seconds=seconds or 0)
-        if not isinstance(outcome, Outcome):
-            raise SymoptError(f"{entry.info.id} returned {type(outcome).__name__}, not Outcome")
-        verdict = outcome.verdict
-    except SymoptTimeoutError as exc:
-        outcome, verdict = Outcome("unknown", "", str(exc)), "timeout"
-    except Exception as exc:  # an entry's failure must not stop the catalogue
-        outcome, verdict = Outcome("unknown", "", f"{type(exc).__name__}: {exc}"), "error"
+    if status == "ok" and isinstance(value, Outcome):
+        outcome, verdict = value, value.verdict
+    elif status == "ok":
+        outcome = Outcome("unknown", "", f"returned {type(value).__name__}, not an Outcome")
+        verdict = "error"
+    else:
+        outcome, verdict = Outcome("unknown", "", str(value)), status  # type: ignore[assignment]
     return Result(entry, verdict, outcome, time.perf_counter() - start)
 
 

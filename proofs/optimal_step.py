@@ -1,0 +1,130 @@
+"""The optimal step size α* = 2/(λmin + λmax), the optimal rate and the condition number.
+
+Seed 001's equalisation argument and its worked numbers on ½(w₁² + 4w₂²), seed
+002's definitions of L and κ. symopt derives α* by equioscillation from the GD
+rule (:func:`symopt.analysis.analyze`); the exact runs confirm the rate.
+"""
+
+import itertools
+
+import sympy as sp
+
+from symopt import Problem
+from symopt.analysis import analyze
+from symopt.catalogue import Outcome, claim, iterate
+from symopt.methods import gradient_descent
+from symopt.symbols import symbol, symbols
+
+alpha = symbol("alpha")
+lmin, lmax = symbols("lambda_min lambda_max")
+BOWL = Problem("(w1**2 + 4*w2**2)/2")
+
+
+@claim("001-rate-optimal-1d", seed="001", where="Convergence Rate",
+       quote="Optimal (α = 1/4): r(α) = 0 → fastest convergence",
+       stated="α* = 1/4 on 2w², r(α*) = 0")
+def optimal_1d():
+    """On f = 2w² the optimum is α = 1/4: one step reaches the minimizer."""
+    result = analyze("2*w**2", "gd")
+    optimum = result.optimal.value
+    one_step = iterate(Problem("2*w**2"), gradient_descent(), [7], 1, alpha=sp.Rational(1, 4))
+    holds = (optimum.hyperparameters[alpha] == sp.Rational(1, 4) and optimum.rate == 0
+             and one_step[1] == [0])
+    return Outcome.check(holds, r"\alpha^* = " + sp.latex(optimum.hyperparameters[alpha])
+                         + r",\ r = " + sp.latex(optimum.rate),
+                         f"{result.optimal.reason}. Run from 7 with α = 1/4: {one_step[1][0]}.")
+
+
+@claim("001-alpha-star", seed="001", where="Finding the Optimal Learning Rate",
+       quote="1 − α*λmin = −(1 − α*λmax)  ⇒  α* = 2/(λmin + λmax)",
+       stated="α* = 2/(λmin + λmax)")
+def alpha_star_formula():
+    """Solve the equalisation equation; it minimises max|1 − αλ| over [λmin, λmax]."""
+    (solution,) = sp.solve(sp.Eq(1 - alpha * lmin, -(1 - alpha * lmax)), alpha)
+    stated = 2 / (lmin + lmax)
+    # At α*, both end-point factors have modulus (λmax − λmin)/(λmax + λmin); moving α
+    # up or down increases one of them, so α* is the minimax step.
+    r = sp.simplify(1 - solution * lmin)
+    balanced = sp.simplify(r + (1 - solution * lmax)) == 0
+    outcome = Outcome.compare(stated, solution, "solve(1 − αλmin = −(1 − αλmax), α); both "
+                              f"end factors then have modulus {r}.")
+    return outcome if balanced else Outcome.check(False, solution, "the factors do not balance")
+
+
+@claim("001-alpha-star-value", seed="001", where="Finding the Optimal Learning Rate",
+       quote="α* = 2/(1 + 4) = 2/5 = 0.4", stated="α* = 0.4")
+def alpha_star_value():
+    """symopt's optimal step for GD on the bowl, by equioscillation from the rule."""
+    optimum = analyze(BOWL, "gd").optimal
+    derived = optimum.value.hyperparameters[alpha]
+    grid = [sp.Rational(k, 100) for k in range(1, 50)]
+    radius = {a: max(abs(1 - a), abs(1 - 4 * a)) for a in grid}
+    best = min(radius, key=radius.get)
+    outcome = Outcome.compare(sp.Rational("0.4"), derived,
+                              f"{optimum.reason}. Grid check over α = 0.01…0.49: the smallest "
+                              f"max(|1 − α|, |1 − 4α|) is at α = {best}.")
+    return outcome if best == sp.Rational(2, 5) else Outcome.check(False, best, "grid disagrees")
+
+
+@claim("001-rate-star", seed="001", where="Finding the Optimal Learning Rate",
+       quote="r(α*) = (λmax − λmin)/(λmax + λmin) = (4 − 1)/(4 + 1) = 3/5",
+       stated="r(α*) = 3/5")
+def rate_star():
+    """The optimal rate, symbolically and on the bowl, and an exact run at α = 2/5."""
+    general = sp.simplify(sp.Abs(1 - 2 / (lmin + lmax) * lmin))
+    stated_general = (lmax - lmin) / (lmax + lmin)
+    general_ok = sp.simplify(general.subs({lmin: 1, lmax: 4}) - sp.Rational(3, 5)) == 0
+    optimum = analyze(BOWL, "gd").optimal.value
+    path = iterate(BOWL, gradient_descent(), [1, 1], 8, alpha=sp.Rational(2, 5))
+    ratios = {abs(b[i] / a[i]) for a, b in itertools.pairwise(path) for i in range(2)}
+    kappa = sp.Rational(4)
+    holds = (general_ok and optimum.rate == sp.Rational(3, 5) and ratios == {sp.Rational(3, 5)}
+             and (kappa - 1) / (kappa + 1) == sp.Rational(3, 5))
+    return Outcome.check(holds, r"r(\alpha^*) = " + sp.latex(stated_general) + r" = \tfrac35",
+                         "symopt's optimum rate is 3/5 = (κ − 1)/(κ + 1) with κ = 4; exact run "
+                         "at α = 2/5 from (1, 1): both coordinates shrink by exactly 3/5 per "
+                         "step (w₁ factor +3/5, w₂ factor −3/5).",
+                         {"|w₁|": [float(abs(p[0])) for p in path],
+                          "|w₂|": [float(abs(p[1])) for p in path]})
+
+
+@claim("001-convex-needed", seed="001", where="Finding the Optimal Learning Rate",
+       quote="For a quadratic, convex function, the optimal learning rate α* balances the "
+       "convergence of all dimensions", stated="α* = 2/(λmin + λmax) works for every convex "
+       "quadratic", expect=False,
+       note="needs λmin > 0 (strong convexity): with λmin = 0, α* = 2/λmax puts the steep "
+       "direction exactly on the stability boundary (factor −1)")
+def convex_needed():
+    """On f = 2w₂² viewed in (w₁, w₂) (convex, λ = 0 and 4) the formula gives α = 1/2."""
+    flat = Problem("2*w2**2 + 0*w1", variables=["w1", "w2"])
+    eig = flat.quadratic.eigenvalues
+    a_star = 2 / (min(eig) + max(eig))
+    path = iterate(flat, gradient_descent(), [1, 1], 6, alpha=a_star)
+    w2 = [p[1] for p in path]
+    converges = w2[-1] == 0
+    return Outcome.check(converges, r"\alpha^* = 2/(0 + 4) = \tfrac12:\ w_2 \text{ alternates}",
+                         f"eigenvalues {eig}; GD with α = {a_star}: w₂ = {[str(v) for v in w2]}"
+                         " — it never converges.", {"w₂": [float(v) for v in w2]})
+
+
+@claim("002-kappa", seed="002", where="Problem 3 — Ravines",
+       quote="The condition number κ = λmax/λmin of the Hessian measures this",
+       stated="κ = λmax/λmin (= 4 on the bowl)")
+def kappa():
+    """symopt's condition number of the bowl and the ratio of its Hessian eigenvalues."""
+    found = BOWL.condition_number()
+    eig = BOWL.quadratic.eigenvalues
+    return Outcome.compare(max(eig) / min(eig), found.value, found.reason)
+
+
+@claim("002-L-eigen", seed="002", where="Mathematical Condition for Convergence",
+       quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",
+       stated="L = sup of the Hessian's largest eigenvalue")
+def smoothness():
+    """L of the bowl (4) and of the softplus log(1 + eˣ) (sup f'' = 1/4 at x = 0)."""
+    bowl = BOWL.smoothness()
+    softplus = Problem("log(1 + exp(x))").smoothness()
+    quarter = softplus.known and sp.simplify(softplus.value - sp.Rational(1, 4)) == 0
+    holds = bowl.value == 4 and quarter
+    return Outcome.check(holds, r"L_{bowl} = 4,\ L_{softplus} = \tfrac14",
+                         f"bowl: {bowl.reason}; softplus: f'' = σ(1 − σ) ≤ 1/4 — {softplus}.")
