@@ -74,6 +74,7 @@ _UNICODE_CMD = {
 }  # fmt: skip
 _UNICODE_SYM = {"−": "-", "–": "-", "‖": "||", "′": "'", "∗": "*", "∣": "|"}
 _SUPERSCRIPT = {"²": "2", "³": "3"}
+_DIGITS = "0123456789"
 _SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 _SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits",
@@ -221,8 +222,8 @@ def _tokenize(text: str) -> list[_Tok]:
             raw.append(_Tok("cmd", match.group(1), i, space))
             i, space = match.end(), False
             continue
-        if char.isdigit() or (char == "." and i + 1 < end and text[i + 1].isdigit()):
-            match = re.compile(r"\d*\.?\d+|\d+").match(text, i, end)
+        if char in _DIGITS or (char == "." and i + 1 < end and text[i + 1] in _DIGITS):
+            match = re.compile(r"[0-9]*\.?[0-9]+").match(text, i, end)
             raw.append(_Tok("num", match.group(0), i, space))
             i, space = match.end(), False
             continue
@@ -745,7 +746,7 @@ class _Parser:
             tok = self.tok
             return (tok.kind == "word" and len(tok.value) == 1) or (
                 tok.kind == "num" and len(tok.value) == 1) or (
-                tok.kind == "cmd" and (tok.value in _GREEK or tok.value in _FONTS))
+                tok.kind == "cmd" and tok.value in _GREEK | _FONTS | {"min", "max"})
         j = self.i + 1
         while j < len(self.tokens):
             tok = self.tokens[j]

@@ -1,0 +1,310 @@
+r"""LaTeX parsing: the seed-text case table, conventions, the checks, and hostile input."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+from latex_cases import CASES, REFUSE, Case
+
+from symopt.errors import ParseError, SymoptError
+from symopt.latex import parse_latex
+from symopt.parse import parse, parse_relation
+from symopt.symbols import symbol
+
+SEEDS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds"
+x, y, alpha, lam_min, lam_max = (symbol(n) for n in ("x", "y", "alpha", "lambda_min",
+                                                     "lambda_max"))
+
+
+def same(got: sp.Basic, expected: sp.Basic) -> bool:
+    """Equal values: relations term by term, expressions up to simplification."""
+    if isinstance(expected, sp.MatrixBase):
+        return isinstance(got, sp.MatrixBase) and got.shape == expected.shape and all(
+            same(g, e) for g, e in zip(got, expected))
+    if isinstance(expected, (sp.Rel, sp.And)):
+        if type(got) is not type(expected):
+            return False
+        if isinstance(expected, sp.And):
+            return len(got.args) == len(expected.args) and all(
+                any(same(g, e) for g in got.args) for e in expected.args)
+        return same(got.lhs, expected.lhs) and same(got.rhs, expected.rhs)
+    if not isinstance(got, sp.Expr):
+        return False
+    return got == expected or sp.simplify(got - expected) == 0
+
+
+def numerically_same(got: sp.Expr, expected: sp.Expr) -> bool:
+    """Both sides compiled with lambdify and evaluated at random points."""
+    symbols = sorted(got.free_symbols | expected.free_symbols, key=str)
+    rng = np.random.default_rng(0)
+    fg, fe = (sp.lambdify(symbols, e, "numpy") for e in (got, expected))
+    for _ in range(5):
+        point = rng.uniform(0.1, 2.0, len(symbols))
+        if not np.isclose(fg(*point), fe(*point), rtol=1e-12, equal_nan=True):
+            return False
+    return True
+
+
+def case_id(case: Case) -> str:
+    return case.latex[:40]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_case_table(case: Case) -> None:
+    if case.expected == REFUSE:
+        with pytest.raises(ParseError):
+            parse_latex(case.latex, local=case.local)
+        return
+    got = parse_latex(case.latex, local=case.local)
+    assert same(got, case.expected), f"{case.latex!r} parsed as {got}, expected {case.expected}"
+
+
+def test_case_table_is_large_and_from_the_seeds() -> None:
+    values = [c for c in CASES if c.expected != REFUSE]
+    seeded = [c for c in values if c.source != "brief"]
+    assert len(seeded) >= 40
+    assert len(CASES) - len(values) >= 10  # refusals are part of the table
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside this clone")
+def test_case_sources_quote_the_seed_texts() -> None:
+    for case in CASES:
+        if case.source == "brief" or case.adapted:
+            continue
+        name, line = case.source.split(":")
+        text = (SEEDS / name).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+        assert case.latex in text, case.source
+
+
+def test_parsed_values_evaluate_like_the_hand_written_ones() -> None:
+    # The numeric edge: compile both with lambdify and compare at random points.
+    for case in CASES:
+        if case.expected == REFUSE or not isinstance(case.expected, sp.Expr):
+            continue
+        if case.expected.has(sp.Derivative, sp.Indexed, sp.core.function.AppliedUndef):
+            continue
+        got = parse_latex(case.latex, local=case.local)
+        assert numerically_same(got, case.expected), case.latex
+
+
+# --- the conventions of docs/parsing.md
+
+
+def test_subscripted_names_are_the_house_symbols() -> None:
+    for text in (r"\lambda_{\min}", r"\lambda_{min}", r"\lambda_\min", "λ_{min}"):
+        assert parse_latex(text) is symbol("lambda_min")
+    assert parse_latex(r"\lambda_{\min}").is_positive  # house assumption
+    assert parse(r"\frac{2}{\lambda_{\min}+\lambda_{\max}}") == 2 / (lam_min + lam_max)
+
+
+def test_log_is_natural_and_e_is_exp() -> None:
+    assert parse_latex(r"\log(x)") == sp.log(x)
+    assert parse_latex(r"\ln x") == sp.log(x)
+    assert parse_latex(r"\log_{2} 8") == 3
+    assert parse_latex(r"e^{x}") == sp.exp(x)
+    assert parse_latex(r"\mathrm{e}") == sp.E
+    with pytest.raises(ParseError, match="ambiguous 'e'"):
+        parse_latex(r"e + 1")
+
+
+def test_the_exponent_of_a_sized_parenthesis_is_kept() -> None:
+    # latex2sympy2 drops this exponent (issue 3); T is a positive integer (house).
+    T, mu, L = symbol("T"), symbol("mu"), symbol("L")
+    assert parse_latex(r"\left(1 - \frac{\mu}{L}\right)^T") == (1 - mu / L) ** T
+    assert parse_latex(r"\left(1 - \frac{\mu}{L}\right)^{2T}") == (1 - mu / L) ** (2 * T)
+
+
+def test_primes_stars_and_hats_are_names_or_derivatives_never_products() -> None:
+    f = sp.Function("f", real=True)
+    assert parse_latex(r"f'(x)") == sp.Derivative(f(x), x)
+    second = parse_latex(r"f''(2x)")  # f'' evaluated at 2x, not d²/dx² of f(2x)
+    assert second.has(sp.Subs)
+    assert second.replace(f, sp.sin).doit() == -sp.sin(2 * x)
+    assert parse_latex(r"x'") == symbol("xprime")
+    assert parse_latex(r"\alpha^*") == parse_latex(r"\alpha^{*}") == parse_latex(r"\alpha^\ast")
+    assert parse_latex(r"\alpha^*") == symbol("alphastar")
+    assert parse_latex(r"\hat{m}_t") == symbol("mhat_t")
+    assert parse_latex(r"\bar{x}_{k}") == symbol("xbar_k")
+    assert parse_latex(r"\alpha_t^*") == parse_latex(r"\alpha^*_t") == symbol("alphastar_t")
+
+
+def test_functions_and_products() -> None:
+    f = sp.Function("f", real=True)
+    w0 = symbol("w_0")
+    assert parse_latex(r"f(x) + \alpha(4w_0)") == f(x) + 4 * alpha * w0
+    assert parse_latex(r"w_0(1 - 4\alpha)") == w0 * (1 - 4 * alpha)
+    q = sp.Function("q")
+    assert parse_latex(r"q(x)", local={"q": q}) == q(x)
+    assert parse_latex(r"f(x)", local={"f": symbol("f")}) == symbol("f") * x
+    with pytest.raises(ParseError, match="sigmoid"):
+        parse_latex(r"\sigma(z)")
+    assert parse_latex(r"\operatorname{sigmoid}(x)") == 1 / (1 + sp.exp(-x))
+
+
+def test_max_min_sqrt_matrices() -> None:
+    a, b = symbol("a"), symbol("b")
+    assert parse_latex(r"\max\{a, b\}") == parse_latex(r"\max(a, b)") == sp.Max(a, b)
+    assert parse_latex(r"\min\left(a, b\right)") == sp.Min(a, b)
+    assert parse_latex(r"\sqrt{x} + \sqrt[3]{8}") == sp.sqrt(x) + 2
+    assert parse_latex(r"\sqrt[n]{x}") == x ** (1 / symbol("n"))
+    m = parse_latex(r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}")
+    assert m == sp.Matrix([[1, 2], [3, 4]])
+    assert parse_latex(r"\begin{bmatrix} 1 & 2 \end{bmatrix}^T") == sp.Matrix([1, 2])
+    with pytest.raises(ParseError, match="different lengths"):
+        parse_latex(r"\begin{bmatrix} 1 & 2 \\ 3 \end{bmatrix}")
+
+
+def test_norms_need_to_know_vector_or_scalar() -> None:
+    with pytest.raises(ParseError, match="not declared as a vector") as info:
+        parse_latex(r"\|x\|^2")
+    assert info.value.position == 0
+    v = sp.Matrix(sp.symbols("a b", real=True))
+    a, b = v
+    assert parse_latex(r"\|x\|^2", local={"x": v}) == a**2 + b**2
+    assert parse_latex(r"\lVert x \rVert_1", local={"x": v}) == sp.Abs(a) + sp.Abs(b)
+    assert parse_latex(r"‖x‖", local={"x": x}) == sp.Abs(x)  # declared scalar: |x|
+    assert parse_latex(r"\left\| \begin{bmatrix} 3 \\ 4 \end{bmatrix} \right\|") == 5
+
+
+def test_sums_with_numeric_bounds_expand() -> None:
+    w = [symbol(f"w_{i}") for i in (1, 2, 3)]
+    assert parse_latex(r"\sum_{i=1}^{3} w_i^2") == sum(v**2 for v in w)
+    assert parse_latex(r"\sum_{i=1}^{3} i") == 6
+    with pytest.raises(ParseError, match="symbolic bounds"):
+        parse_latex(r"\sum_{i=1}^{n} w_i")
+
+
+def test_relations_and_chains() -> None:
+    assert parse_latex(r"x \geq 1") == parse_latex(r"x \ge 1") == sp.Ge(x, 1)
+    assert parse_latex(r"x \le 1") == sp.Le(x, 1)
+    chain = parse_latex(r"0 < \alpha < \frac12")  # kept as written, not simplified by α > 0
+    assert chain == sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, sp.S.Half),
+                           evaluate=False)
+    eq = parse_latex(r"\alpha^* = \frac{2}{\lambda_{\min} + \lambda_{\max}}")
+    assert isinstance(eq, sp.Eq) and eq.rhs == 2 / (lam_min + lam_max)
+    assert parse_relation(r"x + y \leq 1") == sp.Le(x + y, 1)
+
+
+def test_delimiters_spacing_and_unicode() -> None:
+    expected = symbol("theta") ** 2 - symbol("lambda") * x
+    for text in (r"$\theta^2 - \lambda \cdot x$", r"$$\theta^2 - \lambda x$$",
+                 r"\(\theta^2 - \lambda\, x\)", r"\[\theta^2-\lambda\;x\]", "θ^2 − λ · x",
+                 "θ² − λ×x"):
+        assert parse_latex(text) == expected, text
+    assert parse_latex(r"2\alpha + 4 w_2^2") == 2 * alpha + 4 * symbol("w_2") ** 2
+    assert parse_latex(r"(1-\beta_1^t)") == 1 - symbol("beta_1") ** symbol("t")
+
+
+def test_exact_numbers() -> None:
+    assert parse_latex("0.4") == sp.Rational(2, 5)
+    assert parse_latex(r"10^{-8}") == sp.Rational(1, 10**8)
+    assert parse_latex(r"\frac{1}{2}(w_1^2 + 4 w_2^2)") == (
+        symbol("w_1") ** 2 / 2 + 2 * symbol("w_2") ** 2)
+
+
+# --- refusals: ambiguity is an error with a position
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("x^23", 2, "ambiguous script"),
+        ("xy + 1", 0, "ambiguous 'xy'"),
+        ("3 + x2", 4, "ambiguous 'x2'"),
+        (r"a + O(n^3)", 5, "big-O"),
+        (r"x + \foo{y}", 4, r"unknown command \foo"),
+        (r"\frac{1}{2", 10, "expected '}'"),
+        (r"\left( x \right]", 9, "expected ')'"),
+        (r"x + \nabla f", 4, "nabla"),
+        (r"\mathbf{X}^T \mathbf{y}", 10, "transpose or power"),
+        (r"x_1_2", 3, "double subscript"),
+        (r"(x)_1", 3, "subscript must follow a name"),
+        ("||x||", 0, "ambiguous '||'"),
+        (r"\sum_i x_i", 5, r"after \sum_"),
+        (r"\max_{x} f(x)", 4, "optimisation problem"),
+        (r"\log^2 x", 4, "power on"),
+        ("x + 1 2", 6, "two numbers"),
+        ("$x$ + $y$", 2, "'$'"),
+    ],
+)
+def test_refusals_point_at_the_offending_token(text: str, position: int, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)) as info:
+        parse_latex(text)
+    assert info.value.position == position, str(info.value)
+
+
+def test_round_trip_check_refuses_a_disagreeing_parse(monkeypatch) -> None:
+    # Simulate a parser bug (an exponent dropped on the way back): the check must refuse.
+    import symopt.latex as latex
+
+    original = latex._Parser.parse
+
+    def lossy(self):
+        value = original(self)
+        if self.text != r"x^{3}":
+            return value
+        return x  # the re-read of the printed form loses the exponent
+
+    monkeypatch.setattr(latex._Parser, "parse", lossy)
+    with pytest.raises(ParseError, match="internal check failed"):
+        parse_latex(r"x^3")
+
+
+# --- hostile input: a SymoptError quickly, nothing executed
+
+
+HOSTILE = [
+    r"\input{/etc/passwd}",
+    r"\include{secrets}",
+    r"\def\x{1} \x",
+    r"\newcommand{\x}{1} \x",
+    r"\immediate\write18{rm -rf /}",
+    r"\catcode`\^=7",
+    r"\csname input\endcsname{/etc/passwd}",
+    r"\x" + "{" * 10_000 + "}" * 10_000,
+    "{" * 10_000 + "x" + "}" * 10_000,
+    "(" * 60 + "x" + ")" * 60,
+    "-" * 10_000 + "x",
+    r"10^{10^{10}}",
+    r"2^{2^{2^{2^{2^{2}}}}}",
+    r"x^{10^{10}}",
+    "x+" * 50_000 + "x",
+    "1" * 6000,
+    r"\frac" * 1000 + "12",
+    r"\sqrt" * 3000 + "{x}",
+    r"\unknowncommand",
+    r"\sum_{i=1}^{1000000} i",
+    r"\begin{verbatim}x\end{verbatim}",
+    "x^{" * 300 + "2" + "}" * 300,
+    r"a'''''''''''''''''''''''''''''''''''(x)",
+    r"\left(" * 100 + "x" + r"\right)" * 100,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda s: s[:30])
+def test_hostile_input_fails_quickly(text: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(SymoptError):
+        parse_latex(text)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_nothing_is_executed(tmp_path, monkeypatch) -> None:
+    marker = tmp_path / "pwned"
+    for text in (rf"\immediate\write18{{touch {marker}}}", rf"\input{{{marker}}}",
+                 rf"\openout1={marker}"):
+        with pytest.raises(ParseError):
+            parse_latex(text)
+    assert not marker.exists()
+
+
+def test_not_a_string() -> None:
+    with pytest.raises(ParseError, match="expected a string"):
+        parse_latex(42)  # type: ignore[arg-type]
+    with pytest.raises(ParseError, match="empty"):
+        parse_latex("$$  $$")
