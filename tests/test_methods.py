@@ -237,6 +237,28 @@ def test_seed000_gd_on_x_squared_from_2_gives_1_6():
     assert path[1] == [R(8, 5)]
 
 
+def test_seed000_gd_demo_ten_steps():
+    # seed 000's demo loop: x ← x − 0.1·2x from 2, i.e. x_k = 2·(4/5)^k
+    path = unroll(gradient_descent(), {"lr": 0.1}, [2], lambda x: [2 * x[0]], 10)
+    assert [p[0] for p in path] == [2 * R(4, 5) ** k for k in range(11)]
+
+
+def test_seed001_gd_on_2w_squared_closed_form():
+    # seed 001: w_{k} = (1 − 4α)^k w₀; α = 1/4 reaches 0 in one step, α = 1/2 oscillates
+    alpha, w0 = symbol("alpha"), symbol("w_0")
+    path = unroll(gradient_descent(), {}, [w0], lambda x: [4 * x[0]], 3)
+    assert all(sp.expand(p[0] - (1 - 4 * alpha) ** k * w0) == 0 for k, p in enumerate(path))
+    assert unroll(gradient_descent(), {"alpha": R(1, 4)}, [3], lambda x: [4 * x[0]], 1)[1] == [0]
+    half = unroll(gradient_descent(), {"alpha": R(1, 2)}, [3], lambda x: [4 * x[0]], 2)
+    assert [p[0] for p in half] == [3, -3, 3]
+
+
+def test_seed001_optimal_step_on_the_elongated_bowl():
+    # seed 001: f = ½(w₁² + 4w₂²), α* = 2/(1 + 4) = 2/5: both axes contract by 3/5 per step
+    path = unroll(gradient_descent(), {"alpha": R(2, 5)}, [1, 1], lambda w: [w[0], 4 * w[1]], 4)
+    assert path == [[R(3, 5) ** k, R(-3, 5) ** k] for k in range(5)]
+
+
 def test_seed000_newton_on_x_squared_reaches_0_in_one_step():
     # seed 000: x − f'(x)/f''(x) = 2 − 4/2 = 0; p = f'/f''
     path = unroll(newton(), {}, [2], lambda x: [2 * x[0]], 1,
