@@ -1,0 +1,82 @@
+"""Why a gradient step decreases the loss: the Taylor argument, and how large α may be.
+
+Seed 002 says each step decreases J by about α‖∇J‖² (first order), that the loss
+never increases for small enough α, and that α is "bounded above by 1/L for
+convergence in the convex case". The first two are right; the bound 1/L is
+sufficient, not necessary: GD converges on every L-smooth convex quadratic for
+0 < α < 2/L.
+"""
+
+import sympy as sp
+
+from symopt import Problem
+from symopt.analysis import analyze
+from symopt.analysis.bounds import descent_lemma
+from symopt.catalogue import Outcome, claim, iterate
+from symopt.methods import gradient_descent
+from symopt.symbols import symbol, symbols
+
+alpha = symbol("alpha")
+x, y = symbols("x y")
+
+
+def _after_step(problem: Problem, point, step):
+    """f after one GD step of size ``step`` from ``point`` (the method's own rule)."""
+    new = iterate(problem, gradient_descent(), point, 1, alpha=step)[1]
+    return problem.objective.subs(dict(zip(problem.variables, new)))
+
+
+@claim("002-taylor-decrease", seed="002", where="Derivation from Taylor Expansion",
+       quote="The Taylor expansion shows that each step decreases J by approximately α‖∇J‖²",
+       stated="J(θ − α∇J) = J(θ) − α‖∇J‖² + O(α²)")
+def taylor_decrease():
+    """d/dα J(θ − α∇J(θ)) at α = 0 equals −‖∇J‖², for J = x⁴ + xy + eʸ at a symbolic point."""
+    problem = Problem("x**4 + x*y + exp(y)")
+    grad = problem.gradient
+    moved = problem.objective.subs({v: v - alpha * gi for v, gi in zip(problem.variables, grad)},
+                                   simultaneous=True)
+    slope = sp.diff(moved, alpha).subs(alpha, 0)
+    return Outcome.compare(-(grad.T * grad)[0], slope,
+                           "the first-order coefficient of the step's effect on J is "
+                           "∇J·(−∇J) = −‖∇J‖².")
+
+
+@claim("002-descent-method", seed="002", where="Derivation from Taylor Expansion",
+       quote="gradient descent is a descent method, meaning the loss never increases (for "
+       "sufficiently small α and smooth J)",
+       stated="for 0 < α < 2/L every GD step decreases an L-smooth J (unless ∇J = 0)")
+def descent_method():
+    """The descent lemma f(x − αg) ≤ f − α(1 − Lα/2)‖g‖² (proved by symopt on quadratics),
+    and an exact check: on the bowl (L = 4), α = 0.49 decreases f from 40 points, α = 0.6
+    increases it from (0, 1)."""
+    lemma = descent_lemma()
+    bowl = Problem("(w1**2 + 4*w2**2)/2")
+    points = [(sp.Rational(i, 3), sp.Rational(j, 2)) for i in range(-3, 4)
+              for j in range(-3, 3) if (i, j) != (0, 0)]
+    decreases = all(_after_step(bowl, p, sp.Rational("0.49")) < bowl.objective.subs(
+        dict(zip(bowl.variables, p))) for p in points)
+    before = bowl.objective.subs(dict(zip(bowl.variables, (0, 1))))
+    after = _after_step(bowl, (0, 1), sp.Rational("0.6"))
+    holds = lemma.proof.value is True and decreases and after > before
+    return Outcome.check(holds, r"f(x-\alpha g) \le f(x) - \alpha(1 - L\alpha/2)\|g\|^2",
+                         f"{lemma.name}: {lemma.proof.reason}. Exact: α = 0.49 < 2/L decreases f "
+                         f"from all {len(points)} sample points; α = 0.6 > 2/L takes f from "
+                         f"{before} to {after}.")
+
+
+@claim("002-bound-1-over-L", seed="002", where="The Full Mental Model",
+       quote="The learning rate α controls step size — bounded above by 1/L for convergence in "
+       "the convex case", stated="convergence needs α ≤ 1/L", expect=False,
+       note="1/L is a safe choice, not a bound: the exact condition on quadratics is α < 2/L")
+def bound_one_over_l():
+    """On the bowl (L = 4) GD's stability interval is (0, 1/2) = (0, 2/L), not (0, 1/4]."""
+    analysis = analyze("(w1**2 + 4*w2**2)/2", "gd")
+    interval = analysis.stability.value.interval
+    path = iterate(Problem("(w1**2 + 4*w2**2)/2"), gradient_descent(), [1, 1], 40, alpha="0.4")
+    converges = max(abs(v) for v in path[-1]) < sp.Rational(1, 10**8)
+    needs_one_over_l = interval == sp.Interval.Lopen(0, sp.Rational(1, 4)) or not converges
+    return Outcome.check(needs_one_over_l, r"0 < \alpha < 2/L = " + sp.latex(interval),
+                         f"{analysis.stability.reason}: {interval}. Counterexample: α = 0.4 > "
+                         f"1/L = 0.25 converges — after 40 steps max|w| = "
+                         f"{float(max(abs(v) for v in path[-1])):.2e} (it is the optimal α*).",
+                         {"|w₂|, α = 0.4": [float(abs(p[1])) for p in path]})
