@@ -1,0 +1,312 @@
+"""Compiled step functions: faithful to the symbolic rule, in place, safe names, clear errors."""
+
+import os
+import tracemalloc
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symopt.errors import CodegenError, DomainError, SymoptError, UnsupportedError
+from symopt.kernels import compile, compile_gradient, compile_hessian
+from symopt.methods import REGISTRY, Method, StateVar, Transform, chain, get_method
+from symopt.methods.base import G, Hyperparameter, T, X, coordinate_sum, scale_by_learning_rate
+from symopt.problem import Problem
+
+BACKENDS = ["numpy", "numba"]
+
+
+def _backend(name):
+    if name == "numba":
+        pytest.importorskip("numba")
+    return name
+
+
+def _hyperparameters(method: Method) -> dict:
+    """Values inside every domain; also for hyperparameters without a default."""
+    values = {}
+    for hp in method.hyperparameters:
+        if hp.default is None:
+            values[hp.symbol.name] = sp.Rational(1, 20)
+    return values
+
+
+def _reference_step(method, hp, x, g, state, t, p=None):
+    """The symbolic rule evaluated coordinate by coordinate with exact SymPy numbers."""
+    rule = method.rule(**{**method.defaults(), **hp})
+    xs, states = [], {s: [] for s in rule.state_next}
+    for i in range(x.size):
+        values = {rule.x: sp.Float(x[i], 30), rule.g: sp.Float(g[i], 30), rule.t: t}
+        if p is not None:
+            values[rule.p] = sp.Float(p[i], 30)
+        values.update({s: sp.Float(state[s.name][i], 30) for s in rule.state_next})
+        xs.append(float(rule.x_next.xreplace(values).evalf(30)))
+        for s, e in rule.state_next.items():
+            states[s].append(float(e.xreplace(values).evalf(30)))
+    return np.array(xs), {s.name: np.array(v) for s, v in states.items()}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_method_matches_its_symbolic_rule(name, backend):
+    method = get_method(name)
+    hp = _hyperparameters(method)
+    step = compile(method, _backend(backend), **hp)
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(5)
+    state = step.init_state(x)
+    for t in (1, 2, 3):
+        g = rng.standard_normal(5)
+        p = rng.standard_normal(5) if method.uses_newton_direction else None
+        want_x, want_state = _reference_step(method, hp, x, g, state, t, p)
+        step(x, g, state, t, p=p)
+        np.testing.assert_allclose(x, want_x, rtol=1e-12, atol=1e-14)
+        for key, value in want_state.items():
+            np.testing.assert_allclose(state[key], value, rtol=1e-12, atol=1e-14)
+
+
+def test_source_is_in_place_out_sequences_with_shared_subexpressions():
+    source = compile("adam").source
+    assert "out=m)" in source and "out=v)" in source and "out=x)" in source
+    # m' and v' are computed once (into m and v) and read back by the x update.
+    assert source.count("np.square(g") == 1
+    assert "np.divide(m," in source
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_step_allocates_no_full_size_array(backend, dtype):
+    n = 10**6
+    step = compile("adam", _backend(backend), dtype)
+    x = np.ones(n, dtype)
+    g = np.full(n, 0.5, dtype)
+    state = step.init_state(x)
+    step(x, g, state, 1)  # numba compiles on the first call
+    tracemalloc.start()
+    try:
+        for t in range(2, 12):
+            step(x, g, state, t)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < x.nbytes / 100, f"peak {peak} bytes during 10 steps"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_float32_stays_float32_and_agrees_with_float64(backend):
+    rng = np.random.default_rng(2)
+    x64 = rng.standard_normal(1000)
+    g64 = rng.standard_normal(1000)
+    x32, g32 = x64.astype(np.float32), g64.astype(np.float32)
+    s64 = compile("adam", _backend(backend), np.float64, alpha=0.01)
+    s32 = compile("adam", backend, np.float32, alpha=0.01)
+    st64, st32 = s64.init_state(x64), s32.init_state(x32)
+    for t in range(1, 6):
+        s64(x64, g64, st64, t)
+        s32(x32, g32, st32, t)
+    assert x32.dtype == np.float32 and all(v.dtype == np.float32 for v in st32.values())
+    np.testing.assert_allclose(x32, x64, rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_scalars_are_cast_to_the_array_dtype():
+    step = compile("adam", dtype=np.float32)
+    assert "_cast(" in step.source
+    x = np.ones(4, np.float32)
+    state = step.init_state(x)
+    with np.errstate(all="raise"):
+        step(x, np.ones(4, np.float32), state, 1)
+    np.testing.assert_allclose(x, 1 - 0.001, rtol=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sweep_is_one_batched_call_matching_separate_steps(backend):
+    alphas = np.linspace(0.01, 0.5, 7)
+    batched = compile("heavy_ball", _backend(backend), alpha=alphas, beta=0.8)
+    rng = np.random.default_rng(3)
+    x0 = rng.standard_normal(4)
+    X = np.tile(x0, (7, 1))
+    state = batched.init_state(X)
+    singles = [compile("heavy_ball", alpha=float(a), beta=0.8) for a in alphas]
+    xs = [x0.copy() for _ in alphas]
+    states = [s.init_state(x) for s, x in zip(singles, xs)]
+    for t in range(1, 5):
+        G = 3 * X
+        batched(X, G, state, t)
+        for s, x, st in zip(singles, xs, states):
+            s(x, 3 * x, st, t)
+    np.testing.assert_allclose(X, np.array(xs), rtol=1e-13)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reductions_run_first_and_per_row(backend):
+    """Projected GD onto the ball ‖x‖ ≤ r: y = x − αg, x' = y·min(1, r/‖y‖) (hand-written)."""
+    from symopt.methods.projected import Ball, projected_gd
+
+    method = projected_gd(Ball(2))
+    step = compile(method, _backend(backend), alpha=np.array([0.1, 0.5]))
+    X = np.array([[3.0, 4.0, 0.0], [0.1, 0.2, 0.3]])
+    G = np.array([[1.0, -1.0, 2.0], [0.0, 1.0, 0.0]])
+    alpha = np.array([[0.1], [0.5]])
+    Y = X - alpha * G
+    want = Y * np.minimum(1, 2 / np.linalg.norm(Y, axis=1, keepdims=True))
+    step(X, G, step.init_state(X), 1)
+    np.testing.assert_allclose(X, want, rtol=1e-13)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_schedule_is_evaluated_per_step(backend):
+    """α(t) = η₀/(1 + k t) with η₀ = 1/2, k = 1 on f = x²: x ← x(1 − 2α(t))."""
+    from symopt.methods import gradient_descent
+
+    method = gradient_descent(sp.Rational(1, 2) / (1 + T))
+    step = compile(method, _backend(backend))
+    x = np.array([1.0, -2.0])
+    want = x.copy()
+    state = step.init_state(x)
+    for t in range(1, 6):
+        step(x, 2 * x, state, t)
+        want = want * (1 - 2 * 0.5 / (1 + t))
+    np.testing.assert_allclose(x, want, rtol=1e-14)
+
+
+def _hostile_method(name: str) -> Method:
+    hostile = sp.Symbol(name, real=True)
+    hp = Hyperparameter(sp.Symbol(name + "_hp", positive=True), sp.Interval.open(0, sp.oo),
+                        sp.Rational(1, 2))
+
+    def apply(u, state, ctx):
+        new = hp.symbol * state[hostile] + u
+        return new, {hostile: new}
+
+    return chain("hostile", Transform("evil", apply, (hp,), (StateVar(hostile),)),
+                 scale_by_learning_rate())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_symbol_named_with_code_cannot_execute(tmp_path, backend):
+    marker = tmp_path / "pwned"
+    name = f"__import__('os').system('touch {marker}')"
+    method = _hostile_method(name)
+    step = compile(method, _backend(backend), alpha=0.1)
+    assert "__import__" not in step.source and "system" not in step.source
+    x = np.array([1.0, 2.0])
+    state = step.init_state(x)
+    assert list(state) == [name]  # the user's name is kept as the key, never as code
+    step(x, np.ones(2), state, 1)
+    step(x, np.ones(2), state, 2)
+    np.testing.assert_allclose(x, [1 - 0.1 - 0.15, 2 - 0.1 - 0.15])
+    assert not marker.exists()
+
+
+def test_undefined_functions_and_hostile_variables_are_refused_or_renamed(tmp_path):
+    marker = tmp_path / "pwned"
+    name = f"__import__('os').system('touch {marker}')"
+    evil = sp.Function(name)
+    method = chain("evil", Transform("f", lambda u, s, c: (evil(u), {})))
+    with pytest.raises(CodegenError, match="undefined function"):
+        compile(method)
+    v = sp.Symbol(name, real=True)
+    f, grad = compile_gradient(Problem(v**2 + 3 * v, variables=[v]))
+    assert name not in grad.source and "__import__" not in f.source
+    np.testing.assert_allclose(grad(np.array([[1.0]])), [[5.0]])
+    assert not marker.exists()
+    if os.path.exists(marker):  # pragma: no cover - belt and braces
+        pytest.fail("generated code executed a symbol name")
+
+
+def test_compiled_gradient_and_hessian_are_vectorised():
+    f, grad = compile_gradient("x**2*y + exp(y)")
+    H = compile_hessian("x**2*y + exp(y)")
+    X = np.array([[[1.0, 0.0], [2.0, 1.0]]])  # shape (1, 2, 2)
+    x, y = X[..., 0], X[..., 1]
+    np.testing.assert_allclose(f(X), x**2 * y + np.exp(y))
+    np.testing.assert_allclose(grad(X), np.stack([2 * x * y, x**2 + np.exp(y)], axis=-1))
+    assert H(X).shape == (1, 2, 2, 2)
+    np.testing.assert_allclose(H(X)[0, 1], [[2.0, 4.0], [4.0, np.e]])
+    with pytest.raises(DomainError, match="shape"):
+        grad(np.ones(3))
+    with pytest.raises(DomainError, match="parameters a"):
+        compile_gradient(Problem("a*x**2", variables=["x"]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"alpha": 0}, DomainError, "alpha = 0 is outside"),
+        ({"alpha": -1.0}, DomainError, "outside its domain"),
+        ({"beta": 1}, DomainError, "beta = 1 is outside"),
+        ({"alpha": float("nan")}, DomainError, "finite"),
+        ({"alpha": [0.1, 0.0]}, DomainError, "outside"),
+        ({"alpha": [[0.1]]}, DomainError, "1-D"),
+        ({"alpha": [0.1, 0.2], "beta": [0.1, 0.2, 0.3]}, DomainError, "different lengths"),
+        ({"gamma": 0.1}, DomainError, "no hyperparameter"),
+        ({"backend": "cuda"}, UnsupportedError, "unknown backend"),
+        ({"dtype": np.int64}, UnsupportedError, "float32 or float64"),
+    ],
+)
+def test_bad_hyperparameters_raise_before_any_work(kwargs, error, match):
+    kwargs = {"alpha": 0.1, **kwargs}
+    with pytest.raises(error, match=match):
+        compile("heavy_ball", **kwargs)
+
+
+def test_missing_hyperparameter_without_default():
+    with pytest.raises(DomainError, match="needs a value for alpha"):
+        compile("gd")
+
+
+def test_bad_arrays_raise_clear_errors():
+    step = compile("adam")
+    x = np.ones(3)
+    state = step.init_state(x)
+    with pytest.raises(DomainError, match="grads must be a float64 array of shape"):
+        step(x, np.ones(4), state, 1)
+    with pytest.raises(DomainError, match="dtype float32"):
+        step(x.astype(np.float32), np.ones(3, np.float32), state, 1)
+    with pytest.raises(DomainError, match="state has no array"):
+        step(x, np.ones(3), {}, 1)
+    with pytest.raises(DomainError, match="1-based"):
+        step(x, np.ones(3), state, 0)
+    with pytest.raises(DomainError, match=r"shape \(2, n\)"):
+        compile("gd", alpha=[0.1, 0.2]).init_state(np.ones(3))
+    with pytest.raises(DomainError, match="Newton direction"):
+        s = compile("newton")
+        s(x, np.ones(3), s.init_state(x), 1)
+    assert issubclass(DomainError, SymoptError)
+
+
+def test_numba_missing_is_a_clear_error(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "numba", None)
+    with pytest.raises(UnsupportedError, match=r"pip install 'symopt\[fast\]'"):
+        compile("gd", backend="numba", alpha=0.1)
+
+
+def test_numba_needs_contiguous_arrays():
+    pytest.importorskip("numba")
+    step = compile("gd", backend="numba", alpha=0.1)
+    x = np.ones((4, 4))[:, 0]
+    with pytest.raises(DomainError, match="contiguous"):
+        step(x, np.ones(4), step.init_state(x), 1)
+
+
+def test_state_initial_values_follow_the_method():
+    step = compile("nadam")
+    x = np.full(3, 2.0)
+    state = step.init_state(x)
+    np.testing.assert_array_equal(state["mu_product"], 1.0)
+    np.testing.assert_array_equal(state["m"], 0.0)
+    custom = chain("copy", Transform("c", lambda u, s, c: (u, {sp.Symbol("w", real=True): c.x}),
+                                     (), (StateVar(sp.Symbol("w", real=True), 3 * X + 1),)))
+    assert compile(custom).init_state(x)["w"].tolist() == [7.0, 7.0, 7.0]
+    assert G.name == "g"
+
+
+def test_coordinate_sum_in_a_custom_rule():
+    """Normalised GD x ← x − α g/‖g‖ (a custom chain with a reduction)."""
+    norm = Transform("normalise", lambda u, s, c: (u / sp.sqrt(coordinate_sum(u**2)), {}))
+    step = compile(chain("normalised GD", norm, scale_by_learning_rate()), alpha=0.5)
+    x, g = np.array([1.0, 1.0]), np.array([3.0, 4.0])
+    step(x, g, step.init_state(x), 1)
+    np.testing.assert_allclose(x, [1 - 0.5 * 0.6, 1 - 0.5 * 0.8])
