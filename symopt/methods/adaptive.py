@@ -37,17 +37,19 @@ _EPS_OUTSIDE = "ε outside the square root: x ← x − α m̂/(√v̂ + ε) (to
 _BIAS = "m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) with t the 1-based step (t = 1 on the first step)"
 
 
-def adagrad(rate: object = None) -> Method:
+def adagrad(rate: object = None, *, weight_decay: bool = False) -> Method:
     """AdaGrad, torch.optim.Adagrad: s ← s + g², x ← x − α g/(√s + ε).
 
     Defaults (torch's): α = 0.01, ε = 1e-10. torch's ``lr_decay`` is the schedule
-    ``inverse_time(α, lr_decay)`` passed as ``rate``.
+    ``inverse_time(α, lr_decay)`` passed as ``rate``; ``weight_decay`` adds the
+    coupled L2 term λx to the gradient first (torch's ``weight_decay=λ``).
 
     >>> adagrad().rule().state_next
     {s: g**2 + s}
     """
     return chain(
         "AdaGrad",
+        *_l2(weight_decay),
         scale_by_rss(),
         _learning_rate(rate, "1/100"),
         reference="Duchi, Hazan & Singer (2011); torch.optim.Adagrad",
@@ -56,17 +58,19 @@ def adagrad(rate: object = None) -> Method:
     )
 
 
-def rmsprop(rate: object = None, *, centered: bool = False, momentum: bool = False) -> Method:
+def rmsprop(rate: object = None, *, centered: bool = False, momentum: bool = False,
+            weight_decay: bool = False) -> Method:
     """RMSProp, torch.optim.RMSprop: v ← ρv + (1 − ρ)g², x ← x − α g/(√v + ε).
 
     torch calls the decay ρ ``alpha`` (default 0.99); here it is ``rho``. With
     ``momentum`` the scaled update goes through a buffer b ← βb + u (torch's
-    ``momentum=β``); ``centered`` divides by the standard deviation instead.
+    ``momentum=β``); ``centered`` divides by the standard deviation instead;
+    ``weight_decay`` adds the coupled L2 term λx to the gradient first.
 
     >>> rmsprop().rule().x_next
     -alpha*g/(epsilon + sqrt(g**2*(1 - rho) + rho*v)) + x
     """
-    transforms = [scale_by_rms(centered=centered)]
+    transforms = [*_l2(weight_decay), scale_by_rms(centered=centered)]
     if momentum:
         transforms.append(trace(symbol("beta"), default=None))
     transforms.append(_learning_rate(rate, "1/100"))
@@ -89,10 +93,9 @@ def adam(rate: object = None, *, weight_decay: bool = False) -> Method:
     >>> sorted(adam().defaults().items())
     [('alpha', 1/1000), ('beta_1', 9/10), ('beta_2', 999/1000), ('epsilon', 1/100000000)]
     """
-    transforms = [add_decayed_weights(default=0)] if weight_decay else []
     return chain(
         "Adam",
-        *transforms,
+        *_l2(weight_decay),
         scale_by_adam(),
         _learning_rate(rate, "1/1000"),
         reference="Kingma & Ba (2015), Algorithm 1; torch.optim.Adam",
@@ -136,17 +139,22 @@ def amsgrad(rate: object = None) -> Method:
     )
 
 
-def nadam(rate: object = None) -> Method:
+def nadam(rate: object = None, *, weight_decay: bool = False,
+          decoupled_weight_decay: bool = False) -> Method:
     """NAdam, torch.optim.NAdam, with its momentum schedule μ_t = β₁(1 − ½·0.96^{tψ}).
 
     Defaults (torch's): α = 0.002, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, ψ = 0.004.
+    ``weight_decay`` adds λx to the gradient (L2, torch's default); with
+    ``decoupled_weight_decay`` the parameters decay as in AdamW instead.
 
     >>> [s.symbol for s in nadam().state]
     [m, v, mu_product]
     """
     return chain(
-        "NAdam",
+        "NAdam" + (" (decoupled weight decay)" if decoupled_weight_decay else ""),
+        *_l2(weight_decay and not decoupled_weight_decay),
         scale_by_nadam(),
+        *([add_decayed_weights(default=0)] if decoupled_weight_decay else []),
         _learning_rate(rate, "2/1000"),
         reference="Dozat (2016); torch.optim.NAdam",
         conventions="torch form: x ← x − α(1 − μ_t)/(1 − Π_t)·g/d "
@@ -154,6 +162,11 @@ def nadam(rate: object = None) -> Method:
         "Π_t = μ_1⋯μ_t (state mu_product, starts at 1), "
         "ψ = momentum_decay",
     )
+
+
+def _l2(enabled: bool) -> list[Transform]:
+    """Coupled L2 regularisation g ← g + λx before the scaling (torch's weight_decay)."""
+    return [add_decayed_weights(default=0)] if enabled else []
 
 
 def _learning_rate(rate: object, default: str) -> Transform:
