@@ -53,6 +53,8 @@ _LAM = sp.Symbol("lambda", positive=True)
 
 def public(expr):
     """Map the internal positive λ back to the canonical symbol ``lambda``."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(public)
     if isinstance(expr, sp.Basic):
         return expr.xreplace({_LAM: LAMBDA})
     return expr
@@ -60,6 +62,8 @@ def public(expr):
 
 def internal(expr):
     """Map the canonical ``lambda`` to the internal positive λ (for sign reasoning)."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(internal)
     if isinstance(expr, sp.Basic):
         return expr.xreplace({LAMBDA: _LAM})
     return expr
