@@ -84,7 +84,10 @@ class Hyperparameter:
             raise DomainError(f"{self.symbol.name} must be finite, got {number}")
         if number.is_number or number.free_symbols:
             # symbolic values are rejected only when their assumptions decide it (−L for α)
-            inside = self.domain.contains(number)
+            try:
+                inside = self.domain.contains(number)
+            except (TypeError, ValueError):  # undecidable comparison: keep the value
+                inside = None
             if inside is sp.false or inside is False:
                 raise DomainError(
                     f"{self.symbol.name} = {number} is outside its domain {self.domain}"
