@@ -92,6 +92,9 @@ def classify(conditions: KKTConditions, point: Mapping[sp.Symbol, sp.Expr],
     outer = _restricted(H, eq_rows + strong)
     inner = _restricted(H, eq_rows + strong + loose)
     is_min, not_min = _positive_definite(outer), _not_semidefinite(inner)
+    if is_min is True and outer.rows == 0:
+        return Finding("minimum", "strict local minimum: the critical cone is {0}, so the "
+                       "second-order sufficient condition holds trivially")
     if is_min is True:
         return Finding("minimum", "strict local minimum: ∇²L is positive definite on the "
                        f"critical cone (reduced Hessian {_show(outer)})")

@@ -83,6 +83,8 @@ class Rejected:
 
     values: dict[sp.Symbol, sp.Expr]
     reason: str
+    #: ("inactive", i, gᵢ(x)) for gᵢ(x) ≥ 0 off the active set, ("dual", i, λᵢ) for λᵢ < 0.
+    failed: tuple[tuple[str, int, sp.Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,10 +287,12 @@ def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
         if real is None:
             unknown.append(f"cannot decide whether {_point(values)} is real")
             continue
-        relations = [(sp.Lt(c.inequalities[i].subs(x), 0), f"g{i + 1} < 0 (inactive)")
+        g_at = {i: sp.simplify(c.inequalities[i].subs(x)) for i in range(len(lam))}
+        relations = [(sp.Lt(g_at[i], 0), ("inactive", i, g_at[i]))
                      for i in range(len(lam)) if i not in active]
-        relations += [(sp.Ge(multipliers[lam[i]], 0), f"λ{i + 1} ≥ 0") for i in active]
-        relations += [(sp.Ne(d, 0), "denominator ≠ 0") for d in _denominators(values, c)]
+        relations += [(sp.Ge(multipliers[lam[i]], 0), ("dual", i, multipliers[lam[i]]))
+                      for i in active]
+        relations += [(sp.Ne(d, 0), ("denominator", -1, d)) for d in _denominators(values, c)]
         free = {m for m in multipliers if multipliers[m] == m}
         verdict = _decide([r for r, _ in relations], free)
         if verdict is None:
@@ -296,9 +300,10 @@ def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
                            f"{[str(r) for r, _ in relations]}")
             continue
         if verdict == sp.false:
-            failed = [f"{label}: {r}" for r, label in relations if r == sp.false]
-            rejected.append(Rejected(values, "; ".join(failed) or "the conditions "
-                                     f"{[str(r) for r, _ in relations]} cannot hold together"))
+            failed = tuple(label for r, label in relations if r == sp.false)
+            reason = "; ".join(_violation(label, c) for label in failed) or (
+                f"the conditions {[str(r) for r, _ in relations]} cannot hold together")
+            rejected.append(Rejected(values, reason, failed))
             continue
         regular = licq(c, x, active)
         kind = classify(c, x, multipliers, active, regular)
@@ -450,6 +455,15 @@ def _global(p: KKTPoint, points: Sequence[KKTPoint], convex: Finding[bool]) -> F
 
 
 # -- text ------------------------------------------------------------------------
+
+def _violation(label: tuple[str, int, sp.Expr], c: KKTConditions) -> str:
+    kind, i, value = label
+    if kind == "inactive":
+        return f"constraint {i + 1} is not strictly satisfied (g{i + 1} = {value})"
+    if kind == "dual":
+        return f"{c.ineq_multipliers[i]} = {value} < 0 violates dual feasibility"
+    return f"{value} = 0 (a denominator)"
+
 
 def _point(values: Mapping[sp.Symbol, sp.Expr]) -> str:
     return "(" + ", ".join(f"{k} = {v}" for k, v in values.items()) + ")"

@@ -1,0 +1,150 @@
+"""A KKT solution as a checked derivation (symopt.derivation): every equality verified.
+
+The Lagrangian is a definition; each ∂L/∂xₖ is an equation checked against the
+definition; the four conditions are stated as the conditions they are; for each
+active set, each KKT point is substituted into every equation of its system
+(each substitution is an equality the derivation verifies), its sign conditions
+are proved (or implied by the parameter condition of the case), and rejected
+solutions and unknown cases are given with the reason.
+
+>>> from symopt import Problem
+>>> from symopt.kkt import solve_kkt
+>>> d = kkt_derivation(solve_kkt(Problem("x**2", constraints=["x >= 1"]), timeout=0))
+>>> d.results["x"], d.results["lambda"]
+(1, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy as sp
+
+from symopt.kkt.solve import KKTPoint, KKTResult
+
+__all__ = ["kkt_derivation"]
+
+
+def _tex(expr: object) -> str:
+    from symopt.printing import latex
+
+    return latex(expr)
+
+
+def _where(values: Mapping[sp.Symbol, sp.Expr]) -> str:
+    return ", ".join(f"{_tex(k)} = {_tex(v)}" for k, v in values.items())
+
+
+def _at(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """``expr`` evaluated at the values, written as a substitution (the reader sees them)."""
+    used = [k for k in values if expr.has(k)]
+    if not used:
+        return expr
+    return sp.Subs(expr, tuple(used), tuple(values[k] for k in used))
+
+
+def kkt_derivation(result: KKTResult, *, title: str | None = None):
+    """The Lagrangian, the KKT conditions, the case analysis and the solution, checked.
+
+    Returns a :class:`symopt.derivation.Derivation` (render with ``to_latex()``,
+    ``to_markdown()``); ``results`` holds the unique KKT point's coordinates and
+    multipliers by name.
+    """
+    from symopt.derivation import Derivation
+
+    c = result.conditions
+    constraints = [f"{_tex(g)} \\le 0" for g in c.inequalities]
+    constraints += [f"{_tex(h)} = 0" for h in c.equalities]
+    d = Derivation(
+        title or "KKT conditions and their solution",
+        intro=f"Minimise $f = {_tex(c.objective)}$ subject to $" + r",\ ".join(constraints)
+        + "$.",
+    )
+    multipliers = c.ineq_multipliers + c.eq_multipliers
+    L = sp.Function("L")(*c.variables, *multipliers)
+    d.define(L, c.lagrangian, "Lagrangian $L = f + \\sum_i \\lambda_i g_i + \\sum_j \\nu_j h_j$")
+    for v, s in zip(c.variables, c.stationarity):
+        d.equation(sp.Derivative(L, v), s, f"differentiate $L$ with respect to ${_tex(v)}$")
+    for s in c.stationarity:
+        d.assume(sp.Eq(s, 0, evaluate=False), "stationarity")
+    for g in c.inequalities:
+        d.assume(sp.Le(g, 0, evaluate=False), "primal feasibility")
+    for h in c.equalities:
+        d.assume(sp.Eq(h, 0, evaluate=False), "primal feasibility")
+    for lam in c.ineq_multipliers:
+        d.assume(sp.Ge(lam, 0, evaluate=False), "dual feasibility")
+    for lam, g in zip(c.ineq_multipliers, c.inequalities):
+        d.assume(sp.Eq(lam * g, 0, evaluate=False), "complementary slackness")
+
+    for case in result.cases:
+        active = ("\\{" + ", ".join(f"g_{{{i + 1}}}" for i in case.active) + "\\}"
+                  if case.active else r"\emptyset")
+        inactive = [c.ineq_multipliers[i] for i in range(len(c.inequalities))
+                    if i not in case.active]
+        zero = (", with $" + ", ".join(f"{_tex(m)} = 0" for m in inactive) + "$"
+                if inactive else "")
+        d.note(f"Case: active set ${active}${zero}.")
+        for point in case.points:
+            _point_steps(d, result, point, case.equations)
+        for rejected in case.rejected:
+            d.note(f"The solution ${_where(rejected.values)}$ is rejected: "
+                   f"{_violations(rejected, c)}.")
+        if case.status == "no solution" and not case.rejected:
+            d.note("The system has no solution.")
+        if case.status == "unknown":
+            d.note(f"Unknown: {_plain(case.reason)}.")
+    if result.convex.value is True:
+        d.note("The problem is convex ($f$ and every $g_i$ convex, every $h_j$ affine), so "
+               "every KKT point is a global minimizer.")
+    if len(result.points) == 1 and result.points[0].condition == sp.true:
+        only = result.points[0]
+        for k, v in {**only.point, **only.multipliers}.items():
+            d.result(k.name, v)
+    return d
+
+
+def _point_steps(d, result: KKTResult, point: KKTPoint, equations) -> None:
+    c = result.conditions
+    values = {**point.point, **point.multipliers}
+    free = [m for m, v in point.multipliers.items() if v == m]
+    shown = {k: v for k, v in values.items() if k not in free}
+    when = "" if point.condition == sp.true else f" (when ${_tex(point.condition)}$)"
+    any_multiplier = (", any $" + ", ".join(f"{_tex(m)} \\ge 0" for m in free)
+                      + "$ (the multiplier is not unique)" if free else "")
+    d.note(f"Solution ${_where(shown)}${any_multiplier}{when}; substituted into the system:")
+    for e in equations:
+        d.equation(_at(e, shown), sp.S.Zero, "substitute the solution")
+    relations = [(sp.Lt(_at(c.inequalities[i], point.point), 0, evaluate=False),
+                  sp.Lt(c.inequalities[i].subs(point.point), 0), "inactive: strictly feasible")
+                 for i in range(len(c.inequalities)) if i not in point.active]
+    relations += [(sp.Ge(values[c.ineq_multipliers[i]], 0, evaluate=False),
+                   sp.Ge(values[c.ineq_multipliers[i]], 0), "dual feasibility")
+                  for i in point.active if c.ineq_multipliers[i] not in free]
+    for shown_relation, evaluated, why in relations:
+        if point.condition == sp.true:
+            d.inequality(shown_relation, why)
+        else:
+            d.implies(point.condition, evaluated, f"{why}, under the case's condition")
+    kind = point.kind.reason if point.kind.known else str(point.kind)
+    d.note(f"KKT point{when}: {_plain(kind)}; LICQ: {_plain(point.licq.reason)}.")
+
+
+def _violations(rejected, c) -> str:
+    parts = []
+    for kind, i, value in rejected.failed:
+        if kind == "inactive":
+            parts.append(f"$g_{{{i + 1}}} = {_tex(value)}$ is not $< 0$")
+        elif kind == "dual":
+            parts.append(f"${_tex(c.ineq_multipliers[i])} = {_tex(value)} < 0$")
+        else:
+            parts.append(f"a denominator ${_tex(value)}$ vanishes")
+    return ", ".join(parts) or _plain(rejected.reason)
+
+
+def _plain(text: str) -> str:
+    """Reasons from the solver in prose: strip characters pdflatex cannot typeset."""
+    text = text.replace("$", "").replace("∇²L", "$\\nabla^2 L$")
+    replacements = {"ᵢ": "_i", "ⱼ": "_j", "ₓ": "_x", "ᵀ": "^T", "∈": " in "}
+    for a, b in replacements.items():
+        text = text.replace(a, b)
+    return text
