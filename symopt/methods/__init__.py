@@ -46,7 +46,6 @@ REGISTRY: dict[str, Callable[[], Method]] = {
     "nadam": nadam,
     "lion": lion,
     "sign_gd": sign_gd,
-    "signgd": sign_gd,
     "projected_gd": projected_gd,
 }
 
