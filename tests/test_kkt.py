@@ -3,6 +3,8 @@ scipy.optimize.minimize from several starts and, for convex problems, against cv
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -300,3 +302,69 @@ def test_projection_onto_triangle_matches_scipy(center):
     grads_g = np.array([[-1.0, 0.0], [0.0, -1.0], [1.0, 1.0]])
     assert grad_f + grads_g.T @ np.array(mult) == pytest.approx([0.0, 0.0], abs=1e-12)
     assert min(mult) >= 0
+
+
+# -- derivation and CLI -------------------------------------------------------------
+
+def test_derivation_is_checked_and_complete():
+    pytest.importorskip("symopt.derivation")
+    from symopt.kkt.derivation import kkt_derivation
+
+    d = kkt_derivation(solve_kkt(Problem("x**2", constraints=["x >= 1"]), timeout=0))
+    assert (d.results["x"], d.results["lambda"]) == (1, 2)
+    checked = [s for s in d.steps if s.kind in ("equation", "inequality", "implication")]
+    assert checked and all(s.verified is True for s in checked)
+    latex = d.to_latex()
+    assert "x^{*} = 1" in latex and r"\lambda^* = 2" in latex
+    assert not re.search(r"(?<!\\)lambda|\*\*|sqrt\(", latex)  # no raw SymPy names
+
+
+def test_derivation_case_split_is_checked():
+    pytest.importorskip("symopt.derivation")
+    from symopt.kkt.derivation import kkt_derivation
+
+    d = kkt_derivation(solve_kkt(Problem("x**2", ["x"], ["x >= c"]), timeout=0))
+    implications = [s for s in d.steps if s.kind == "implication"]
+    assert len(implications) == 2 and all(s.verified is True for s in implications)
+    assert r"\text{for}\: c < 0" in d.to_latex()
+
+
+def test_cli_text(capsys):
+    from symopt.cli import run
+
+    assert run(["kkt", "x**2", "--subject-to", "x >= 1"]) == 0
+    out = capsys.readouterr().out
+    assert "KKT point (x = 1), multipliers (lambda = 2)" in out and "global minimum True" in out
+
+
+def test_cli_json_latex_constraint(capsys):
+    import json
+
+    from symopt.cli import run
+
+    assert run(["kkt", "x^2 + y^2", "-s", r"x + y \ge 2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # By hand: the projection of 0 onto x + y ≥ 2 is (1, 1); 2x − λ = 0 → λ = 2.
+    assert [(p["point"], p["multipliers"]) for p in data["points"]] == [
+        ({"x": "1", "y": "1"}, {"lambda": "2"})
+    ]
+    assert data["complete"] is True and data["convex"]["value"] == "True"
+
+
+def test_cli_latex(capsys):
+    pytest.importorskip("symopt.derivation")
+    from symopt.cli import run
+
+    assert run(["kkt", "x**2", "--subject-to", "x >= 1", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(r"\begin{align*}") and r"\lambda^* = 2" in out
+    assert "Checked by symopt" in out and "stated, not verified" not in out
+
+
+def test_cli_bad_input_exit_2():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "symopt", "kkt", "x**2", "-s", "x >== 1"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.strip()

@@ -96,6 +96,7 @@ def kkt_derivation(result: KKTResult, *, title: str | None = None):
     if result.convex.value is True:
         d.note("The problem is convex ($f$ and every $g_i$ convex, every $h_j$ affine), so "
                "every KKT point is a global minimizer.")
+    d.note(_conclusion(result))
     if len(result.points) == 1 and result.points[0].condition == sp.true:
         only = result.points[0]
         for k, v in {**only.point, **only.multipliers}.items():
@@ -127,6 +128,26 @@ def _point_steps(d, result: KKTResult, point: KKTPoint, equations) -> None:
             d.implies(point.condition, evaluated, f"{why}, under the case's condition")
     kind = point.kind.reason if point.kind.known else str(point.kind)
     d.note(f"KKT point{when}: {_plain(kind)}; LICQ: {_plain(point.licq.reason)}.")
+
+
+def _conclusion(result: KKTResult) -> str:
+    c = result.conditions
+    if not result.points:
+        return "Conclusion: the problem has no KKT point" + (
+            "." if result.complete else " among the cases that could be decided.")
+    if result.convex.value is True and result.complete:
+        parts = [f"{_tex(sp.Symbol(v.name + 'star'))} = {_tex(result.global_minimizer(v))}"
+                 for v in c.variables]
+        parts += [f"{_tex(m)}^* = {_tex(result.global_minimizer(m))}"
+                  for m in c.ineq_multipliers + c.eq_multipliers]
+        return "Conclusion: the global minimizer is $" + r",\ ".join(parts) + "$."
+    kinds = "; ".join(
+        f"${_where(p.point)}$: {p.kind.value or 'unknown'}"
+        + ("" if p.condition == sp.true else f" (when ${_tex(p.condition)}$)")
+        for p in result.points
+    )
+    return f"Conclusion: KKT points {kinds}." + (
+        "" if result.complete else " Some cases could not be decided (see above).")
 
 
 def _violations(rejected, c) -> str:
