@@ -95,7 +95,9 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     lines = [f"def step_kernel({', '.join([*args, 't', *hp_args])}):",
              "    _B, _n = _A0.shape",
              "    for _b in range(_B):"]
-    lines += [f"        {name} = _H{k}[_b]" for k, (name, _) in enumerate(plan.hyperparameters)]
+    # A fixed hyperparameter is an array of length 1, a swept one has a value per row.
+    lines += [f"        {name} = _H{k}[min(_b, _H{k}.shape[0] - 1)]"
+              for k, (name, _) in enumerate(plan.hyperparameters)]
     lines += [f"        _X{k} = _A{k}[_b]" for k in range(len(arrays))]
 
     def loop(exprs: list[sp.Expr], finish: list[str]) -> list[str]:

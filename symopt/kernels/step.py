@@ -116,7 +116,8 @@ class CompiledStep:
         self.uses_p = method.uses_newton_direction
         self._kernel = kernel
         self._fixed = fixed
-        self._hp_values = [swept[h] for h in hp_order]
+        self._hp_values = [swept[h] if h in swept else np.array([float(fixed[h])])
+                           for h in hp_order]
         self._buffers: dict[tuple[int, ...], list[np.ndarray]] = {}
         self._init = {s.symbol.name: _initializer(s.init, fixed) for s in method.state}
 
@@ -244,7 +245,10 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
     rule = method.rule(**{s.name: v for s, v in zeros.items()})
     symbols = [h.symbol for h in method.hyperparameters if h.symbol not in zeros]
     nonzero = {s: v for s, v in fixed.items() if s not in zeros}
-    plan = lower(rule, symbols, nonzero, [s.symbol for s in method.state])
+    # numba kernels take every hyperparameter at run time (one compilation per method,
+    # whatever the values); NumPy kernels fold fixed values into module constants.
+    plan = lower(rule, symbols, nonzero if backend == "numpy" else {},
+                 [s.symbol for s in method.state])
     hp_order = [sym for _, sym in plan.hyperparameters]
     if backend == "numpy":
         from symopt.kernels.numpy_backend import generate
