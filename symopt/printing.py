@@ -84,6 +84,8 @@ def name_to_latex(name: str) -> str:
     ('\\\\hat{y}', 'x^{*}_{1}', '\\\\eta')
     """
     head, *subs = name.split("_")
+    if head.startswith("nabla2") and len(head) > 6 and not subs:
+        return r"\nabla^{2} " + name_to_latex(head[6:])
     match = _MODIFIER_RE.match(head)
     if match is None or not head:
         return r"\mathrm{{{}}}".format(name.replace("_", r"\_"))
@@ -122,7 +124,64 @@ class TextbookLatexPrinter(LatexPrinter):
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         base = self._print(expr.base)
         indices = ",".join(self._print(i) for i in expr.indices)
+        if "_{" in base:  # w_1 at step k prints as w_{1}^{(k)}
+            return f"{base}^{{({indices})}}"
         return f"{base}_{{{indices}}}"
+
+    def _print_Abs(self, expr: sp.Abs, exp: str | None = None) -> str:
+        arg = expr.args[0]
+        # |1 - 4α| rather than SymPy's canonical |4α - 1|.
+        if isinstance(arg, sp.Add):
+            constant = arg.as_coeff_Add()[0]
+            if constant.is_negative:
+                arg = sp.Add(*[-a for a in arg.args], evaluate=False)
+                arg = sp.Add(*sorted(arg.args, key=lambda a: not a.is_number), evaluate=False)
+        tex = rf"\left|{{{self._print(arg)}}}\right|"
+        return f"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_MatAdd(self, expr: sp.MatAdd) -> str:
+        terms = list(expr.args)
+        # H - λI rather than -λI + H.
+        negative = [t.as_coeff_mmul()[0].could_extract_minus_sign()
+                    if hasattr(t, "as_coeff_mmul") else False for t in terms]
+        if negative and negative[0] and not all(negative):
+            first = negative.index(False)
+            terms.insert(0, terms.pop(first))
+            negative.insert(0, negative.pop(first))
+        tex = ""
+        for i, (term, minus) in enumerate(zip(terms, negative)):
+            if i and minus:
+                tex += " - " + self._print(-term)
+            elif i:
+                tex += " + " + self._print(term)
+            else:
+                tex += self._print(term)
+        return tex
+
+    def _print_Determinant(self, expr: sp.Determinant, exp: str | None = None) -> str:
+        tex = rf"\det\left({self._print(expr.arg)}\right)"
+        return f"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_Identity(self, expr: sp.Identity) -> str:
+        return "I"
+
+    def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
+        return r"\mathbf{1}"
+
+    def _print_And(self, expr: sp.And) -> str:
+        # a < x ∧ x < b prints as a < x < b.
+        args = expr.args
+        inequalities = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
+        if len(args) == 2 and all(isinstance(a, inequalities) for a in args):
+            lows = [a.reversed if a.rel_op in (">", ">=") else a for a in args]
+            first, second = lows
+            if first.rhs != second.lhs and second.rhs == first.lhs:
+                first, second = second, first
+            if first.rhs == second.lhs:
+                ops = {"<": "<", "<=": r"\le"}
+                return (f"{self._print(first.lhs)} {ops[first.rel_op]} {self._print(first.rhs)}"
+                        f" {ops[second.rel_op]} {self._print(second.rhs)}")
+        return r" \ \text{and}\ ".join(self._print(a) for a in args)
 
     def _print_Transpose(self, expr: sp.Transpose) -> str:
         arg = expr.arg
@@ -138,6 +197,9 @@ class TextbookLatexPrinter(LatexPrinter):
         return rf"{inner}^{{-1}}"
 
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
+        if isinstance(expr, AppliedUndef) and expr.func.__name__ == "E":
+            args = ", ".join(self._print(a) for a in expr.args)
+            return rf"\mathbb{{E}}\left[{args}\right]"
         if isinstance(expr, AppliedUndef):
             args = ", ".join(self._print(a) for a in expr.args)
             name = name_to_latex(expr.func.__name__)

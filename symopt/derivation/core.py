@@ -103,6 +103,7 @@ class Derivation:
         self.seed = seed
         self.steps: list[Step] = []
         self.definitions: dict[sp.Basic, sp.Basic] = {}
+        self.conditions: list[sp.Basic] = []
         self.results: dict[str, sp.Basic] = {}
 
     def __repr__(self) -> str:
@@ -134,7 +135,13 @@ class Derivation:
         return self.add(Step("definition", lhs, "=", rhs, why, "definition", None))
 
     def assume(self, statement: sp.Basic, why: str = "assumption") -> Derivation:
-        """A condition imposed, not derived (``set g'(x) = 0``, ``x ≥ 1``)."""
+        """A condition imposed, not derived (``set g'(x) = 0``, ``x ≥ 1``).
+
+        An assumed inequality restricts the random points of later numeric checks.
+        """
+        if isinstance(statement, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan,
+                                  sp.GreaterThan)):
+            self.conditions.append(statement)
         lhs, rel, rhs = _split(statement)
         return self.add(Step("assumption", lhs, rel, rhs, why, "assumption", None))
 
@@ -154,6 +161,14 @@ class Derivation:
         check = self._check_equal(previous, rhs, why)
         return self.add(Step("equation", None, "=", rhs, why, _status(check), True,
                              check.method))
+
+    def substitute(self, values: Mapping[sp.Symbol, sp.Basic], result: sp.Basic,
+                   why: str) -> Derivation:
+        """Continue the previous equation with ``values`` substituted: ``= result``."""
+        previous = self._last_equation()
+        check = self._check_equal(previous.subs(values), result, why)
+        return self.add(Step("equation", None, "=", result, why, _status(check), True,
+                             check.method, {"values": dict(values)}))
 
     def solve(self, equation: sp.Eq, unknown: sp.Basic, solution: sp.Basic,
               why: str) -> Derivation:
@@ -177,6 +192,81 @@ class Derivation:
                 status += " and is the only one"
         return self.add(Step("solution", unknown, "=", solution, why, status, True,
                              check.method, {"equation": equation}))
+
+    def solve_system(self, equations: Iterable[sp.Basic], unknowns: Iterable[sp.Symbol],
+                     solutions: Iterable[Mapping[sp.Symbol, sp.Basic]], why: str) -> Derivation:
+        """The complete list of solutions of a system: each checked, none missing.
+
+        Each solution is substituted back (checked like an equation) and SymPy's
+        own solution set must have as many members; rendered as
+        ``(x, y) ∈ {(…), (…)}``.
+        """
+        unknowns = tuple(unknowns)
+        solutions = [dict(s) for s in solutions]
+        exprs = [e.lhs - e.rhs if isinstance(e, sp.Eq) else e for e in equations]
+        for solution in solutions:
+            for expr in exprs:
+                self._check_equal(expr.xreplace(solution), sp.S.Zero, why)
+        try:
+            found = run_with_timeout(_solve_dicts, exprs, unknowns, seconds=self.timeout)
+        except Exception:  # SymPy could not solve it: completeness stays unknown
+            found = None
+        status = "each solution substituted back and checked"
+        if found is not None:
+            if len(found) != len(solutions):
+                raise DerivationError(f"step {len(self.steps) + 1} ({why}): SymPy finds "
+                                      f"{len(found)} solutions, {len(solutions)} were given")
+            status += "; SymPy finds no others"
+        else:
+            status += "; completeness not verified"
+        lhs = sp.Tuple(*unknowns) if len(unknowns) > 1 else unknowns[0]
+        values = [sp.Tuple(*[s[u] for u in unknowns]) if len(unknowns) > 1 else s[unknowns[0]]
+                  for s in solutions]
+        return self.add(Step("solution", lhs, r"\in", sp.FiniteSet(*values), why, status,
+                             True if found is not None else None, "symbolic",
+                             {"solutions": solutions}))
+
+    def roots(self, polynomial: sp.Expr, variable: sp.Symbol, roots: Iterable[sp.Expr],
+              why: str) -> Derivation:
+        """``variable ∈ {roots}``: the roots of ``polynomial = 0``, all of them, checked."""
+        roots = list(roots)
+        return self.solve_system([polynomial], [variable], [{variable: r} for r in roots], why)
+
+    def recurrence(self, term: sp.Indexed, closed: sp.Expr, rule: sp.Eq,
+                   initial: Mapping[sp.Indexed, sp.Expr], why: str) -> Derivation:
+        """``x_k = closed(k)`` solves ``rule`` (x_{k+1} = …) with the given initial terms.
+
+        Checked by substituting the closed form into the rule (for every k) and
+        into each initial term; afterwards ``x_k`` may be used in later steps.
+        """
+        base, index = term.base, term.indices[0]
+
+        def at(expr: sp.Basic) -> sp.Basic:
+            # Replace every x[j] in expr by closed(j).
+            return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base,
+                                lambda e: closed.subs(index, e.indices[0]))
+
+        check = self._check_equal(at(rule.lhs), at(rule.rhs), why)
+        for first, value in initial.items():
+            self._check_equal(at(first), value, f"{why}: initial term {first}")
+        self.definitions[term] = closed
+        return self.add(Step("equation", term, "=", closed, why,
+                             _status(check) + "; solves the recurrence and matches the "
+                             "initial terms", True, check.method, {"rule": rule}))
+
+    def fact(self, lhs: sp.Basic, value: sp.Basic) -> Derivation:
+        """Use an already proved ``lhs = value`` when checking later steps (not rendered)."""
+        self.definitions[lhs] = value
+        return self
+
+    def meaning(self, function: sp.FunctionClass, evaluate: object) -> Derivation:
+        """How to evaluate an operator such as E[·] when checking (not rendered).
+
+        ``evaluate`` is called with the operator's arguments and returns a
+        SymPy expression, e.g. expectation as a linear map with E[g_i] = g.
+        """
+        self.definitions[function] = evaluate
+        return self
 
     def inequality(self, statement: sp.Basic, why: str) -> Derivation:
         """An inequality (or a conjunction), proved, refuted, or marked stated.
@@ -242,7 +332,8 @@ class Derivation:
     def _check_equal(self, lhs: sp.Basic, rhs: sp.Basic, why: str) -> verify.Check:
         check = verify.check_equal(lhs, rhs, symmetric=self.symmetric, domains=self.domains,
                                    definitions=self.definitions, samples=self.samples,
-                                   timeout=self.timeout, seed=self.seed + len(self.steps))
+                                   timeout=self.timeout, seed=self.seed + len(self.steps),
+                                   conditions=self.conditions)
         if check.holds is not True:
             self._refuse(why, check)
         return check
@@ -272,6 +363,13 @@ class Derivation:
         check = verify.check_equal(solutions[0], solution, domains=self.domains,
                                    definitions=self.definitions, timeout=self.timeout)
         return check.holds is True
+
+
+def _solve_dicts(exprs: list, unknowns: tuple) -> list | None:
+    try:
+        return sp.solve(exprs, list(unknowns), dict=True)
+    except NotImplementedError:
+        return None
 
 
 def _solve(expr: sp.Basic, unknown: sp.Basic) -> list | None:

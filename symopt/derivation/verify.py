@@ -19,6 +19,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ def explicit(expr: sp.Basic, symmetric: Iterable[sp.MatrixSymbol] = (),
             return value
         if not e.args or isinstance(e, sp.Symbol):
             return e
-        args = [convert(a) for a in e.args]
+        args = [_concrete(convert(a)) for a in e.args]
         if any(isinstance(a, sp.MatrixBase) for a in args) and isinstance(e, sp.Function):
             # A scalar function applied to a matrix acts elementwise (σ(Xw)).
             (arg,) = args
@@ -134,7 +135,11 @@ def explicit(expr: sp.Basic, symmetric: Iterable[sp.MatrixSymbol] = (),
         except (TypeError, ValueError, AttributeError):
             return e.xreplace(dict(zip(e.args, args)))
 
-    result = convert(expr)
+    if isinstance(expr, sp.MatrixBase):
+        result = sp.ImmutableMatrix(expr.shape[0], expr.shape[1],
+                                    lambda i, j: convert(expr[i, j]))
+    else:
+        result = convert(expr)
     if isinstance(result, sp.MatrixExpr):
         result = result.doit()
         if isinstance(result, sp.MatrixExpr):
@@ -142,6 +147,14 @@ def explicit(expr: sp.Basic, symmetric: Iterable[sp.MatrixSymbol] = (),
     if isinstance(result, sp.MatrixBase) and result.shape == (1, 1):
         result = result[0, 0]
     return result
+
+
+def _concrete(value: sp.Basic) -> sp.Basic:
+    """A matrix expression of fixed size as an explicit matrix (I, λI, AB, ...)."""
+    if isinstance(value, sp.MatrixExpr) and all(
+            sp.sympify(d).is_Integer for d in value.shape):  # safe: shapes are SymPy objects
+        return sp.ImmutableMatrix(value.as_explicit())
+    return value
 
 
 def _gradient(value: sp.Basic, w: sp.MatrixBase) -> sp.Matrix:
@@ -173,12 +186,22 @@ def _is_zero(difference: sp.Basic) -> bool | None:
 
 def _symbolic(lhs: sp.Basic, rhs: sp.Basic, definitions: Mapping, timeout: float) -> bool:
     try:
-        difference = _substitute(lhs, definitions) - _substitute(rhs, definitions)
+        left, right = _substitute(lhs, definitions), _substitute(rhs, definitions)
+        if _fixed_size(left) and _fixed_size(right):
+            with contextlib.suppress(SymoptError, TypeError, ValueError, AttributeError):
+                left, right = explicit(left), explicit(right)
+        difference = left - right
         return run_with_timeout(_is_zero, difference, seconds=timeout) is True
     except SymoptError:
         return False
     except Exception:  # SymPy failures mean "not proved", never "proved"
         return False
+
+
+def _fixed_size(expr: sp.Basic) -> bool:
+    """Every matrix symbol in ``expr`` has integer dimensions (explicit form possible)."""
+    return all(sp.sympify(d).is_Integer for M in expr.atoms(sp.MatrixSymbol)  # safe: SymPy
+               for d in M.shape)
 
 
 def _substitute(expr: sp.Basic, definitions: Mapping) -> sp.Basic:
@@ -269,21 +292,32 @@ def _close(a: sp.Expr, b: sp.Expr) -> bool:
     return bool(abs(a - b) <= TOLERANCE * scale)
 
 
-def _instantiate(expr: sp.Basic, rng: random.Random, symmetric: Iterable,
-                 domains: Mapping, definitions: Mapping,
-                 functions: Mapping) -> sp.Basic:
-    """One random concrete instance: sizes, functions, matrices, then values."""
-    dims = {s for M in expr.atoms(sp.MatrixSymbol) for d in M.shape
-            for s in sp.sympify(d).free_symbols}  # safe: shapes are SymPy objects
-    for value in definitions.values():
-        if isinstance(value, sp.Basic):
-            dims |= {s for M in value.atoms(sp.MatrixSymbol) for d in M.shape
-                     for s in sp.sympify(d).free_symbols}  # safe: shapes are SymPy
-    sizes = {d: (rng.randint(1, 4) if d not in domains else int(_sample(d, rng, domains)))
-             for d in sorted(dims, key=sp.default_sort_key)}
-    concrete = explicit(expr.subs(sizes), symmetric=symmetric, sizes=sizes,
-                        definitions={k: (v.subs(sizes) if isinstance(v, sp.Basic) else v)
-                                     for k, v in definitions.items()})
+def _integers(exprs: Iterable[sp.Basic], rng: random.Random,
+              domains: Mapping) -> dict[sp.Symbol, sp.Integer]:
+    """Random values for the integer symbols and the symbolic matrix sizes."""
+    found: set[sp.Symbol] = set()
+    for expr in exprs:
+        found |= {s for s in expr.free_symbols if getattr(s, "is_integer", False)}
+        found |= {s for M in expr.atoms(sp.MatrixSymbol) for d in M.shape
+                  for s in sp.sympify(d).free_symbols}  # safe: shapes are SymPy objects
+    values = {}
+    for s in sorted(found, key=sp.default_sort_key):
+        value = _sample(s, rng, domains) if (s in domains or s.is_integer) else None
+        values[s] = sp.Integer(rng.randint(1, 4)) if value is None or not s.is_integer \
+            else value
+    return values
+
+
+def _matrix_like(key: sp.Basic, value: object) -> bool:
+    return isinstance(key, sp.MatrixSymbol) or isinstance(value, (sp.MatrixBase, sp.MatrixExpr))
+
+
+def _instantiate(expr: sp.Basic, integers: Mapping, symmetric: Iterable,
+                 functions: Mapping, definitions: Mapping) -> sp.Basic:
+    """One concrete instance: integers, explicit matrices, random functions, sums done."""
+    sizes = {k: int(v) for k, v in integers.items()}
+    concrete = explicit(expr.subs(dict(integers)), symmetric=symmetric, sizes=sizes,
+                        definitions={k: v.subs(dict(integers)) for k, v in definitions.items()})
     concrete = concrete.replace(
         lambda e: isinstance(e, AppliedUndef) and e.func in functions,
         lambda e: functions[e.func](*e.args),
@@ -292,25 +326,34 @@ def _instantiate(expr: sp.Basic, rng: random.Random, symmetric: Iterable,
 
 
 def _numeric(lhs: sp.Basic, rhs: sp.Basic, *, symmetric: Iterable, domains: Mapping,
-             definitions: Mapping, samples: int, seed: int) -> Check:
+             definitions: Mapping, samples: int, seed: int,
+             conditions: Iterable[sp.Basic] = ()) -> Check:
     rng = random.Random(seed)
-    undefined = {e.func for e in (lhs - rhs if _both_scalar(lhs, rhs) else sp.Tuple(lhs, rhs))
-                 .atoms(AppliedUndef) if e.func not in definitions}
+    # Scalar definitions now (their keys may mention integer symbols such as
+    # w[k + 1]); matrix-valued ones when the matrices are made explicit.
+    matrix_valued = {k: v for k, v in definitions.items() if _matrix_like(k, v)}
+    scalar = {k: v for k, v in definitions.items() if k not in matrix_valued}
+    lhs, rhs = _substitute(lhs, scalar), _substitute(rhs, scalar)
+    undefined = {e.func for e in sp.Tuple(lhs, rhs).atoms(AppliedUndef)}
     good = 0
     for _ in range(samples * 3):
         if good >= samples:
             break
         functions = {f: _random_polynomial(rng) for f in undefined}
-        state = rng.getstate()
+        integers = _integers((lhs, rhs, *[v for v in matrix_valued.values()
+                                           if isinstance(v, sp.Basic)]), rng, domains)
         try:
-            left = _instantiate(lhs, rng, symmetric, domains, definitions, functions)
-            rng.setstate(state)  # the same sizes for both sides
-            right = _instantiate(rhs, rng, symmetric, domains, definitions, functions)
+            left = _instantiate(lhs, integers, symmetric, functions, matrix_valued)
+            right = _instantiate(rhs, integers, symmetric, functions, matrix_valued)
         except (SymoptError, TypeError, ValueError, AttributeError, ZeroDivisionError,
                 sp.ShapeError, NotImplementedError):
             return Check(None, "none", "could not instantiate the statement numerically")
         # The same random values for both sides.
-        values = sample_point(sp.Tuple(*_flat(left), *_flat(right)), rng, domains)
+        values = sample_point(sp.Tuple(*_flat(left), *_flat(right), *conditions), rng,
+                              domains)
+        values.update(integers)
+        if not all(bool(c.xreplace(values)) is True for c in conditions):
+            continue  # outside the assumed region
         try:
             a = _numeric_value(_evaluate(left, values))
             b = _numeric_value(_evaluate(right, values))
@@ -349,14 +392,19 @@ def _evaluate(expr: sp.Basic, values: Mapping) -> sp.Basic:
 
 def check_equal(lhs: sp.Basic, rhs: sp.Basic, *, symmetric: Iterable = (),
                 domains: Mapping | None = None, definitions: Mapping | None = None,
-                samples: int = SAMPLES, timeout: float = 10.0, seed: int = 0) -> Check:
-    """Whether ``lhs = rhs`` holds: proved symbolically, else checked numerically."""
+                samples: int = SAMPLES, timeout: float = 10.0, seed: int = 0,
+                conditions: Iterable[sp.Basic] = ()) -> Check:
+    """Whether ``lhs = rhs`` holds: proved symbolically, else checked numerically.
+
+    ``conditions`` (inequalities such as λ_min ≤ λ_max) restrict the random points.
+    """
     definitions = dict(definitions or {})
     domains = dict(domains or {})
     if _symbolic(lhs, rhs, definitions, timeout):
         return Check(True, "symbolic", "simplify(lhs − rhs) = 0")
     return _numeric(lhs, rhs, symmetric=tuple(symmetric), domains=domains,
-                    definitions=definitions, samples=samples, seed=seed)
+                    definitions=definitions, samples=samples, seed=seed,
+                    conditions=tuple(conditions))
 
 
 def _domain(symbol: sp.Symbol, domains: Mapping) -> sp.Set:

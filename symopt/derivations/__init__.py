@@ -1,0 +1,14 @@
+"""Derivations the engine produces from Problem and Method objects.
+
+Each builder returns a :class:`~symopt.derivation.Derivation` whose every step
+was checked when it was added; :data:`BUILDERS` maps the ``--method`` names of
+``symopt derive`` to them.
+
+>>> from symopt.derivations import gd_derivation
+>>> gd_derivation("2*w**2").results["alpha_star"]
+1/4
+"""
+
+from symopt.derivations.gradient_descent import gd_derivation
+
+__all__ = ["gd_derivation"]
