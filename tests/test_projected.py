@@ -229,3 +229,39 @@ def test_simplex_run_matches_kkt():
     for x0 in ([1 / 3, 1 / 3, 1 / 3], [0.0, 0.0, 1.0], [4.0, -2.0, 0.5]):
         got = run(method, lambda v: 2 * (v - target), x0, 100, alpha=0.3)
         assert got == pytest.approx(star, abs=1e-10)
+
+
+# -- compiled by the kernels, like every other method -----------------------------
+
+@pytest.mark.parametrize("x0", [[0.0, 0.0], [-3.0, 1.0], [5.0, 5.0]])
+def test_compiled_runs_converge_to_kkt_points(x0):
+    from symopt.kernels import run as compiled_run
+
+    f = Problem("(x - 2)**2 + (y - 2)**2")
+    ball = Problem("(x - 2)**2 + (y - 2)**2", constraints=["x**2 + y**2 <= 1"])
+    [pt] = solve_kkt(ball, timeout=0).points
+    traj = compiled_run(f, projected_gd(Ball()), np.array(x0), 200, alpha=0.2, r=1)
+    assert traj.iterates[-1] == pytest.approx([float(v) for v in pt.point.values()], abs=1e-10)
+    box = Problem("(x - 2)**2 + (y - 2)**2", constraints=["x >= 0", "x <= 1", "y >= 0", "y <= 1"])
+    [pt] = solve_kkt(box, timeout=0).points  # by hand: the corner (1, 1), λ = 2 on x, y ≤ 1
+    assert pt.point == {X: 1, symbol("y"): 1}
+    traj = compiled_run(f, projected_gd(), np.array(x0), 100, alpha=0.2, lower=0, upper=1)
+    assert traj.iterates[-1] == pytest.approx([1.0, 1.0], abs=1e-12)
+
+
+def test_compiled_seed_004():
+    from symopt.kernels import run as compiled_run
+
+    traj = compiled_run(Problem("x**2"), get_method("projected_gd"), np.array([0.0]), 50,
+                        alpha=0.1, lower=1, upper=10)
+    assert traj.iterates[-1] == pytest.approx([1.0])  # the seed's loop: x* = 1
+
+
+def test_half_space_and_simplex_are_refused_by_the_compiler():
+    # a is per-coordinate data and τ needs a sort: the kernels refuse them with a clear error.
+    from symopt.errors import SymoptError
+    from symopt.kernels import compile as compile_method
+
+    for feasible in (HalfSpace(1), Simplex(1)):
+        with pytest.raises(SymoptError):
+            compile_method(projected_gd(feasible), alpha=0.1)
