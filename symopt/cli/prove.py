@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -79,7 +80,7 @@ def _print(summary: Summary, verbose: bool) -> None:
             style = _STYLE.get(r.status, "yellow")
             table.add_row(r.entry.info.id, "true" if r.entry.info.expect else "false",
                           f"[{style}]{r.verdict}[/]", f"{r.seconds:.2f}",
-                          (r.outcome.evidence or "")[:300])
+                          escape((r.outcome.evidence or "")[:300]))
         console.print(table)
     topics = Table(title="time per topic")
     topics.add_column("topic")

@@ -1,0 +1,301 @@
+"""Adaptive methods: AdaGrad, RMSProp, Adam (bias correction, effective step), AdamW,
+NAdam, AMSGrad and Lion.
+
+Seed 002 states each method's defining property; seed 003 writes Adam *without* bias
+correction. Every rule is symopt's own (``symopt.methods``, torch.optim's forms);
+steady states come from :func:`symopt.analysis.steady.constant_gradient`.
+"""
+
+import itertools
+
+import sympy as sp
+
+from symopt.analysis.steady import constant_gradient
+from symopt.catalogue import Outcome, claim
+from symopt.methods import adagrad, adam, adamw, amsgrad, lion, nadam, rmsprop
+from symopt.symbols import symbol
+
+alpha, g, x, t = symbol("alpha"), symbol("g"), symbol("x"), symbol("t")
+beta_1, beta_2, eps = symbol("beta_1"), symbol("beta_2"), symbol("epsilon")
+m, v, s = symbol("m"), symbol("v"), symbol("s")
+
+
+def _run(method, gradients, x0=0, **hyper):
+    """Iterates and states of ``method`` fed a given gradient sequence (one coordinate)."""
+    rule = method.rule(**{**method.defaults(), **hyper})
+    state = method.initial_state()
+    xs, states = [sp.sympify(x0)], [dict(state)]  # safe: a number
+    for step, grad in enumerate(gradients, start=1):
+        values = {x: xs[-1], g: grad, t: step, **state}
+        xs.append(rule.x_next.xreplace(values))
+        state = {k: e.xreplace(values) for k, e in rule.state_next.items()}
+        states.append(dict(state))
+    return xs, states
+
+
+def _names(method):
+    return [st.symbol for st in method.state]
+
+
+@claim("002-adagrad-monotone", seed="002", where="AdaGrad — Why It Works",
+       quote="G_j is a sum — it only ever increases", stated="G' − G = g² ≥ 0; α/(√G + ε) "
+       "never increases")
+def adagrad_monotone():
+    """AdaGrad's accumulator update and the sign of its increment."""
+    rule = adagrad().rule()
+    increment = sp.expand(rule.state_next[s] - s)
+    nonneg = increment.is_nonnegative
+    G = sp.Symbol("G", positive=True)  # G > 0 after the first nonzero gradient
+    lr = alpha / (sp.sqrt(G) + eps)
+    decreasing = sp.diff(lr, G).is_nonpositive
+    return Outcome.check(bool(nonneg and decreasing), r"G' - G = " + sp.latex(increment)
+                         + r" \ge 0", f"increment {increment} ≥ 0 for real g; "
+                         f"d/dG [α/(√G + ε)] = {sp.simplify(sp.diff(lr, G))} ≤ 0.")
+
+
+@claim("002-adagrad-to-zero", seed="002", where="AdaGrad — Why It Works",
+       quote="Over time, the effective learning rate α/√G_j shrinks monotonically toward zero",
+       stated="AdaGrad's effective learning rate always tends to 0", expect=False,
+       note="only when Σg² diverges (e.g. a constant gradient: α/(√t|g| + ε) → 0); "
+       "with g_t = 2⁻ᵗ it tends to α/(√(1/3) + ε) ≈ 1.73α")
+def adagrad_to_zero():
+    """A summable gradient sequence keeps G bounded, so the rate does not vanish."""
+    k = sp.Symbol("k", integer=True, positive=True)
+    G_limit = sp.summation((sp.Rational(1, 2) ** k) ** 2, (k, 1, sp.oo))
+    limit_rate = alpha / (sp.sqrt(G_limit) + eps)
+    _, states = _run(adagrad(), [sp.Rational(1, 2) ** j for j in range(1, 30)])
+    tends_to_zero = sp.limit(limit_rate, alpha, 0) != 0  # never: the limit is a positive α·c
+    constant = constant_gradient(adagrad()).value.effective_rate
+    return Outcome.check(tends_to_zero,
+                         r"G_\infty = " + sp.latex(G_limit) + r",\ \alpha_{\rm eff} \to "
+                         + sp.latex(limit_rate),
+                         f"exact run with g_t = 2⁻ᵗ: G after 29 steps = {float(states[-1][s]):.12f}"
+                         f" → 1/3. With a constant g the rate is {constant} → 0.")
+
+
+@claim("002-rmsprop-ema", seed="002", where="RMSProp — Fixing AdaGrad",
+       quote="Unlike AdaGrad's ever-growing sum, s stabilizes to a recent average",
+       stated="constant g: s_t → g², the effective rate stabilises at α/(|g| + ε)")
+def rmsprop_ema():
+    """RMSProp's state under a constant gradient, next to AdaGrad's."""
+    rms = constant_gradient(rmsprop()).value
+    ada = constant_gradient(adagrad()).value
+    rho = symbol("rho")
+    limit_ok = sp.simplify(rms.limits[v] - g**2) == 0
+    state_ok = sp.simplify(rms.states[v] - g**2 * (1 - rho**t)) == 0
+    ada_rate = sp.limit(ada.effective_rate.subs(g, 1), t, sp.oo)
+    rms_rate = sp.simplify(rms.effective_rate.subs(rho**t, 0).subs(rho ** (t - 1), 0))
+    return Outcome.check(limit_ok and state_ok and ada_rate == 0,
+                         r"s_t = (1-\rho^t)g^2 \to g^2", f"RMSProp state {rms.states[v]}, limit "
+                         f"{rms.limits[v]}, effective rate → {rms_rate}; AdaGrad's → {ada_rate}.")
+
+
+@claim("002-adam-defaults", seed="002", where="Adam — The Algorithm",
+       quote="Paper recommendations: α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸",
+       stated="α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8")
+def adam_defaults():
+    """symopt's Adam defaults (Kingma & Ba, Algorithm 1; torch.optim.Adam)."""
+    stated = {"alpha": sp.Rational("0.001"), "beta_1": sp.Rational("0.9"),
+              "beta_2": sp.Rational("0.999"), "epsilon": sp.Rational(1, 10**8)}
+    derived = adam().defaults()
+    return Outcome.check(derived == stated, ", ".join(f"{k} = {sp.latex(val)}"
+                                                      for k, val in derived.items()))
+
+
+@claim("002-bias-correction", seed="002", where="The Bias Correction — Why It's Necessary",
+       quote="Both m and v are initialized to zero … The bias correction factors (1−β₁ᵗ) and "
+       "(1−β₂ᵗ) counteract this", stated="for a constant g, m̂_t = g and v̂_t = g² at every t")
+def bias_correction():
+    """m_t = (1 − β₁ᵗ)g and v_t = (1 − β₂ᵗ)g² exactly, so the corrected moments are unbiased."""
+    steady = constant_gradient(adam()).value
+    m_hat = sp.simplify(steady.states[m] / (1 - beta_1**t))
+    v_hat = sp.simplify(steady.states[v] / (1 - beta_2**t))
+    _, states = _run(adam(), [3] * 4, beta_1="0.9", beta_2="0.999")
+    numeric = [st[m] / (1 - sp.Rational(9, 10) ** j) for j, st in enumerate(states) if j]
+    holds = m_hat == g and v_hat == g**2 and numeric == [3] * 4
+    return Outcome.check(holds, r"\hat m_t = " + sp.latex(m_hat) + r",\ \hat v_t = "
+                         + sp.latex(v_hat), f"states {steady.states}; exact run with g = 3: "
+                         f"m̂ = {numeric}.")
+
+
+@claim("002-bias-limit", seed="002", where="The Bias Correction — Why It's Necessary",
+       quote="as t → ∞, β₁ᵗ → 0 and β₂ᵗ → 0, so the correction factors approach 1",
+       stated="1 − βᵗ → 1 for 0 ≤ β < 1")
+def bias_limit():
+    """The factors at the defaults, and the limit for a symbolic β ∈ (0, 1)."""
+    b = sp.Symbol("b", positive=True)
+    general = sp.limit((1 - (b / (1 + b)) ** t), t, sp.oo)  # β = b/(1+b) ∈ (0, 1)
+    at_1000 = [1 - sp.Rational(9, 10) ** 1000, 1 - sp.Rational(999, 1000) ** 1000]
+    return Outcome.check(general == 1, sp.Integer(1),
+                         f"lim (1 − βᵗ) = {general}; at t = 1000 the defaults give "
+                         f"{float(at_1000[0]):.6f} and {float(at_1000[1]):.4f} — β₂'s correction "
+                         "still matters after 1000 steps.")
+
+
+@claim("002-adam-sign", seed="002", where="Understanding Adam's Effective Step Size",
+       quote="If gradient is consistent … m̂/√v̂ ≈ g/|g| = sign(g). The effective step is roughly "
+       "±α", stated="constant g: the step is −αg/(|g| + ε) ≈ −α·sign(g)")
+def adam_sign():
+    """Adam's step under a constant gradient, and the first step for any gradient."""
+    steady = constant_gradient(adam()).value
+    first = sp.simplify(adam().rule().x_next.subs({m: 0, v: 0, t: 1}) - x)
+    stated = -alpha * g / (sp.Abs(g) + eps)
+    outcome = Outcome.compare(stated, steady.step, "every step t (not only the limit) is "
+                              f"{steady.step}; the very first step is {first} for any g.")
+    if outcome.verdict == "true" and sp.simplify(first - stated) != 0:
+        return Outcome.check(False, first, "the first step differs")
+    return outcome
+
+
+@claim("002-adam-noisy", seed="002", where="Understanding Adam's Effective Step Size",
+       quote="If gradient is noisy (alternates sign): m̂ ≈ 0 (signals cancel) while v̂ remains "
+       "nonzero → very small update", stated="alternating ±g: |m| settles at (1 − β₁)/(1 + β₁)·|g|")
+def adam_noisy():
+    """The 2-cycle of m ← β₁m + (1 − β₁)g with g alternating, and a 200-step run."""
+    rule = adam().rule()
+    M = sp.Symbol("M")
+    after_plus = rule.state_next[m].subs({m: M, g: 1})
+    after_minus = rule.state_next[m].subs({m: after_plus, g: -1})
+    (cycle,) = sp.solve(sp.Eq(after_minus, M), M)
+    amplitude = sp.simplify(sp.Abs(cycle))
+    xs, states = _run(adam(), [(-1) ** j for j in range(150)], alpha="0.001", beta_1="0.9",
+                      beta_2="0.999")
+    last = abs(states[-1][m])
+    holds = (sp.simplify(amplitude**2 - ((1 - beta_1) / (1 + beta_1)) ** 2) == 0
+             and abs(last - sp.Rational(1, 19)) < sp.Rational(1, 10**6))
+    return Outcome.check(holds, r"|m| \to \frac{1-\beta_1}{1+\beta_1}|g| = \tfrac{1}{19}|g|",
+                         f"2-cycle amplitude {amplitude}; after 150 exact steps |m| = "
+                         f"{float(last):.6f}, so each step is ≈ α/19 ≈ 0.053α.",
+                         {"x_t (α = 0.001)": [float(val) for val in xs]})
+
+
+@claim("002-adamw", seed="002", where="Adam Variants Worth Knowing",
+       quote="Standard Adam applies L2 regularization to the gradient before adaptive scaling — "
+       "this inadvertently reduces the effective regularization. AdamW applies weight decay "
+       "directly to the parameters", stated="the decay's effect per step is −αλx in AdamW but "
+       "≈ 0 (divided by the adaptive scale) in Adam + L2")
+def adamw_decoupled():
+    """First step (m = v = 0, t = 1): d(step)/dλ at λ = 0 is −αx for AdamW, −αxε/(|g| + ε)² for
+    Adam with L2 — negligible unless |g| is tiny."""
+    lam = symbol("lambda_wd")
+    w_step = adamw().rule().x_next.subs({m: 0, v: 0, t: 1}) - x
+    l2_step = adam(weight_decay=True).rule().x_next.subs({m: 0, v: 0, t: 1}) - x
+    w_rate = sp.simplify(sp.diff(w_step, lam).subs(lam, 0))
+    l2_rate = sp.simplify(sp.diff(l2_step, lam).subs(lam, 0))
+    at = {g: 1, eps: sp.Rational(1, 10**8), x: 1}
+    holds = (sp.simplify(w_rate + alpha * x) == 0
+             and sp.simplify(l2_rate.subs(at) / w_rate.subs(at)) < sp.Rational(1, 10**7))
+    return Outcome.check(holds, r"\partial_\lambda \Delta x = " + sp.latex(w_rate)
+                         + r"\ \text{(AdamW)},\ " + sp.latex(l2_rate) + r"\ \text{(Adam+L2)}",
+                         "with g = 1, ε = 1e-8 the L2 decay acts ~10⁸ times more weakly.")
+
+
+@claim("002-nadam", seed="002", where="Adam Variants Worth Knowing",
+       quote="Adam with Nesterov momentum (NAG) replacing classical momentum. Uses the lookahead "
+       "gradient for the first moment", stated="NAdam keeps Adam's second moment and gives the "
+       "current gradient an extra (look-ahead) weight in the first moment")
+def nadam_lookahead():
+    """NAdam's step vs Adam's: same denominator; NAdam's numerator is a·m + c·g with the new
+    gradient entering beyond its (1 − β₁) share in m (torch's form)."""
+    mu = symbol("mu_product")
+    n_rule, a_rule = nadam().rule(), adam().rule()
+    denominator = eps + sp.sqrt((beta_2 * v + g**2 * (1 - beta_2)) / (1 - beta_2**t))
+    n_num = sp.cancel((x - n_rule.x_next) * denominator / alpha)
+    a_num = sp.cancel((x - a_rule.x_next) * denominator / alpha)
+    at = {beta_1: sp.Rational(9, 10), t: 1, mu: 1, symbol("psi"): sp.Rational(4, 1000)}
+    numerator = n_num.subs(at)
+    linear = all(sp.diff(numerator, *pair) == 0 for pair in ((m, m), (g, g), (m, g)))
+    g_weight = sp.N(numerator.diff(g))
+    adam_g = sp.N(a_num.diff(g).subs(at))
+    holds = linear and not n_num.has(v) and g_weight > adam_g
+    return Outcome.check(holds, r"\text{numerator} = a\,m + c\,g", f"at t = 1 the current "
+                         f"gradient's weight is {float(g_weight):.4f} in NAdam vs "
+                         f"{float(adam_g):.4f} in Adam (bias-corrected EMA).")
+
+
+@claim("002-amsgrad", seed="002", where="Adam Variants Worth Knowing",
+       quote="Maintains the maximum of past second moments … Ensures the learning rate is "
+       "monotonically non-increasing per parameter",
+       stated="v̂ = max(v̂_{t−1}, v_t) never decreases, so α/(√v̂ + ε) never increases",
+       note="true of the text's formula (the max of bias-corrected moments) and of Reddi et al.; "
+       "torch's AMSGrad keeps the max of the raw v and divides by (1 − β₂ᵗ) afterwards, so its "
+       "denominator can shrink: with g = 1, 0, 0, … it falls from 1 to √0.001/√(1 − 0.999ᵗ)")
+def amsgrad_monotone():
+    """symopt's AMSGrad state v_max is a running maximum; a run with a gradient burst."""
+    vmax = symbol("v_max")
+    rule = amsgrad().rule()
+    new = rule.state_next[vmax]
+    nondecreasing = isinstance(new, sp.Max) and vmax in new.args
+    _, states = _run(amsgrad(), [1, 0, 0, 0, 0], beta_1="0.9", beta_2="0.999")
+    trace = [st[vmax] for st in states]
+    monotone = all(b >= a for a, b in itertools.pairwise(trace))
+    return Outcome.check(nondecreasing and monotone, r"v_{\max}' = \max(v_{\max}, v')",
+                         f"v_max over g = 1, 0, 0, 0, 0: {[str(val) for val in trace]}.")
+
+
+@claim("002-lion", seed="002", where="Adam Variants Worth Knowing",
+       quote="Uses only the sign of the momentum update, not its magnitude. More memory "
+       "efficient (no second moment)", stated="|Δx| = α per coordinate; one state buffer "
+       "(Adam: two)")
+def lion_sign():
+    """Lion's step has modulus α whenever the interpolation is nonzero; state sizes compared."""
+    rule = lion().rule(lambda_wd=0, beta_1="0.9")
+    step = rule.x_next - x
+    sizes = {sp.Abs(step.subs({m: mm, g: gg})) for mm, gg in ((1, 2), (-3, 1), (5, -100))}
+    holds = sizes == {alpha} and len(lion().state) == 1 and len(adam().state) == 2
+    return Outcome.check(holds, r"\Delta x = -\alpha\,\mathrm{sign}(\beta_1 m + (1-\beta_1)g)",
+                         f"|Δx| = {sizes} at three (m, g); state: Lion {_names(lion())}, "
+                         f"Adam {_names(adam())}.")
+
+
+@claim("003-adam-no-bias-correction", seed="003", where="Adam Optimizer (Briefly)",
+       quote="θ_{t+1} = θ_t − η m_t/(√v_t + ε)", stated="this update (no bias correction) is Adam",
+       expect=False,
+       note="Kingma & Ba divide by (1 − β₁ᵗ) and (1 − β₂ᵗ): the text's first step is "
+       "(1 − β₁)/√(1 − β₂) ≈ 3.16 times Adam's")
+def adam_without_correction():
+    """The text's rule written with symopt's Adam moments, against symopt's Adam, at t = 1."""
+    rule = adam().rule()
+    eta = alpha
+    text_rule = x - eta * rule.state_next[m] / (sp.sqrt(rule.state_next[v]) + eps)
+    at = {m: 0, v: 0, t: 1, g: 1, beta_1: sp.Rational(9, 10), beta_2: sp.Rational(999, 1000),
+          eps: sp.Rational(1, 10**8), x: 0, alpha: 1}
+    text_first, adam_first = text_rule.subs(at), rule.x_next.subs(at)
+    ratio = sp.N(text_first / adam_first, 6)
+    return Outcome.check(text_first == adam_first,
+                         r"x_1 = x_0 - \eta\frac{\hat m_1}{\sqrt{\hat v_1}+\epsilon},\ "
+                         r"\hat m = \frac{m}{1-\beta_1^t},\ \hat v = \frac{v}{1-\beta_2^t}",
+                         f"first step with g = 1 and the defaults: text {sp.N(text_first, 6)}·η "
+                         f"vs Adam {sp.N(adam_first, 6)}·η (ratio {ratio} = 0.1/√0.001).")
+
+
+@claim("003-adam-fails", seed="003", where="Adam Optimizer (Briefly)",
+       quote="Adam works fast, but may fail to converge on certain convex problems",
+       stated="there is a convex problem on which Adam does not converge to the minimizer",
+       note="Reddi, Kale & Kumar (2018), §3: f_t(x) = Cx for t ≡ 1 (mod 3), −x otherwise, on "
+       "[−1, 1], with β₁ = 0, β₂ = 1/(1 + C²); run here with C = 3 and α_t = 0.1/√t")
+def adam_fails():
+    """Projected Adam and AMSGrad on Reddi et al.'s online problem (minimizer x = −1)."""
+    import numpy as np
+
+    from symopt.kernels import compile as compile_step
+
+    C = 3
+    schedule = sp.Rational(1, 10) / sp.sqrt(t)  # Reddi et al.'s α_t = α/√t
+    grads = [C if j % 3 == 1 else -1 for j in range(1, 3001)]
+    finals, series = {}, {}
+    for name, method in (("Adam", adam(rate=schedule)), ("AMSGrad", amsgrad(rate=schedule))):
+        step = compile_step(method, beta_1=0, beta_2=1 / (1 + C**2), epsilon=1e-8)
+        point = np.zeros(1)
+        state = step.init_state(point)
+        path = [0.0]
+        for k, grad in enumerate(grads, start=1):
+            step(point, np.array([float(grad)]), state, k)
+            np.clip(point, -1.0, 1.0, out=point)  # projection on the feasible set [−1, 1]
+            path.append(float(point[0]))
+        finals[name] = path[-1]
+        series[name] = path[::30]
+    holds = finals["Adam"] > 0.9 and finals["AMSGrad"] < -0.9
+    return Outcome.check(holds, r"x_{Adam} \to +1,\ x_{AMSGrad} \to -1 = x^*",
+                         f"after 3000 steps: Adam at {finals['Adam']:.3f} (the worst point), "
+                         f"AMSGrad at {finals['AMSGrad']:.3f}.", series)
