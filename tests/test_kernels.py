@@ -310,3 +310,15 @@ def test_coordinate_sum_in_a_custom_rule():
     x, g = np.array([1.0, 1.0]), np.array([3.0, 4.0])
     step(x, g, step.init_state(x), 1)
     np.testing.assert_allclose(x, [1 - 0.5 * 0.6, 1 - 0.5 * 0.8])
+
+
+def test_cli_compile_prints_the_generated_source(capsys):
+    from symopt.cli import run as cli
+
+    assert cli(["compile", "adam", "--hp", "alpha=0.01", "--dtype", "float32"]) == 0
+    out = capsys.readouterr().out
+    assert "def step_kernel(x, g, m, v, t, _w):" in out and "np.sqrt(" in out
+    assert "alpha = 1/100" in out
+    assert cli(["compile", "adam", "--hp", "alpha=0"]) == 2
+    assert cli(["compile", "adam", "--hp", "alpha"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
