@@ -1,0 +1,124 @@
+"""Optimal hyperparameters and rates: textbook forms, scipy minimax, and compiled runs."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy.optimize import minimize
+
+from symopt.analysis import analyze, iterations_to_tolerance, optimal_hyperparameters
+from symopt.kernels import run
+from symopt.methods import get_method
+from symopt.symbols import symbol
+
+alpha, beta, L, mu, kappa = (symbol(n) for n in ("alpha", "beta", "L", "mu", "kappa"))
+SEED = "0.5*(w1**2 + 4*w2**2)"
+
+
+def test_seed_optimal_gd_step_and_rate():
+    # Seed: ½(w₁² + 4w₂²) has μ = 1, L = 4: α* = 2/(1 + 4) = 2/5 = 0.4, rate 3/5.
+    a = analyze(SEED, "gd")
+    assert a.optimal.value.hyperparameters == {alpha: sp.Rational(2, 5)}
+    assert a.optimal.value.rate == sp.Rational(3, 5)
+
+
+def test_symbolic_optima_are_the_textbook_formulas():
+    spectrum = sp.Interval(mu, L)
+    gd = optimal_hyperparameters(get_method("gd"), spectrum).value
+    assert sp.simplify(gd.hyperparameters[alpha] - 2 / (mu + L)) == 0
+    assert sp.simplify(gd.rate_kappa - (kappa - 1) / (kappa + 1)) == 0
+    hb = optimal_hyperparameters(get_method("heavy_ball"), spectrum).value
+    root = (sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)
+    assert sp.simplify(hb.hyperparameters[alpha] - 4 / (sp.sqrt(L) + sp.sqrt(mu)) ** 2) == 0
+    assert sp.simplify(hb.hyperparameters[beta].subs(L, kappa * mu) - root**2) == 0
+    assert sp.simplify(hb.rate_kappa - root) == 0
+    nesterov = optimal_hyperparameters(get_method("nesterov"), spectrum)
+    assert not nesterov.known and "no admissible solution" in nesterov.reason
+
+
+def _hb_radius(a: float, b: float, lam: np.ndarray) -> np.ndarray:
+    # Independent: Polyak's x_{k+1} = x_k − aλx_k + b(x_k − x_{k−1}) has the
+    # characteristic polynomial z² − (1 + b − aλ)z + b; its roots by the quadratic formula.
+    trace = 1 + b - a * lam
+    disc = (trace**2 - 4 * b).astype(complex)
+    roots = np.stack([(trace + np.sqrt(disc)) / 2, (trace - np.sqrt(disc)) / 2])
+    return np.abs(roots).max(axis=0)
+
+
+@pytest.mark.parametrize(("low", "high"), [(1, 4), (1, 50), (0.5, 10)])
+def test_optima_agree_with_numeric_minimax(low, high):
+    grid = np.linspace(low, high, 401)
+    gd_worst = lambda a: max(abs(1 - a[0] * grid))  # noqa: E731
+    found = minimize(gd_worst, [1 / high], method="Nelder-Mead",
+                     options={"xatol": 1e-10, "fatol": 1e-12})
+    gd = optimal_hyperparameters(get_method("gd"), [sp.nsimplify(low), sp.nsimplify(high)]).value
+    assert float(gd.hyperparameters[alpha]) == pytest.approx(found.x[0], rel=1e-5)
+    assert float(gd.rate) == pytest.approx(found.fun, rel=1e-6)
+
+    hb_worst = lambda p: float(_hb_radius(p[0], p[1], grid).max())  # noqa: E731
+    hb = optimal_hyperparameters(get_method("heavy_ball"), [sp.nsimplify(low), sp.nsimplify(high)])
+    a_star, b_star = float(hb.value.hyperparameters[alpha]), float(hb.value.hyperparameters[beta])
+    best = hb_worst([a_star, b_star])
+    assert best == pytest.approx(float(hb.value.rate), abs=1e-6)
+    rng = np.random.default_rng(1)
+    for _ in range(40):  # no nearby point does better
+        a, b = a_star * (1 + rng.uniform(-0.05, 0.05)), b_star * (1 + rng.uniform(-0.05, 0.05))
+        assert hb_worst([a, b]) >= best - 1e-6
+    found = minimize(hb_worst, [1 / high, 0.5], method="Nelder-Mead",
+                     options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 4000})
+    assert found.fun >= best - 1e-4
+
+
+def _measured_rate(method: str, steps: int, **hp) -> float:
+    norms = np.linalg.norm(run(SEED, method, [1.0, 1.0], steps, **hp).iterates, axis=-1)
+    half = steps // 2
+    return float((norms[steps] / norms[half]) ** (1 / (steps - half)))
+
+
+def test_measured_contraction_equals_the_derived_rate():
+    # GD at α* = 2/5: both directions shrink by exactly 3/5 per step.
+    norms = np.linalg.norm(run(SEED, "gd", [1.0, 1.0], 30, alpha=0.4).iterates, axis=-1)
+    assert np.allclose(norms[1:] / norms[:-1], 0.6, rtol=1e-12)
+    hb = analyze(SEED, "heavy_ball").optimal.value
+    hp = {k.name: float(v) for k, v in hb.hyperparameters.items()}
+    # Double roots at ±1/3: x_k ~ k(1/3)^k, so the measured rate tends to 1/3 from above.
+    assert _measured_rate("heavy_ball", 200, **hp) == pytest.approx(1 / 3, rel=1e-2)
+
+
+def test_derived_optimum_beats_nearby_values_in_runs():
+    for method, optimum in (("gd", {"alpha": 0.4}),
+                            ("heavy_ball", {"alpha": 4 / 9, "beta": 1 / 9})):
+        best = _measured_rate(method, 200, **optimum)
+        for name in optimum:
+            for factor in (0.9, 1.1):
+                nearby = dict(optimum, **{name: optimum[name] * factor})
+                assert _measured_rate(method, 200, **nearby) > best, (method, nearby)
+
+
+def test_iterations_to_tolerance_match_the_run():
+    # Exact contraction by 3/5 per step: the first k with ‖x_k‖ ≤ ε‖x₀‖.
+    eps = sp.Rational(1, 10**6)
+    derived = iterations_to_tolerance(sp.Rational(3, 5), eps)
+    norms = np.linalg.norm(run(SEED, "gd", [1.0, 1.0], 40, alpha=0.4).iterates, axis=-1)
+    first = int(np.argmax(norms / norms[0] <= float(eps) * (1 + 1e-12)))
+    assert derived == first == 28
+    assert analyze(SEED, "gd", epsilon="1e-6").iterations.value == 28
+
+
+def _cpu_seconds() -> float:
+    # CPU time of this process and its finished workers (run_with_timeout forks):
+    # wall time on a shared, loaded machine would measure the other jobs.
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def test_analysis_of_the_seed_is_fast():
+    for method in ("gd", "heavy_ball", "nesterov"):
+        start = _cpu_seconds()
+        result = analyze(SEED, method)
+        result.as_dict()
+        assert _cpu_seconds() - start < 2.0, method
+        assert result.stability.known
