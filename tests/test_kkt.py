@@ -307,7 +307,6 @@ def test_projection_onto_triangle_matches_scipy(center):
 # -- derivation and CLI -------------------------------------------------------------
 
 def test_derivation_is_checked_and_complete():
-    pytest.importorskip("symopt.derivation")
     from symopt.kkt.derivation import kkt_derivation
 
     d = kkt_derivation(solve_kkt(Problem("x**2", constraints=["x >= 1"]), timeout=0))
@@ -320,7 +319,6 @@ def test_derivation_is_checked_and_complete():
 
 
 def test_derivation_case_split_is_checked():
-    pytest.importorskip("symopt.derivation")
     from symopt.kkt.derivation import kkt_derivation
 
     d = kkt_derivation(solve_kkt(Problem("x**2", ["x"], ["x >= c"]), timeout=0))
@@ -352,7 +350,6 @@ def test_cli_json_latex_constraint(capsys):
 
 
 def test_cli_latex(capsys):
-    pytest.importorskip("symopt.derivation")
     from symopt.cli import run
 
     assert run(["kkt", "x**2", "--subject-to", "x >= 1", "--latex"]) == 0
@@ -368,3 +365,12 @@ def test_cli_bad_input_exit_2():
     proc = subprocess.run([sys.executable, "-m", "symopt", "kkt", "x**2", "-s", "x >== 1"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+def test_the_examples_in_docs_kkt_md_run():
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "kkt.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.failed == 0 and result.attempted > 10

@@ -120,7 +120,10 @@ def classify(conditions: KKTConditions, point: Mapping[sp.Symbol, sp.Expr],
         return Finding.unknown("the second-order necessary test needs LICQ, which "
                                f"does not hold here ({regular.reason})")
     if any(s is None for s in signs.values()):
-        return Finding.unknown("the sign of a multiplier depends on the parameters")
+        free = [m for m in conditions.ineq_multipliers if values.get(m) == m]
+        return Finding.unknown(
+            f"the multipliers {', '.join(map(str, free))} are not unique (LICQ fails)" if free
+            else "the sign of a multiplier depends on the parameters")
     return Finding.unknown("the second-order test is inconclusive: ∇²L is only semidefinite "
                            f"(or of undecided sign) on the critical cone (reduced Hessian "
                            f"{_show(outer)})")

@@ -260,6 +260,10 @@ def _system(c: KKTConditions, active: Sequence[int]) -> tuple[list[sp.Expr], lis
 def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
     equations, unknowns = _system(c, active)
     polynomial = all(e.is_polynomial(*unknowns) for e in equations)
+    if not equations:  # sympy returns [] for an empty system: every point solves it
+        return ActiveSetCase(active, "unknown", "every point satisfies the system (∇f ≡ 0 "
+                             "with nothing active): the points are not isolated", (),
+                             complete=False)
     try:
         solutions = sp.solve(equations, unknowns, dict=True)
     except NotImplementedError as exc:
