@@ -14,6 +14,7 @@ from symopt.errors import (
     SymoptTimeoutError,
     UnsupportedError,
 )
+from symopt.kkt import KKTResult, solve_kkt
 from symopt.parse import parse, parse_expr, parse_relation
 from symopt.problem import Constraint, Problem, Quadratic, StationaryPoint
 from symopt.result import Finding
@@ -26,6 +27,7 @@ __all__ = [
     "Constraint",
     "DomainError",
     "Finding",
+    "KKTResult",
     "ParseError",
     "Problem",
     "Quadratic",
@@ -37,6 +39,7 @@ __all__ = [
     "parse",
     "parse_expr",
     "parse_relation",
+    "solve_kkt",
     "symbol",
     "symbols",
 ]
