@@ -212,21 +212,27 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: bool = True,
 # -- numeric evidence: run a method's own symbolic rule -------------------------
 
 def iterate(problem: Any, method: Any, x0: Sequence[object], steps: int,
-            **hyperparameters: object) -> list[list[sp.Expr]]:
-    """Iterates x₀, …, x_steps of ``method`` on ``problem``, exactly.
+            numeric: bool = False, **hyperparameters: object) -> list[list[Any]]:
+    """Iterates x₀, …, x_steps of ``method`` on ``problem``: exact, or in floats.
 
     The method's symbolic rule is applied coordinate by coordinate (with the
     Newton direction solved from the Hessian when the method uses it); exact
-    inputs give exact iterates.
+    inputs give exact iterates. ``numeric=True`` lambdifies the rule and the
+    gradient (every name replaced by a generated dummy) and iterates in floats,
+    for long runs.
 
     >>> from symopt import Problem
     >>> from symopt.methods import gradient_descent
     >>> [x[0] for x in iterate(Problem("x**2"), gradient_descent(), [2], 2, alpha="0.1")]
     [2, 8/5, 32/25]
+    >>> iterate(Problem("x**2"), gradient_descent(), [2], 2, numeric=True, alpha="0.1")[-1]
+    [1.28]
     """
     from symopt.methods.base import NEWTON_DIRECTION, G, T, X
 
     rule = method.rule(**hyperparameters)
+    if numeric:
+        return _iterate_numeric(problem, method, rule, x0, steps)
     xs = [_exact_number(v) for v in x0]
     states = [method.initial_state(x) for x in xs]
     path = [list(xs)]
@@ -244,6 +250,34 @@ def iterate(problem: Any, method: Any, x0: Sequence[object], steps: int,
             new_states.append({k: sp.expand(v.xreplace(values))
                                for k, v in rule.state_next.items()})
         xs, states = new_xs, new_states
+        path.append(list(xs))
+    return path
+
+
+def _iterate_numeric(problem: Any, method: Any, rule: Any, x0: Sequence[object],
+                     steps: int) -> list[list[float]]:
+    from symopt.methods.base import NEWTON_DIRECTION, G, T, X
+
+    names = [s.symbol for s in method.state]
+    args = [X, G, T, NEWTON_DIRECTION, *names]
+    # dummify: the generated source only ever sees generated names
+    update = sp.lambdify(args, [rule.x_next, *[rule.state_next[n] for n in names]],
+                         modules="math", dummify=True)
+    gradient = sp.lambdify(problem.variables, list(problem.gradient), modules="math",
+                           dummify=True)
+    hessian = (sp.lambdify(problem.variables, problem.hessian, modules="sympy", dummify=True)
+               if method.uses_newton_direction else None)
+    xs = [float(_exact_number(v)) for v in x0]
+    states = [[float(method.initial_state(x)[n]) for n in names] for x in xs]
+    path = [list(xs)]
+    for t in range(1, steps + 1):
+        grad = gradient(*xs)
+        direction = (list(sp.Matrix(hessian(*xs)).LUsolve(sp.Matrix(grad)))
+                     if hessian is not None else grad)
+        results = [update(x, grad[i], t, float(direction[i]), *states[i])
+                   for i, x in enumerate(xs)]
+        xs = [float(r[0]) for r in results]
+        states = [[float(v) for v in r[1:]] for r in results]
         path.append(list(xs))
     return path
 
