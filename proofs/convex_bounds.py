@@ -1,0 +1,143 @@
+"""Convexity and the convergence bounds of gradient descent.
+
+Seed 003 defines convexity and concludes there is "only one global minimum" and that
+gradient descent finds it reliably — both need more than convexity. Seed 002 states
+the O(1/T) bound for convex L-smooth functions and the (1 − 1/κ)ᵀ bound for strongly
+convex ones, and its comparison table calls GD's convergence "Linear O(1/T)". The
+bounds are proved per eigen-direction by :mod:`symopt.analysis.bounds` and checked
+here on exact runs.
+"""
+
+import sympy as sp
+
+from symopt import Problem
+from symopt.analysis.bounds import convex_smooth_gd, strongly_convex_gd
+from symopt.catalogue import Outcome, claim, iterate
+from symopt.methods import gradient_descent
+from symopt.symbols import symbol, symbols
+
+x1, x2 = symbols("x1 x2")
+lam = sp.Symbol("lambda", nonnegative=True)
+
+
+@claim("003-convexity-def", seed="003", where="Convexity",
+       quote="f(λx₁ + (1−λ)x₂) ≤ λf(x₁) + (1−λ)f(x₂)",
+       stated="x² satisfies the definition; symopt proves it convex")
+def convexity_definition():
+    """For f = x² the gap is λ(1 − λ)(x₁ − x₂)² ≥ 0 on λ ∈ [0, 1]."""
+    f = lambda z: z**2  # noqa: E731 - the definition's f
+    gap = sp.factor(lam * f(x1) + (1 - lam) * f(x2) - f(lam * x1 + (1 - lam) * x2))
+    stated = lam * (1 - lam) * (x1 - x2) ** 2
+    convex = Problem("x**2").convexity()
+    outcome = Outcome.compare(stated, gap, f"symopt: {convex}.")
+    return outcome if convex.value is True else Outcome.check(False, gap, convex.reason)
+
+
+@claim("003-unique-minimum", seed="003", where="Convexity",
+       quote="This ensures: Only one global minimum.",
+       stated="a convex function has exactly one global minimizer", expect=False,
+       note="convexity makes every local minimum global and the minimizers a convex set; "
+       "uniqueness needs strict convexity, existence needs more (eˣ has no minimizer)")
+def unique_minimum():
+    """f(x, y) = x² is convex with minimizers {(0, y)}; eˣ is convex with none."""
+    flat = Problem("x**2", variables=["x", "y"])
+    convex = flat.convexity().value is True
+    solutions = sp.solve(list(flat.gradient), list(flat.variables), dict=True)
+    free = set(flat.variables) - set(solutions[0])
+    exp = Problem("exp(x)")
+    exp_convex = exp.convexity().value is True
+    exp_points = sp.solveset(exp.gradient[0], exp.variables[0], sp.S.Reals)
+    unique = not (convex and free and exp_convex and exp_points == sp.EmptySet)
+    return Outcome.check(unique, r"\arg\min x^2 = \{(0, y) : y \in \mathbb{R}\},\ "
+                         r"\arg\min e^x = \emptyset",
+                         f"x² on ℝ²: ∇f = 0 ⇔ {solutions[0]}, {sorted(map(str, free))} free; "
+                         f"eˣ: convex, ∇f = 0 has solutions {exp_points}.")
+
+
+@claim("003-gd-finds-it", seed="003", where="Convexity",
+       quote="Gradient descent will find it reliably (no traps).",
+       stated="on a convex function GD always reaches the minimum", expect=False,
+       note="true with a minimizer and a step 0 < α < 2/L (then GD converges on a convex "
+       "L-smooth f); any larger step diverges even on x²")
+def gd_finds_it():
+    """GD on the convex x² with α = 1.5: x ← −2x diverges."""
+    path = [p[0] for p in iterate(Problem("x**2"), gradient_descent(), [1], 10, alpha="1.5")]
+    reaches = abs(path[-1]) < 1
+    return Outcome.check(reaches, r"x_k = (-2)^k x_0 \text{ for } \alpha = 1.5 > 2/L = 1",
+                         f"iterates {[str(v) for v in path[:6]]} …",
+                         {"x_k": [float(v) for v in path]})
+
+
+def _bowl_family():
+    """Convex L-smooth test problems: ½Σλᵢxᵢ² with 0 < λᵢ ≤ L = 1."""
+    lambdas = [1, sp.Rational(1, 3), sp.Rational(1, 20), sp.Rational(1, 400)]
+    names = sp.symbols("y1:5", real=True)
+    return Problem(sum(val * v**2 for val, v in zip(lambdas, names)) / 2, variables=names)
+
+
+@claim("002-convex-bound", seed="002", where="Convex Case — Guaranteed Convergence",
+       quote="For a convex, L-smooth function with minimum J*, with step size α ≤ 1/L: … This is "
+       "O(1/T) convergence", stated="J(θ_T) − J* ≤ ‖θ₀ − θ*‖²/(2αT)")
+def convex_bound():
+    """symopt's proof per eigen-direction, and an exact 60-step run at α = 1/L."""
+    bound = convex_smooth_gd()
+    problem = _bowl_family()
+    path = iterate(problem, gradient_descent(), [1, 1, 1, 1], 60, alpha=1)
+    f = [problem.objective.subs(dict(zip(problem.variables, p))) for p in path]
+    holds = bound.proof.value is True and all(f[T] <= sp.Rational(4, 2 * T)
+                                              for T in range(1, 61))
+    return Outcome.check(holds, r"f(x_T) - f^* \le \frac{\|x_0 - x^*\|^2}{2\alpha T}",
+                         f"{bound.proof.reason}. Exact run (‖x₀‖² = 4, α = 1/L = 1): "
+                         "f(x_T) ≤ 2/T for every T ≤ 60.",
+                         {"T·(f(x_T) − f*)": [float(T * val) for T, val in enumerate(f)]})
+
+
+@claim("002-strong-bound", seed="002", where="Strongly Convex Case — Exponential Convergence",
+       quote="If J is additionally μ-strongly convex … gradient descent converges linearly",
+       stated="J(θ_T) − J* ≤ (1 − 1/κ)ᵀ (J(θ₀) − J*) with α = 1/L")
+def strong_bound():
+    """symopt's proof, and an exact run on the bowl ½(w₁² + 4w₂²) (κ = 4, α = 1/4)."""
+    bound = strongly_convex_gd()
+    bowl = Problem("(w1**2 + 4*w2**2)/2")
+    path = iterate(bowl, gradient_descent(), [1, 1], 30, alpha=sp.Rational(1, 4))
+    f = [bowl.objective.subs(dict(zip(bowl.variables, p))) for p in path]
+    holds = bound.proof.value is True and all(
+        f[T] <= sp.Rational(3, 4) ** T * f[0] for T in range(31))
+    return Outcome.check(holds, r"(1 - 1/\kappa)^T = (3/4)^T",
+                         f"{bound.proof.reason}. Exact: f(x_T)/f(x_0) = (9/16)^T·(1/5) ≤ (3/4)^T.",
+                         {"f(x_T)/f(x_0)": [float(val / f[0]) for val in f],
+                          "(3/4)^T": [0.75**T for T in range(31)]})
+
+
+@claim("002-gd-linear-1-over-T", seed="002", where="Second-Order Methods (table)",
+       quote="Gradient Descent | 1st order (∇J) | Linear O(1/T)",
+       stated="GD's convergence is 'linear', i.e. O(1/T)", expect=False,
+       note="'linear convergence' means a geometric rate ρᵀ (strongly convex case); O(1/T) is "
+       "the sublinear rate of the merely convex case — the table conflates them")
+def linear_vs_one_over_t():
+    """On the bowl at α* = 2/5, f(x_T) = (9/25)ᵀ f(x₀): linear, and T·(f(x_T) − f*) → 0, so
+    1/T does not describe this rate (the 1/T bound is the convex case, 002-convex-bound)."""
+    bowl = Problem("(w1**2 + 4*w2**2)/2")
+    path = iterate(bowl, gradient_descent(), [1, 1], 40, alpha=sp.Rational(2, 5))
+    f = [bowl.objective.subs(dict(zip(bowl.variables, p))) for p in path]
+    ratios = {f[T + 1] / f[T] for T in range(40)}
+    same_thing = ratios != {sp.Rational(9, 25)}
+    return Outcome.check(same_thing, r"f(x_{T+1})/f(x_T) = 9/25\ \text{(linear)}\ \ne "
+                         r"O(1/T)\ \text{(sublinear)}",
+                         f"ratios {ratios}; T·f(x_T) at T = 40: {float(40 * f[-1]):.2e}.")
+
+
+@claim("003-logreg-convex", seed="003", where="Common Misunderstandings",
+       quote="Many classical ML problems (logistic regression, SVMs) are convex",
+       stated="the logistic loss is convex")
+def logistic_convex():
+    """ℓ(z) = log(1 + e^{−z}) has ℓ'' = σ(z)(1 − σ(z)) > 0; the loss of one sample in (w, b) is
+    convex (its Hessian is ℓ''·[x, 1][x, 1]ᵀ ⪰ 0)."""
+    z = symbol("z")
+    loss = Problem(sp.log(1 + sp.exp(-z)), variables=[z])
+    second = sp.simplify(loss.hessian[0, 0])
+    sample = Problem("log(1 + exp(-(3*w + b)))", variables=["w", "b"])
+    verdicts = [loss.convexity(), sample.convexity()]
+    holds = all(v.value is True for v in verdicts)
+    return Outcome.check(holds, r"\ell''(z) = " + sp.latex(second),
+                         "; ".join(str(v) for v in verdicts))
