@@ -158,7 +158,16 @@ def register(*kinds: str) -> Callable[[Callable[[Claim], Verdict]], Callable[[Cl
 
 
 def _load_kinds() -> None:
+    """Import the checkers (and what they use) once, before workers are forked."""
+    import importlib
+
     from symopt.claims import derived, expressions, numeric  # noqa: F401 - registration
+
+    for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):
+        try:
+            importlib.import_module(optional)
+        except ImportError:
+            continue
 
 
 def _run(claim: Claim, in_worker: bool) -> Verdict:
@@ -192,6 +201,7 @@ def check(claim: Claim, *, timeout: float | None = None) -> Verdict:
     limit = timeout if timeout is not None else claim.timeout
     if limit is None:
         limit = _timeout.DEFAULT_SECONDS
+    _load_kinds()
     try:
         if limit > 0:
             verdict = _timeout.run_with_timeout(_run, claim, True, seconds=limit)

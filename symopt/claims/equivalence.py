@@ -267,10 +267,44 @@ def compare_equations(stated: sp.Basic, correct: sp.Basic,
                               f"stated one ({check.how})", {k.name: sp.sstr(v)
                                                             for k, v in solution.items()})
     if not ss and not sc:
+        if len(unknowns) == 1:
+            numeric = _polynomial_roots(rs, rc, unknowns[0])
+            if numeric is not None:
+                return numeric
         return Comparison(None, "neither equation could be solved for "
                           f"{', '.join(s.name for s in unknowns)}")
     return Comparison(True, "the solution sets for "
                       f"{', '.join(s.name for s in unknowns)} agree")
+
+
+def _polynomial_roots(rs: sp.Expr, rc: sp.Expr, x: sp.Symbol) -> Comparison | None:
+    """Polynomial equations SymPy cannot solve: compare their roots numerically.
+
+    The other symbols get random rational values; a root of one residual that
+    is not a root of the other (to 40 digits) separates the equations.
+    """
+    rng = random.Random(3)
+    others = (rs.free_symbols | rc.free_symbols) - {x}
+    for _ in range(3):
+        values = sample_point(others, rng)
+        for first, second, label in ((rs, rc, "stated"), (rc, rs, "correct")):
+            try:
+                poly = sp.Poly(sp.together(first.xreplace(values)).as_numer_denom()[0], x)
+            except sp.PolynomialError:
+                return None
+            if poly.degree() < 1 or poly.degree() > 40:
+                return None
+            for root in poly.nroots(n=50, maxsteps=200):
+                value = sp.N(second.xreplace(values).xreplace({x: root}), 50)
+                scale = 1 + sum(abs(sp.N(c, 20)) for c in poly.all_coeffs())
+                if abs(value) > scale * sp.Float("1e-30", 50):
+                    where = {k.name: sp.sstr(v) for k, v in values.items()}
+                    at = ", ".join(f"{k} = {v}" for k, v in where.items())
+                    other = "correct" if label == "stated" else "stated"
+                    return Comparison(False, f"{x} ≈ {sp.N(root, 15)} solves the {label} "
+                                      f"equation but not the {other} one"
+                                      f"{' (at ' + at + ')' if at else ''}", where)
+    return None
 
 
 def _pt(solution: dict) -> str:

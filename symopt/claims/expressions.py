@@ -189,14 +189,18 @@ def update_text(text: str) -> str:
     >>> update_text(r"$x_{k+1} = x_k - \alpha \nabla f(x_k)$")
     'x - \\alpha g'
     >>> update_text("θ_{t+1} = θ_t - η ∇L(θ_t)")
-    'x - η g'
+    'x - η*g'
     """
     body = clean(text)
     parts = re.split(r"\\leftarrow|←|:=|(?<![<>!=])=(?!=)", body)
     body = parts[-1].strip() if len(parts) > 1 else body
     body = _GRADIENT.sub(" g ", body)
     body = re.sub(rf"{_ITERATE}_\{{?\s*(?:k|t|n)\s*\}}?", " x ", body)
-    return re.sub(r"\s+", " ", body).strip()
+    body = re.sub(r"\s+", " ", body).strip()
+    if "\\" not in body:
+        # plain text: juxtaposed names multiply ("η g"), as they do in LaTeX
+        body = re.sub(r"(?<=[\w)])\s+(?=[\w(])", "*", body)
+    return body
 
 
 @register("update")

@@ -105,6 +105,43 @@ def _interval(text: str, local: Local | None) -> sp.Set | None:
     return sp.Interval(low, high, left_open, right_open)
 
 
+def _order(a: sp.Expr, b: sp.Expr) -> int | None:
+    """-1, 0 or 1 as a < b, a = b, a > b, decided under the symbols' assumptions."""
+    if a == b:
+        return 0
+    difference = sp.simplify(a - b)
+    if difference.is_zero:
+        return 0
+    if difference.is_extended_negative:
+        return -1
+    if difference.is_extended_positive:
+        return 1
+    return None
+
+
+def _meet(first: sp.Set, second: sp.Set) -> sp.Set:
+    """Intersection that also orders symbolic endpoints (0 < 2/L for L > 0)."""
+    if first == sp.S.Reals:
+        return second
+    if second == sp.S.Reals:
+        return first
+    if not (isinstance(first, sp.Interval) and isinstance(second, sp.Interval)):
+        return sp.Intersection(first, second)
+    low_order = _order(first.start, second.start)
+    high_order = _order(first.end, second.end)
+    if low_order is None or high_order is None:
+        return sp.Intersection(first, second)
+    low, left_open = ((first.start, first.left_open) if low_order > 0 else
+                      (second.start, second.left_open) if low_order < 0 else
+                      (first.start, first.left_open or second.left_open))
+    high, right_open = ((first.end, first.right_open) if high_order < 0 else
+                        (second.end, second.right_open) if high_order > 0 else
+                        (first.end, first.right_open or second.right_open))
+    if _order(low, high) is None:
+        return sp.Intersection(first, second)
+    return sp.Interval(low, high, left_open, right_open)
+
+
 def _relation_set(text: str, parameter: sp.Symbol, local: Local | None) -> sp.Set:
     """A chain ``a < x <= b`` (or a single relation) as a set of values of ``parameter``."""
     tokens = _mark(text)
@@ -115,10 +152,10 @@ def _relation_set(text: str, parameter: sp.Symbol, local: Local | None) -> sp.Se
     if any(not t.strip() for t in terms) or any(o not in _OPS for o in ops):
         raise ParseError(f"cannot read {text!r} as an interval or inequality", text=text)
     values = [_endpoint(t, local) for t in terms]
-    result: sp.Set = sp.S.Reals
+    result: sp.Set = sp.Interval(-sp.oo, sp.oo)
     for op, lhs, rhs in zip(ops, values, values[1:]):
-        result = sp.Intersection(result, _one_relation(_OPS[op](lhs, rhs, evaluate=False),
-                                                       parameter, text))
+        result = _meet(result, _one_relation(_OPS[op](lhs, rhs, evaluate=False), parameter,
+                                             text))
     return result
 
 
@@ -176,13 +213,13 @@ def _conjunction(text: str, parameter: sp.Symbol, local: Local | None) -> sp.Set
         return interval
     parts = _split_top(text, [r"\text{ and }", r"\text{and}", r"\;\text{and}\;", " and ",
                               r"\wedge", r"\land", "&", ","])
-    result: sp.Set = sp.S.Reals
+    result: sp.Set = sp.Interval(-sp.oo, sp.oo)
     for part in parts:
         part = part.strip()
         if part:
             piece = _interval(part, local)
-            result = sp.Intersection(result, piece if piece is not None else
-                                     _relation_set(part, parameter, local))
+            result = _meet(result, piece if piece is not None else
+                           _relation_set(part, parameter, local))
     return result
 
 

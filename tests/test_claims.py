@@ -1,0 +1,209 @@
+"""Claim kinds against hand-derived answers (each derivation is written in the test)."""
+
+import pytest
+import sympy as sp
+
+from symopt.claims import Claim, ProblemSpec, check
+from symopt.errors import ParseError, SymoptError
+
+BOWL = "0.5*(w1**2 + 4*w2**2)"  # seed 001: eigenvalues 1 and 4
+SEED004 = "theta_0**2 + 10*theta_1**2"  # seed 004: gradient [2θ₀, 20θ₁]
+
+
+def status(claim: Claim) -> str:
+    return check(claim, timeout=60).status
+
+
+# -- seed 004: plain GD with α = 0.1 does not converge along θ₁ ---------------------------
+
+def test_seed004_gd_does_not_converge_along_theta1():
+    # θ₁ ← θ₁ − 0.1·20θ₁ = −θ₁: from θ₁ = 1 the iterates are 1, −1, 1, ... forever;
+    # θ₀ ← (1 − 0.1·2)θ₀ = 0.8θ₀ converges.
+    v = check(Claim("behaviour", "converges", problem=SEED004, method="gd",
+                    hyperparameters={"alpha": 0.1}, x0=["5.0", "1.0"], steps=50,
+                    expect=False))
+    assert v.status == "false" and v.correct == "oscillates"
+    assert v.as_expected is True
+    assert "theta_1" in v.counterexample and "-1, 1" in v.counterexample
+    assert any("spectral radius 1" in e for e in v.evidence)
+    holds = check(Claim("behaviour", "oscillates", problem=SEED004, method="gd",
+                        hyperparameters={"alpha": 0.1}, x0=[5, 1], steps=50))
+    assert holds.status == "true"
+    theta0 = check(Claim("behaviour", "converges", problem=SEED004, method="gd",
+                         hyperparameters={"alpha": 0.1}, x0=[5, 1], coordinate="theta_0"))
+    assert theta0.status == "true"
+
+
+def test_seed004_heavy_ball_ema_converges():
+    # EMA momentum v ← 0.9v + 0.1g, θ ← θ − 0.1v. Along λ = 20: the characteristic polynomial
+    # of (x, v) is z² − (1.9 − 0.2)z + 0.9 = z² − 1.7z + 0.9; |roots|² = 0.9 < 1: converges.
+    v = check(Claim("behaviour", "converges", problem=SEED004, method="heavy_ball_ema",
+                    hyperparameters={"alpha": 0.1, "beta": 0.9}, x0=[5, 1], steps=400))
+    assert v.status == "true"
+
+
+# -- runs --------------------------------------------------------------------------------
+
+def test_iterate_and_value_exact_and_rounded():
+    gd = {"method": "gd", "hyperparameters": {"alpha": "0.1"}, "problem": "x**2", "x0": [2]}
+    # x₁ = 2 − 0.1·4 = 1.6 (seed 000); x₁₀ = 2·0.8¹⁰ = 0.2147483648; f(x₁) = 2.56
+    assert status(Claim("iterate", 1.6, steps=1, **gd)) == "true"
+    assert status(Claim("iterate", "8/5", steps=1, **gd)) == "true"
+    assert status(Claim("iterate", "0.2147483648", steps=10, **gd)) == "true"
+    assert status(Claim("iterate", "0.21", steps=10, rounding=2, **gd)) == "true"
+    assert status(Claim("iterate", "0.22", steps=10, rounding=2, **gd)) == "false"
+    assert status(Claim("iterate", "0.2147", steps=10, significant=4, **gd)) == "true"
+    assert status(Claim("iterate", "0.2", steps=10, tolerance=0.02, **gd)) == "true"
+    assert status(Claim("value", "2.56", steps=1, **gd)) == "true"
+    wrong = check(Claim("iterate", 1.2, steps=1, **gd))
+    assert wrong.status == "false" and wrong.correct == "8/5"
+
+
+def test_newton_step_on_quadratic_lands_on_minimizer():
+    # seed 000: f = x², x₀ = 2: x₁ = 2 − f'(2)/f''(2) = 2 − 4/2 = 0.
+    assert status(Claim("iterate", "0", problem="x**2", method="newton", x0=[2], steps=1)) \
+        == "true"
+
+
+# -- expressions -------------------------------------------------------------------------
+
+def test_gradient_and_hessian():
+    assert status(Claim("gradient", "[2*theta_0, 20*theta_1]", problem=SEED004)) == "true"
+    wrong = check(Claim("gradient", "[2*theta_0, 10*theta_1]", problem=SEED004))
+    assert wrong.status == "false" and "component 2" in wrong.counterexample
+    assert status(Claim("hessian", "[[2, 0], [0, 20]]", problem=SEED004)) == "true"
+    assert status(Claim("hessian", "[[2, 0], [0, 10]]", problem=SEED004)) == "false"
+    # seed 001: f(w) = 2w², f'(w) = 4w; at w = 3: 12
+    assert status(Claim("gradient", "4w", problem="2*w**2")) == "true"
+    assert status(Claim("gradient", "12", problem="2*w**2", at=[3])) == "true"
+
+
+def test_update_rule_as_written():
+    assert status(Claim("update", r"$x_{k+1} = x_k - \alpha \nabla f(x_k)$", method="gd")) \
+        == "true"
+    assert status(Claim("update", "θ_{t+1} = θ_t - η ∇L(θ_t)", method="gd",
+                        rename={"eta": "alpha"})) == "true"
+    assert status(Claim("update", r"x_k + \alpha \nabla f(x_k)", method="gd")) == "false"
+    # seed 001: w₁ = w₀ − α·4w₀ = w₀(1 − 4α)
+    assert status(Claim("update", "w*(1 - 4*alpha)", problem="2*w**2", method="gd")) == "true"
+    assert status(Claim("update", "w*(1 - 2*alpha)", problem="2*w**2", method="gd")) == "false"
+
+
+def test_equal_and_equation_kinds():
+    # closed form of GD on 2w²: w_k = (1 − 4α)^k w₀, i.e. the k-fold product of the factor
+    assert status(Claim("equal", "(1 - 4*alpha)**k*w_0",
+                        reference="w_0*(1 - 4*alpha)**k")) == "true"
+    assert status(Claim("equation", "x**2 + 2*x = -1", reference="(x + 1)**2 = 0")) == "true"
+    assert status(Claim("equation", "x**2 = 1", reference="x = 1")) == "false"
+
+
+def test_inequality_kind_refutes_seed001_slow_direction():
+    # seed 001 says for α < 1/4 the w₂ direction (λ = 4) is the slow one, i.e.
+    # |1 − 4α| > |1 − α|. For 0 < α < 1/4 both factors are positive and 1 − 4α < 1 − α.
+    v = check(Claim("inequality", "abs(1 - 4*alpha) > abs(1 - alpha)",
+                    where="0 < alpha < 1/4", expect=False))
+    assert v.status == "false" and v.as_expected is True
+    assert status(Claim("inequality", "abs(1 - 4*alpha) < abs(1 - alpha)",
+                        where="0 < alpha < 1/4")) == "true"
+    # Cauchy–Schwarz-type bound: (a + b)² ≤ 2(a² + b²)
+    assert status(Claim("inequality", "(a + b)**2 <= 2*(a**2 + b**2)")) in ("true", "unknown")
+
+
+def test_stationary_points_minimizer_minimum():
+    # x³ − 3x: f' = 3x² − 3 = 0 at x = ±1
+    assert status(Claim("stationary_points", "[(-1), (1)]", problem="x**3 - 3*x")) == "true"
+    v = check(Claim("stationary_points", "[(1)]", problem="x**3 - 3*x"))
+    assert v.status == "false" and "(-1)" in v.counterexample
+    assert status(Claim("minimizer", "5", problem="(theta - 5)**2")) == "true"
+    assert status(Claim("minimizer", "0", problem="(theta - 5)**2")) == "false"
+    assert status(Claim("minimum", "0", problem="(theta - 5)**2")) == "true"
+    assert status(Claim("stationary_points", ["(0, 0)"], problem="x**2 - y**2")) == "true"
+
+
+# -- derived quantities ------------------------------------------------------------------
+
+def test_constants_of_the_bowl():
+    # ½(w₁² + 4w₂²): Hessian diag(1, 4): L = 4, μ = 1, κ = 4
+    assert status(Claim("smoothness", "4", problem=BOWL)) == "true"
+    assert status(Claim("strong_convexity", "$\\mu = 1$", problem=BOWL)) == "true"
+    v = check(Claim("condition_number", "2", problem=BOWL))
+    assert v.status == "false" and v.correct == "4"
+    assert status(Claim("convex", True, problem=BOWL)) == "true"
+    v = check(Claim("convex", True, problem="x**4 - x**2"))  # f'' = 12x² − 2 < 0 at 0
+    assert v.status == "false"
+
+
+def test_optimal_step_and_rate():
+    # α* = 2/(λmin + λmax) = 2/5 = 0.4; rate (4 − 1)/(4 + 1) = 3/5
+    assert status(Claim("optimal_step", "0.4", problem=BOWL, method="gd")) == "true"
+    assert status(Claim("optimal_step", r"$\alpha^* = \frac{2}{5}$", problem=BOWL,
+                        method="gd")) == "true"
+    v = check(Claim("optimal_step", "1/4", problem=BOWL, method="gd"))
+    # at α = 1/4 the factors are 3/4 and 0: worst rate 3/4 > 3/5
+    assert v.status == "false" and "3/4" in v.counterexample
+    assert status(Claim("rate", "3/5", problem=BOWL, method="gd")) == "true"
+    # GD with α = 0.1 on x²: factor |1 − 0.2| = 0.8
+    assert status(Claim("rate", "0.8", problem="x**2", method="gd",
+                        hyperparameters={"alpha": 0.1})) == "true"
+
+
+def test_rate_in_kappa():
+    # GD with α* on [μ, L]: (κ − 1)/(κ + 1)
+    v = check(Claim("rate", "(kappa - 1)/(kappa + 1)",
+                    problem="(mu*x**2 + L*y**2)/2", method="gd",
+                    assumptions={"mu": "positive", "L": "positive"}))
+    assert v.status in ("true", "unknown")
+
+
+def test_stability_interval_and_counterexample_run():
+    # GD on 2w²: w ← (1 − 4α)w converges iff |1 − 4α| < 1 iff 0 < α < 1/2
+    for text in ["(0, 1/2)", r"0 < \alpha < \frac12", r"\alpha \in \left(0, \frac{1}{2}\right)",
+                 "alpha < 1/2"]:
+        assert status(Claim("stability", text, problem="2*w**2", method="gd")) == "true", text
+    v = check(Claim("stability", "(0, 1/2]", problem="2*w**2", method="gd"))
+    assert v.status == "false" and v.correct == "(0, 1/2)"
+    assert "alpha = 1/2" in v.counterexample and "does not converge" in v.counterexample
+    v = check(Claim("stability", "(0, 1)", problem="2*w**2", method="gd"))
+    assert v.status == "false" and "diverges" in v.counterexample  # α = 3/4: factor −2
+    v = check(Claim("stability", "(0, 1/4)", problem="2*w**2", method="gd"))
+    assert v.status == "false" and "converges" in v.counterexample  # α = 3/8 works too
+
+
+def test_stability_with_symbolic_endpoint():
+    # f = (a/2)x² with a > 0: converges iff 0 < α < 2/a (seed 002)
+    spec = ProblemSpec("a/2*x**2", ("x",), assumptions={"a": "positive"})
+    assert status(Claim("stability", "0 < alpha < 2/a", problem=spec, method="gd")) == "true"
+    v = check(Claim("stability", "0 < alpha < 1/a", problem=spec, method="gd"))
+    assert v.status == "false"
+
+
+def test_fixed_point_of_momentum_state():
+    # torch-form heavy ball b ← βb + g with a constant g: b* = βb* + g ⇒ b* = g/(1 − β)
+    assert status(Claim("fixed_point", "g/(1 - beta)", method="heavy_ball")) == "true"
+    assert status(Claim("fixed_point", "g", method="heavy_ball")) == "false"
+    # fixed point of GD on (θ − 5)²: θ* = 5
+    assert status(Claim("fixed_point", ["5"], problem="(theta - 5)**2", method="gd")) == "true"
+
+
+def test_kkt_point():
+    # min x² s.t. x ≥ 1: L = x² − λ(x − 1): 2x = λ, x = 1 active ⇒ λ = 2 ≥ 0 (seed 004)
+    spec = ProblemSpec("x**2", constraints=("x >= 1",))
+    assert status(Claim("kkt", {"x": "1", "lambda": "2"}, problem=spec)) == "true"
+    v = check(Claim("kkt", {"x": "1", "lambda": "1"}, problem=spec))
+    assert v.status == "false" and "lambda" in v.counterexample
+
+
+# -- input errors ------------------------------------------------------------------------
+
+def test_bad_input_is_a_symopt_error():
+    with pytest.raises(ParseError):
+        check(Claim("equal", "x + foo(y)", reference="x"))
+    with pytest.raises(SymoptError):
+        check(Claim("no_such_kind", "1"))
+    with pytest.raises(SymoptError):
+        check(Claim("gradient", "[2*x]"))  # no problem
+
+
+def test_verdict_strings_are_exact():
+    v = check(Claim("equal", "0.4", reference="2/5"))
+    assert v.status == "true" and sp.Rational(v.correct) == sp.Rational(2, 5)

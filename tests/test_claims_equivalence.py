@@ -1,0 +1,103 @@
+"""The equivalence engine, with the pairs that answer checkers in use today get wrong."""
+
+import sympy as sp
+
+from symopt.claims import Claim, check, compare, compare_equations, compare_numbers
+from symopt.parse import parse_expr, parse_relation
+from symopt.symbols import symbol
+
+
+def verdict(stated, reference, **kw):
+    return check(Claim("equal", stated, reference=reference, **kw), timeout=60)
+
+
+# -- regression pairs ---------------------------------------------------------------------
+
+def test_factorials_that_differ():
+    # 1/2004! and 1/2006! differ by a factor 2005·2006; both are below 10⁻⁵⁷⁰⁰.
+    v = verdict("1/factorial(2004)", "1/factorial(2006)")
+    assert v.status == "false"
+    assert compare(parse_expr("1/factorial(2004)"), parse_expr("2005*2006/factorial(2006)")).equal
+
+
+def test_one_minus_and_plus_one_over_e():
+    for stated, reference in [("1 - 1/E", "1 + 1/E"), (r"1 - \frac{1}{\mathrm{e}}",
+                                                        r"1 + \frac{1}{\mathrm{e}}"),
+                              (r"1 - e^{-1}", r"1 + e^{-1}")]:
+        v = verdict(stated, reference)
+        assert v.status == "false", (stated, reference)
+        assert "0.632" in v.counterexample and "1.367" in v.counterexample
+
+
+def test_four_and_four_root_two():
+    assert verdict("4", r"4\sqrt{2}").status == "false"
+    assert verdict("4", "4*sqrt(2)").status == "false"
+    assert verdict(r"\sqrt{32}", r"4\sqrt{2}").status == "true"
+
+
+def test_equations_that_both_rearrange_to_zero():
+    # x² − 1 = 0 and x − 1 = 0 are both "… = 0" but x = −1 solves only the first.
+    v = check(Claim("equation", "x^2 - 1 = 0", reference="x - 1 = 0"))
+    assert v.status == "false" and "x = -1" in v.counterexample
+    assert check(Claim("equation", "x + 1 = 0", reference="x - 1 = 0")).status == "false"
+    # but equivalent equations are equal: 2x = 4 ⇔ x = 2; x² = 1 ⇔ (x − 1)(x + 1) = 0
+    assert check(Claim("equation", "2x = 4", reference="x = 2")).status == "true"
+    assert check(Claim("equation", "x**2 = 1", reference="(x - 1)*(x + 1) = 0")).status \
+        == "true"
+    assert check(Claim("equation", r"\frac{x}{2} = 1", reference="x - 2 = 0")).status == "true"
+
+
+def test_root_of_reciprocal_needs_positivity():
+    # n is a positive integer by house convention: √(1/n) = 1/√n
+    assert verdict(r"\sqrt{1/n}", r"\frac{1}{\sqrt{n}}").status == "true"
+    # for a real z that may be negative they differ: z = −1 gives i vs −i
+    v = verdict(r"\sqrt{\frac{1}{z}}", r"\frac{1}{\sqrt{z}}")
+    assert v.status == "false" and "I" in v.counterexample
+    # with the assumption stated, they are equal
+    assert verdict(r"\sqrt{\frac{1}{z}}", r"\frac{1}{\sqrt{z}}",
+                   assumptions={"z": "positive"}).status == "true"
+
+
+# -- the engine -----------------------------------------------------------------------------
+
+def test_tiny_differences_are_found_exactly():
+    # a difference of 10⁻⁷⁰ is below any fixed floating tolerance; rational points see it
+    result = compare(parse_expr("x"), parse_expr("x + 10**(-70)"))
+    assert result.equal is False
+
+
+def test_symbolic_identities_are_proved():
+    for a, b in [("sin(x)**2 + cos(x)**2", "1"), ("(x + 1)**2", "x**2 + 2*x + 1"),
+                 ("exp(2*x)", "exp(x)**2"), ("log(alpha*eta)", "log(alpha) + log(eta)")]:
+        result = compare(parse_expr(a), parse_expr(b))
+        assert result.equal is True and result.proved, (a, b)
+
+
+def test_assumptions_decide_sqrt_of_square():
+    x = symbol("x")
+    a = symbol("alpha")
+    assert compare(sp.sqrt(x**2), x).equal is False  # x real: √(x²) = |x|
+    assert compare(sp.sqrt(a**2), a).equal is True  # α > 0
+
+
+def test_matrices_and_shapes():
+    assert compare(sp.Matrix([1, 2]), sp.Matrix([1, 2])).equal
+    assert compare(sp.Matrix([1, 2]), sp.Matrix([[1, 2]])).equal is False
+    assert compare(sp.Matrix([1, 2]), sp.Integer(1)).equal is False
+
+
+def test_numbers_with_rounding_and_tolerance():
+    third = sp.Rational(1, 3)
+    assert compare_numbers(sp.Rational(33, 100), third, rounding=2).equal
+    assert compare_numbers(sp.Rational(34, 100), third, rounding=2).equal is False
+    assert compare_numbers(sp.Rational(3333, 10000), third, significant=4).equal
+    assert compare_numbers(sp.Rational(3, 10), third, tolerance=0.05).equal
+    assert compare_numbers(sp.Rational(3, 10), third, rel_tolerance=0.01).equal is False
+    # decimals are exact: 0.4 is 2/5 without any tolerance
+    assert compare_numbers(parse_expr("0.4"), sp.Rational(2, 5)).equal
+
+
+def test_equations_engine():
+    assert compare_equations(parse_relation("x + y = 1"), parse_relation("2*x + 2*y = 2")).equal
+    assert compare_equations(parse_relation("x + y = 1"),
+                             parse_relation("x - y = 1")).equal is False
