@@ -1083,8 +1083,14 @@ class _Parser:
         if name == "log" and self.is_sym("_"):
             self.advance()
             base = self.script()
+        power = None
         if self.is_sym("^"):
-            raise self.fail(f"a power on \\{name} is ambiguous (write (\\{name} x)^2)", self.tok)
+            # \sin^2 x is (\sin x)^2; \sin^{-1} (arcsin or 1/sin?) is refused
+            caret = self.advance()
+            power = self.script()
+            if not (power.is_Integer and 1 < power <= 100):
+                raise self.fail(f"a power on \\{name} must be an integer from 2 to 100 "
+                                f"(\\{name}^{{-1}} is ambiguous)", caret)
         if self.is_sym("_"):
             raise self.fail(f"subscript on \\{name}", self.tok)
         if self.is_sym("(") or (self.is_sym("{") and self.is_sym("(", self.peek())):
@@ -1094,6 +1100,9 @@ class _Parser:
             args = self.call_arguments()
             if braced:
                 self.expect("}", "'}'")
+            elif self.is_sym("^"):
+                raise self.fail(f"ambiguous power after \\{name}(...): write "
+                                f"{{\\{name}(...)}}^{{..}} or \\{name}((...)^{{..}})", self.tok)
             if len(args) != 1:
                 raise self.fail(f"\\{name} takes one argument", tok)
             (arg,) = args
@@ -1111,7 +1120,7 @@ class _Parser:
         if isinstance(arg, sp.MatrixBase):
             raise self.fail(f"\\{name} of a matrix is not supported", tok)
         value = sp.log(arg, base) if base is not None else _FUNCTIONS[name](arg)
-        return value
+        return value if power is None else value**power
 
     def extremum(self, tok: _Tok, advanced: bool = False) -> sp.Basic:
         if not advanced:
@@ -1268,7 +1277,8 @@ def _check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic]
     """
     if isinstance(result, sp.Basic) and result.has(sp.Derivative, sp.Subs):
         return  # printed as d/dx, which this parser refuses
-    names = {s: _latex_name(s.name) for s in _symbols_in(result) if "__" in s.name}
+    names = {s: _latex_name(s.name) for s in _symbols_in(result)
+             if re.search(r"__|star|prime", s.name)}
     try:
         printed = sp.latex(result, symbol_names=names)
         again = _Parser(printed, _tokenize(printed), dict(local or {})).parse()
@@ -1287,8 +1297,16 @@ def _symbols_in(value: sp.Basic) -> set[sp.Symbol]:
 
 
 def _latex_name(name: str) -> str:
-    base, iterate = name.split("__", 1)
-    return sp.latex(sp.Symbol(base)) + "^{(" + iterate + ")}"
+    """How this parser writes a name with a star, primes or an iterate index."""
+    name, _, iterate = name.partition("__")
+    head, _, sub = name.partition("_")
+    stars = primes = 0
+    while (match := re.search(r"(star|prime)$", head)) and match.start() > 0:
+        stars, primes = stars + (match.group(1) == "star"), primes + (match.group(1) == "prime")
+        head = head[: match.start()]
+    text = sp.latex(sp.Symbol(head + ("_" + sub if sub else "")))
+    text += "^{*}" * stars + "'" * primes
+    return text + ("^{(" + iterate + ")}" if iterate else "")
 
 
 def _same(a: sp.Basic, b: sp.Basic) -> bool:

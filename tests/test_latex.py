@@ -6,9 +6,11 @@ import pathlib
 import re
 import time
 
+import hypothesis
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import strategies as st
 from latex_cases import CASES, REFUSE, Case
 
 from symopt.errors import ParseError, SymoptError
@@ -227,7 +229,8 @@ def test_exact_numbers() -> None:
         ("||x||", 0, "ambiguous '||'"),
         (r"\sum_i x_i", 5, r"after \sum_"),
         (r"\max_{x} f(x)", 4, "optimisation problem"),
-        (r"\log^2 x", 4, "power on"),
+        (r"\sin^{-1} x", 4, "power on"),
+        (r"\log(x)^2", 7, "ambiguous power"),
         ("x + 1 2", 6, "two numbers"),
         ("$x$ + $y$", 2, "'$'"),
     ],
@@ -308,3 +311,42 @@ def test_not_a_string() -> None:
         parse_latex(42)  # type: ignore[arg-type]
     with pytest.raises(ParseError, match="empty"):
         parse_latex("$$  $$")
+
+
+# --- SymPy's own printer as an independent source: parse(latex(e)) == e
+
+
+_NAMES = ["x", "y", "alpha", "lambda_min", "w_1", "mhat_t", "beta_1", "L", "mu", "t", "eta_0",
+          "xbar_k", "alphastar"]
+_leaves = st.one_of(
+    st.sampled_from([symbol(n) for n in _NAMES]),
+    st.integers(-9, 9).map(sp.Integer),
+    st.tuples(st.integers(1, 9), st.integers(2, 9)).map(lambda p: sp.Rational(*p)),
+)
+
+
+def _grow(children):
+    unary = st.sampled_from([sp.sqrt, sp.exp, sp.Abs, sp.sin, lambda a: -a,
+                             lambda a: sp.log(sp.Abs(a) + 1), lambda a: sp.root(a, 3)])
+    binary = st.sampled_from([sp.Add, sp.Mul, lambda a, b: a / b if b != 0 else a,
+                              lambda a, b: sp.Max(a, b), lambda a, b: sp.Min(a, b)])
+    powers = st.sampled_from([2, 3, -1, sp.Rational(1, 2), sp.Rational(3, 2), symbol("t")])
+    return st.one_of(
+        st.tuples(unary, children).map(lambda p: p[0](p[1])),
+        st.tuples(binary, children, children).map(lambda p: p[0](p[1], p[2])),
+        st.tuples(children, powers).map(lambda p: p[0] ** p[1]),
+    )
+
+
+@hypothesis.settings(max_examples=150, deadline=None, derandomize=True,
+                     suppress_health_check=list(hypothesis.HealthCheck))
+@hypothesis.given(st.recursive(_leaves, _grow, max_leaves=8))
+def test_reads_back_what_sympy_prints(expr) -> None:
+    from symopt.latex import _latex_name
+
+    hypothesis.assume(isinstance(expr, sp.Expr) and expr.is_finite is not False)
+    hypothesis.assume(not expr.has(sp.I, sp.zoo, sp.nan, sp.E) and expr.is_real is not False)
+    text = sp.latex(expr, symbol_names={s: _latex_name(s.name) for s in expr.free_symbols})
+    hypothesis.assume(not re.search(r"\\(sin|cos)\^\{\\frac", text))  # sin^{3/2}: refused
+    got = parse_latex(text)
+    assert got == expr or sp.simplify(got - expr) == 0, text
