@@ -136,7 +136,7 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
         return Analysis(problem, method, fixed, kind, minimiser, eigenvalues, matrix, closed,
                         unknown, unknown, unknown, unknown, unknown)
     spectrum = eigenvalues.value
-    stability = region_finding(method, spectrum, **hyperparameters)
+    stability = _stability(method, spectrum, fixed, hyperparameters)
     optimal = optimal_hyperparameters(method, spectrum, seconds=seconds, **hyperparameters)
     rate, directions, verdict = _rate_and_behaviour(method, spectrum, fixed, hyperparameters,
                                                      optimal)
@@ -177,6 +177,20 @@ def _spectrum(problem: Problem, quadratic, at: Mapping | None):
     minimiser = Finding(point, reason)
     values = hessian_eigenvalues(problem, point)
     return Finding(values, f"eigenvalues of ∇²f at {point} (local quadratic model)"), minimiser
+
+
+def _stability(method, spectrum, fixed, hyperparameters) -> Finding[StabilityRegion]:
+    """The region in the free hyperparameters; with every value given, the whole region
+    and whether the given point lies inside it."""
+    if any(h.symbol not in fixed for h in method.hyperparameters) or not fixed:
+        return region_finding(method, spectrum, **hyperparameters)
+    region = region_finding(method, spectrum)
+    if not region.known:
+        return region
+    inside = region.value.contains(**{k.name: v for k, v in fixed.items()})
+    verdict = {True: "inside", False: "outside", None: "undecided"}[inside]
+    return Finding(region.value, f"{region.reason}; the given values are {verdict}",
+                   {"inside": inside})
 
 
 def _matrix(method: Method, hyperparameters: dict) -> Finding[sp.Matrix]:
