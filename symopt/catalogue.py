@@ -396,28 +396,38 @@ class _TomlClaim:
     id: str
 
     def __call__(self) -> Outcome:
-        try:
-            from symopt import claims
-        except ImportError as exc:
-            return Outcome.unknown(f"the claims engine is not available ({exc})")
-        report = claims.check_file(self.path, only=[self.id])
-        verdict = report[0] if isinstance(report, list) else report
-        return _outcome_from_verdict(verdict)
+        from symopt.claims import Verdict, check, load_claims
+
+        loaded = load_claims(self.path)
+        entry = next(e for e in loaded.entries if e.id == self.id)
+        if entry.claim is None:
+            return _outcome_from_verdict(Verdict("error", f"cannot read the claim: {entry.error}"))
+        limit = entry.claim.timeout if entry.claim.timeout is not None else loaded.timeout
+        return _outcome_from_verdict(check(entry.claim, timeout=limit))
 
 
 def _outcome_from_verdict(verdict: Any) -> Outcome:
-    status = str(getattr(verdict, "status", getattr(verdict, "verdict", "unknown"))).lower()
-    status = status.rsplit(".", 1)[-1]
-    if status not in ("true", "false"):
-        status = "unknown"
-    derived = getattr(verdict, "correct", None) or getattr(verdict, "derived", None) or ""
-    evidence = getattr(verdict, "evidence", "") or getattr(verdict, "reason", "") or ""
-    if isinstance(evidence, (list, tuple)):
-        evidence = "; ".join(map(str, evidence))
-    counterexample = getattr(verdict, "counterexample", None)
-    if counterexample:
-        evidence = f"{evidence} Counterexample: {counterexample}.".strip()
-    return Outcome(status, _latex(derived), str(evidence))  # type: ignore[arg-type]
+    """An :class:`Outcome` from a :class:`symopt.claims.Verdict`."""
+    status = verdict.status if verdict.status in ("true", "false") else "unknown"
+    parts = [verdict.summary, *verdict.evidence]
+    if verdict.counterexample:
+        parts.append(f"Counterexample: {verdict.counterexample}.")
+    if verdict.status in ("error", "timeout"):
+        parts.insert(0, f"[{verdict.status}]")
+    derived = verdict.correct or ""
+    return Outcome(status, _math_text(derived), " ".join(p for p in parts if p))
+
+
+def _math_text(text: str) -> str:
+    """A correct value from the claims engine (SymPy text) as LaTeX when it parses."""
+    if not text:
+        return ""
+    try:
+        from symopt.parse import parse
+
+        return sp.latex(parse(text))
+    except Exception:  # not an expression (a word, an interval): show it as text
+        return r"	ext{" + text.replace("\\", "").replace("{", "(").replace("}", ")") + "}"
 
 
 # -- running ----------------------------------------------------------------------

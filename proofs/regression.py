@@ -1,0 +1,87 @@
+"""Linear regression's normal equation, mini-batch gradients and epochs.
+
+The gradients of the regression losses are in ``regression.toml`` (claims format);
+this file checks the normal equation θ = (XᵀX)⁻¹Xᵀy (seed 002), that mini-batch
+and single-sample gradients are unbiased estimates of the full gradient (seeds 002
+and 003), and the number of updates per epoch (seed 002's prose and table, seed
+004's loop).
+"""
+
+import itertools
+import math
+
+import sympy as sp
+
+from symopt import Problem
+from symopt.catalogue import Outcome, claim, iterate
+from symopt.methods import gradient_descent
+
+X = sp.Matrix([[1, 2], [3, -1], [0, 1], [2, 2]])
+Y = sp.Matrix([1, 0, 2, -1])
+
+
+@claim("002-normal-equation", seed="002", where="Why Can't We Just Solve It Directly?",
+       quote="The normal equation θ = (XᵀX)⁻¹Xᵀy", stated="θ = (XᵀX)⁻¹Xᵀy minimises ‖Xθ − y‖²")
+def normal_equation():
+    """symopt's stationary point of ‖Xθ − y‖² for a fixed 4×2 X equals the formula; GD with
+    α < 2/L converges to it (exact run, 300 steps, floats)."""
+    theta = sp.symbols("theta1 theta2", real=True)
+    residual = X * sp.Matrix(theta) - Y
+    problem = Problem((residual.T * residual)[0], variables=theta)
+    (point,) = problem.stationary_points()
+    formula = (X.T * X).inv() * X.T * Y
+    derived = sp.Matrix([point.point[v] for v in theta])
+    L = problem.smoothness().value
+    path = iterate(problem, gradient_descent(), [0, 0], 300, numeric=True, alpha=1 / L)
+    close = max(abs(a - float(b)) for a, b in zip(path[-1], formula)) < 1e-9
+    outcome = Outcome.compare(formula, derived, f"{point.kind} at {point.point}; GD with "
+                              f"α = 1/L = {1 / L} reaches {[round(v, 10) for v in path[-1]]}.",
+                              {"θ₁": [p[0] for p in path], "θ₂": [p[1] for p in path]})
+    return outcome if close else Outcome.check(False, derived, "GD did not reach it")
+
+
+def _batch_mean(grads, batch):
+    return sum(grads[i] for i in batch) / len(batch)
+
+
+@claim("002-minibatch-unbiased", seed="002 003", where="Mini-Batch Gradient Descent",
+       quote="Gradient estimate is a sample mean — by the law of large numbers, it's a good "
+       "approximation of the true gradient", stated="E[mini-batch gradient] = full gradient "
+       "(for B = 1: seed 003's SGD step ∇L_i)")
+def minibatch_unbiased():
+    """Averaging the batch mean over all C(m, B) equally likely batches gives the full mean,
+    for symbolic per-sample gradients g₁…g₆ and every B = 1…6."""
+    grads = sp.symbols("g1:7", real=True)
+    full = sum(grads) / len(grads)
+    ok = True
+    for size in range(1, 7):
+        batches = list(itertools.combinations(range(6), size))
+        expectation = sum(_batch_mean(grads, bt) for bt in batches) / len(batches)
+        ok = ok and sp.simplify(expectation - full) == 0
+    return Outcome.check(ok, r"\mathbb{E}_{\mathcal B}\Big[\tfrac1B\sum_{i\in\mathcal B} g_i\Big]"
+                         r" = \tfrac1m\sum_i g_i",
+                         "exact for m = 6 and every batch size (uniform sampling without "
+                         "replacement); B = 1 is SGD.")
+
+
+@claim("002-epoch-ceil", seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
+       quote="With mini-batch GD and batch size B, one epoch consists of ⌈m/B⌉ gradient updates",
+       stated="⌈m/B⌉ updates per epoch (seed 004: m = 1000, B = 32)")
+def epoch_ceil():
+    """Seed 004's loop `for i in range(0, len(X), batch_size)` makes ⌈1000/32⌉ = 32 updates."""
+    counts = {(m, b): len(range(0, m, b)) for m in (1000, 1024, 7) for b in (32, 64, 3)}
+    holds = all(n == math.ceil(m / b) for (m, b), n in counts.items())
+    return Outcome.check(holds, r"\lceil 1000/32 \rceil = 32",
+                         f"loop counts {counts} all equal ⌈m/B⌉.")
+
+
+@claim("002-epoch-table", seed="002", where="Batch, Stochastic & Mini-Batch GD (table)",
+       quote="Mini-Batch GD | 32–512 | m/B", stated="m/B updates per epoch", expect=False,
+       note="only when B divides m; the prose's ⌈m/B⌉ is right (m = 1000, B = 32: 32 updates, "
+       "not 31.25)")
+def epoch_table():
+    """m/B is not even an integer for seed 004's m = 1000, B = 32."""
+    stated = sp.Rational(1000, 32)
+    actual = len(range(0, 1000, 32))
+    return Outcome.check(stated == actual, sp.Integer(actual),
+                         f"m/B = {stated} = {float(stated)}, the loop makes {actual} updates.")
