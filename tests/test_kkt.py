@@ -374,3 +374,26 @@ def test_the_examples_in_docs_kkt_md_run():
     page = Path(__file__).resolve().parents[1] / "docs" / "kkt.md"
     result = doctest.testfile(str(page), module_relative=False)
     assert result.failed == 0 and result.attempted > 10
+
+
+def test_lp_face_is_a_continuum_of_kkt_points():
+    # min x + y s.t. x, y ≥ 0, x + y ≥ 1: every point of the segment x + y = 1 is optimal
+    # (f = 1); inside the segment only g3 is active, with λ₃ = 1 from ∇f = λ₃(1, 1).
+    from symopt.kkt.derivation import kkt_derivation
+
+    r = solve_kkt(Problem("x + y", constraints=["x >= 0", "y >= 0", "x + y >= 1"]), timeout=0)
+    assert r.complete and r.convex.value is True
+    [face] = [pt for pt in r.points if pt.free]
+    assert face.free == (y,) and face.point == {x: 1 - y, y: y}
+    assert face.condition == sp.And(sp.Lt(0, y), sp.Lt(y, 1))
+    assert face.multipliers[symbol("lambda_3")] == 1 and face.value == 1
+    assert face.kind.known is False and "continuum" in face.kind.reason
+    vertices = sorted(tuple(pt.point.values()) for pt in r.points if not pt.free)
+    assert vertices == [(0, 1), (1, 0)]
+    assert all(pt.global_minimum.value is True for pt in r.points)
+    res = minimize(lambda v: v[0] + v[1], np.array([2.0, 3.0]), method="SLSQP",
+                   bounds=[(0, None), (0, None)],
+                   constraints=[{"type": "ineq", "fun": lambda v: v[0] + v[1] - 1}])
+    assert res.fun == pytest.approx(1.0) and res.x.sum() == pytest.approx(1.0)
+    checked = [s for s in kkt_derivation(r).steps if s.kind in ("equation", "implication")]
+    assert checked and all(s.verified is True for s in checked)

@@ -135,14 +135,16 @@ def _conclusion(result: KKTResult) -> str:
     if not result.points:
         return "Conclusion: the problem has no KKT point" + (
             "." if result.complete else " among the cases that could be decided.")
-    if result.convex.value is True and result.complete:
+    if result.convex.value is True and result.complete and not any(p.free for p in
+                                                                    result.points):
         parts = [f"{_tex(sp.Symbol(v.name + 'star'))} = {_tex(result.global_minimizer(v))}"
                  for v in c.variables]
         parts += [f"{_tex(m)}^* = {_tex(result.global_minimizer(m))}"
                   for m in c.ineq_multipliers + c.eq_multipliers]
         return "Conclusion: the global minimizer is $" + r",\ ".join(parts) + "$."
     kinds = "; ".join(
-        f"${_where(p.point)}$: {p.kind.value or 'unknown'}"
+        f"${_where(p.point)}$: "
+        + ("global minimum" if p.global_minimum.value is True else p.kind.value or "unknown")
         + ("" if p.condition == sp.true else f" (when ${_tex(p.condition)}$)")
         for p in result.points
     )

@@ -65,6 +65,7 @@ class KKTPoint:
     'minimum' / 'maximum' (strict, local) / 'neither' or unknown; ``licq`` says
     whether the constraint qualification holds. A multiplier that is left
     symbolic is not unique (LICQ fails); ``condition`` then holds for some value.
+    Coordinates in ``free`` are left symbolic: a continuum (e.g. a face of an LP).
     """
 
     point: dict[sp.Symbol, sp.Expr]
@@ -75,6 +76,9 @@ class KKTPoint:
     licq: Finding[bool]
     kind: Finding[str]
     global_minimum: Finding[bool] = _NOT_ASSESSED
+    #: Coordinates left free: the entry is a continuum of KKT points parametrised by them
+    #: (``condition`` then also restricts them).
+    free: tuple[sp.Symbol, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,9 @@ class KKTResult:
                 "the global minimizer is given only for a convex program with every active "
                 f"set decided (convex: {self.convex}; complete: {self.complete})"
             )
+        if any(p.free for p in self.points):
+            raise UnsupportedError("the minimizers form a continuum: "
+                                   + "; ".join(_point(p.point) for p in self.points if p.free))
         target = self.conditions.variables[0] if expr is None else expr
         pieces = [(p.point.get(target, target) if target in p.point
                    else target.subs({**p.point, **p.multipliers}), p.condition)
@@ -275,9 +282,12 @@ def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
     lam = c.ineq_multipliers
     for solution in solutions:
         x = {v: sp.simplify(solution.get(v, v)) for v in c.variables}
-        if any(val.free_symbols & set(unknowns) for val in x.values()):
-            unknown.append(f"a continuum of solutions {_point(x)}: the points are not isolated")
+        if any(val.free_symbols & set(unknowns[len(x):]) for val in x.values()):
+            unknown.append(f"the solution {_point(x)} depends on a free multiplier")
             continue
+        # Coordinates left free: a continuum of KKT points, parametrised by them.
+        free_coords = tuple(v for v in c.variables
+                            if any(v in val.free_symbols for val in x.values()))
         values = {**x, **{m: sp.simplify(solution.get(m, m)) for m in unknowns[len(x):]}}
         multipliers = {m: values.get(m, sp.S.Zero) for m in lam + c.eq_multipliers}
         residuals = [sp.simplify(e.subs(values)) for e in equations]
@@ -310,9 +320,14 @@ def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
             rejected.append(Rejected(values, reason, failed))
             continue
         regular = licq(c, x, active)
-        kind = classify(c, x, multipliers, active, regular)
+        if free_coords:
+            kind: Finding[str] = Finding.unknown(
+                "the KKT points are not isolated: a continuum parametrised by "
+                f"{', '.join(map(str, free_coords))}")
+        else:
+            kind = classify(c, x, multipliers, active, regular)
         points.append(KKTPoint(x, multipliers, active, sp.simplify(c.objective.subs(x)),
-                               verdict, regular, kind))
+                               verdict, regular, kind, free=free_coords))
     notes = () if polynomial else (
         "the system is not polynomial: SymPy's solve may miss solutions",)
     if unknown:
@@ -500,7 +515,12 @@ def _summary_lines(r: KKTResult) -> list[str]:
         lines += [f"  note: {n}" for n in case.notes]
     for p in r.points:
         where = "" if p.condition == sp.true else f" when {p.condition}"
-        lines.append(f"KKT point {_point(p.point)}, multipliers {_multipliers(p)}{where}: "
+        label = "KKT point"
+        if p.free:
+            label = "KKT points"
+            where = f" for every {', '.join(map(str, p.free))}" + (
+                f" with {p.condition}" if p.condition != sp.true else "")
+        lines.append(f"{label} {_point(p.point)}, multipliers {_multipliers(p)}{where}: "
                      f"f = {p.value}; {p.kind}; LICQ {p.licq}; global minimum {p.global_minimum}")
     if not r.points:
         lines.append("no KKT point")
