@@ -207,3 +207,25 @@ def test_bad_input_is_a_symopt_error():
 def test_verdict_strings_are_exact():
     v = check(Claim("equal", "0.4", reference="2/5"))
     assert v.status == "true" and sp.Rational(v.correct) == sp.Rational(2, 5)
+
+
+def test_closed_form_by_induction():
+    # seed 001: w_k = (1 − 4α)^k w₀ on f = 2w² (w ← w − α·4w); the bowl, per coordinate
+    assert status(Claim("closed_form", "(1 - 4*alpha)**k*w_0", problem="2*w**2",
+                        method="gd")) == "true"
+    v = check(Claim("closed_form", "(1 - 2*alpha)**k*w_0", problem="2*w**2", method="gd"))
+    assert v.status == "false" and v.counterexample.startswith("k = 1")
+    bowl = ProblemSpec("(w1**2 + 4*w2**2)/2")
+    assert status(Claim("closed_form", "[w1_0*(1 - alpha)**k, w2_0*(1 - 4*alpha)**k]",
+                        problem=bowl, method="gd")) == "true"
+
+
+def test_rate_as_a_function_of_the_step():
+    # seed 001: r(α) = |1 − 4α| in 1-D, max{|1 − α|, |1 − 4α|} on the bowl
+    assert status(Claim("rate", "|1 - 4α|", problem="2*w**2", method="gd")) == "true"
+    bowl = ProblemSpec("(w1**2 + 4*w2**2)/2")
+    assert status(Claim("rate", "max(abs(1 - alpha), abs(1 - 4*alpha))", problem=bowl,
+                        method="gd")) == "true"
+    # dropping the slow direction is wrong for small α: at α = 1/10, 0.9 vs 0.6
+    v = check(Claim("rate", "abs(1 - 4*alpha)", problem=bowl, method="gd"))
+    assert v.status == "false"

@@ -167,6 +167,18 @@ def check_rate(claim: Claim) -> Verdict:
         return Verdict.unknown(f"the rate could not be derived: {analysis.rate.reason}")
     stated = ctx.value(claim.stated)
     correct = analysis.rate.value
+    open_hps = {h.symbol for h in ctx.method.hyperparameters} - set(ctx.hyperparameters)
+    if stated.free_symbols & open_hps and analysis.eigenvalues.known:
+        # a rate as a function of the hyperparameters, e.g. r(α) = |1 − 4α|
+        from symopt.analysis import worst_rate
+
+        values = {k.name: v for k, v in ctx.hyperparameters.items()}
+        found = worst_rate(ctx.method, analysis.eigenvalues.value, **values)
+        if not found.known:
+            return Verdict.unknown(f"the rate could not be derived: {found.reason}")
+        return decide(compare(stated, found.value), found.value,
+                      f"the rate r({', '.join(sorted(s.name for s in open_hps))}) "
+                      f"({found.reason})")
     kappa = symbol("kappa")
     if kappa in stated.free_symbols and analysis.optimal.known and \
             "optimal" in analysis.rate.reason:

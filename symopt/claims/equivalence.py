@@ -26,6 +26,10 @@ import sympy as sp
 
 __all__ = ["Comparison", "compare", "compare_equations", "compare_numbers", "sample_point"]
 
+#: Functions whose pieces random points must all reach.
+_PIECEWISE = (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.floor, sp.ceiling,
+              sp.Heaviside)
+
 DIGITS = 60
 CONFIRM_DIGITS = 120
 POINTS = 10
@@ -69,9 +73,14 @@ def sample_point(symbols: set[sp.Symbol], rng: random.Random) -> dict[sp.Symbol,
                 value = sp.Integer(2 * rng.randint(max(low, -4), max(high, 1) // 2 + 1)
                                    + (1 if s.is_odd else 0))
             else:
+                if rng.random() < 0.3:  # now and then a large one
+                    low, high = (low * 40 if low < 0 else low), (high * 40 if high > 0 else high)
                 value = sp.Integer(rng.randint(low, high))
         else:
-            value = sp.Rational(rng.randint(1, 97), rng.randint(1, 29))
+            # magnitudes from 1/100 to 100, so that piecewise pieces (|1 − 4α|, max)
+            # are all visited
+            scale = sp.Integer(10) ** rng.randint(-2, 2)
+            value = scale * sp.Rational(rng.randint(1, 997), 997 - rng.randint(0, 90))
             if s.is_nonpositive or (not s.is_nonnegative and rng.random() < 0.5):
                 value = -value
             if s.is_zero:
@@ -124,6 +133,8 @@ def compare(stated: sp.Basic, correct: sp.Basic, *, points: int = POINTS, seed: 
     symbols = stated.free_symbols | correct.free_symbols
     rng = random.Random(seed)
     tried = 0
+    if stated.has(*_PIECEWISE) or correct.has(*_PIECEWISE):
+        points *= 4
     for _ in range(points * 3):
         point = sample_point(symbols, rng) if symbols else {}
         a, b = _at(stated, point), _at(correct, point)

@@ -22,6 +22,7 @@ from symopt.claims.equivalence import Comparison, compare, compare_equations, sa
 from symopt.claims.text import clean, read_relation
 from symopt.errors import ParseError, UnsupportedError
 from symopt.methods.base import NEWTON_DIRECTION
+from symopt.symbols import symbol
 
 __all__ = ["decide", "update_text"]
 
@@ -36,7 +37,7 @@ def decide(result: Comparison, correct: object, what: str) -> Verdict:
     return Verdict.unknown(f"{what}: {result.how}")
 
 
-@register("equal", "expression", "closed_form", "identity")
+@register("equal", "expression", "identity")
 def check_equal(claim: Claim) -> Verdict:
     """The stated expression equals ``reference`` (for every value the assumptions allow)."""
     ctx = Context.of(claim)
@@ -332,3 +333,72 @@ def check_minimum(claim: Claim) -> Verdict:
     stated = ctx.value(claim.stated)
     return decide(ctx.numbers(stated, correct), correct,
                   f"min f = f{_pt(minima[0].point)}")
+
+
+@register("closed_form")
+def check_closed_form(claim: Claim) -> Verdict:
+    """x_k as a formula in k and x₀, proved by induction on the method's rule.
+
+    Without a problem, ``reference`` is required and the claim is an ``equal`` claim.
+    """
+    if claim.problem is None:
+        return check_equal(claim)
+    ctx = Context.of(claim)
+    problem, method = ctx.problem, ctx.method
+    if method.state:
+        kept = ", ".join(s.symbol.name for s in method.state)
+        return Verdict.unknown("closed forms are proved by induction for methods without "
+                               f"state; {method.name} keeps {kept}")
+    k = symbol("k")
+    n = len(problem.variables)
+    if claim.x0 is not None:
+        start = [ctx.value(v) for v in (claim.x0 if isinstance(claim.x0, (list, tuple))
+                                        else [claim.x0])]
+    else:
+        start = [symbol(f"{v.name}_0") for v in problem.variables]
+    if len(start) != n:
+        raise ParseError(f"x0 has {len(start)} entries; the problem has {n} variables")
+    formula = _vector(ctx.value(claim.stated), n)
+    if not isinstance(formula, sp.MatrixBase) or formula.shape != (n, 1):
+        raise ParseError(f"the closed form must give {n} coordinate(s)")
+    substitution = ctx.hyperparameters
+    iterates = [sp.Matrix(start)]
+    for step in range(6):
+        at = formula.xreplace({k: sp.Integer(step)})
+        result = compare(at, iterates[-1])
+        if result.equal is False:
+            shown = show(iterates[-1] if n > 1 else iterates[-1][0])
+            return Verdict.false(f"x_{step} = {shown}", correct=None,
+                                 counterexample=f"k = {step}: the formula gives "
+                                 f"{show(at if n > 1 else at[0])}, {step} step(s) give "
+                                 f"{shown} ({result.how})")
+        iterates.append(sp.Matrix(_step_from(ctx, list(iterates[-1]), step + 1, substitution)))
+    current = list(formula)
+    following = _step_from(ctx, current, None, substitution, k)
+    result = compare(sp.Matrix(following), formula.xreplace({k: k + 1}))
+    if result.equal is True:
+        return Verdict.true("by induction on k: the formula gives x₀ at k = 0 and one step "
+                            f"maps its value at k to its value at k + 1 ({result.how})",
+                            "the first 6 iterates agree exactly")
+    return decide(result, None, "the induction step x_k → x_{k+1}")
+
+
+def _step_from(ctx: Context, x: list, t: int | None, substitution: dict,
+               k: sp.Symbol | None = None) -> list[sp.Expr]:
+    """One step of the claim's method from the point ``x`` (expressions)."""
+    from symopt.methods.base import G, T, X
+
+    problem, method = ctx.problem, ctx.method
+    point = dict(zip(problem.variables, x))
+    gradient = [e.xreplace(point) for e in problem.gradient]
+    if method.uses_newton_direction:
+        direction = list(problem.hessian.xreplace(point).LUsolve(sp.Matrix(gradient)))
+    else:
+        direction = [sp.S.Zero] * len(x)
+    rule = method.rule()
+    step_count = sp.Integer(t) if t is not None else k + 1
+    out = []
+    for xi, gi, pi in zip(x, gradient, direction):
+        value = rule.x_next.xreplace({X: xi, G: gi, T: step_count, NEWTON_DIRECTION: pi})
+        out.append(value.xreplace(substitution) if substitution else value)
+    return out

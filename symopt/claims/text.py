@@ -67,6 +67,8 @@ def _parse(text: str, local: Local | None, relations: bool = False) -> sp.Basic:
             raise ParseError("LaTeX input needs symopt.latex, which is not available",
                              text=text) from None
         return parse_latex(text, local=local)
+    # |a| as people write it (not nested): abs(a)
+    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
     return parse_expr(text, local=local, relations=relations)
 
 
