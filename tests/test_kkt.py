@@ -397,3 +397,13 @@ def test_lp_face_is_a_continuum_of_kkt_points():
     assert res.fun == pytest.approx(1.0) and res.x.sum() == pytest.approx(1.0)
     checked = [s for s in kkt_derivation(r).steps if s.kind in ("equation", "implication")]
     assert checked and all(s.verified is True for s in checked)
+
+
+def test_house_assumptions_of_variable_names_do_not_drop_solutions():
+    # `t` is a positive integer and `eta` positive by the house rules; as optimization
+    # variables they are real: min (t − 1/2)² s.t. t ≤ 3 has t* = 1/2, min (η + 1)² has η* = −1.
+    t, eta = symbol("t"), symbol("eta")
+    r = solve_kkt(Problem("(t - 1/2)**2", constraints=["t <= 3"]), timeout=0)
+    assert [pt.point for pt in r.points] == [{t: sp.Rational(1, 2)}]
+    r = solve_kkt(Problem("(eta + 1)**2", constraints=["eta <= 3"]), timeout=0)
+    assert [pt.point for pt in r.points] == [{eta: -1}]

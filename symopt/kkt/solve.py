@@ -272,7 +272,7 @@ def _solve_case(c: KKTConditions, active: tuple[int, ...]) -> ActiveSetCase:
                              "with nothing active): the points are not isolated", (),
                              complete=False)
     try:
-        solutions = sp.solve(equations, unknowns, dict=True)
+        solutions = _solve_real(equations, unknowns)
     except NotImplementedError as exc:
         return ActiveSetCase(active, "unknown", f"SymPy cannot solve the KKT system: {exc}",
                              tuple(equations), complete=False)
@@ -356,7 +356,7 @@ def _irregular_points(c: KKTConditions,
         equations += [J.extract(list(range(k)), list(cols)).det()
                       for cols in combinations(range(n), k)]
     try:
-        solutions = sp.solve([sp.expand(e) for e in equations], list(c.variables), dict=True)
+        solutions = _solve_real([sp.expand(e) for e in equations], list(c.variables))
     except NotImplementedError as exc:
         return (), f"SymPy cannot find the points where LICQ fails: {exc}"
     found, notes = [], []
@@ -376,6 +376,20 @@ def _irregular_points(c: KKTConditions,
         elif verdict != sp.false:
             found.append(IrregularPoint(x, active, verdict))
     return tuple(found), "; ".join(notes)
+
+
+def _solve_real(equations: list[sp.Expr], unknowns: list[sp.Symbol]) -> list[dict]:
+    """``sympy.solve`` over plain real unknowns, keyed by the given symbols.
+
+    A variable named ``t`` or ``eta`` carries house assumptions (integer, positive)
+    that would make SymPy drop real solutions; the unknowns are optimization
+    variables and multipliers, real and nothing more.
+    """
+    real = {u: sp.Dummy(u.name, real=True) for u in unknowns}
+    back = {d: u for u, d in real.items()}
+    solutions = sp.solve([e.xreplace(real) for e in equations], list(real.values()),
+                         dict=True)
+    return [{back[k]: v.xreplace(back) for k, v in sol.items()} for sol in solutions]
 
 
 # -- deciding conditions ---------------------------------------------------------
