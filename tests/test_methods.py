@@ -512,3 +512,69 @@ def test_the_examples_in_docs_methods_md_run():
     page = Path(__file__).resolve().parents[1] / "docs" / "methods.md"
     result = doctest.testfile(str(page), module_relative=False)
     assert result.failed == 0 and result.attempted > 10
+
+
+def test_ema_heavy_ball_is_not_torch_sgd_with_dampening(float64_torch):
+    # Documented difference: torch starts the buffer at the first gradient, undamped
+    # (x₁ = x₀ − αg₀), while the EMA form starts at 0 (x₁ = x₀ − α(1 − β)g₀).
+    g0 = quadratic_gradient(X0)
+    theirs = torch_run(float64_torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "dampening": 0.8},
+                       X0, quadratic_gradient, 1)
+    ours = compiled(heavy_ball_ema(), {"alpha": 0.05, "beta": 0.8})(X0, quadratic_gradient, 1)
+    assert np.allclose(theirs, X0 - 0.05 * g0, rtol=1e-12)
+    assert np.allclose(ours, X0 - 0.05 * 0.2 * g0, rtol=1e-12)
+
+
+# -- random hyperparameters against torch (exhaustive: CI) ------------------------
+
+RANDOM_CASES = {
+    "adam": ("Adam", lambda h: {"lr": h["alpha"], "betas": (h["beta_1"], h["beta_2"]),
+                                "eps": h["epsilon"]}),
+    "adamw": ("AdamW", lambda h: {"lr": h["alpha"], "betas": (h["beta_1"], h["beta_2"]),
+                                  "eps": h["epsilon"], "weight_decay": h["lambda_wd"]}),
+    "amsgrad": ("Adam", lambda h: {"lr": h["alpha"], "betas": (h["beta_1"], h["beta_2"]),
+                                   "eps": h["epsilon"], "amsgrad": True}),
+    "nadam": ("NAdam", lambda h: {"lr": h["alpha"], "betas": (h["beta_1"], h["beta_2"]),
+                                  "eps": h["epsilon"], "momentum_decay": h["psi"]}),
+    "rmsprop": ("RMSprop", lambda h: {"lr": h["alpha"], "alpha": h["rho"], "eps": h["epsilon"]}),
+    "adagrad": ("Adagrad", lambda h: {"lr": h["alpha"], "eps": h["epsilon"]}),
+    "momentum": ("SGD", lambda h: {"lr": h["alpha"], "momentum": h["beta"]}),
+    "nesterov": ("SGD", lambda h: {"lr": h["alpha"], "momentum": h["beta"], "nesterov": True}),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RANDOM_CASES))
+def test_random_hyperparameters_match_torch(float64_torch, name):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    method = get_method(name)
+    optimizer, torch_kwargs = RANDOM_CASES[name]
+    symbols_ = [h.symbol for h in method.hyperparameters]
+    rule = method.rule()
+    names = [s.symbol for s in method.state]
+    args = [X, G, T, *names, *symbols_]
+    fx = sp.lambdify(args, rule.x_next, "numpy")
+    fs = [sp.lambdify(args, rule.state_next[s], "numpy") for s in names]
+    unit = st.floats(0.0, 0.999)
+    momentum = st.floats(0.01, 0.999)  # torch refuses Nesterov with β = 0
+    draws = {"alpha": st.floats(1e-3, 0.1), "beta": momentum, "beta_1": unit, "beta_2": unit,
+             "epsilon": st.floats(1e-8, 1e-1), "lambda_wd": st.floats(0.0, 0.5),
+             "psi": st.floats(0.0, 1.0), "rho": st.floats(0.01, 0.999)}
+
+    @hypothesis.settings(max_examples=25, deadline=None, derandomize=True)
+    @hypothesis.given(st.fixed_dictionaries({s.name: draws[s.name] for s in symbols_}),
+                      st.integers(1, 20))
+    def check(values, steps):
+        x = X0.copy()
+        state = [np.full_like(x, float(s.init)) for s in method.state]
+        hp = [values[s.name] for s in symbols_]
+        for t in range(1, steps + 1):
+            g = quadratic_gradient(x)
+            x, state = (np.broadcast_to(fx(x, g, t, *state, *hp), x.shape),
+                        [np.broadcast_to(f(x, g, t, *state, *hp), x.shape) for f in fs])
+        theirs = torch_run(getattr(float64_torch.optim, optimizer), torch_kwargs(values), X0,
+                           quadratic_gradient, steps)
+        assert np.allclose(x, theirs, rtol=1e-9, atol=1e-11)
+
+    check()
