@@ -344,6 +344,7 @@ class _Parser:
     depth: int = 0
     closers: list[str] = field(default_factory=list)  # open | and || (abs, norm)
     bound: dict[str, sp.Symbol] = field(default_factory=dict)  # \sum indices
+    applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
 
     # -- helpers
     @property
@@ -387,7 +388,19 @@ class _Parser:
             result = self.relation()
             if self.tok.kind != "eof":
                 raise self.fail(f"unexpected {_describe(self.tok)}")
-            return _indexed_to_symbols(result)
+            result = _indexed_to_symbols(result)
+            values = list(result) if isinstance(result, sp.MatrixBase) else [result]
+            if any(v.has(sp.zoo, sp.nan) for v in values):
+                raise ParseError("the formula divides by zero or has no value (zoo/nan)",
+                                 text=self.text, position=0)
+            clash = set(self.applied) & {s.name for v in values for s in _symbols_in(v)}
+            if clash:
+                name = sorted(clash)[0]
+                raise ParseError(
+                    f"'{name}' is used both as a function {name}(...) and as a value; write "
+                    f"{name} \\cdot (...) for a product, or pass local={{'{name}': Function}}",
+                    text=self.text, position=self.applied[name])
+            return result
         except ParseError:
             raise
         except RecursionError:
@@ -433,18 +446,22 @@ class _Parser:
 
     def term(self) -> sp.Basic:
         result = self.unary()
+        divided = False
         while True:
             tok = self.tok
             if self.is_sym("*"):
                 self.advance()
-                result = _multiply(result, self.unary())
+                result, divided = _multiply(result, self.unary()), False
             elif self.is_sym("/"):
                 self.advance()
                 right = self.unary()
                 if isinstance(right, sp.MatrixBase):
                     raise self.fail("cannot divide by a matrix", tok)
-                result = result / right
+                result, divided = result / right, True
             elif self.starts_factor(tok):
+                if divided:
+                    raise self.fail("ambiguous 'a/b c': write \\frac{a}{b c} or \\frac{a}{b} c",
+                                    tok)
                 result = _multiply(result, self.postfix())
             else:
                 return result
@@ -486,10 +503,12 @@ class _Parser:
             name = self.name_atom()
             if name is not None:
                 value = self.finish_name(name)
-                if name.bold and self.is_sym("^") and self.after_caret_is("T", "top", "intercal"):
-                    raise self.fail("^T on a bold name is ambiguous (transpose or power?); "
-                                    "symopt has no symbolic matrices: give the matrix with "
-                                    "bmatrix", self.tok)
+                latin = len(name.base) == 1 and name.base.isascii()
+                if (name.bold or latin) and self.is_sym("^") and \
+                        self.after_caret_is("T", "top", "intercal"):
+                    raise self.fail("^T on a Latin or bold name is ambiguous (transpose or "
+                                    "power?); symopt has no symbolic matrices: give the matrix "
+                                    "with bmatrix", self.tok)
             else:
                 value = self.primary()
             return self.powers(value, start)
@@ -515,6 +534,8 @@ class _Parser:
                     raise self.fail("a star or prime must follow a name", tok)
                 exponent = self.script()
                 value = self.power(value, exponent, tok)
+                if self.is_sym("^"):
+                    raise self.fail("double superscript: write {a^b}^c or a^{b^c}", self.tok)
             elif self.is_sym("_"):
                 raise self.fail("a subscript must follow a name", tok)
             elif self.is_sym("'"):
@@ -867,6 +888,8 @@ class _Parser:
                        power: tuple[sp.Basic, _Tok] | None) -> sp.Basic:
         canonical = _Name(name.base, name.pos, star=name.star, sub=name.sub).canonical()
         function = local if local is not None else sp.Function(canonical, real=True)
+        if local is None:
+            self.applied.setdefault(canonical, name.pos)
         braced = self.is_sym("{")
         if braced:
             self.advance()

@@ -233,6 +233,15 @@ def test_exact_numbers() -> None:
         (r"\log(x)^2", 7, "ambiguous power"),
         ("x + 1 2", 6, "two numbers"),
         ("$x$ + $y$", 2, "'$'"),
+        ("1/2 x", 4, "ambiguous 'a/b c'"),
+        ("x^2^3", 3, "double superscript"),
+        ("2r(1-r)", 1, "used both as a function"),
+        (r"L(\theta) + \frac{1}{L}", 0, "used both as a function"),
+        (r"\frac{1}{0}", 0, "divides by zero"),
+        ("X^T", 1, "transpose or"),
+        ("1e-8", 1, "ambiguous 'e'"),
+        (r"\frac{d}{dx} x^2", 9, "ambiguous 'dx'"),
+        (r"\text{learning rate}", 0, "one name"),
     ],
 )
 def test_refusals_point_at_the_offending_token(text: str, position: int, message: str) -> None:
