@@ -2,7 +2,8 @@
 
 For each method, dtype and size n it times one in-place step of
 
-* ``symopt numpy`` and ``symopt numba`` (kernels generated from the symbolic rule),
+* ``symopt numpy``, ``symopt numba``, ``symopt numexpr`` (kernels generated from the
+  symbolic rule),
 * a hand-written in-place NumPy step (the baseline; written here only, never in the library),
 * torch.optim with ``foreach=True`` and ``fused=True`` (when the CPU build supports it),
 * the memory-bandwidth bound: an in-place triad ``np.add(a, b, out=a)`` gives the
@@ -162,15 +163,23 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError:
         torch = None
         torch_info = "torch not installed"
+    backends = ["numpy"]
     try:
         import numba
         if args.threads:
             numba.set_num_threads(args.threads)
-        backends = ["numpy", "numba"]
+        backends.append("numba")
         numba_info = f"numba {numba.__version__}, {numba.get_num_threads()} threads"
     except ImportError:
-        backends = ["numpy"]
         numba_info = "numba not installed"
+    try:
+        import numexpr
+        if args.threads:
+            numexpr.set_num_threads(args.threads)
+        backends.append("numexpr")
+        numba_info += f"; numexpr {numexpr.__version__}"
+    except ImportError:
+        numba_info += "; numexpr not installed"
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; "
           f"numpy {np.__version__}; {torch_info}; {numba_info}; "
           f"load average {os.getloadavg()[0]:.2f}")

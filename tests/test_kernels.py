@@ -13,12 +13,12 @@ from symopt.methods import REGISTRY, Method, StateVar, Transform, chain, get_met
 from symopt.methods.base import G, Hyperparameter, T, X, coordinate_sum, scale_by_learning_rate
 from symopt.problem import Problem
 
-BACKENDS = ["numpy", "numba"]
+BACKENDS = ["numpy", "numba", "numexpr"]
 
 
 def _backend(name):
-    if name == "numba":
-        pytest.importorskip("numba")
+    if name != "numpy":
+        pytest.importorskip(name)
     return name
 
 
@@ -275,12 +275,13 @@ def test_bad_arrays_raise_clear_errors():
     assert issubclass(DomainError, SymoptError)
 
 
-def test_numba_missing_is_a_clear_error(monkeypatch):
+@pytest.mark.parametrize("backend", ["numba", "numexpr"])
+def test_a_missing_optional_backend_is_a_clear_error(monkeypatch, backend):
     import sys
 
-    monkeypatch.setitem(sys.modules, "numba", None)
+    monkeypatch.setitem(sys.modules, backend, None)
     with pytest.raises(UnsupportedError, match=r"pip install 'symopt\[fast\]'"):
-        compile("gd", backend="numba", alpha=0.1)
+        compile("gd", backend=backend, alpha=0.1)
 
 
 def test_numba_needs_contiguous_arrays():

@@ -26,7 +26,7 @@ from symopt.methods.base import X
 __all__ = ["BACKENDS", "CompiledStep", "compile", "resolve_method", "split_hyperparameters"]
 
 #: Backend names accepted by :func:`compile`.
-BACKENDS = ("numpy", "numba")
+BACKENDS = ("numpy", "numba", "numexpr")
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -247,11 +247,13 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
     nonzero = {s: v for s, v in fixed.items() if s not in zeros}
     # numba kernels take every hyperparameter at run time (one compilation per method,
     # whatever the values); NumPy kernels fold fixed values into module constants.
-    plan = lower(rule, symbols, nonzero if backend == "numpy" else {},
+    plan = lower(rule, symbols, nonzero if backend != "numba" else {},
                  [s.symbol for s in method.state])
     hp_order = [sym for _, sym in plan.hyperparameters]
     if backend == "numpy":
         from symopt.kernels.numpy_backend import generate
+    elif backend == "numexpr":
+        from symopt.kernels.numexpr_backend import generate
     else:
         from symopt.kernels.numba_backend import generate
     try:
