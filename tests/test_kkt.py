@@ -407,3 +407,31 @@ def test_house_assumptions_of_variable_names_do_not_drop_solutions():
     assert [pt.point for pt in r.points] == [{t: sp.Rational(1, 2)}]
     r = solve_kkt(Problem("(eta + 1)**2", constraints=["eta <= 3"]), timeout=0)
     assert [pt.point for pt in r.points] == [{eta: -1}]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_convex_qps_against_cvxpy(seed):
+    # min ½xᵀQx + qᵀx s.t. Ax ≤ b, Q positive definite, integer data: the KKT point and its
+    # multipliers agree with cvxpy's primal and dual solution.
+    cp = pytest.importorskip("cvxpy")
+    rng = np.random.default_rng(seed)
+    M = rng.integers(-2, 3, size=(2, 2))
+    Q = M @ M.T + np.eye(2, dtype=int)
+    q = rng.integers(-4, 5, size=2)
+    A = rng.integers(-3, 4, size=(3, 2))
+    b = rng.integers(0, 4, size=3)  # x = 0 is feasible
+    xs = sp.Matrix([x, y])
+    f = sp.Rational(1, 2) * (xs.T * sp.Matrix(Q) * xs)[0] + (sp.Matrix(q).T * xs)[0]
+    constraints = [sp.Le((sp.Matrix(A[i]).T * xs)[0], int(b[i])) for i in range(3)
+                   if any(A[i])]
+    r = solve_kkt(Problem(f, variables=[x, y], constraints=constraints), timeout=0)
+    assert r.complete and r.convex.value is True and len(r.points) == 1
+    [pt] = r.points
+
+    v = cp.Variable(2)
+    rows = [i for i in range(3) if any(A[i])]
+    cons = [A[i] @ v <= b[i] for i in rows]
+    cp.Problem(cp.Minimize(0.5 * cp.quad_form(v, Q) + q @ v), cons).solve()
+    assert [float(pt.point[s]) for s in (x, y)] == pytest.approx(v.value, abs=1e-5)
+    duals = [float(pt.multipliers[m]) for m in r.conditions.ineq_multipliers]
+    assert duals == pytest.approx([float(con.dual_value) for con in cons], abs=1e-4)
