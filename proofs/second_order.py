@@ -1,0 +1,116 @@
+"""Second-order methods: Newton's convergence order, L-BFGS, and "Adam approximates Newton".
+
+Seeds 001 and 002 say Newton's method converges quadratically (digits double) —
+true at a nondegenerate minimum, false in general. Seeds 002 and 004 recommend
+L-BFGS for small problems. Seed 002 claims Adam's second moment approximates the
+diagonal of the Hessian — it estimates the squared gradient instead.
+"""
+
+import itertools
+
+import numpy as np
+import sympy as sp
+
+from symopt import Problem
+from symopt.analysis import analyze
+from symopt.analysis.steady import constant_gradient
+from symopt.catalogue import Outcome, claim, iterate, same
+from symopt.methods import adam, newton
+from symopt.symbols import symbol
+
+
+@claim("001-newton-quadratic", seed="001 002", where="Advantages: Quadratic Convergence",
+       quote="Newton's method exhibits quadratic convergence, meaning the error decreases "
+       "quadratically with each iteration  /  the number of correct digits roughly doubles",
+       stated="e_{k+1} ≈ C·e_k² near a nondegenerate minimum")
+def newton_quadratic():
+    """On f = (x − 1)²(x + 2) (minimum x* = 1, f''(1) = 6): symopt's Newton constant
+    C = f'''/(2f'') = 1/2, and an exact 5-step run from x = 2 shows e_{k+1}/e_k² → 1/2."""
+    problem = Problem("(x - 1)**2*(x + 2)")
+    constant = analyze(problem, "newton").newton_constant
+    path = [p[0] for p in iterate(problem, newton(), [2], 5)]
+    errors = [abs(v - 1) for v in path]
+    ratios = [errors[k + 1] / errors[k] ** 2 for k in range(4)]
+    digits = [float(-sp.log(e, 10)) for e in errors[1:]]
+    holds = (constant.value == sp.Rational(1, 2)
+             and abs(ratios[-1] - sp.Rational(1, 2)) < sp.Rational(1, 1000))
+    return Outcome.check(holds, r"e_{k+1}/e_k^2 \to \frac{f'''(x^*)}{2f''(x^*)} = \tfrac12",
+                         f"{constant.reason}. Ratios e_(k+1)/e_k²: "
+                         f"{[round(float(r), 6) for r in ratios]}; correct digits "
+                         f"{[round(d, 1) for d in digits]} (doubling).",
+                         {"log10 error": [float(sp.log(e, 10)) for e in errors[:5]]})
+
+
+@claim("001-newton-quadratic-always", seed="001 002", where="Advantages: Quadratic Convergence",
+       quote="Newton's method exhibits quadratic convergence", stated="Newton always converges "
+       "quadratically", expect=False,
+       note="at a degenerate minimum (f''(x*) = 0) Newton is only linear: on x⁴ it contracts "
+       "by 2/3 per step")
+def newton_not_always_quadratic():
+    """On f = x⁴ Newton's step is x − 4x³/(12x²) = 2x/3."""
+    path = [p[0] for p in iterate(Problem("x**4"), newton(), [1], 8)]
+    ratios = {b / a for a, b in itertools.pairwise(path)}
+    quadratic = ratios != {sp.Rational(2, 3)}
+    return Outcome.check(quadratic, r"x_{k+1} = \tfrac23 x_k\ \text{on } x^4",
+                         f"exact run from 1: {[str(v) for v in path[:5]]} …; "
+                         f"e_(k+1)/e_k = {ratios} (linear).",
+                         {"x_k": [float(v) for v in path]})
+
+
+@claim("002-adam-hessian", seed="002", where="Why Adam Approximates Newton",
+       quote="Adam's second moment v approximates the diagonal of the Hessian — the curvature "
+       "along each parameter axis", stated="v ≈ diag(∇²f)", expect=False,
+       note="v is a moving average of g², the squared gradient (an empirical Fisher diagonal), "
+       "not of ∇²f; √v ≈ |g| makes Adam's step ≈ α·sign(g), not Newton's H⁻¹g")
+def adam_hessian():
+    """On f = ½ax² at a fixed point x, symopt's steady state of Adam's v is g² = a²x², while
+    ∇²f = a; at the minimum v → 0 while the curvature stays a."""
+    a = sp.Symbol("a", positive=True)
+    x = symbol("x")
+    problem = Problem(a * x**2 / 2, variables=[x])
+    g = symbol("g")
+    v_limit = constant_gradient(adam()).value.limits[symbol("v")].subs(g, problem.gradient[0])
+    verdict = same(v_limit, problem.hessian[0, 0])
+    witness = {a: 4, x: sp.Rational(1, 10)}
+    return Outcome.check(verdict, r"v \to g^2 = " + sp.latex(v_limit) + r"\ne \nabla^2 f = a",
+                         f"at a = 4, x = 0.1: v → {v_limit.subs(witness)} while ∇²f = 4.")
+
+
+_DATA = np.array([[0.5, 1.0], [1.5, -0.5], [-1.0, 0.5], [2.0, 1.5],
+                  [-0.5, -1.5], [1.0, 0.0], [-2.0, 1.0], [0.0, -0.5]])
+_LABELS = np.array([1, 1, 0, 1, 0, 0, 0, 1])
+
+
+def _logistic_problem():
+    w1, w2, b = sp.symbols("w1 w2 b", real=True)
+    loss = 0
+    for (x1, x2), y in zip(_DATA.tolist(), _LABELS.tolist()):
+        z = sp.nsimplify(x1) * w1 + sp.nsimplify(x2) * w2 + b
+        loss += sp.log(1 + sp.exp(z)) - y * z  # −[y log σ(z) + (1 − y) log(1 − σ(z))]
+    return Problem(loss / len(_LABELS), variables=[w1, w2, b])
+
+
+@claim("004-lbfgs", seed="004 002", where="§6 Second-Order Methods: Newton and Quasi-Newton",
+       quote="L-BFGS: approximates Hessian using past gradients – popular for smaller problems  "
+       "/  Quasi-Newton (L-BFGS) | Approx 2nd order | Superlinear",
+       stated="L-BFGS reaches the same minimizer as Newton on a small logistic regression")
+def lbfgs_vs_newton():
+    """scipy's L-BFGS-B (with symopt's gradient) and symopt's Newton (10 steps) on a
+    non-separable 8-point logistic regression agree to 1e-6."""
+    from scipy.optimize import minimize
+
+    problem = _logistic_problem()
+    f = sp.lambdify(problem.variables, problem.objective, modules="math", dummify=True)
+    grad = sp.lambdify(problem.variables, list(problem.gradient), modules="math", dummify=True)
+    result = minimize(lambda w: f(*w), np.zeros(3), jac=lambda w: np.array(grad(*w)),
+                      method="L-BFGS-B", options={"gtol": 1e-12, "ftol": 1e-15})
+    path = iterate(problem, newton(), [0, 0, 0], 10, numeric=True)
+    newton_point = np.array(path[-1])
+    gap = float(np.max(np.abs(result.x - newton_point)))
+    grad_norm = float(np.linalg.norm(grad(*newton_point)))
+    holds = result.success and gap < 1e-6 and grad_norm < 1e-10
+    return Outcome.check(holds, r"w^* \approx " + ", ".join(f"{v:.6f}" for v in newton_point),
+                         f"L-BFGS-B: {result.nit} iterations; Newton: 10 steps, ‖∇f‖ = "
+                         f"{grad_norm:.1e}; max difference {gap:.1e}.",
+                         {"Newton ‖w_k − w*‖": [float(np.linalg.norm(np.array(p) - newton_point))
+                                                for p in path]})
