@@ -37,6 +37,7 @@ __all__ = [
     "SCHEDULES",
     "constant",
     "cosine",
+    "cosine_restarts",
     "cyclical",
     "exponential",
     "inverse_time",
@@ -128,6 +129,24 @@ def cosine(rate: object, total_steps: object, final: object = 0) -> sp.Expr:
     return sp.Piecewise((annealed, K <= period), (low, True))
 
 
+def cosine_restarts(rate: object, period: object, final: object = 0) -> sp.Expr:
+    """SGDR: cosine annealing restarted every P steps (torch CosineAnnealingWarmRestarts).
+
+    With k = t − 1 and k' = k − P⌊k/P⌋ (steps since the last restart):
+    α(t) = η_min + (η₀ − η_min)(1 + cos(πk'/P))/2 (T_mult = 1). Loshchilov & Hutter (2017).
+
+    >>> [cosine_restarts(1, 2).subs(symbol("t"), t) for t in (1, 2, 3, 4)]
+    [1, 1/2, 1, 1/2]
+    """
+    eta0 = _check("eta_0", rate, _POSITIVE)
+    length = _period("T_0", period)
+    low = _check("eta_min", final, _NONNEGATIVE)
+    if (eta0 - low).is_negative:
+        raise DomainError(f"eta_min = {low} must not exceed the initial rate {eta0}")
+    since_restart = K - length * sp.floor(K / length)
+    return low + (eta0 - low) * (1 + sp.cos(sp.pi * since_restart / length)) / 2
+
+
 def linear(rate: object, start_factor: object = sp.Rational(1, 3), end_factor: object = 1,
            total_steps: object = 5) -> sp.Expr:
     """α(t) = η₀(s + (e − s)·min(t − 1, N)/N): torch LinearLR, same defaults.
@@ -187,6 +206,8 @@ SCHEDULES: dict[str, Callable[..., sp.Expr]] = {
     "exponential": exponential,
     "inverse_time": inverse_time,
     "cosine": cosine,
+    "cosine_restarts": cosine_restarts,
+    "sgdr": cosine_restarts,
     "linear": linear,
     "linear_warmup": linear_warmup,
     "warmup": linear_warmup,

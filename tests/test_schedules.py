@@ -12,6 +12,7 @@ from symopt.schedules import (
     SCHEDULES,
     constant,
     cosine,
+    cosine_restarts,
     cyclical,
     exponential,
     inverse_time,
@@ -88,6 +89,7 @@ def test_cyclical_triangle():
         lambda: inverse_time(1, -1),
         lambda: cosine(1, 0),
         lambda: cosine(1, 10, final=2),
+        lambda: cosine_restarts(1, 1.5),
         lambda: cyclical(3, 1, 2),
         lambda: linear_warmup(1, 0),
         lambda: linear(1, start_factor=0),
@@ -147,6 +149,19 @@ def test_cyclic_lr_triangular():
                                 mode="triangular", cycle_momentum=False),
         20, lr=0.1)
     assert_matches(cyclical(0.1, 0.5, 3), rates)
+
+
+def test_cosine_annealing_warm_restarts():
+    rates = torch_rates(lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=4, eta_min=0.01), 13,
+                        lr=0.2)
+    assert_matches(cosine_restarts(0.2, 4, final=0.01), rates)
+
+
+def test_cosine_restarts_by_hand():
+    # period 4: k' = 0, 1, 2, 3, 0, ...: 1, (2 + √2)/4, 1/2, (2 − √2)/4, 1
+    eta = cosine_restarts(1, 4)
+    expected = [1, (2 + sp.sqrt(2)) / 4, R(1, 2), (2 - sp.sqrt(2)) / 4, 1]
+    assert [sp.simplify(a - b) for a, b in zip(values(eta, range(1, 6)), expected)] == [0] * 5
 
 
 def test_linear_lr():
