@@ -125,7 +125,6 @@ def scale_by_adam(beta_1: Param = BETA_1, beta_2: Param = BETA_2, epsilon: Param
 
     References: Kingma & Ba (2015); Reddi et al. (2018) for AMSGrad.
 
-    >>> from symopt.methods.base import Context
     >>> u, state = scale_by_adam().apply(symbol("g"), {symbol("m"): 0, symbol("v"): 0},
     ...                                   Context())
     >>> state
@@ -162,6 +161,9 @@ def scale_by_nadam(beta_1: Param = BETA_1, beta_2: Param = BETA_2, epsilon: Para
     u ← (1 − μ_t)/(1 − Π) · u/d + μ_{t+1}/(1 − Π·μ_{t+1}) · m/d.
 
     References: Dozat (2016), "Incorporating Nesterov momentum into Adam".
+
+    >>> [h.symbol for h in scale_by_nadam().hyperparameters]
+    [beta_1, beta_2, epsilon, psi]
     """
     b1, h1 = _beta1(beta_1)
     b2, h2 = _beta2(beta_2)
@@ -196,6 +198,9 @@ def scale_by_rms(decay: Param = RHO, epsilon: Param = EPSILON, *,
     ḡ ← ρḡ + (1 − ρ)u (torch's ``centered=True``). torch calls ρ ``alpha``.
 
     References: Hinton, Lecture 6e of "Neural Networks for Machine Learning" (2012).
+
+    >>> scale_by_rms().apply(symbol("g"), {symbol("v"): 0}, Context())
+    (g/(epsilon + sqrt(1 - rho)*Abs(g)), {v: g**2*(1 - rho)})
     """
     rho, h1 = _hyper(decay, RHO, OPEN_UNIT, sp.Rational(99, 100),
                      "decay of the squared-gradient average (torch's alpha)", ("decay",))
@@ -220,6 +225,9 @@ def scale_by_rss(epsilon: Param = EPSILON) -> Transform:
     """AdaGrad's scaling, torch form: s ← s + u², u ← u/(√s + ε) (ε default 1e-10).
 
     References: Duchi, Hazan & Singer (2011).
+
+    >>> scale_by_rss().apply(symbol("g"), {symbol("s"): 0}, Context())
+    (g/(epsilon + Abs(g)), {s: g**2})
     """
     eps, h = _epsilon(epsilon, sp.Rational(1, 10**10))
     s = symbol("s")
@@ -237,7 +245,6 @@ def add_decayed_weights(weight_decay: Param = WEIGHT_DECAY,
     """u ← u + λx: before an adaptive scaling it is L2 regularisation (torch's
     ``weight_decay`` of Adam); after it, decoupled weight decay (AdamW, Lion).
 
-    >>> from symopt.methods.base import Context
     >>> add_decayed_weights().apply(symbol("u"), {}, Context())[0]
     lambda_wd*x + u
     """
@@ -247,7 +254,11 @@ def add_decayed_weights(weight_decay: Param = WEIGHT_DECAY,
 
 
 def scale_by_sign() -> Transform:
-    """u ← sign(u) (sign(0) = 0, as torch.sign)."""
+    """u ← sign(u) (sign(0) = 0, as torch.sign).
+
+    >>> scale_by_sign().apply(symbol("g"), {}, Context())
+    (sign(g), {})
+    """
     return Transform("scale_by_sign", lambda u, s, c: (sp.sign(u), {}))
 
 
@@ -256,6 +267,9 @@ def scale_by_lion(beta_1: Param = BETA_1, beta_2: Param = BETA_2) -> Transform:
 
     Defaults β₁ = 0.9, β₂ = 0.99 (the paper's).
     References: Chen et al. (2023), "Symbolic Discovery of Optimization Algorithms".
+
+    >>> scale_by_lion().apply(symbol("g"), {symbol("m"): 0}, Context())
+    (sign(g*(1 - beta_1)), {m: g*(1 - beta_2)})
     """
     b1, h1 = _beta1(beta_1, sp.Rational(9, 10))
     b2, h2 = _beta2(beta_2, sp.Rational(99, 100))
