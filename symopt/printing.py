@@ -116,6 +116,8 @@ class TextbookLatexPrinter(LatexPrinter):
     _print_Dummy = _print_Symbol
 
     def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
+        if "{" in expr.name:  # a display name already written in LaTeX (x_{k+1})
+            return expr.name
         return name_to_latex(expr.name)
 
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
@@ -169,19 +171,32 @@ class TextbookLatexPrinter(LatexPrinter):
         return r"\mathbf{1}"
 
     def _print_And(self, expr: sp.And) -> str:
-        # a < x ∧ x < b prints as a < x < b.
-        args = expr.args
-        inequalities = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
-        if len(args) == 2 and all(isinstance(a, inequalities) for a in args):
-            lows = [a.reversed if a.rel_op in (">", ">=") else a for a in args]
-            first, second = lows
-            if first.rhs != second.lhs and second.rhs == first.lhs:
-                first, second = second, first
-            if first.rhs == second.lhs:
-                ops = {"<": "<", "<=": r"\le"}
-                return (f"{self._print(first.lhs)} {ops[first.rel_op]} {self._print(first.rhs)}"
-                        f" {ops[second.rel_op]} {self._print(second.rhs)}")
-        return r" \ \text{and}\ ".join(self._print(a) for a in args)
+        # Bounds on one symbol print as a chain: 0 < α < 1/2, 0 ≤ β < 1.
+        lower: dict = {}
+        upper: dict = {}
+        rest = []
+        for arg in expr.args:
+            rel = arg.reversed if isinstance(arg, (sp.StrictGreaterThan, sp.GreaterThan)) \
+                else arg
+            if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+                op = "<" if isinstance(rel, sp.StrictLessThan) else r"\le"
+                if rel.rhs.is_Symbol and rel.rhs not in lower:
+                    lower[rel.rhs] = (rel.lhs, op)
+                    continue
+                if rel.lhs.is_Symbol and rel.lhs not in upper:
+                    upper[rel.lhs] = (rel.rhs, op)
+                    continue
+            rest.append(arg)
+        parts = []
+        for sym in sorted(set(lower) | set(upper), key=sp.default_sort_key):
+            text = self._print(sym)
+            if sym in lower:
+                text = f"{self._print(lower[sym][0])} {lower[sym][1]} {text}"
+            if sym in upper:
+                text = f"{text} {upper[sym][1]} {self._print(upper[sym][0])}"
+            parts.append(text)
+        parts += [self._print(a) for a in rest]
+        return r",\quad ".join(parts)
 
     def _print_Transpose(self, expr: sp.Transpose) -> str:
         arg = expr.arg
@@ -195,6 +210,14 @@ class TextbookLatexPrinter(LatexPrinter):
         if not isinstance(expr.arg, (sp.MatrixSymbol, sp.Symbol)):
             inner = rf"\left({inner}\right)"
         return rf"{inner}^{{-1}}"
+
+    def _print_MatMul(self, expr: sp.MatMul) -> str:
+        args = list(expr.args)
+        # ½ dᵀHd: a leading number needs no parentheses.
+        if args and args[0].is_Rational and not args[0].could_extract_minus_sign():
+            rest = sp.MatMul(*args[1:], evaluate=False) if len(args) > 2 else args[1]
+            return f"{self._print(args[0])} {self._print(rest)}"
+        return super()._print_MatMul(expr)
 
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         if isinstance(expr, AppliedUndef) and expr.func.__name__ == "E":
@@ -212,7 +235,8 @@ class TextbookLatexPrinter(LatexPrinter):
         inner = expr.expr
         # f'(x), f''(x): an undefined function of one argument, differentiated in it.
         if (isinstance(inner, AppliedUndef) and len(inner.args) == 1 and len(variables) == 1
-                and variables[0][0] == inner.args[0]):
+                and variables[0][0] == inner.args[0]
+                and not isinstance(variables[0][0], sp.MatrixSymbol)):
             order = int(variables[0][1])
             name = name_to_latex(inner.func.__name__)
             mark = "'" * order if order <= 3 else f"^{{({order})}}"

@@ -134,13 +134,17 @@ class Derivation:
                                   "or a function applied to symbols can be defined")
         return self.add(Step("definition", lhs, "=", rhs, why, "definition", None))
 
-    def assume(self, statement: sp.Basic, why: str = "assumption") -> Derivation:
+    def assume(self, statement: sp.Basic, why: str = "assumption", *,
+               restrict: bool = False) -> Derivation:
         """A condition imposed, not derived (``set g'(x) = 0``, ``x ≥ 1``).
 
-        An assumed inequality restricts the random points of later numeric checks.
+        With ``restrict`` an assumed inequality (λ_min ≤ λ_max) also restricts
+        the random points of later numeric checks.
         """
-        if isinstance(statement, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan,
-                                  sp.GreaterThan)):
+        if restrict:
+            if not isinstance(statement, (sp.StrictLessThan, sp.LessThan,
+                                          sp.StrictGreaterThan, sp.GreaterThan)):
+                raise DerivationError("only an inequality can restrict the checks")
             self.conditions.append(statement)
         lhs, rel, rhs = _split(statement)
         return self.add(Step("assumption", lhs, rel, rhs, why, "assumption", None))
@@ -149,9 +153,19 @@ class Derivation:
         """A line of prose between steps."""
         return self.add(Step("note", None, "", None, text, "prose", None))
 
-    def equation(self, lhs: sp.Basic, rhs: sp.Basic, why: str) -> Derivation:
-        """``lhs = rhs``, checked; refused with :class:`DerivationError` when false."""
-        check = self._check_equal(lhs, rhs, why)
+    def equation(self, lhs: sp.Basic, rhs: sp.Basic, why: str, *,
+                 where: Mapping[sp.Symbol, sp.Basic] | None = None) -> Derivation:
+        """``lhs = rhs``, checked; refused with :class:`DerivationError` when false.
+
+        ``where`` gives values (μ = 1, L = 4) that hold for this step only: the
+        check substitutes the definitions, then these values.
+        """
+        if where:
+            left = verify._substitute(lhs, self.definitions).subs(where)
+            right = verify._substitute(rhs, self.definitions).subs(where)
+            check = self._check_equal(left, right, why)
+        else:
+            check = self._check_equal(lhs, rhs, why)
         return self.add(Step("equation", lhs, "=", rhs, why, _status(check), True,
                              check.method))
 
@@ -190,6 +204,8 @@ class Derivation:
                                       f"{solution} is not the only solution")
             if unique:
                 status += " and is the only one"
+        if isinstance(unknown, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
+            self.definitions[unknown] = solution  # later steps may use the solution
         return self.add(Step("solution", unknown, "=", solution, why, status, True,
                              check.method, {"equation": equation}))
 
@@ -289,8 +305,10 @@ class Derivation:
     def implies(self, premise: sp.Basic, conclusion: sp.Basic, why: str, *,
                 both_ways: bool = False) -> Derivation:
         """``premise ⇒ conclusion`` (``⇔`` with ``both_ways``), proved or marked stated."""
-        check = verify.implication(premise, conclusion, both_ways=both_ways,
-                                   domains=self.domains, timeout=self.timeout, seed=self.seed)
+        check = verify.implication(verify._substitute(premise, self.definitions),
+                                   verify._substitute(conclusion, self.definitions),
+                                   both_ways=both_ways, domains=self.domains,
+                                   timeout=self.timeout, seed=self.seed)
         if check.holds is False:
             self._refuse(why, check)
         relation = r"\iff" if both_ways else r"\implies"
@@ -356,8 +374,8 @@ class Derivation:
             solutions = run_with_timeout(_solve, expr, unknown, seconds=self.timeout)
         except Exception:  # not solvable by SymPy: uniqueness stays unknown
             return None
-        if solutions is None:
-            return None
+        if not solutions:
+            return None  # SymPy found none although one checks out: it cannot decide
         if len(solutions) != 1:
             return False
         check = verify.check_equal(solutions[0], solution, domains=self.domains,

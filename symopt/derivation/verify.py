@@ -77,7 +77,7 @@ def explicit(expr: sp.Basic, symmetric: Iterable[sp.MatrixSymbol] = (),
     [2*w_1_0]])
     """
     sizes = dict(sizes or {})
-    symmetric = set(symmetric)
+    symmetric = {M.name if isinstance(M, sp.MatrixSymbol) else str(M) for M in symmetric}
     definitions = dict(definitions or {})
     env: dict[sp.MatrixSymbol, sp.ImmutableMatrix] = {}
 
@@ -89,7 +89,7 @@ def explicit(expr: sp.Basic, symmetric: Iterable[sp.MatrixSymbol] = (),
                 rows, cols = _shape(M, sizes)
 
                 def entry(i: int, j: int) -> sp.Symbol:
-                    if M in symmetric and i > j:
+                    if M.name in symmetric and i > j:
                         i, j = j, i
                     return sp.Symbol(f"{M.name}_{i}_{j}", real=True)
 
@@ -207,12 +207,14 @@ def _fixed_size(expr: sp.Basic) -> bool:
 def _substitute(expr: sp.Basic, definitions: Mapping) -> sp.Basic:
     """Replace defined names by their values (scalar and matrix definitions)."""
     for _ in range(10):
-        replaced = expr.xreplace({k: v for k, v in definitions.items()
-                                  if isinstance(k, (sp.Symbol, sp.MatrixSymbol, sp.Indexed))})
-        replaced = replaced.replace(
+        # Operators first (ρ(T) must not see T replaced by a matrix), then names.
+        replaced = expr.replace(
             lambda e: isinstance(e, AppliedUndef) and e.func in definitions,
             lambda e: definitions[e.func](*e.args),
         )
+        replaced = replaced.xreplace({k: v for k, v in definitions.items()
+                                      if isinstance(k, (sp.Symbol, sp.MatrixSymbol,
+                                                        sp.Indexed))})
         if replaced == expr:
             return expr
         expr = replaced
@@ -309,6 +311,8 @@ def _integers(exprs: Iterable[sp.Basic], rng: random.Random,
 
 
 def _matrix_like(key: sp.Basic, value: object) -> bool:
+    if isinstance(value, sp.Lambda):
+        value = value.expr
     return isinstance(key, sp.MatrixSymbol) or isinstance(value, (sp.MatrixBase, sp.MatrixExpr))
 
 
@@ -400,11 +404,21 @@ def check_equal(lhs: sp.Basic, rhs: sp.Basic, *, symmetric: Iterable = (),
     """
     definitions = dict(definitions or {})
     domains = dict(domains or {})
+    lhs, rhs = _as_basic(lhs), _as_basic(rhs)
     if _symbolic(lhs, rhs, definitions, timeout):
         return Check(True, "symbolic", "simplify(lhs − rhs) = 0")
     return _numeric(lhs, rhs, symmetric=tuple(symmetric), domains=domains,
                     definitions=definitions, samples=samples, seed=seed,
                     conditions=tuple(conditions))
+
+
+def _as_basic(value: object) -> sp.Basic:
+    """Python numbers as exact SymPy numbers; text is refused (never parsed here)."""
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SymoptError(f"a derivation step needs SymPy objects, got {value!r}")
+    return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
 
 
 def _domain(symbol: sp.Symbol, domains: Mapping) -> sp.Set:
@@ -494,15 +508,41 @@ def _pick(missing: sp.Set) -> sp.Expr | None:
     return None
 
 
+def _evaluator(statement: sp.Basic, free: list) -> Callable[..., object] | None:
+    """A fast mpmath evaluator of ``statement`` (None when SymPy cannot compile it).
+
+    The symbols are renamed to generated identifiers first, so no user-chosen
+    name reaches the generated code.
+    """
+    generated = [sp.Symbol(f"v{i}", real=True) for i in range(len(free))]
+    renamed = statement.xreplace(dict(zip(free, generated)))
+    if renamed.free_symbols - set(generated):
+        return None
+    try:
+        return sp.lambdify(generated, renamed, modules="mpmath")
+    except Exception:  # not compilable: fall back to exact substitution
+        return None
+
+
 def _counterexample(statement: sp.Basic, free: list, domains: Mapping, samples: int,
                     seed: int) -> Check:
     rng = random.Random(seed)
+    fast = _evaluator(statement, free)
     for _ in range(samples):
         point = {s: _sample(s, rng, domains) for s in free}
-        try:
-            value = statement.xreplace(point)
-        except (TypeError, ValueError, ZeroDivisionError):
-            continue
+        value: object = None
+        if fast is not None:
+            with mpmath.workdps(DIGITS):
+                try:
+                    value = bool(fast(*[mpmath.mpf(str(v)) for v in point.values()]))
+                except (TypeError, ValueError, ZeroDivisionError):
+                    value = None
+        if value is None or value is False:
+            # Confirm (or decide) with exact SymPy evaluation: no false alarms.
+            try:
+                value = statement.xreplace(point)
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
         if value in (sp.false, False):
             shown = {str(k): sp.N(v, 6) for k, v in point.items()}
             return Check(False, "numeric", f"fails at {shown}", shown)

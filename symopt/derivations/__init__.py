@@ -10,5 +10,13 @@ was checked when it was added; :data:`BUILDERS` maps the ``--method`` names of
 """
 
 from symopt.derivations.gradient_descent import gd_derivation
+from symopt.derivations.momentum import heavy_ball_derivation
+from symopt.derivations.newton import newton_multivariate, newton_on_problem, newton_scalar
 
-__all__ = ["gd_derivation"]
+__all__ = [
+    "gd_derivation",
+    "heavy_ball_derivation",
+    "newton_multivariate",
+    "newton_on_problem",
+    "newton_scalar",
+]

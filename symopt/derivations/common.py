@@ -18,16 +18,34 @@ from symopt.printing import latex
 from symopt.problem import Problem
 from symopt.symbols import symbol
 
-__all__ = ["LAMBDA", "K", "define_objective", "derive_gradient", "iterate", "spectrum_steps"]
+__all__ = [
+    "LAMBDA",
+    "K",
+    "define_objective",
+    "derive_gradient",
+    "iterate",
+    "sequence",
+    "spectrum_steps",
+]
 
 #: The iteration counter and the eigenvalue symbol used in every builder.
 K = symbol("k")
 LAMBDA = symbol("lambda")
 
 
-def iterate(variable: sp.Symbol, index: object) -> sp.Indexed:
+def sequence(variable: sp.Symbol | str) -> sp.IndexedBase:
+    """The iterates of ``variable``, a real sequence.
+
+    Its label is a plain symbol of the same name, so substituting the variable
+    never touches the iterates (w and w_k stay distinct).
+    """
+    name = variable if isinstance(variable, str) else variable.name
+    return sp.IndexedBase(sp.Symbol(name), real=True)
+
+
+def iterate(variable: sp.Symbol | str, index: object) -> sp.Indexed:
     """The iterate of ``variable`` at step ``index`` (w_k, or w_1^{(k)} for w1)."""
-    return sp.IndexedBase(variable, real=True)[index]
+    return sequence(variable)[index]
 
 
 def objective_function(problem: Problem) -> sp.Expr:

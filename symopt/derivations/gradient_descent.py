@@ -21,6 +21,7 @@ from symopt.derivations.common import (
     define_objective,
     derive_gradient,
     iterate,
+    sequence,
     spectrum_steps,
 )
 from symopt.methods import get_method
@@ -81,7 +82,7 @@ def gd_derivation(problem: Problem | str, *, method: str = "gd") -> Derivation:
                                             (1 - ALPHA * H[i, i]) * (now - star[v])),
                          {iterate(v, 0): iterate(v, 0)}, "unroll the recurrence")
     else:
-        z = sp.IndexedBase(symbol("z"), real=True)
+        z = sequence("z")
         d.note("In the eigenbasis of $H$ (eigen-decomposition $H = Q \\Lambda Q^\\top$) the "
                "error $z = Q^\\top (w - w^*)$ evolves one eigen-direction at a time; along "
                "an eigenvector with eigenvalue $\\lambda$ the gradient is $\\lambda z$.")
@@ -140,7 +141,7 @@ def _optimum(d: Derivation, analysis, eigenvalues: list[sp.Expr]) -> None:
         d.fact(alpha_star, value)
     else:
         lmin, lmax = symbol("lambda_min"), symbol("lambda_max")
-        d.assume(sp.Le(lmin, lmax), "the smallest and the largest eigenvalue")
+        d.assume(sp.Le(lmin, lmax), "the smallest and the largest eigenvalue", restrict=True)
         d.define(r, sp.Max(abs(1 - ALPHA * lmin), abs(1 - ALPHA * lmax)),
                  "the rate: $|1 - \\alpha\\lambda|$ is largest at an end of the spectrum")
         equal = sp.Eq(1 - alpha_star * lmin, -(1 - alpha_star * lmax))
