@@ -208,7 +208,7 @@ def test_bad_hyperparameters_raise_domain_error_before_work(name, values):
         get_method(name).rule(**values)
 
 
-@pytest.mark.parametrize("rate", [0, -1, float("nan"), "-1/10"])
+@pytest.mark.parametrize("rate", [0, -1, float("nan"), "-1/10", "-L", 1 + 2 * sp.I])
 def test_bad_rates_raise_domain_error(rate):
     with pytest.raises(DomainError):
         adam(rate=rate)

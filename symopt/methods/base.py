@@ -315,7 +315,7 @@ def _rate(rate: object) -> sp.Expr:
     value = _exact(rate, "rate")
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         raise DomainError(f"the step size must be finite, got {value}")
-    if value.is_number and not (value.is_real and value.is_positive):
+    if value.is_positive is False or (value.is_number and not value.is_positive):
         raise DomainError(f"the step size must be positive, got {value}")
     return value
 
