@@ -137,7 +137,10 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
                         unknown, unknown, unknown, unknown, unknown)
     spectrum = eigenvalues.value
     stability = _stability(method, spectrum, fixed, hyperparameters)
-    optimal = optimal_hyperparameters(method, spectrum, seconds=seconds, **hyperparameters)
+    # With every value given, the optimum is still worth knowing: free them all.
+    every_value_given = bool(fixed) and all(h.symbol in fixed for h in method.hyperparameters)
+    optimal = optimal_hyperparameters(method, spectrum, seconds=seconds,
+                                      **({} if every_value_given else hyperparameters))
     rate, directions, verdict = _rate_and_behaviour(method, spectrum, fixed, hyperparameters,
                                                      optimal)
     iterations = _iterations(rate, epsilon)
