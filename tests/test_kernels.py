@@ -323,3 +323,18 @@ def test_cli_compile_prints_the_generated_source(capsys):
     assert cli(["compile", "adam", "--hp", "alpha=0"]) == 2
     assert cli(["compile", "adam", "--hp", "alpha"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_piecewise_and_floor_schedules(backend):
+    """Step decay α_t = 0.1·0.5^⌊(t−1)/2⌋ and linear warm-up α_t = 0.1·min(t/3, 1), by hand."""
+    from symopt.methods import gradient_descent
+    from symopt.schedules import linear_warmup, step_decay
+
+    for schedule, alpha in [(step_decay(0.1, 0.5, 2), lambda t: 0.1 * 0.5 ** ((t - 1) // 2)),
+                            (linear_warmup(0.1, 3), lambda t: 0.1 * min(t / 3, 1))]:
+        step = compile(gradient_descent(schedule), _backend(backend))
+        for t in range(1, 8):
+            x = np.ones(3)
+            step(x, np.ones(3), {}, t)
+            np.testing.assert_allclose(1 - x, alpha(t), rtol=1e-14)

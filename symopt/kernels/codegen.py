@@ -199,7 +199,7 @@ def check_supported(exprs: Iterable[sp.Basic], where: str) -> None:
                 raise UnsupportedError(f"{where}: complex value {node} cannot be compiled")
             if isinstance(node, sp.Function) and not isinstance(node, coordinate_sum) \
                     and not type(node).__module__.startswith("sympy."):
-                raise CodegenError(f"{where}: unknown function {type(node).__name__}")
+                raise UnsupportedError(f"{where}: kernels cannot compile {type(node).__name__}")
 
 
 def lower(

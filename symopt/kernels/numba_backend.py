@@ -42,7 +42,15 @@ class _ElementPrinter(PythonCodePrinter):
         return repr(float(expr))
 
 
+class _ScalarPrinter(_ElementPrinter):
+    """Per-step scalars: integers print as floats (in numba, 2**-1 is integer 0)."""
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        return repr(float(expr))
+
+
 _ELEMENT = _ElementPrinter({"fully_qualified_modules": True})
+_SCALAR = _ScalarPrinter({"fully_qualified_modules": True})
 
 
 @dataclass
@@ -111,7 +119,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
 
     for kind, sym, expr in plan.scalar_order():
         if kind == "scalar":
-            lines.append(f"        {sym} = _dt({_ELEMENT.doprint(expr)})")
+            lines.append(f"        {sym} = _dt({_SCALAR.doprint(expr)})")
         else:
             lines.append(f"        {sym} = 0.0")
             lines += loop([expr], [f"{sym} += {_ELEMENT.doprint(expr)}"])
