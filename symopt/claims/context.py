@@ -66,8 +66,24 @@ class Context:
         return cls(claim, local)
 
     def value(self, stated: object) -> sp.Basic:
-        """A stated value read with this claim's symbols and renames."""
-        return self.renamed(read_value(stated, self.local))
+        """A stated value read with this claim's symbols and renames.
+
+        A name written ``w_1`` (LaTeX) means the problem's ``w1`` when that is the
+        only variable or parameter it can mean.
+        """
+        value = self.renamed(read_value(stated, self.local))
+        if self.claim.problem is None or not isinstance(value, (sp.Basic, sp.MatrixBase)):
+            return value
+        known = set(self.problem.variables) | set(self.problem.parameters)
+        by_key: dict[str, list[sp.Symbol]] = {}
+        for s in known:
+            by_key.setdefault(s.name.replace("_", ""), []).append(s)
+        mapping = {}
+        for s in value.free_symbols - known:
+            match = by_key.get(s.name.replace("_", ""), [])
+            if len(match) == 1:
+                mapping[s] = match[0]
+        return value.xreplace(mapping) if mapping else value
 
     def renamed(self, expr: sp.Basic) -> sp.Basic:
         """Apply the claim's ``rename`` table (``{eta = "alpha"}``) to an expression."""

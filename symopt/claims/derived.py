@@ -308,7 +308,9 @@ def _demonstrate(ctx: Context, x: sp.Symbol, witness: dict, result: Comparison) 
         last = path.iterates[-1]
         overall = "diverges" if "diverges" in kinds.values() else \
             "does not converge" if "oscillates" in kinds.values() else "converges"
-        shown = ", ".join(show(sp.N(v, 6)) for v in last)
+        from symopt.claims.numeric import _brief
+
+        shown = ", ".join(_brief(v) for v in last)
         text += (f"; a run with {x} = {show(value)} from {show(list(x0.values()))} "
                  f"{overall} (x_{len(path.iterates) - 1} = ({shown}))")
     except (SymoptError, ArithmeticError, TypeError, ValueError) as exc:

@@ -135,7 +135,7 @@ def _univariate(relation: sp.Basic, x: sp.Symbol, condition: sp.Basic) -> Verdic
     witness = pick(violations)
     if witness is None or violations.is_empty is None:
         return None
-    return Verdict.false(f"{relation} fails for {x} in {violations}", correct=str(holds),
+    return Verdict.false(f"{relation} fails for {x} in {show(violations)}", correct=show(holds),
                          counterexample=f"{x} = {show(witness)}: "
                          f"{show(relation.lhs.subs(x, witness))} vs "
                          f"{show(relation.rhs.subs(x, witness))}")

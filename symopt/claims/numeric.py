@@ -235,11 +235,16 @@ def check_behaviour(claim: Claim) -> Verdict:
         return Verdict.true(f"the run {actual}", *evidence, correct=actual)
     bad = [k for k, v in kinds.items() if v == actual] or list(kinds)
     i = [v.name for v in result.variables].index(bad[0])
-    tail = ", ".join(show(sp.N(v, 8) if not v.is_Rational else v)
-                     for v in result.coordinate(i)[-4:])
+    tail = ", ".join(_brief(v) for v in result.coordinate(i)[-4:])
     return Verdict.false(f"the run {actual} (stated: {stated_text})",
                          correct=actual, counterexample=f"{bad[0]} along the run ends "
                          f"…, {tail} ({actual})", evidence=tuple(evidence))
+
+
+def _brief(value: sp.Expr) -> str:
+    """An iterate for a report: exact when short, else 6 significant digits."""
+    text = show(value)
+    return text if value.is_Rational and len(text) <= 14 else show(sp.N(value, 6))
 
 
 def _analysis_evidence(ctx: Context) -> list[str]:

@@ -73,15 +73,14 @@ def _parse(text: str, local: Local | None, relations: bool = False) -> sp.Basic:
 
 
 def _drop_name(text: str) -> str:
-    """``alpha^* = 2/(L+mu)`` → ``2/(L+mu)``: a leading name that labels the answer."""
-    parts = re.split(r"(?<![<>!=])=(?!=)", text)
-    if len(parts) != 2:
+    r"""The answer after the last ``=``: texts label answers and show their working.
+
+    ``alpha^* = 2/(L+mu)`` → ``2/(L+mu)``; ``\frac{2}{1 + 4} = \frac{2}{5} = 0.4`` → ``0.4``.
+    """
+    parts = [p for p in re.split(r"(?<![<>!=:])=(?!=)", text)]
+    if len(parts) < 2 or not parts[-1].strip():
         return text
-    name = parts[0].strip()
-    label = r"[A-Za-z\\][A-Za-z0-9_{}\\^*'\s]*"
-    if re.fullmatch(label, name) and not re.search(r"\\frac|\\sqrt", name):
-        return parts[1].strip()
-    return text
+    return parts[-1].strip()
 
 
 def read_value(stated: object, local: Local | None = None, *, keep_name: bool = False
