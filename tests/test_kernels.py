@@ -338,3 +338,36 @@ def test_piecewise_and_floor_schedules(backend):
             x = np.ones(3)
             step(x, np.ones(3), {}, t)
             np.testing.assert_allclose(1 - x, alpha(t), rtol=1e-14)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_half_space_projection_with_per_coordinate_data(backend):
+    """P(y) = y − a·max(0, aᵀy − b)/‖a‖² for aᵀx ≤ b (hand-written), per row of a sweep."""
+    from symopt.methods.projected import HalfSpace, projected_gd
+
+    a = np.array([1.0, 2.0, -1.0])
+    step = compile(projected_gd(HalfSpace(1)), _backend(backend), alpha=np.array([0.1, 1.0]),
+                   data={"a": a})
+    X = np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    G = np.array([[-1.0, -1.0, 1.0], [-1.0, 0.0, 0.0]])
+    Y = X - np.array([[0.1], [1.0]]) * G
+    want = Y - a * np.maximum(0, Y @ a - 1)[:, None] / (a @ a)
+    step(X, G, step.init_state(X), 1)
+    np.testing.assert_allclose(X, want, rtol=1e-13)
+    assert np.all(X @ a <= 1 + 1e-12)
+
+
+def test_data_errors():
+    from symopt.methods.projected import HalfSpace, projected_gd
+
+    method = projected_gd(HalfSpace(1))
+    with pytest.raises(DomainError, match="per-coordinate data"):
+        compile(method, alpha=0.1)
+    with pytest.raises(DomainError, match="not a symbol of the update rule"):
+        compile(method, alpha=0.1, data={"a": [1.0], "c": [2.0]})
+    with pytest.raises(DomainError, match="NaN"):
+        compile(method, alpha=0.1, data={"a": [np.nan]})
+    step = compile(method, alpha=0.1, data={"a": [1.0, 2.0]})
+    x = np.ones(3)
+    with pytest.raises(DomainError, match="data 'a' has shape"):
+        step(x, x.copy(), {}, 1)

@@ -92,7 +92,7 @@ class NameTable:
 class ArraySlot:
     """A full-size array the kernel reads: its role and safe name."""
 
-    role: str  # "x", "g", "p" or "state"
+    role: str  # "x", "g", "p", "state" or "data"
     name: str
     symbol: sp.Symbol  # the original symbol
     writable: bool
@@ -207,6 +207,7 @@ def lower(
     hyperparameters: Sequence[sp.Symbol] = (),
     values: Mapping[sp.Symbol, sp.Expr] | None = None,
     state_order: Sequence[sp.Symbol] | None = None,
+    data: Sequence[sp.Symbol] = (),
 ) -> KernelPlan:
     """The kernel plan of ``rule`` (written in the symbolic ``hyperparameters``).
 
@@ -215,17 +216,19 @@ def lower(
     (and its shared subexpressions) is the one the method wrote, not the one
     SymPy gets after distributing numeric factors. Hyperparameters without a
     value stay symbols (swept: one value per batch row). ``state_order`` fixes
-    the order of the state arrays. Any other free symbol is an error naming it.
+    the order of the state arrays; ``data`` are per-coordinate constant arrays
+    (a half-space normal). Any other free symbol is an error naming it.
     """
     values = dict(values or {})
     states = list(state_order if state_order is not None else rule.state_next)
     table = NameTable({rule.x: "x", rule.g: "g", rule.p: "p", rule.t: "t"})
-    known = {rule.x, rule.g, rule.p, rule.t, *states, *hyperparameters}
+    known = {rule.x, rule.g, rule.p, rule.t, *states, *hyperparameters, *data}
     exprs = [rule.x_next, *(rule.state_next[s] for s in states)]
     free = set().union(*(e.free_symbols for e in exprs)) - known
     if free:
         names = ", ".join(sorted(s.name for s in free))
-        raise DomainError(f"no value for {names}: give it as a hyperparameter")
+        raise DomainError(f"no value for {names}: give it as a hyperparameter "
+                          "(or, for per-coordinate data, as data={name: array})")
     check_supported(exprs, "update rule")
 
     renaming: dict[sp.Symbol, sp.Symbol] = {}
@@ -235,6 +238,8 @@ def lower(
         renaming[s] = table.symbol(s, "_s")
     for h in hyperparameters:
         renaming[h] = table.symbol(h, "_h")
+    for d in data:
+        renaming[d] = table.symbol(d, "_d")
     swept = [(renaming[h].name, h) for h in hyperparameters if h not in values]
     exprs = [e.xreplace(renaming) for e in exprs]
 
@@ -243,6 +248,7 @@ def lower(
     if uses_p:
         arrays.append(ArraySlot("p", "p", rule.p, False))
     arrays += [ArraySlot("state", renaming[s].name, s, True) for s in states]
+    arrays += [ArraySlot("data", renaming[d].name, d, False) for d in data]
     array_syms = {renaming[a.symbol] for a in arrays}
 
     # Outputs that leave their array unchanged are dropped.

@@ -18,7 +18,7 @@ update.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -60,8 +60,6 @@ class NumbaKernel:
     source: str
     function: Callable[..., None]
     n_buffers: int = 0
-    state_names: list[str] = field(default_factory=list)
-    uses_p: bool = False
     batched: bool = False
 
     def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
@@ -137,7 +135,4 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         exec(compile(source, "<symopt numba kernel>", "exec"), namespace)
         _CACHE[key] = numba.njit(parallel=True, error_model="numpy", fastmath=False)(
             namespace["step_kernel"])
-    return NumbaKernel(
-        source, _CACHE[key], 0, [a.symbol.name for a in arrays if a.role == "state"],
-        any(a.role == "p" for a in arrays), batched,
-    )
+    return NumbaKernel(source, _CACHE[key], 0, batched)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -45,8 +45,6 @@ class NumexprKernel:
     source: str
     function: Callable[..., None]
     n_buffers: int
-    state_names: list[str] = field(default_factory=list)
-    uses_p: bool = False
 
     def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
              buffers: list[np.ndarray]) -> None:
@@ -218,9 +216,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt numexpr kernel>", "exec"), namespace)
-    return NumexprKernel(source, namespace["step_kernel"], n_buffers,
-                         [a.symbol.name for a in plan.arrays if a.role == "state"],
-                         any(a.role == "p" for a in plan.arrays))
+    return NumexprKernel(source, namespace["step_kernel"], n_buffers)
 
 
 def _names(text: str, printer: _Printer) -> str:

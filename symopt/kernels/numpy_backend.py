@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -79,8 +79,6 @@ class NumpyKernel:
     function: Callable[..., None]
     arguments: list[str]
     n_buffers: int
-    state_names: list[str] = field(default_factory=list)
-    uses_p: bool = False
 
     def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
              buffers: list[np.ndarray]) -> None:
@@ -297,6 +295,4 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt kernel>", "exec"), namespace)
-    return NumpyKernel(source, namespace["step_kernel"], arguments, n_buffers,
-                       [a.symbol.name for a in plan.arrays if a.role == "state"],
-                       any(a.role == "p" for a in plan.arrays))
+    return NumpyKernel(source, namespace["step_kernel"], arguments, n_buffers)

@@ -69,12 +69,14 @@ def _start(x0: object, n: int, batch: int | None) -> np.ndarray:
 
 
 def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
-        backend: str = "numpy", dtype: Any = np.float64, **hyperparameters: object) -> Trajectory:
+        backend: str = "numpy", dtype: Any = np.float64, *,
+        data: dict[str, object] | None = None, **hyperparameters: object) -> Trajectory:
     """Iterate ``method`` on ``problem`` from ``x0`` for ``steps`` steps.
 
     ``x0`` has shape (n,) or (B, n) (B starting points); hyperparameters may be
-    1-D arrays of length B (a sweep), run as one batched call. Everything is
-    checked before any computation.
+    1-D arrays of length B (a sweep), run as one batched call; ``data`` gives
+    per-coordinate arrays of the rule (see :func:`~symopt.kernels.compile`).
+    Everything is checked before any computation.
 
     >>> traj = run("x**2", "gd", [2.0], 3, alpha=[0.1, 0.5])
     >>> traj.iterates.shape, traj.final[:, 0]
@@ -89,7 +91,7 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     sweep = [np.ndim(v) for v in hyperparameters.values() if not isinstance(v, str)]
     start = _start(x0, n, None)
     batched = start.ndim == 2 or any(d >= 1 for d in sweep)
-    step = compile(method, backend, dt, batched=batched, **hyperparameters)
+    step = compile(method, backend, dt, batched=batched, data=data, **hyperparameters)
     start = _start(x0, n, step.batch) if step.batch else start
     f, grad = compile_gradient(problem)
     hessian = compile_hessian(problem) if method.uses_newton_direction else None

@@ -104,7 +104,8 @@ class CompiledStep:
 
     def __init__(self, method: Method, backend: str, dtype: np.dtype, kernel: Any,
                  fixed: dict[sp.Symbol, sp.Expr], swept: dict[sp.Symbol, np.ndarray],
-                 batch: int | None, batched: bool, hp_order: Sequence[sp.Symbol]):
+                 batch: int | None, batched: bool, hp_order: Sequence[sp.Symbol],
+                 slots: Sequence[Any] = (), data: Mapping[str, np.ndarray] | None = None):
         self.method = method
         self.backend = backend
         self.dtype = dtype
@@ -118,6 +119,9 @@ class CompiledStep:
         self._fixed = fixed
         self._hp_values = [swept[h] if h in swept else np.array([float(fixed[h])])
                            for h in hp_order]
+        self._slots = [(slot.role, slot.symbol.name) for slot in slots]
+        self._data = dict(data or {})
+        self._data_views: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
         self._buffers: dict[tuple[int, ...], list[np.ndarray]] = {}
         self._init = {s.symbol.name: _initializer(s.init, fixed) for s in method.state}
 
@@ -162,19 +166,38 @@ class CompiledStep:
         self._check_params(params)
         if not params.flags.writeable:
             raise DomainError("params is read-only")
-        arrays = [params, self._same(grads, params, "grads")]
-        if self._kernel.uses_p:
-            if p is None:
-                raise DomainError(f"{self.method.name} needs the Newton direction p=")
-            arrays.append(self._same(p, params, "p"))
-        try:
-            arrays += [self._same(state[name], params, f"state[{name!r}]")
-                       for name in self._kernel.state_names]
-        except KeyError as exc:
-            raise DomainError(f"state has no array {exc}; use step.init_state(params)") from None
+        arrays = []
+        for role, name in self._slots:
+            if role == "x":
+                arrays.append(params)
+            elif role == "g":
+                arrays.append(self._same(grads, params, "grads"))
+            elif role == "p":
+                if p is None:
+                    raise DomainError(f"{self.method.name} needs the Newton direction p=")
+                arrays.append(self._same(p, params, "p"))
+            elif role == "state":
+                if name not in state:
+                    raise DomainError(f"state has no array {name!r}; use step.init_state(params)")
+                arrays.append(self._same(state[name], params, f"state[{name!r}]"))
+            else:
+                arrays.append(self._data_for(name, params.shape))
         if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)) or t < 1:
             raise DomainError(f"t must be the 1-based step counter (an integer ≥ 1), got {t!r}")
         self._kernel.call(arrays, int(t), self._hp_values, self._work(params.shape))
+
+    def _data_for(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
+        """The data array ``name`` as a contiguous array of the params' shape (cached)."""
+        key = (name, shape)
+        if key not in self._data_views:
+            array = self._data[name]
+            try:
+                view = np.broadcast_to(array, shape)
+            except ValueError:
+                raise DomainError(f"data {name!r} has shape {array.shape}; params have shape "
+                                  f"{shape}") from None
+            self._data_views[key] = np.ascontiguousarray(view)
+        return self._data_views[key]
 
     def _same(self, array: object, params: np.ndarray, what: str) -> np.ndarray:
         if not isinstance(array, np.ndarray) or array.shape != params.shape \
@@ -220,13 +243,16 @@ def compile_source(source: str) -> Any:
 
 
 def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float64, *,
-            batched: bool | None = None, **hyperparameters: object) -> CompiledStep:
+            batched: bool | None = None, data: Mapping[str, object] | None = None,
+            **hyperparameters: object) -> CompiledStep:
     """Compile ``method`` to an in-place step function for arrays of ``dtype``.
 
     Hyperparameters are numbers (checked against their domains) or 1-D arrays
     of one length B (a sweep: the step then works on arrays of shape (B, n), one
     row per value). ``batched=True`` asks for row-wise reductions without a
     sweep (a batch of starting points). Missing ones take the method's defaults.
+    ``data`` gives per-coordinate constant arrays by symbol name (the normal ``a``
+    of a half-space projection), of the params' shape or broadcastable to it.
 
     >>> step = compile("heavy_ball", alpha=[0.1, 0.2])
     >>> x = np.ones((2, 3)); state = step.init_state(x)
@@ -247,8 +273,9 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
     nonzero = {s: v for s, v in fixed.items() if s not in zeros}
     # numba kernels take every hyperparameter at run time (one compilation per method,
     # whatever the values); NumPy kernels fold fixed values into module constants.
+    arrays = _data_arrays(rule, data or {}, dt)
     plan = lower(rule, symbols, nonzero if backend != "numba" else {},
-                 [s.symbol for s in method.state])
+                 [s.symbol for s in method.state], [sym for sym, _ in arrays.values()])
     hp_order = [sym for _, sym in plan.hyperparameters]
     if backend == "numpy":
         from symopt.kernels.numpy_backend import generate
@@ -260,4 +287,23 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
         kernel = generate(plan, dt, batched=is_batched)
     except SyntaxError as exc:  # pragma: no cover - a printer bug, never user input
         raise CodegenError(f"generated source does not parse: {exc}") from None
-    return CompiledStep(method, backend, dt, kernel, fixed, swept, batch, is_batched, hp_order)
+    return CompiledStep(method, backend, dt, kernel, fixed, swept, batch, is_batched, hp_order,
+                        plan.arrays, {name: array for name, (_, array) in arrays.items()})
+
+
+def _data_arrays(rule: Any, data: Mapping[str, object],
+                 dtype: np.dtype) -> dict[str, tuple[sp.Symbol, np.ndarray]]:
+    """Per-coordinate data by name: the rule's symbol and a finite array of ``dtype``."""
+    free = {s.name: s for e in [rule.x_next, *rule.state_next.values()] for s in e.free_symbols}
+    arrays = {}
+    for name, value in data.items():
+        if name not in free:
+            raise DomainError(f"data {name!r} is not a symbol of the update rule")
+        try:
+            array = np.asarray(value, dtype=dtype)
+        except (TypeError, ValueError):
+            raise DomainError(f"data {name!r} must be an array of numbers") from None
+        if not np.all(np.isfinite(array)):
+            raise DomainError(f"data {name!r} contains NaN or infinite values")
+        arrays[name] = (free[name], array)
+    return arrays
