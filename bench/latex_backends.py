@@ -45,7 +45,7 @@ import sympy as sp  # noqa: E402
 from latex_cases import CASES, REFUSE  # noqa: E402
 from sympy.core.function import AppliedUndef  # noqa: E402
 
-from symopt.latex import _tokenize  # noqa: E402
+from symopt.latex._tokens import tokenize  # noqa: E402
 from symopt.symbols import canonical_name  # noqa: E402
 
 BACKENDS = ["symopt", "latex2sympy2", "latex2sympy2_extended", "sympy-lark", "sympy-antlr"]
@@ -60,7 +60,7 @@ _SYM_TEXT = {"||": r"\|", "lbrace": r"\{", "rbrace": r"\}", "<=": r"\le", ">=": 
 
 def normalise(text: str) -> str:
     r"""symopt's front normalisation, re-rendered as plain LaTeX for another parser."""
-    tokens = _tokenize(text)[:-1]
+    tokens = tokenize(text)[:-1]
     out: list[str] = []
     pending_max = 0
     for i, tok in enumerate(tokens):

@@ -47,8 +47,9 @@ def numerically_same(got: sp.Expr, expected: sp.Expr) -> bool:
     fg, fe = (sp.lambdify(symbols, e, "numpy") for e in (got, expected))
     for _ in range(5):
         point = rng.uniform(0.1, 2.0, len(symbols))
-        if not np.isclose(fg(*point), fe(*point), rtol=1e-12, equal_nan=True):
-            return False
+        with np.errstate(invalid="ignore"):  # (1 - mu/L)**T at a negative base: nan on both
+            if not np.isclose(fg(*point), fe(*point), rtol=1e-12, equal_nan=True):
+                return False
     return True
 
 
@@ -252,9 +253,9 @@ def test_refusals_point_at_the_offending_token(text: str, position: int, message
 
 def test_round_trip_check_refuses_a_disagreeing_parse(monkeypatch) -> None:
     # Simulate a parser bug (an exponent dropped on the way back): the check must refuse.
-    import symopt.latex as latex
+    from symopt.latex._parser import Parser
 
-    original = latex._Parser.parse
+    original = Parser.parse
 
     def lossy(self):
         value = original(self)
@@ -262,7 +263,7 @@ def test_round_trip_check_refuses_a_disagreeing_parse(monkeypatch) -> None:
             return value
         return x  # the re-read of the printed form loses the exponent
 
-    monkeypatch.setattr(latex._Parser, "parse", lossy)
+    monkeypatch.setattr(Parser, "parse", lossy)
     with pytest.raises(ParseError, match="internal check failed"):
         parse_latex(r"x^3")
 
@@ -334,28 +335,40 @@ _leaves = st.one_of(
 )
 
 
+def _safe(function):
+    """Max(zoo, x) and the like raise while the example is built: keep the first argument."""
+
+    def build(first, *rest):
+        try:
+            return function(first, *rest)
+        except (ValueError, TypeError):
+            return first
+
+    return build
+
+
 def _grow(children):
     unary = st.sampled_from([sp.sqrt, sp.exp, sp.Abs, sp.sin, lambda a: -a,
                              lambda a: sp.log(sp.Abs(a) + 1), lambda a: sp.root(a, 3)])
     binary = st.sampled_from([sp.Add, sp.Mul, lambda a, b: a / b if b != 0 else a,
-                              lambda a, b: sp.Max(a, b), lambda a, b: sp.Min(a, b)])
+                              _safe(sp.Max), _safe(sp.Min)])
     powers = st.sampled_from([2, 3, -1, sp.Rational(1, 2), sp.Rational(3, 2), symbol("t")])
     return st.one_of(
         st.tuples(unary, children).map(lambda p: p[0](p[1])),
         st.tuples(binary, children, children).map(lambda p: p[0](p[1], p[2])),
-        st.tuples(children, powers).map(lambda p: p[0] ** p[1]),
+        st.tuples(children, powers).map(lambda p: _safe(sp.Pow)(p[0], p[1])),
     )
 
 
-@hypothesis.settings(max_examples=150, deadline=None, derandomize=True,
+@hypothesis.settings(max_examples=120, deadline=None, derandomize=True,
                      suppress_health_check=list(hypothesis.HealthCheck))
 @hypothesis.given(st.recursive(_leaves, _grow, max_leaves=8))
 def test_reads_back_what_sympy_prints(expr) -> None:
-    from symopt.latex import _latex_name
+    from symopt.latex._check import latex_name
 
     hypothesis.assume(isinstance(expr, sp.Expr) and expr.is_finite is not False)
     hypothesis.assume(not expr.has(sp.I, sp.zoo, sp.nan, sp.E) and expr.is_real is not False)
-    text = sp.latex(expr, symbol_names={s: _latex_name(s.name) for s in expr.free_symbols})
+    text = sp.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols})
     hypothesis.assume(not re.search(r"\\(sin|cos)\^\{\\frac", text))  # sin^{3/2}: refused
     got = parse_latex(text)
     assert got == expr or sp.simplify(got - expr) == 0, text

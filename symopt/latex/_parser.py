@@ -1,0 +1,694 @@
+"""The grammar: a recursive-descent parser from tokens straight to SymPy objects.
+
+>>> from symopt.latex._tokens import tokenize
+>>> text = r"\\left(1 - \\frac{\\mu}{L}\\right)^T"
+>>> Parser(text, tokenize(text), {}).parse()
+(1 - mu/L)**T
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from symopt.errors import ParseError
+from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
+from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
+from symopt.symbols import canonical_name, symbol
+
+#: Most terms a ``\sum`` with numeric bounds may expand to.
+MAX_SUM_TERMS = 100
+#: Largest number of decimal digits an exact numeric power may have.
+MAX_DIGITS = 5000
+_MATRICES = {"bmatrix", "pmatrix", "matrix", "Bmatrix"}
+
+
+
+
+@dataclass
+class Parser(NameRules):
+    text: str
+    tokens: list[Tok]
+    local: dict[str, sp.Basic]
+    i: int = 0
+    depth: int = 0
+    closers: list[str] = field(default_factory=list)  # open | and || (abs, norm)
+    bound: dict[str, sp.Symbol] = field(default_factory=dict)  # \sum indices
+    applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
+
+    # -- helpers
+    @property
+    def tok(self) -> Tok:
+        return self.tokens[self.i]
+
+    def peek(self, k: int = 1) -> Tok:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+
+    def advance(self) -> Tok:
+        tok = self.tokens[self.i]
+        if tok.kind != "eof":
+            self.i += 1
+        return tok
+
+    def fail(self, message: str, tok: Tok | None = None) -> ParseError:
+        tok = tok or self.tok
+        return ParseError(message, text=self.text, position=tok.pos)
+
+    def is_sym(self, value: str, tok: Tok | None = None) -> bool:
+        tok = tok or self.tok
+        return tok.kind == "sym" and tok.value == value
+
+    def expect(self, value: str, what: str) -> Tok:
+        if not self.is_sym(value):
+            found = self.tok.value or "end of input"
+            raise self.fail(f"expected {what}, found {found!r}")
+        return self.advance()
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > 4 * MAX_DEPTH:
+            raise self.fail(f"expression nested deeper than {4 * MAX_DEPTH} levels")
+
+    def local_value(self, name: str) -> sp.Basic | None:
+        return self.local.get(name) if name in self.local else self.local.get(canon(name))
+
+    # -- grammar
+    def parse(self) -> sp.Basic:
+        try:
+            result = self.relation()
+            if self.tok.kind != "eof":
+                raise self.fail(f"unexpected {describe(self.tok)}")
+            result = indexed_to_symbols(result)
+            values = list(result) if isinstance(result, sp.MatrixBase) else [result]
+            if any(v.has(sp.zoo, sp.nan) for v in values):
+                raise ParseError("the formula divides by zero or has no value (zoo/nan)",
+                                 text=self.text, position=0)
+            clash = set(self.applied) & {s.name for v in values for s in symbols_in(v)}
+            if clash:
+                name = sorted(clash)[0]
+                raise ParseError(
+                    f"'{name}' is used both as a function {name}(...) and as a value; write "
+                    f"{name} \\cdot (...) for a product, or pass local={{'{name}': Function}}",
+                    text=self.text, position=self.applied[name])
+            return result
+        except ParseError:
+            raise
+        except RecursionError:
+            raise ParseError("input is nested too deeply", text=self.text, position=0) from None
+        except (TypeError, ValueError, ArithmeticError, AttributeError, sp.SympifyError,
+                sp.ShapeError) as exc:
+            raise self.fail(f"cannot build expression: {exc}") from None
+
+    def relation(self) -> sp.Basic:
+        terms, ops = [self.expr()], []
+        while self.tok.kind == "sym" and self.tok.value in ("=", "<", ">", "<=", ">=", "!="):
+            ops.append(self.advance())
+            terms.append(self.expr())
+        if not ops:
+            return terms[0]
+        make = {"=": sp.Eq, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "!=": sp.Ne}
+        parts = []
+        for op, left, right in zip(ops, terms, terms[1:]):
+            if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+                if op.value != "=":
+                    raise self.fail("matrices can only be compared with '='", op)
+                parts.append(sp.Eq(sp.ImmutableMatrix(left), sp.ImmutableMatrix(right),
+                                   evaluate=False))
+            else:
+                parts.append(make[op.value](left, right, evaluate=False))
+        return parts[0] if len(parts) == 1 else sp.And(*parts, evaluate=False)
+
+    def expr(self) -> sp.Basic:
+        self.enter()
+        try:
+            if self.is_sym("+") or self.is_sym("-"):
+                sign = -1 if self.advance().value == "-" else 1
+                result = sign * self.term()
+            else:
+                result = self.term()
+            while self.is_sym("+") or self.is_sym("-"):
+                op = self.advance()
+                right = self.term()
+                result = result + right if op.value == "+" else result - right
+            return result
+        finally:
+            self.depth -= 1
+
+    def term(self) -> sp.Basic:
+        result = self.unary()
+        divided = False
+        while True:
+            tok = self.tok
+            if self.is_sym("*"):
+                self.advance()
+                result, divided = multiply(result, self.unary()), False
+            elif self.is_sym("/"):
+                self.advance()
+                right = self.unary()
+                if isinstance(right, sp.MatrixBase):
+                    raise self.fail("cannot divide by a matrix", tok)
+                result, divided = result / right, True
+            elif self.starts_factor(tok):
+                if divided:
+                    raise self.fail("ambiguous 'a/b c': write \\frac{a}{b c} or \\frac{a}{b} c",
+                                    tok)
+                result = multiply(result, self.postfix())
+            else:
+                return result
+
+    def unary(self) -> sp.Basic:
+        if self.is_sym("-") or self.is_sym("+"):
+            self.enter()
+            try:
+                sign = -1 if self.advance().value == "-" else 1
+                return sign * self.unary()
+            finally:
+                self.depth -= 1
+        return self.postfix()
+
+    def starts_factor(self, tok: Tok) -> bool:
+        """Whether ``tok`` starts an implicitly multiplied factor."""
+        if tok.kind in ("num", "word"):
+            previous = self.tokens[self.i - 1]
+            if tok.kind == "num" and previous.kind == "num":
+                raise self.fail("two numbers in a row (write \\cdot between them)", tok)
+            if tok.kind == "num" and previous.kind == "word":
+                raise self.fail(f"ambiguous '{previous.value}{tok.value}': write "
+                                f"{previous.value}_{tok.value} or {tok.value}{previous.value}",
+                                previous)
+            return True
+        if tok.kind == "cmd":
+            return tok.value not in ("end",) and tok.value != "\\"
+        if tok.kind == "sym":
+            if tok.value in ("(", "[", "{") and tok.sized != "right":
+                return True
+            if tok.value in ("|", "||") and tok.sized != "right":
+                return tok.value not in self.closers
+        return False
+
+    def postfix(self) -> sp.Basic:
+        self.enter()
+        try:
+            start = self.tok
+            name = self.name_atom()
+            if name is not None:
+                value = self.finish_name(name)
+                latin = len(name.base) == 1 and name.base.isascii()
+                if (name.bold or latin) and self.is_sym("^") and \
+                        self.after_caret_is("T", "top", "intercal"):
+                    raise self.fail("^T on a Latin or bold name is ambiguous (transpose or "
+                                    "power?); symopt has no symbolic matrices: give the matrix "
+                                    "with bmatrix", self.tok)
+            else:
+                value = self.primary()
+            return self.powers(value, start)
+        finally:
+            self.depth -= 1
+
+    def powers(self, value: sp.Basic, start: Tok) -> sp.Basic:
+        while True:
+            tok = self.tok
+            if self.is_sym("^"):
+                self.advance()
+                if self.script_is("T") and isinstance(value, sp.MatrixBase):
+                    self.advance()
+                    value = value.T
+                    continue
+                if self.script_is("top"):
+                    if not isinstance(value, sp.MatrixBase):
+                        raise self.fail("transpose (^\\top) of a non-matrix", tok)
+                    self.advance()
+                    value = value.T
+                    continue
+                if self.script_is("*", "ast", "star", "prime", "'"):
+                    raise self.fail("a star or prime must follow a name", tok)
+                exponent = self.script()
+                value = self.power(value, exponent, tok)
+                if self.is_sym("^"):
+                    raise self.fail("double superscript: write {a^b}^c or a^{b^c}", self.tok)
+            elif self.is_sym("_"):
+                raise self.fail("a subscript must follow a name", tok)
+            elif self.is_sym("'"):
+                raise self.fail("a prime must follow a name or a function", tok)
+            elif self.is_sym("!"):
+                self.advance()
+                if value.is_Integer and value > 1000:
+                    raise self.fail("factorial argument above 1000", tok)
+                value = sp.factorial(value)
+            else:
+                return value
+
+    def power(self, base: sp.Basic, exponent: sp.Basic, tok: Tok) -> sp.Basic:
+        if isinstance(exponent, sp.MatrixBase):
+            raise self.fail("a matrix cannot be an exponent", tok)
+        if isinstance(base, sp.MatrixBase):
+            if not (exponent.is_Integer and base.is_square):
+                raise self.fail("only integer powers of square matrices are allowed", tok)
+            if abs(exponent) > 100:
+                raise self.fail("matrix power above 100", tok)
+            return base**exponent
+        if base.is_number and exponent.is_number and base.is_Rational and exponent.is_Rational:
+            size = abs(math.log10(abs(float(base)))) if base not in (0, 1, -1) else 0.0
+            if size * abs(float(exponent)) > MAX_DIGITS:
+                raise self.fail("power too large to compute exactly", tok)
+        elif exponent.is_Integer and abs(exponent) > 10**6:
+            raise self.fail("exponent too large", tok)
+        return sp.Pow(base, exponent)
+
+    # -- scripts
+    def script_is(self, *values: str) -> bool:
+        """Whether the script at the cursor is exactly one of ``values`` (braced or not)."""
+        tok = self.tok
+        if self.is_sym("{"):
+            inner, close = self.peek(), self.peek(2)
+            if not self.is_sym("}", close):
+                return False
+            tok = inner
+        return tok.value in values and tok.kind in ("sym", "cmd", "word")
+
+    def skip_script(self) -> None:
+        if self.is_sym("{"):
+            self.i += 3
+        else:
+            self.advance()
+
+    def script(self) -> sp.Basic:
+        """A superscript or subscript argument: a braced group or one token."""
+        tok = self.tok
+        if self.is_sym("{"):
+            return self.group()
+        if tok.kind == "num":
+            if len(tok.value) > 1:
+                raise self.fail(f"ambiguous script '{tok.value}': write {{{tok.value}}} "
+                                f"or {tok.value[0]} {tok.value[1:]}", tok)
+            return self.single_digit()
+        if tok.kind == "word":
+            if len(tok.value) > 1:
+                raise self.fail(f"ambiguous script '{tok.value}': write {{{tok.value}}}", tok)
+            return self.postfix_atom_only()
+        if tok.kind == "cmd" and (tok.value in GREEK_NAMES or tok.value in ("infty", "pi")):
+            return self.postfix_atom_only()
+        raise self.fail("a script must be a braced group or a single character", tok)
+
+    def single_digit(self) -> sp.Basic:
+        return sp.Integer(self.advance().value)
+
+    def postfix_atom_only(self) -> sp.Basic:
+        name = self.name_atom(scripts=False)
+        if name is not None:
+            return self.finish_name(name, call=False)
+        return self.primary()
+
+    def group(self) -> sp.Basic:
+        open_tok = self.expect("{", "'{'")
+        if self.is_sym("}"):
+            raise self.fail("empty group", open_tok)
+        saved, self.closers = self.closers, []
+        value = self.relation()
+        self.closers = saved
+        if not self.is_sym("}"):
+            raise self.fail(f"expected '}}' to close the group opened at {open_tok.pos}, "
+                            f"found {describe(self.tok)}")
+        self.advance()
+        return value
+
+    def raw_word(self, what: str) -> str:
+        """The text of a braced group of letters/digits, e.g. ``{bmatrix}`` or ``{\\min}``."""
+        self.expect("{", f"'{{' after {what}")
+        parts = []
+        while not self.is_sym("}"):
+            tok = self.advance()
+            if tok.kind in ("word", "num") or (tok.kind == "cmd" and tok.value in GREEK_NAMES | {
+                    "min", "max"}) or (tok.kind == "sym" and tok.value in ","):
+                parts.append(tok.value if tok.value != "," else "_")
+            elif tok.kind == "sym" and tok.value == "*" and what == "\\begin":
+                parts.append("*")
+            else:
+                raise self.fail(f"unexpected {describe(tok)} in {what}", tok)
+        self.advance()
+        if not parts:
+            raise self.fail(f"empty {what}")
+        return "".join(parts)
+
+    # -- names
+
+    def close(self, open_tok: Tok, value: str) -> None:
+        tok = self.tok
+        if not self.is_sym(value):
+            raise self.fail(f"expected {value!r} to close {open_tok.value!r} opened at "
+                            f"position {open_tok.pos}, found {describe(tok)}")
+        if (open_tok.sized == "left") != (tok.sized == "right"):
+            raise self.fail("\\left and \\right must be used in pairs", tok)
+        self.advance()
+
+    # -- primaries
+    def primary(self) -> sp.Basic:
+        tok = self.tok
+        if tok.kind == "num":
+            self.advance()
+            return sp.Rational(tok.value) if "." in tok.value else sp.Integer(tok.value)
+        if tok.kind == "word":
+            if tok.value == "e":
+                if self.is_sym("^", self.peek()):
+                    self.advance()
+                    caret = self.advance()
+                    return sp.exp(self.checked_exponent(caret))
+                raise self.fail("ambiguous 'e': write e^{...} or \\exp for the exponential, "
+                                "\\mathrm{e} for Euler's number, e_k for a variable", tok)
+            raise self.fail(f"unexpected {describe(tok)}", tok)
+        if tok.kind == "sym":
+            return self.bracketed(tok)
+        if tok.kind == "cmd":
+            return self.command(tok)
+        raise self.fail(f"unexpected {describe(tok)}", tok)
+
+    def checked_exponent(self, caret: Tok) -> sp.Basic:
+        exponent = self.script()
+        if isinstance(exponent, sp.MatrixBase):
+            raise self.fail("a matrix cannot be an exponent", caret)
+        if exponent.is_number and exponent.is_real and exponent > 10**4:
+            raise self.fail("exponent too large", caret)
+        return exponent
+
+    def bracketed(self, tok: Tok) -> sp.Basic:
+        value = tok.value
+        if value in ("(", "["):
+            self.advance()
+            saved, self.closers = self.closers, []
+            inner = self.expr()
+            self.closers = saved
+            self.close(tok, ")" if value == "(" else "]")
+            return inner
+        if value == "{":
+            return self.group()
+        if value in ("|", "||"):
+            self.advance()
+            self.closers.append(value)
+            inner = self.expr()
+            self.closers.pop()
+            self.close(tok, value)
+            if value == "|":
+                if isinstance(inner, sp.MatrixBase):
+                    raise self.fail("|M| of a matrix is ambiguous (determinant or norm?)", tok)
+                return sp.Abs(inner)
+            return self.norm(inner, tok)
+        if value == "lbrace":
+            raise self.fail("braces \\{ \\} are only allowed in \\max\\{...\\} / \\min\\{...\\}",
+                            tok)
+        raise self.fail(f"unexpected {describe(tok)}", tok)
+
+    def norm(self, inner: sp.Basic, tok: Tok) -> sp.Basic:
+        order = None
+        if self.is_sym("_"):
+            self.advance()
+            order = self.script()
+        if isinstance(inner, sp.MatrixBase):
+            entries = list(inner)
+            if order in (None, 2):
+                return sp.sqrt(sum(sp.Abs(e) ** 2 for e in entries))
+            if order == 1:
+                return sum(sp.Abs(e) for e in entries)
+            if order == sp.oo:
+                return sp.Max(*(sp.Abs(e) for e in entries))
+            raise self.fail(f"unsupported norm order {order}", tok)
+        undeclared = sorted(
+            s.name for s in inner.free_symbols if s.name not in self.local
+            and not any(v == s for v in self.local.values() if isinstance(v, sp.Basic))
+        )
+        if undeclared or not inner.free_symbols:
+            if not inner.free_symbols and inner.is_number:
+                return sp.Abs(inner)
+            names = ", ".join(repr(n) for n in undeclared)
+            first = undeclared[0]
+            raise ParseError(
+                f"norm of {names}, which is not declared as a vector or a scalar: pass "
+                f"local={{'{first}': Matrix([...])}} (vector) or local={{'{first}': "
+                f"symbol('{first}')}} (scalar, then ‖{first}‖ = |{first}|)",
+                text=self.text, position=tok.pos)
+        return sp.Abs(inner)
+
+    def command(self, tok: Tok) -> sp.Basic:
+        name = tok.value
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            self.advance()
+            numerator, denominator = self.frac_arguments(tok)
+            if isinstance(denominator, sp.MatrixBase):
+                raise self.fail("cannot divide by a matrix", tok)
+            return numerator / denominator
+        if name == "sqrt":
+            self.advance()
+            index = None
+            if self.is_sym("["):
+                open_tok = self.advance()
+                index = self.expr()
+                self.close(open_tok, "]")
+            radicand = self.argument(tok)
+            if index is None:
+                return sp.sqrt(radicand)
+            if index.is_number and not (index.is_Integer and 1 < index <= 100):
+                raise self.fail("\\sqrt[n] needs an integer n between 2 and 100 or a symbol",
+                                tok)
+            return sp.root(radicand, index)
+        if name == "infty":
+            self.advance()
+            return sp.oo
+        if name == "pi":
+            self.advance()
+            return sp.pi
+        if name in ("max", "min"):
+            return self.extremum(tok)
+        if name in FUNCTIONS:
+            return self.function(tok)
+        if name in ("mathrm", "text", "operatorname"):
+            word = self.peek(2).value
+            self.i += 4
+            if word == "e":
+                return sp.E
+            return self.function(Tok("cmd", word, tok.pos), advance=False)
+        if name == "sum":
+            return self.sum(tok)
+        if name == "begin":
+            return self.matrix(tok)
+        if name in UNSUPPORTED:
+            raise self.fail(UNSUPPORTED[name], tok)
+        if name in MODIFIERS | FONTS:
+            raise self.fail(f"\\{name} must decorate a single name", tok)
+        if name in ("end", "\\"):
+            raise self.fail(f"unexpected \\{name}", tok)
+        raise self.fail(f"unknown command \\{name}", tok)
+
+    def frac_arguments(self, tok: Tok) -> tuple[sp.Basic, sp.Basic]:
+        current = self.tok
+        if current.kind == "num" and not self.is_sym("{") and len(current.value) == 2 and \
+                current.value.isdigit():
+            # \frac12: TeX reads two one-digit arguments
+            self.advance()
+            return sp.Integer(current.value[0]), sp.Integer(current.value[1])
+        if current.kind == "num" and len(current.value) > 2:
+            raise self.fail(f"ambiguous '\\frac{current.value}': write \\frac{{..}}{{..}}",
+                            current)
+        return self.argument(tok), self.argument(tok)
+
+    def argument(self, tok: Tok) -> sp.Basic:
+        """A command argument: a braced group or a single token (TeX rules)."""
+        if self.is_sym("{"):
+            return self.group()
+        current = self.tok
+        if current.kind == "num" and len(current.value) == 1:
+            return self.single_digit()
+        if current.kind in ("word", "cmd") and (len(current.value) == 1 or current.kind == "cmd"):
+            if current.kind == "cmd" and current.value not in GREEK_NAMES | {"pi", "infty"}:
+                raise self.fail(f"\\{tok.value} needs braced arguments here", current)
+            return self.postfix_atom_only()
+        raise self.fail(f"\\{tok.value} needs an argument in braces", current)
+
+    def function(self, tok: Tok, advance: bool = True) -> sp.Basic:
+        name = tok.value
+        if advance:
+            self.advance()
+        if name not in FUNCTIONS:
+            if name in ("max", "min"):
+                return self.extremum(tok, advanced=True)
+            raise self.fail(f"unknown function '{name}'", tok)
+        base = None
+        if name == "log" and self.is_sym("_"):
+            self.advance()
+            base = self.script()
+        power = None
+        if self.is_sym("^"):
+            # \sin^2 x is (\sin x)^2; \sin^{-1} (arcsin or 1/sin?) is refused
+            caret = self.advance()
+            power = self.script()
+            if not (power.is_Integer and 1 < power <= 100):
+                raise self.fail(f"a power on \\{name} must be an integer from 2 to 100 "
+                                f"(\\{name}^{{-1}} is ambiguous)", caret)
+        if self.is_sym("_"):
+            raise self.fail(f"subscript on \\{name}", self.tok)
+        if self.is_sym("(") or (self.is_sym("{") and self.is_sym("(", self.peek())):
+            braced = self.is_sym("{")
+            if braced:
+                self.advance()
+            args = self.call_arguments()
+            if braced:
+                self.expect("}", "'}'")
+            elif self.is_sym("^"):
+                raise self.fail(f"ambiguous power after \\{name}(...): write "
+                                f"{{\\{name}(...)}}^{{..}} or \\{name}((...)^{{..}})", self.tok)
+            if len(args) != 1:
+                raise self.fail(f"\\{name} takes one argument", tok)
+            (arg,) = args
+        elif self.is_sym("{"):
+            arg = self.group()
+        elif self.starts_factor(self.tok):
+            # \log x, \sin 2x, \exp \frac{a}{b}: the argument runs to the next operator
+            arg = self.postfix()
+            while self.starts_factor(self.tok) and not (
+                    self.tok.kind == "cmd" and (self.tok.value in FUNCTIONS or self.tok.value in
+                                                ("max", "min", "sum"))):
+                arg = multiply(arg, self.postfix())
+        else:
+            raise self.fail(f"\\{name} needs an argument", tok)
+        if isinstance(arg, sp.MatrixBase):
+            raise self.fail(f"\\{name} of a matrix is not supported", tok)
+        value = sp.log(arg, base) if base is not None else FUNCTIONS[name](arg)
+        return value if power is None else value**power
+
+    def extremum(self, tok: Tok, advanced: bool = False) -> sp.Basic:
+        if not advanced:
+            self.advance()
+        if self.is_sym("_"):
+            raise self.fail(f"\\{tok.value}_{{...}} (an optimisation problem) is not supported;"
+                            f" write \\{tok.value}\\{{a, b\\}}", self.tok)
+        open_tok = self.tok
+        if self.is_sym("(") or self.is_sym("lbrace") or self.is_sym("["):
+            closing = {"(": ")", "lbrace": "rbrace", "[": "]"}[open_tok.value]
+            self.advance()
+            saved, self.closers = self.closers, []
+            args = [self.expr()]
+            while self.is_sym(","):
+                self.advance()
+                args.append(self.expr())
+            self.closers = saved
+            self.close(open_tok, closing)
+        else:
+            raise self.fail(f"\\{tok.value} needs its arguments in (...) or \\{{...\\}}", open_tok)
+        if any(isinstance(a, sp.MatrixBase) for a in args):
+            raise self.fail(f"\\{tok.value} of matrices is not supported", tok)
+        return (sp.Max if tok.value == "max" else sp.Min)(*args)
+
+    def sum(self, tok: Tok) -> sp.Basic:
+        self.advance()
+        if not self.is_sym("_"):
+            raise self.fail("\\sum needs bounds: \\sum_{i=1}^{n}", tok)
+        self.advance()
+        self.expect("{", "'{' after \\sum_")
+        index_tok = self.advance()
+        if index_tok.kind != "word" or len(index_tok.value) != 1:
+            raise self.fail("the summation index must be one letter", index_tok)
+        self.expect("=", "'=' in the summation bounds")
+        lower = self.expr()
+        self.expect("}", "'}' after the lower bound")
+        self.expect("^", "an upper bound ^{...} for \\sum")
+        upper = self.script()
+        if not (lower.is_Integer and upper.is_Integer):
+            raise self.fail("\\sum with symbolic bounds is not supported; give numeric bounds",
+                            tok)
+        if upper - lower + 1 > MAX_SUM_TERMS:
+            raise self.fail(f"\\sum with more than {MAX_SUM_TERMS} terms", tok)
+        index = sp.Dummy(index_tok.value, integer=True)
+        name = index_tok.value
+        saved = self.bound.get(name)
+        self.bound[name] = index
+        try:
+            body = self.unary()
+            while self.tok.kind != "eof" and (self.is_sym("*") or self.is_sym("/") or
+                                              self.starts_factor(self.tok)):
+                if self.is_sym("*"):
+                    self.advance()
+                    body = multiply(body, self.unary())
+                elif self.is_sym("/"):
+                    self.advance()
+                    body = body / self.unary()
+                else:
+                    body = multiply(body, self.postfix())
+        finally:
+            if saved is None:
+                del self.bound[name]
+            else:
+                self.bound[name] = saved
+        if isinstance(body, sp.MatrixBase):
+            raise self.fail("\\sum of matrices is not supported", tok)
+        if name not in {s.name for s in body.free_symbols if isinstance(s, sp.Dummy)} and \
+                index not in body.free_symbols:
+            pass  # a constant summand is fine: \sum_{i=1}^{3} 1 = 3
+        terms = [indexed_to_symbols(body.xreplace({index: sp.Integer(v)}))
+                 for v in range(int(lower), int(upper) + 1)]
+        return sp.Add(*terms)
+
+    def matrix(self, tok: Tok) -> sp.Basic:
+        self.advance()
+        env = self.raw_word("\\begin")
+        if env not in _MATRICES:
+            raise self.fail(f"environment '{env}' is not supported (only "
+                            f"{', '.join(sorted(_MATRICES))})", tok)
+        rows: list[list[sp.Basic]] = [[]]
+        saved, self.closers = self.closers, []
+        while True:
+            if self.tok.kind == "cmd" and self.tok.value == "end":
+                break
+            rows[-1].append(self.expr())
+            if self.is_sym("&"):
+                self.advance()
+            elif self.tok.kind == "cmd" and self.tok.value == "\\":
+                self.advance()
+                if self.tok.kind == "cmd" and self.tok.value == "end":
+                    break
+                rows.append([])
+            elif not (self.tok.kind == "cmd" and self.tok.value == "end"):
+                raise self.fail(f"unexpected {describe(self.tok)} in a matrix")
+        self.closers = saved
+        end_tok = self.advance()
+        if self.raw_word("\\end") != env:
+            raise self.fail(f"\\end does not match \\begin{{{env}}}", end_tok)
+        if len({len(r) for r in rows}) != 1 or not rows[0]:
+            raise self.fail("matrix rows have different lengths", tok)
+        if any(isinstance(e, sp.MatrixBase) for r in rows for e in r):
+            raise self.fail("nested matrices are not supported", tok)
+        return sp.Matrix(rows)
+
+
+def canon(name: str) -> str:
+    try:
+        return canonical_name(name)
+    except ParseError:
+        return name
+
+
+def multiply(left: sp.Basic, right: sp.Basic) -> sp.Basic:
+    product = left * right
+    if isinstance(product, sp.MatrixBase) and product.shape == (1, 1) and \
+            isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
+        return product[0, 0]  # a row times a column is a number (xᵀAx)
+    return product
+
+
+def indexed_to_symbols(value: sp.Basic) -> sp.Basic:
+    """``Indexed(x, 2)`` → the symbol ``x_2`` (after a sum is expanded, or for ``x_{1+1}``)."""
+    if isinstance(value, sp.MatrixBase):
+        return value.applyfunc(indexed_to_symbols)
+    if not isinstance(value, sp.Basic):
+        return value
+    mapping = {}
+    for item in value.atoms(sp.Indexed):
+        if all(i.is_Integer and i >= 0 for i in item.indices):
+            label = str(item.base.label)
+            mapping[item] = symbol(label + "_" + "_".join(str(i) for i in item.indices))
+    return value.xreplace(mapping) if mapping else value
+
+
+def symbols_in(value: sp.Basic) -> set[sp.Symbol]:
+    if isinstance(value, sp.MatrixBase):
+        return set().union(*(e.free_symbols for e in value)) if value else set()
+    return value.free_symbols if isinstance(value, sp.Basic) else set()
