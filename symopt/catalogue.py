@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import sympy as sp
 
 from symopt.errors import SymoptError
@@ -265,14 +266,14 @@ def _iterate_numeric(problem: Any, method: Any, rule: Any, x0: Sequence[object],
                          modules="math", dummify=True)
     gradient = sp.lambdify(problem.variables, list(problem.gradient), modules="math",
                            dummify=True)
-    hessian = (sp.lambdify(problem.variables, problem.hessian, modules="sympy", dummify=True)
+    hessian = (sp.lambdify(problem.variables, problem.hessian, modules="numpy", dummify=True)
                if method.uses_newton_direction else None)
     xs = [float(_exact_number(v)) for v in x0]
     states = [[float(method.initial_state(x)[n]) for n in names] for x in xs]
     path = [list(xs)]
     for t in range(1, steps + 1):
         grad = gradient(*xs)
-        direction = (list(sp.Matrix(hessian(*xs)).LUsolve(sp.Matrix(grad)))
+        direction = (np.linalg.solve(np.array(hessian(*xs), dtype=float), np.array(grad))
                      if hessian is not None else grad)
         results = [update(x, grad[i], t, float(direction[i]), *states[i])
                    for i, x in enumerate(xs)]
@@ -523,6 +524,7 @@ class Summary:
 
     results: tuple[Result, ...]
     seconds: float
+    cpu_seconds: float = 0.0
 
     def count(self, status: str) -> int:
         """How many results have this :attr:`Result.status`."""
@@ -573,14 +575,23 @@ def run_catalogue(
     ``progress`` is called after each entry (the CLI advances its bar there).
     """
     entries = _selected(discover(directory), select)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     results = []
     for entry in entries:
         result = run_entry(entry, seconds)
         results.append(result)
         if progress is not None:
             progress(result)
-    return Summary(tuple(results), time.perf_counter() - start)
+    return Summary(tuple(results), time.perf_counter() - start, _cpu_seconds() - cpu)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished workers (wall time depends on the load)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def _selected(entries: Iterable[Entry], select: str | None) -> list[Entry]:

@@ -95,7 +95,8 @@ def _print(summary: Summary, verbose: bool) -> None:
     counts = summary.counts()
     seeds = ", ".join(f"{seed}: {n}" for seed, n in summary.seeds_covered.items())
     console.print(
-        f"[bold]{counts['claims']} claims[/] checked in {summary.seconds:.1f} s — "
+        f"[bold]{counts['claims']} claims[/] checked in {summary.seconds:.1f} s "
+        f"({summary.cpu_seconds:.1f} s CPU) — "
         f"[green]{counts['true']} true[/], [cyan]{counts['false-as-expected']} false as "
         f"expected[/] (the text is wrong), [red]{counts['unexpected']} unexpected[/], "
         f"[yellow]{counts['unknown']} unknown[/]. Claims per seed: {seeds}."
@@ -108,6 +109,7 @@ def _json(summary: Summary) -> dict[str, object]:
     return {
         "counts": summary.counts(),
         "seconds": round(summary.seconds, 3),
+        "cpu_seconds": round(summary.cpu_seconds, 3),
         "ok": summary.ok,
         "seeds": summary.seeds_covered,
         "claims": [
