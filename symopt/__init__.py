@@ -15,6 +15,7 @@ from symopt.errors import (
     UnsupportedError,
 )
 from symopt.kkt import KKTResult, solve_kkt
+from symopt.latex import parse_latex
 from symopt.parse import parse, parse_expr, parse_relation
 from symopt.problem import Constraint, Problem, Quadratic, StationaryPoint
 from symopt.result import Finding
@@ -38,6 +39,7 @@ __all__ = [
     "canonical_name",
     "parse",
     "parse_expr",
+    "parse_latex",
     "parse_relation",
     "solve_kkt",
     "symbol",
