@@ -45,7 +45,7 @@ _MODIFIERS = {
     "prime": r"%s'",
 }
 _GREEK = set(GREEK)
-_ALIASES = {"eps": r"\varepsilon", "lr": r"\eta", "nabla": r"\nabla"}
+_ALIASES = {"eps": r"\varepsilon", "lr": r"\eta", "nabla": r"\nabla", "ell": r"\ell"}
 _OPERATOR_WORDS = {"min", "max", "sup", "inf", "lim", "det", "log", "exp"}
 _MODIFIER_RE = re.compile(r"^(?P<core>[A-Za-z]+?)(?P<mod>hat|bar|tilde|ddot|dot|vec|check|breve|"
                           r"star|prime)?(?P<digits>\d*)$")
@@ -104,7 +104,6 @@ def name_to_latex(name: str) -> str:
 class TextbookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with textbook names, ``bmatrix`` and sign-first sums."""
 
-    printmethod = "_symopt_latex"
 
     def __init__(self, settings: dict | None = None):
         defaults = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None}
@@ -167,8 +166,21 @@ class TextbookLatexPrinter(LatexPrinter):
     def _print_Identity(self, expr: sp.Identity) -> str:
         return "I"
 
+    def _print_ElementwiseApplyFunction(self, expr: sp.MatrixExpr) -> str:
+        fn = expr.function
+        if isinstance(fn, sp.Lambda) and len(fn.variables) == 1 and \
+                isinstance(fn.expr, sp.Function) and fn.expr.args == fn.variables:
+            fn = fn.expr.func  # d ↦ log(d) is just log
+        if isinstance(fn, sp.FunctionClass):
+            name = fn.__name__
+            head = "\\" + name if name in ("log", "exp", "sin", "cos", "tanh") else \
+                ("\\sigma" if name == "sigmoid" else name_to_latex(name))
+            return rf"{head}\left({self._print(expr.expr)}\right)"
+        return super()._print_ElementwiseApplyFunction(expr)
+
     def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
-        return r"\mathbf{1}"
+        rows, cols = expr.shape
+        return r"\mathbf{1}^{\top}" if rows == 1 and cols != 1 else r"\mathbf{1}"
 
     def _print_And(self, expr: sp.And) -> str:
         # Bounds on one symbol print as a chain: 0 < α < 1/2, 0 ≤ β < 1.

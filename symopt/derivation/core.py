@@ -76,6 +76,15 @@ class Step:
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
+    def unverified_mark(self) -> str:
+        """How the output marks what was not verified ("" when everything was)."""
+        if not self.stated_only:
+            return ""
+        if self.kind == "solution":
+            return "solutions checked; completeness not verified"
+        return "stated, not verified"
+
+    @property
     def stated_only(self) -> bool:
         """A claim (not a definition) that could not be verified."""
         return self.verified is None and self.kind not in ("definition", "assumption", "note")
@@ -228,12 +237,16 @@ class Derivation:
         except Exception:  # SymPy could not solve it: completeness stays unknown
             found = None
         status = "each solution substituted back and checked"
-        if found is not None:
+        polynomial = all(_is_polynomial(e, unknowns) for e in exprs)
+        if not polynomial:
+            found = None  # SymPy's list may miss solutions (periodic, transcendental)
+            status += "; completeness not verified (the system is not polynomial)"
+        elif found is not None:
             if len(found) != len(solutions):
                 raise DerivationError(f"step {len(self.steps) + 1} ({why}): SymPy finds "
                                       f"{len(found)} solutions, {len(solutions)} were given")
             status += "; SymPy finds no others"
-        else:
+        elif polynomial:
             status += "; completeness not verified"
         lhs = sp.Tuple(*unknowns) if len(unknowns) > 1 else unknowns[0]
         values = [sp.Tuple(*[s[u] for u in unknowns]) if len(unknowns) > 1 else s[unknowns[0]]
@@ -381,6 +394,10 @@ class Derivation:
         check = verify.check_equal(solutions[0], solution, domains=self.domains,
                                    definitions=self.definitions, timeout=self.timeout)
         return check.holds is True
+
+
+def _is_polynomial(expr: sp.Basic, unknowns: tuple) -> bool:
+    return bool(unknowns) and bool(expr.is_polynomial(*unknowns))
 
 
 def _solve_dicts(exprs: list, unknowns: tuple) -> list | None:

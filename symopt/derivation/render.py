@@ -92,7 +92,7 @@ def _row(step, *, aligned: bool = True) -> tuple[str, str]:
 def _justification(step) -> str:
     text = text_to_latex(step.justification)
     if step.stated_only:
-        text += " (stated, not verified)"
+        text += f" ({step.unverified_mark})"
     return text
 
 
@@ -145,7 +145,7 @@ def to_markdown(derivation, *, heading: str = "###") -> str:
             math = f"{_side(previous_lhs)} = {_side(step.rhs)}"
         elif step.relation == "=":
             previous_lhs = step.lhs
-        mark = " *(stated, not verified)*" if step.stated_only else ""
+        mark = f" *({step.unverified_mark})*" if step.stated_only else ""
         out += [f"**{number}.** {step.justification}{mark}", "", "$$", math, "$$", ""]
     out += [f"*{summary(derivation)}*", ""]
     return "\n".join(out)

@@ -321,7 +321,9 @@ def _instantiate(expr: sp.Basic, integers: Mapping, symmetric: Iterable,
     """One concrete instance: integers, explicit matrices, random functions, sums done."""
     sizes = {k: int(v) for k, v in integers.items()}
     concrete = explicit(expr.subs(dict(integers)), symmetric=symmetric, sizes=sizes,
-                        definitions={k: v.subs(dict(integers)) for k, v in definitions.items()})
+                        definitions={(k.subs(dict(integers)) if isinstance(k, sp.MatrixSymbol)
+                                      else k): v.subs(dict(integers))
+                                     for k, v in definitions.items()})
     concrete = concrete.replace(
         lambda e: isinstance(e, AppliedUndef) and e.func in functions,
         lambda e: functions[e.func](*e.args),
