@@ -149,6 +149,23 @@ def test_functions_and_products() -> None:
     assert parse_latex(r"\operatorname{sigmoid}(x)") == 1 / (1 + sp.exp(-x))
 
 
+def test_bars_and_sized_bars() -> None:
+    z = symbol("z")
+    assert parse_latex("|x| |y|") == parse_latex(r"|x| \cdot |y|") == sp.Abs(x) * sp.Abs(y)
+    assert parse_latex(r"\lvert x \rvert y \lvert z \rvert") == sp.Abs(x) * y * sp.Abs(z)
+    assert parse_latex(r"\left|x\right| y \left|z\right|") == sp.Abs(x) * y * sp.Abs(z)
+
+
+def test_printed_forms_read_back() -> None:
+    # forms sympy.latex produces, which the round-trip check relies on
+    f = sp.Function("f", real=True)
+    assert parse_latex(r"f^{2}{\left(x \right)}") == f(x) ** 2
+    assert parse_latex(r"\operatorname{atan}{\left(x \right)}") == sp.atan(x)
+    assert parse_latex(r"\sin^{2}{\left(x \right)}") == sp.sin(x) ** 2
+    assert parse_latex(r"x_{i,j}") == symbol("x_i_j")
+    assert parse_latex(r"\left[\begin{matrix}1 & 0\\0 & 4\end{matrix}\right]") == sp.diag(1, 4)
+
+
 def test_max_min_sqrt_matrices() -> None:
     a, b = symbol("a"), symbol("b")
     assert parse_latex(r"\max\{a, b\}") == parse_latex(r"\max(a, b)") == sp.Max(a, b)
@@ -243,6 +260,10 @@ def test_exact_numbers() -> None:
         ("1e-8", 1, "ambiguous 'e'"),
         (r"\frac{d}{dx} x^2", 9, "ambiguous 'dx'"),
         (r"\text{learning rate}", 0, "one name"),
+        ("|x|y|z|", 4, "ambiguous bars"),
+        (r"\lvert x |", 9, "must pair"),
+        (r"\operatorname{foo}(x)", 0, "unknown function 'foo'"),
+        (r"\mathrm{lr}(1 - x)", 0, "a function or a product"),
     ],
 )
 def test_refusals_point_at_the_offending_token(text: str, position: int, message: str) -> None:

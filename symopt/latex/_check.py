@@ -1,8 +1,8 @@
 """The check after a parse: print with ``sympy.latex``, read back, require the same value.
 
 >>> import sympy as sp
->>> latex_name("alphastar_t"), latex_name("w_1__k")
-('\\\\alpha_{t}^{*}', 'w_{1}^{(k)}')
+>>> latex_name("alphastar_t"), latex_name("w_1__k"), latex_name("x_i_j")
+('\\\\alpha_{t}^{*}', 'w_{1}^{(k)}', 'x_{i,j}')
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
     if isinstance(result, sp.Basic) and result.has(sp.Derivative, sp.Subs):
         return  # printed as d/dx, which this parser refuses
     names = {s: latex_name(s.name) for s in symbols_in(result)
-             if re.search(r"__|star|prime", s.name)}
+             if re.search(r"__|star|prime|_.*_", s.name)}
     try:
         printed = sp.latex(result, symbol_names=names)
         again = Parser(printed, tokenize(printed), dict(local or {})).parse()
@@ -41,14 +41,17 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
 
 
 def latex_name(name: str) -> str:
-    """How this parser writes a name with a star, primes or an iterate index."""
+    """How this parser writes a name with a star, primes, an iterate or a subscript list."""
     name, _, iterate = name.partition("__")
     head, _, sub = name.partition("_")
     stars = primes = 0
     while (match := re.search(r"(star|prime)$", head)) and match.start() > 0:
         stars, primes = stars + (match.group(1) == "star"), primes + (match.group(1) == "prime")
         head = head[: match.start()]
-    text = sp.latex(sp.Symbol(head + ("_" + sub if sub else "")))
+    if "_" in sub:  # x_i_j was written x_{i,j}
+        text = sp.latex(sp.Symbol(head)) + "_{" + sub.replace("_", ",") + "}"
+    else:
+        text = sp.latex(sp.Symbol(head + ("_" + sub if sub else "")))
     text += "^{*}" * stars + "'" * primes
     return text + ("^{(" + iterate + ")}" if iterate else "")
 

@@ -20,7 +20,8 @@ from symopt.symbols import HOUSE_ASSUMPTIONS, symbol
 FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "exp": sp.exp, "ln": sp.log, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
     "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "arcsin": sp.asin, "arccos": sp.acos,
-    "arctan": sp.atan, "sign": sp.sign, "sgn": sp.sign, "abs": sp.Abs,
+    "arctan": sp.atan, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "sign": sp.sign,
+    "sgn": sp.sign, "abs": sp.Abs,
     "sigmoid": lambda z: 1 / (1 + sp.exp(-z)), "relu": lambda z: sp.Max(0, z),
     "softplus": lambda z: sp.log(1 + sp.exp(z)),
 }  # fmt: skip
@@ -102,6 +103,13 @@ class NameRules:
                     return None  # \operatorname{sign}(x): a function, read in primary
                 if word == "e" and tok.value in ("mathrm", "text"):
                     return None
+                if tok.value == "operatorname":
+                    raise self.fail(f"unknown function '{word}'", tok)
+                opens = self.peek(4)
+                if len(word) > 1 and (self.is_sym("(", opens) or self.is_sym("{", opens)):
+                    raise self.fail(f"ambiguous '\\{tok.value}{{{word}}}(': a function or a "
+                                    f"product? write \\{tok.value}{{{word}}} \\cdot (...) for "
+                                    "a product", tok)
                 self.i += 4
                 name = Name(word, tok.pos, bold=tok.value in ("mathbf", "boldsymbol", "bm"))
             elif self.is_sym("{", self.peek()) and self.is_sym("}", self.peek(3)) and \
@@ -306,8 +314,8 @@ class NameRules:
                     if depth == 0:
                         break
                 j += 1
-        nxt = self.tokens[j + 1]
-        return self.is_sym("(", nxt) and not nxt.space
+        nxt, after = self.tokens[j + 1], self.tokens[min(j + 2, len(self.tokens) - 1)]
+        return self.is_sym("(", nxt) or (self.is_sym("{", nxt) and self.is_sym("(", after))
 
     def apply_function(self, name: Name, local: sp.Basic | None,
                        power: tuple[sp.Basic, Tok] | None) -> sp.Basic:

@@ -137,15 +137,18 @@ class Parser(NameRules):
             self.depth -= 1
 
     def term(self) -> sp.Basic:
+        seen_bar = last_bar = _plain_bar(self.tok)
         result = self.unary()
         divided = False
         while True:
             tok = self.tok
             if self.is_sym("*"):
                 self.advance()
+                last_bar = _plain_bar(self.tok)
                 result, divided = multiply(result, self.unary()), False
             elif self.is_sym("/"):
                 self.advance()
+                last_bar = _plain_bar(self.tok)
                 right = self.unary()
                 if isinstance(right, sp.MatrixBase):
                     raise self.fail("cannot divide by a matrix", tok)
@@ -154,6 +157,12 @@ class Parser(NameRules):
                 if divided:
                     raise self.fail("ambiguous 'a/b c': write \\frac{a}{b c} or \\frac{a}{b} c",
                                     tok)
+                bar = _plain_bar(tok)
+                if bar and seen_bar and not last_bar:
+                    # |a|b|c| is |a|·b·|c| or |a·|b|·c|: only sized bars tell
+                    raise self.fail("ambiguous bars: write \\left| ... \\right| (or \\lvert "
+                                    "... \\rvert) for each absolute value", tok)
+                seen_bar, last_bar = seen_bar or bar, bar
                 result = multiply(result, self.postfix())
             else:
                 return result
@@ -340,7 +349,7 @@ class Parser(NameRules):
             raise self.fail(f"expected {value!r} to close {open_tok.value!r} opened at "
                             f"position {open_tok.pos}, found {describe(tok)}")
         if (open_tok.sized == "left") != (tok.sized == "right"):
-            raise self.fail("\\left and \\right must be used in pairs", tok)
+            raise self.fail("\\left ... \\right (and \\lvert ... \\rvert) must pair", tok)
         self.advance()
 
     # -- primaries
@@ -657,6 +666,10 @@ class Parser(NameRules):
         if any(isinstance(e, sp.MatrixBase) for r in rows for e in r):
             raise self.fail("nested matrices are not supported", tok)
         return sp.Matrix(rows)
+
+
+def _plain_bar(tok: Tok) -> bool:
+    return tok.kind == "sym" and tok.value in ("|", "||") and not tok.sized
 
 
 def canon(name: str) -> str:

@@ -193,7 +193,10 @@ def _normalise(raw: list[Tok], text: str, end: int) -> list[Tok]:
             tok = Tok("sym", value, tok.pos, space, sized)
             i += 1
         elif tok.kind == "cmd" and tok.value in _DELIMITERS:
-            tok = Tok("sym", _DELIMITERS[tok.value], tok.pos, space)
+            # \lvert ... \rvert pair like \left| ... \right|
+            sized = {"l": "left", "r": "right"}.get(tok.value[0], "") if tok.value[1:] in (
+                "vert", "Vert") else ""
+            tok = Tok("sym", _DELIMITERS[tok.value], tok.pos, space, sized)
         elif tok.kind == "cmd" and tok.value in _RELATIONS:
             tok = Tok("sym", _RELATIONS[tok.value], tok.pos, space)
         elif tok.kind == "cmd" and tok.value in ("cdot", "times"):
