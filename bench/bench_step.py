@@ -10,8 +10,9 @@ For each method, dtype and size n it times one in-place step of
   bandwidth, times the bytes the step must touch (Adam reads p, g, m, v and writes
   p, m, v: 7 arrays; SGD-momentum reads p, g, b and writes p, b: 5 arrays),
 
-and prints ms/step (median of ``--repeat`` timings) and ratios. Run from the repository
-root::
+and prints ms/step (median of ``--repeat`` rounds; each round times every contender
+once, round-robin, so that load from other processes affects all alike) and ratios.
+Run from the repository root::
 
     python bench/bench_step.py                 # n = 1e5, 1e6, 1e7; float32 and float64
     python bench/bench_step.py --sizes 1e6 --repeat 5 --methods adam
@@ -39,28 +40,35 @@ MOMENTUM = {"alpha": 1e-2, "beta": 0.9}
 ARRAYS_TOUCHED = {"adam": 7, "sgd_momentum": 5}
 
 
-def timed(step: Callable[[int], None], n: int, repeat: int) -> float:
-    """Median seconds per step; each timing runs enough steps to last ~0.1 s."""
-    step(1)  # warm-up (numba compiles here, torch allocates its state)
-    start = time.perf_counter()
-    step(2)
-    once = max(time.perf_counter() - start, 1e-6)
-    inner = max(1, min(50, int(0.1 / once)))
-    samples, t = [], 3
-    for _ in range(repeat):
+def timed_together(steps: dict[str, Callable[[int], None]], repeat: int) -> dict[str, float]:
+    """Median seconds per step of each contender, timed round-robin.
+
+    Each round times every contender once (``inner`` steps, ~0.05 s), so that load
+    from other processes hits all contenders alike and the ratios stay meaningful.
+    """
+    inner, t = {}, {}
+    for label, step in steps.items():
+        step(1)  # warm-up (numba compiles here, torch allocates its state)
         start = time.perf_counter()
-        for _ in range(inner):
-            step(t)
-            t += 1
-        samples.append((time.perf_counter() - start) / inner)
-    return statistics.median(samples)
+        step(2)
+        once = max(time.perf_counter() - start, 1e-6)
+        inner[label] = max(1, min(50, int(0.05 / once)))
+        t[label] = 3
+    samples: dict[str, list[float]] = {label: [] for label in steps}
+    for _ in range(repeat):
+        for label, step in steps.items():
+            start = time.perf_counter()
+            for _ in range(inner[label]):
+                step(t[label])
+                t[label] += 1
+            samples[label].append((time.perf_counter() - start) / inner[label])
+    return {label: statistics.median(values) for label, values in samples.items()}
 
 
-def bandwidth(n: int, dtype: np.dtype, repeat: int) -> float:
-    """Bytes per second of the in-place triad a ← a + b (reads a, b; writes a)."""
+def triad(n: int, dtype: np.dtype) -> Callable[[int], None]:
+    """The in-place triad a ← a + b (reads a, b; writes a: 3 arrays of traffic)."""
     a, b = np.ones(n, dtype), np.full(n, 1e-9, dtype)
-    seconds = timed(lambda t: np.add(a, b, out=a), n, repeat)
-    return 3 * a.nbytes / seconds
+    return lambda t: np.add(a, b, out=a)
 
 
 # -- hand-written in-place NumPy baselines (bench only) ------------------------------
@@ -193,24 +201,22 @@ def main(argv: list[str] | None = None) -> None:
             dtype = np.dtype(dtype_name)
             for size in args.sizes:
                 n = int(size)
-                bw = bandwidth(n, dtype, args.repeat)
-                bound = ARRAYS_TOUCHED[method] * n * dtype.itemsize / bw
-                rows: dict[str, float | None] = {}
-                rows["hand numpy"] = timed(hand_step(method, dtype, n), n, args.repeat)
+                steps = {"triad": triad(n, dtype), "hand numpy": hand_step(method, dtype, n)}
                 for backend in backends:
-                    rows[f"symopt {backend}"] = timed(
-                        symopt_step(method, backend, dtype, n, hp), n, args.repeat)
+                    steps[f"symopt {backend}"] = symopt_step(method, backend, dtype, n, hp)
                 if torch is not None:
                     for mode in ("foreach", "fused"):
                         step, why = torch_step(method, dtype, n, mode)
-                        rows[f"torch {mode}"] = timed(step, n, args.repeat) if step else None
                         if step is None:
                             print(f"# torch {mode} unavailable: {why}")
-                rows["bandwidth bound"] = bound
+                        else:
+                            steps[f"torch {mode}"] = step
+                rows = timed_together(steps, args.repeat)
+                bw = 3 * n * dtype.itemsize / rows.pop("triad")
+                rows["bandwidth bound"] = ARRAYS_TOUCHED[method] * n * dtype.itemsize / bw
+                bound = rows["bandwidth bound"]
                 hand, fused = rows["hand numpy"], rows.get("torch fused")
                 for label, seconds in rows.items():
-                    if seconds is None:
-                        continue
                     ratio_fused = f"{seconds / fused:8.2f}" if fused else f"{'-':>8}"
                     print(f"{method:<13}{dtype_name:<8}{n:>9.0e}{label:>16}"
                           f"{seconds * 1e3:10.3f}{seconds / hand:8.2f}{ratio_fused}"
