@@ -229,3 +229,28 @@ def test_rate_as_a_function_of_the_step():
     # dropping the slow direction is wrong for small α: at α = 1/10, 0.9 vs 0.6
     v = check(Claim("rate", "abs(1 - 4*alpha)", problem=bowl, method="gd"))
     assert v.status == "false"
+
+
+def test_iterations_to_epsilon():
+    # α* = 2/5 on the bowl: rate 3/5; (3/5)^k ≤ 10⁻⁶ ⇔ k ≥ ln 10⁶ / ln(5/3) ≈ 27.05 ⇒ 28
+    bowl = ProblemSpec("(w1**2 + 4*w2**2)/2")
+    assert status(Claim("iterations", "28", problem=bowl, method="gd",
+                        hyperparameters={"alpha": "2/5"}, epsilon="1e-6")) == "true"
+    assert status(Claim("iterations", "27", problem=bowl, method="gd",
+                        hyperparameters={"alpha": "2/5"}, epsilon="1e-6")) == "false"
+
+
+def test_heavy_ball_stability_and_optimum():
+    # heavy ball (torch form) on λ: z² − (1 + β − αλ)z + β; Jury: 0 ≤ β < 1, 0 < αλ < 2(1 + β).
+    # On x² + y² (λ = 2): 0 < α < 1 + β.
+    both = ["alpha", "beta"]
+    assert status(Claim("stability", "0 <= beta < 1 and 0 < alpha < 1 + beta",
+                        problem="x**2 + y**2", method="heavy_ball", parameter=both)) == "true"
+    v = check(Claim("stability", "0 <= beta < 1 and 0 < alpha < 1", problem="x**2 + y**2",
+                    method="heavy_ball", parameter=both))
+    assert v.status == "false" and "correct region but not the stated one" in v.counterexample
+    assert status(Claim("stability", "(0, 1.9)", problem="x**2", method="heavy_ball",
+                        hyperparameters={"beta": 0.9})) == "true"
+    # Polyak on λ ∈ {1, 4}: β* = ((√4 − 1)/(√4 + 1))² = 1/9, α* = 4/(1 + 2)² = 4/9
+    assert status(Claim("optimal_step", {"alpha": "4/9", "beta": "1/9"},
+                        problem="(w1**2 + 4*w2**2)/2", method="heavy_ball")) == "true"

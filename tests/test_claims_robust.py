@@ -84,6 +84,20 @@ def test_latex_rendering_reads_back(expr):
     assert v is None or v.status != "true", (latex, expr, v)
 
 
+LATEX_PIECES = st.sampled_from([r"\frac{", "}{", "}", "{", "^", "_", "(", ")", r"\sqrt{",
+                                 r"\alpha", "x", "n", "2", "1", "+", "-", r"\cdot", "=", "<",
+                                 r"\left(", r"\right)", r"\lambda_{\max}", "!", "|", " ",
+                                 r"\infty", ",", "[", "]", r"\in", r"\le"])
+
+
+@SETTINGS
+@given(st.lists(LATEX_PIECES, min_size=1, max_size=14).map("".join))
+def test_random_latex_never_crashes(text):
+    # any string: a verdict or a SymoptError, never another exception or a hang
+    _verdict(Claim("equal", text, reference="x"))
+    _verdict(Claim("stability", text, problem="2*w**2", method="gd"))
+
+
 BOUNDS = st.fractions(min_value=-5, max_value=5, max_denominator=7).map(sp.Rational)
 
 
