@@ -149,6 +149,14 @@ def test_functions_and_products() -> None:
     assert parse_latex(r"\operatorname{sigmoid}(x)") == 1 / (1 + sp.exp(-x))
 
 
+def test_local_names_are_canonical_and_exact() -> None:
+    t0 = sp.Symbol("T0")
+    assert parse_latex(r"\theta + m", local={r"\theta": t0, "m": 2}) == t0 + 2
+    assert parse_latex(r"\|\theta\|^2", local={"theta": sp.Matrix([1, 2])}) == 5
+    with pytest.raises(ParseError, match="must be a SymPy object"):
+        parse_latex("x", local={"x": "__import__('os')"})
+
+
 def test_bars_and_sized_bars() -> None:
     z = symbol("z")
     assert parse_latex("|x| |y|") == parse_latex(r"|x| \cdot |y|") == sp.Abs(x) * sp.Abs(y)
@@ -261,6 +269,7 @@ def test_exact_numbers() -> None:
         (r"\frac{d}{dx} x^2", 9, "ambiguous 'dx'"),
         (r"\text{learning rate}", 0, "one name"),
         ("|x|y|z|", 4, "ambiguous bars"),
+        (r"g_t(1 - \beta)", 3, "a function or a product"),
         (r"\lvert x |", 9, "must pair"),
         (r"\operatorname{foo}(x)", 0, "unknown function 'foo'"),
         (r"\mathrm{lr}(1 - x)", 0, "a function or a product"),

@@ -39,14 +39,17 @@ symopt.errors.ParseError: command \input is not allowed (symopt reads math only;
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import sympy as sp
 
+from symopt.errors import ParseError
 from symopt.latex._check import check_round_trip
 from symopt.latex._names import FUNCTION_LETTERS
 from symopt.latex._parser import MAX_SUM_TERMS, Parser
 from symopt.latex._tokens import MAX_DEPTH, MAX_LENGTH, tokenize
+from symopt.symbols import canonical_name
 
 __all__ = ["FUNCTION_LETTERS", "MAX_DEPTH", "MAX_LENGTH", "MAX_SUM_TERMS", "parse_latex"]
 
@@ -74,6 +77,25 @@ def parse_latex(text: str, *, local: Mapping[str, sp.Basic] | None = None) -> sp
       ^
     """
     tokens = tokenize(text)
-    result = Parser(text, tokens, dict(local or {})).parse()
-    check_round_trip(result, text, local)
+    names = _local_names(local)
+    result = Parser(text, tokens, names).parse()
+    check_round_trip(result, text, names)
     return result
+
+
+def _local_names(local: Mapping[str, object] | None) -> dict[str, object]:
+    """``local`` under canonical names (``r"\theta"`` → ``theta``), with numbers made exact."""
+    names: dict[str, object] = {}
+    for key, value in (local or {}).items():
+        allowed = isinstance(value, (int, float, sp.Basic, sp.MatrixBase)) or callable(value)
+        if isinstance(value, bool) or not allowed:
+            raise ParseError(f"local[{key!r}] must be a SymPy object, a number or a function, "
+                             f"not {type(value).__name__}")
+        if isinstance(value, int):
+            value = sp.Integer(value)
+        elif isinstance(value, float):
+            value = sp.Rational(repr(value))
+        names[key] = value
+        with contextlib.suppress(ParseError):  # a key that is no name only matches itself
+            names.setdefault(canonical_name(key), value)
+    return names

@@ -17,6 +17,7 @@ from sympy.core.function import AppliedUndef
 from symopt.errors import ParseError
 from symopt.latex._parser import Parser, symbols_in
 from symopt.latex._tokens import tokenize
+from symopt.symbols import symbol
 
 
 def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] | None) -> None:
@@ -27,6 +28,7 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
     """
     if isinstance(result, sp.Basic) and result.has(sp.Derivative, sp.Subs):
         return  # printed as d/dx, which this parser refuses
+    result = _readable(result, local or {})
     names = {s: latex_name(s.name) for s in symbols_in(result)
              if re.search(r"__|star|prime|_.*_", s.name)}
     try:
@@ -38,6 +40,25 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
         raise ParseError(f"internal check failed: the parse {result} prints as {printed!r}, "
                          f"which reads back as {again}; refusing rather than guessing",
                          text=text, position=0)
+
+
+def _readable(result: sp.Basic, local: Mapping[str, object]) -> sp.Basic:
+    """Stand-ins for symbols whose printed name would not read back to them.
+
+    A symbol from ``local`` named, say, ``T0`` prints as ``T_{0}``, which reads back as
+    the house symbol ``T_0``: it is swapped for a house symbol no input uses.
+    """
+    swaps = {}
+    for s in symbols_in(result):
+        if not isinstance(s, sp.Symbol) or isinstance(s, sp.Dummy) or local.get(s.name) is s:
+            continue
+        try:
+            if symbol(s.name) == s:
+                continue
+        except ParseError:
+            pass
+        swaps[s] = symbol(f"Omega_{9000 + len(swaps)}")
+    return result.xreplace(swaps) if swaps else result
 
 
 def latex_name(name: str) -> str:

@@ -256,6 +256,12 @@ class NameRules:
         if canonical in self.bound:
             return self.bound[canonical]
         opens_call = self.is_sym("(") or (self.is_sym("{") and self.is_sym("(", self.peek()))
+        if call and opens_call and local is None and name.base in FUNCTION_LETTERS and \
+                (name.sub is not None or name.index is not None) and not name.primes:
+            # g_t(1 - β) is a gradient times a factor; f_i(x) is a function
+            raise self.fail(f"ambiguous '{canonical}(...)': a function or a product? write "
+                            f"{canonical} \\cdot (...) for a product, or pass "
+                            f"local={{'{canonical}': Function('{canonical}')}}", self.tok)
         is_function = (
             call
             and opens_call
