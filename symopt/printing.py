@@ -239,7 +239,7 @@ class TextbookLatexPrinter(LatexPrinter):
             args = ", ".join(self._print(a) for a in expr.args)
             name = name_to_latex(expr.func.__name__)
             head = name if exp is None else f"{name}^{{{exp}}}"
-            return rf"{head}\left({args}\right)"
+            return head + _parens(args)
         return super()._print_Function(expr, exp)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
@@ -252,7 +252,7 @@ class TextbookLatexPrinter(LatexPrinter):
             order = int(variables[0][1])
             name = name_to_latex(inner.func.__name__)
             mark = "'" * order if order <= 3 else f"^{{({order})}}"
-            return rf"{name}{mark}\left({self._print(inner.args[0])}\right)"
+            return name + mark + _parens(self._print(inner.args[0]))
         # ∇_w L: a scalar differentiated by a column vector (matrix calculus).
         if len(variables) == 1 and isinstance(variables[0][0], sp.MatrixSymbol):
             wrt, order = variables[0]
@@ -297,6 +297,12 @@ class TextbookLatexPrinter(LatexPrinter):
         return tex
 
 
+def _parens(inner: str) -> str:
+    """(x_k) for a simple argument, \\left(…\\right) around tall ones."""
+    tall = any(t in inner for t in (r"\frac", r"\begin", r"\sum", r"\sqrt", "^{"))
+    return rf"\left({inner}\right)" if tall else f"({inner})"
+
+
 def _unevaluated(expr: sp.Expr) -> bool:
     try:
         return expr.func(*expr.args).args != expr.args
@@ -332,6 +338,6 @@ def latex(expr: object, **settings: object) -> str:
     >>> f, x = sp.Function("f"), sp.IndexedBase("x")
     >>> k = sp.Symbol("k", integer=True)
     >>> latex(sp.Derivative(f(x[k]), x[k], 2))
-    "f''\\\\left(x_{k}\\\\right)"
+    "f''(x_{k})"
     """
     return TextbookLatexPrinter(dict(settings)).doprint(expr)

@@ -56,10 +56,30 @@ def derive(
         str | None, typer.Option("--vars", help="Comma-separated variables (default: all).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    method: Annotated[
+        str | None, typer.Option("--method", help="Derive a method on the objective: gd, "
+                                 "heavy_ball (momentum), newton, adam.")
+    ] = None,
+    latex: Annotated[bool, typer.Option("--latex", help="Checked derivation as LaTeX.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Checked derivation as Markdown.")
+    ] = False,
+    tex: Annotated[
+        str | None, typer.Option("--tex", help="Write a standalone .tex document here.")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also compile --tex with pdflatex.")] = False,
 ) -> None:
-    """Gradient, Hessian, stationary points and their kind, convexity, L, μ and κ."""
+    """Gradient, Hessian, stationary points and their kind, convexity, L, μ and κ.
+
+    With --method, --latex, --markdown or --tex: the derivation, every step checked.
+    """
     names = [v.strip() for v in variables.split(",")] if variables else None
     problem = Problem(objective, variables=names)
+    if method or latex or markdown or tex or pdf:
+        from symopt.cli.derivation_output import print_derivations
+
+        print_derivations(problem, method, latex=latex, markdown=markdown, tex=tex, pdf=pdf)
+        return
     facts = problem_facts(problem)
     if as_json:
         console.print_json(json.dumps({k: _jsonable(v) for k, v in facts.items()}))

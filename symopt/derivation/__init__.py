@@ -14,7 +14,7 @@ Renderers: :meth:`Derivation.to_latex` (``align*``), :meth:`Derivation.to_markdo
 >>> _ = d.equation(w - alpha * 4 * w, (1 - 4 * alpha) * w, "factor out $w$")
 >>> print(d.to_latex())
 \\begin{align*}
-  w - 4 \\alpha w &= w \\left(1 - 4 \\alpha\\right) && \\text{factor out $w$}
+  w - 4 \\alpha w &= w \\left(1 - 4 \\alpha\\right) \\tag*{\\small factor out $w$}
 \\end{align*}
 """
 

@@ -11,7 +11,7 @@ never has to decide truth; it prints unverified inequalities with the mark
 >>> d = Derivation("Step").equation(1 - 4 * a + 4 * a, sp.S.One, "cancel $4\\\\alpha$")
 >>> print(d.to_latex())
 \\begin{align*}
-  1 &= 1 && \\text{cancel $4\\alpha$}
+  1 &= 1 \\tag*{\\small cancel $4\\alpha$}
 \\end{align*}
 >>> text_to_latex("|1 − αλ| < 1 & 50%")
 '|1 $-$ $\\\\alpha$$\\\\lambda$| < 1 \\\\& 50\\\\%'
@@ -104,7 +104,8 @@ def to_latex(derivation) -> str:
             lines.append(rf"  \intertext{{{text_to_latex(step.justification)}}}")
             continue
         math, _ = _row(step)
-        lines.append(rf"  {math} && \text{{{_justification(step)}}}")
+        # A tag sits at the right margin and moves below the formula when the line is full.
+        lines.append(rf"  {math} \tag*{{\small {_justification(step)}}}")
     # Rows end with \\ except the last one and rows followed by \intertext.
     body = []
     for i, line in enumerate(lines):
