@@ -51,7 +51,7 @@ def test_analyze_plot_writes_a_png(tmp_path, capsys):
 def test_radius_grid_matches_hand_values():
     # GD: ρ(α) = max(|1 − α|, |1 − 4α|) on λ ∈ {1, 4}.
     from symopt.analysis import LAMBDA, linear_recurrence
-    from symopt.analysis.plot import radius_grid
+    from symopt.analysis.numeric import radius_grid
     from symopt.methods import get_method
     from symopt.symbols import symbol
 

@@ -122,3 +122,28 @@ def test_analysis_of_the_seed_is_fast():
         result.as_dict()
         assert _cpu_seconds() - start < 2.0, method
         assert result.stability.known
+
+
+def test_nesterov_optimum_is_unknown_with_numeric_evidence():
+    # Lessard, Recht & Packard (2016), Prop. 1 / Table: on [μ, L] Nesterov's best tuning is
+    # α = 4/(3L + μ), β = (√(3κ+1) − 2)/(√(3κ+1) + 2), rate 1 − 2/√(3κ + 1).
+    found = analyze(SEED, "nesterov").optimal
+    assert not found.known and "evidence only" in found.reason
+    numeric = found.evidence["numeric"]
+    root = np.sqrt(3 * 4 + 1)
+    assert numeric["alpha"] == pytest.approx(4 / 13, rel=1e-5)
+    assert numeric["beta"] == pytest.approx((root - 2) / (root + 2), rel=1e-5)
+    assert numeric["rate"] == pytest.approx(1 - 2 / root, rel=1e-6)
+    measured = _measured_rate("nesterov", 200, alpha=numeric["alpha"], beta=numeric["beta"])
+    assert measured == pytest.approx(1 - 2 / root, rel=2e-2)
+
+
+def test_ema_heavy_ball_and_damped_newton_optima_in_runs():
+    ema = analyze(SEED, "heavy_ball_ema").optimal.value
+    hp = {k.name: float(v) for k, v in ema.hyperparameters.items()}
+    assert ema.rate == sp.Rational(1, 3)
+    assert _measured_rate("heavy_ball_ema", 200, **hp) == pytest.approx(1 / 3, rel=1e-2)
+    newton = analyze(SEED, "damped_newton").optimal.value
+    assert newton.hyperparameters == {alpha: 1} and newton.rate == 0
+    trajectory = run(SEED, "damped_newton", [1.0, -2.0], 1, alpha=1.0)
+    assert np.allclose(trajectory.final, 0, atol=1e-15)

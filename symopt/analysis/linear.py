@@ -189,7 +189,10 @@ def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]
     solution = sp.solve(equations, coefficients, dict=True)
     if not solution:
         raise UnsupportedError("could not fit the closed form to the first iterates")
-    value = sp.simplify(general.subs(solution[0]))
+    value = general.subs(solution[0])
+    # simplify is slow on symbolic roots; together + factor_terms gives the same size there.
+    value = sp.simplify(value) if value.free_symbols <= {K, X0} else sp.factor_terms(
+        sp.together(value))
     condition = None
     if len(roots) > 1 and poly.free_symbols - {Z}:
         condition = public(sp.Ne(sp.discriminant(poly.as_expr(), Z), 0))

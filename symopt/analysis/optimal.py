@@ -81,10 +81,14 @@ def optimal_hyperparameters(method: Method, spectrum: Spectrum, *, seconds: floa
     except Exception as exc:  # a time limit or a SymPy failure
         return Finding.unknown(f"solving the equioscillation equations failed: {exc}")
     if not solutions:
-        return Finding.unknown(
-            "the equioscillation ansatz det(zI − T(μ)) = (z − r)ᵈ, det(zI − T(L)) = (z + r)ᵈ "
-            f"has no admissible solution for {method.name}; no closed-form minimax derived"
-        )
+        reason = ("the equioscillation ansatz det(zI − T(μ)) = (z − r)ᵈ, det(zI − T(L)) = "
+                  f"(z + r)ᵈ has no admissible solution for {method.name}; no closed-form "
+                  "minimax derived")
+        evidence = _numeric_evidence(method, mu, L, fixed)
+        if evidence:
+            shown = ", ".join(f"{k} ≈ {v:.6g}" for k, v in evidence.items())
+            reason += f" (numeric minimax, evidence only: {shown})"
+        return Finding.unknown(reason, numeric=evidence)
     values, rate = solutions[0]
     values = {k: _tidy(v) for k, v in values.items()}
     rate = _tidy(rate)
@@ -160,6 +164,18 @@ def _equioscillation(recurrence, method: Method, fixed: dict, mu: sp.Expr, L: sp
         if _admissible(values, rate, unknowns, mu, L):
             admissible.append((values, rate))
     return admissible
+
+
+def _numeric_evidence(method: Method, mu: sp.Expr, L: sp.Expr, fixed: dict) -> dict:
+    """A numeric minimax when μ and L are numbers (evidence for an unknown, never a value)."""
+    if not (public(mu).is_number and public(L).is_number):
+        return {}
+    from symopt.analysis.numeric import numeric_minimax
+
+    try:
+        return numeric_minimax(method, float(public(mu)), float(public(L)), **fixed)
+    except (UnsupportedError, ValueError, ArithmeticError):
+        return {}
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:

@@ -18,35 +18,10 @@ from collections.abc import Sequence
 import numpy as np
 import sympy as sp
 
+from symopt.analysis.numeric import radius_grid
 from symopt.errors import UnsupportedError
 
-__all__ = ["plot_analysis", "radius_grid"]
-
-
-def radius_grid(matrix: sp.Matrix, symbols: Sequence[sp.Symbol], grids: Sequence[np.ndarray],
-                eigenvalues: Sequence[float], lam: sp.Symbol) -> np.ndarray:
-    """max over eigenvalues of the spectral radius of T, on a grid of hyperparameter values.
-
-    >>> from symopt.analysis import LAMBDA, linear_recurrence
-    >>> from symopt.methods import gradient_descent
-    >>> from symopt.symbols import symbol
-    >>> T = linear_recurrence(gradient_descent()).matrix
-    >>> radius_grid(T, [symbol("alpha")], [np.array([0.25, 0.4])], [1.0, 4.0], LAMBDA)
-    array([0.75, 0.6 ])
-    """
-    arrays = np.meshgrid(*grids, indexing="ij")
-    n = matrix.rows
-    # dummify: the generated code sees only generated argument names.
-    entry = sp.lambdify([*symbols, lam], list(matrix), "numpy", dummify=True)
-    worst = np.zeros(arrays[0].shape)
-    for value in eigenvalues:
-        cells = [np.broadcast_to(np.asarray(c, dtype=float), arrays[0].shape)
-                 for c in entry(*arrays, float(value))]
-        T = np.stack(cells, axis=-1).reshape(*arrays[0].shape, n, n)
-        with np.errstate(all="ignore"):
-            radius = np.abs(np.linalg.eigvals(T)).max(axis=-1)
-        worst = np.maximum(worst, radius)
-    return worst
+__all__ = ["plot_analysis"]
 
 
 def plot_analysis(analysis, path: str, *, steps: int = 60, x0: Sequence[float] | None = None
