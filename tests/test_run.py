@@ -109,3 +109,12 @@ def test_bad_input_raises_before_any_computation(args, kwargs, error, match):
 def test_singular_hessian_is_reported():
     with pytest.raises(UnsupportedError, match="singular"):
         run("x**4", "newton", [0.0], 1)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numexpr"])
+def test_sweeps_from_one_starting_point_on_the_fast_backends(backend):
+    pytest.importorskip(backend)
+    alphas = np.linspace(0.01, 0.5, 5)
+    fast = run("x**2 + y**2", "heavy_ball", [1.0, -1.0], 10, backend=backend, alpha=alphas)
+    reference = run("x**2 + y**2", "heavy_ball", [1.0, -1.0], 10, alpha=alphas)
+    np.testing.assert_allclose(fast.iterates, reference.iterates, rtol=1e-13)

@@ -18,7 +18,7 @@ update.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
@@ -29,7 +29,9 @@ from symopt.kernels.codegen import KernelPlan
 
 __all__ = ["NumbaKernel", "generate"]
 
-_CACHE: dict[tuple[str, str], Callable[..., None]] = {}
+_CACHE: dict[tuple[str, str, bool], Callable[..., None]] = {}
+#: Arrays with fewer elements run the serial variant (threads cost more than they save).
+SERIAL_BELOW = 1 << 15
 
 
 class _ElementPrinter(PythonCodePrinter):
@@ -61,6 +63,11 @@ class NumbaKernel:
     function: Callable[..., None]
     n_buffers: int = 0
     batched: bool = False
+    #: The variant with the rows loop parallel (a sweep of many short rows).
+    by_rows: Callable[..., None] | None = None
+    #: The serial variant, for arrays too small to repay starting threads.
+    serial: Callable[..., None] | None = None
+    _per_row: dict = field(default_factory=dict)
 
     def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
              buffers: list[np.ndarray]) -> None:
@@ -71,7 +78,25 @@ class NumbaKernel:
                 raise DomainError("the numba backend needs C-contiguous arrays "
                                   "(np.ascontiguousarray) so that it can update them in place")
             views.append(a.reshape(a.shape[0], -1) if self.batched else a.reshape(1, -1))
-        self.function(*views, t, *hyperparameters)
+        rows = views[0].shape[0]
+        per_row = self._per_row.get(rows)
+        if per_row is None or any(a is not b for a, b in zip(per_row[0], hyperparameters)):
+            expanded = [np.ascontiguousarray(np.broadcast_to(h, (rows,))) for h in hyperparameters]
+            per_row = self._per_row[rows] = (list(hyperparameters), expanded)
+        # Small arrays: serial. Many rows: threads take whole rows. Else: the coordinates.
+        if views[0].size < SERIAL_BELOW and self.serial is not None:
+            kernel = self.serial
+        elif self.by_rows is not None and rows >= _threads():
+            kernel = self.by_rows
+        else:
+            kernel = self.function
+        kernel(*views, t, *per_row[1])
+
+
+def _threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
 
 
 def _needed_temps(exprs: list[sp.Expr], temps: list[tuple[sp.Symbol, sp.Expr]]) -> list:
@@ -89,7 +114,7 @@ def _needed_temps(exprs: list[sp.Expr], temps: list[tuple[sp.Symbol, sp.Expr]]) 
 def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False) -> NumbaKernel:
     """Print ``plan`` as a jitted ``step_kernel`` over arrays of shape (B, n)."""
     try:
-        import numba
+        import numba  # noqa: F401 - imported here to report a missing backend early
     except ImportError:
         raise UnsupportedError("backend 'numba' needs numba: pip install 'symopt[fast]'") \
             from None
@@ -100,16 +125,16 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     hp_args = [f"_H{k}" for k in range(len(plan.hyperparameters))]
     lines = [f"def step_kernel({', '.join([*args, 't', *hp_args])}):",
              "    _B, _n = _A0.shape",
-             "    for _b in range(_B):"]
-    # A fixed hyperparameter is an array of length 1, a swept one has a value per row.
-    lines += [f"        {name} = _H{k}[min(_b, _H{k}.shape[0] - 1)]"
+             "    for _b in _ROWS(_B):"]
+    # Every hyperparameter arrives as one value per row (fixed ones repeated).
+    lines += [f"        {name} = _H{k}[_b]"
               for k, (name, _) in enumerate(plan.hyperparameters)]
     lines += [f"        _X{k} = _A{k}[_b]" for k in range(len(arrays))]
 
     def loop(exprs: list[sp.Expr], finish: list[str]) -> list[str]:
         temps = _needed_temps(exprs, plan.temps)
         used = {s.name for e in exprs + [e for _, e in temps] for s in e.free_symbols}
-        body = ["        for _i in prange(_n):"]
+        body = ["        for _i in _COLUMNS(_n):"]
         body += [f"            {a.name} = _X{element[a.name]}[_i]" for a in arrays
                  if a.name in used]
         body += [f"            {s} = {_ELEMENT.doprint(e)}" for s, e in temps]
@@ -126,13 +151,27 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     finish += [f"_X{element[t.name]}[_i] = {o}" for o, t in zip(outs, plan.targets)]
     if plan.targets:
         lines += loop([t.expr for t in plan.targets], finish)
-    source = "\n".join(lines) + "\n"
-    key = (source, dt.name)
+    template = "\n".join(lines) + "\n"
+    source = template.replace("_ROWS", "range").replace("_COLUMNS", "prange")
+    # Variants of the same loop nest (each compiled on its first call): rows in parallel
+    # for sweeps of many short rows, and serial for small arrays.
+    by_rows = _jit(template.replace("_ROWS", "prange").replace("_COLUMNS", "range"), dt) \
+        if batched else None
+    serial = _jit(template.replace("_ROWS", "range").replace("_COLUMNS", "range"), dt,
+                  parallel=False)
+    return NumbaKernel(source, _jit(source, dt), 0, batched, by_rows, serial)
+
+
+def _jit(source: str, dt: np.dtype, parallel: bool = True) -> Callable[..., None]:
+    """Compile (lazily, on first call) and cache by source, dtype and parallelism."""
+    import numba
+
+    key = (source, dt.name, parallel)
     if key not in _CACHE:
         namespace = {"np": np, "numpy": np, "math": __import__("math"), "prange": numba.prange,
                      "_dt": dt.type}
         # safe: generated source; every name in it was checked by is_identifier or generated
         exec(compile(source, "<symopt numba kernel>", "exec"), namespace)
-        _CACHE[key] = numba.njit(parallel=True, error_model="numpy", fastmath=False)(
+        _CACHE[key] = numba.njit(parallel=parallel, error_model="numpy", fastmath=False)(
             namespace["step_kernel"])
-    return NumbaKernel(source, _CACHE[key], 0, batched)
+    return _CACHE[key]

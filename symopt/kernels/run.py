@@ -96,7 +96,7 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     f, grad = compile_gradient(problem)
     hessian = compile_hessian(problem) if method.uses_newton_direction else None
 
-    x = np.array(start, dtype=dt)  # a writable copy
+    x = np.array(start, dtype=dt, order="C")  # a writable, contiguous copy
     iterates = np.empty((steps + 1, *x.shape), dt)
     grad_norms = np.empty((steps + 1, *x.shape[:-1]), dt)
     g = np.empty_like(x)

@@ -214,9 +214,9 @@ def _initializer(init: sp.Expr, fixed: Mapping[sp.Symbol, sp.Expr]):
     init = sp.sympify(init).xreplace(fixed)  # safe: a SymPy expression, not text
     if not init.free_symbols:
         value = float(init)
-        return lambda params: np.full_like(params, value)
+        return lambda params: np.full(params.shape, value, params.dtype)
     if init == X:
-        return lambda params: params.copy()
+        return lambda params: np.array(params, order="C")
     if init.free_symbols - {X}:
         names = ", ".join(sorted(s.name for s in init.free_symbols - {X}))
         raise UnsupportedError(f"a state's initial value depends on {names}; only on x is "
