@@ -254,3 +254,23 @@ def test_heavy_ball_stability_and_optimum():
     # Polyak on λ ∈ {1, 4}: β* = ((√4 − 1)/(√4 + 1))² = 1/9, α* = 4/(1 + 2)² = 4/9
     assert status(Claim("optimal_step", {"alpha": "4/9", "beta": "1/9"},
                         problem="(w1**2 + 4*w2**2)/2", method="heavy_ball")) == "true"
+
+
+def test_names_as_texts_write_them():
+    # η is the step size; L is the problem's smoothness constant (f = 2w²: L = 4, so 2/L = 1/2)
+    assert status(Claim("stability", r"0 < \eta < \frac{2}{L}", problem="2*w**2",
+                        method="gd")) == "true"
+    assert status(Claim("stability", r"0 < \eta < \frac{1}{L}", problem="2*w**2",
+                        method="gd")) == "false"
+    assert status(Claim("rate", r"r(\eta) = |1 - 4\eta|", problem="2*w**2", method="gd")) \
+        == "true"
+    assert status(Claim("update", r"\theta - \eta \nabla L(\theta)", method="gd")) == "true"
+    # α* = 2/(μ + L) with μ = 1, L = 4 on the bowl; rate (κ − 1)/(κ + 1) = 3/5 with κ = 4
+    bowl = "(w1**2 + 4*w2**2)/2"
+    assert status(Claim("optimal_step", r"\alpha^* = \frac{2}{\mu + L}", problem=bowl,
+                        method="gd")) == "true"
+    assert status(Claim("rate", r"\frac{\kappa - 1}{\kappa + 1}", problem=bowl,
+                        method="gd")) == "true"
+    # no x0 for a behaviour claim: a generic start (1, ..., 1)
+    assert status(Claim("behaviour", "converges", problem="x**2", method="gd",
+                        hyperparameters={"alpha": 0.1})) == "true"

@@ -66,24 +66,61 @@ class Context:
         return cls(claim, local)
 
     def value(self, stated: object) -> sp.Basic:
-        """A stated value read with this claim's symbols and renames.
+        """A stated value read with this claim's symbols, renames and the problem's constants.
 
-        A name written ``w_1`` (LaTeX) means the problem's ``w1`` when that is the
-        only variable or parameter it can mean.
+        See :meth:`resolve`.
         """
-        value = self.renamed(read_value(stated, self.local))
-        if self.claim.problem is None or not isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return self.resolve(read_value(stated, self.local))
+
+    def resolve(self, value):
+        """Give the names of a stated answer the meaning the text gives them.
+
+        - the claim's ``rename`` table (``{eta = "alpha"}``);
+        - a step size written ``eta``, ``lr`` or ``gamma`` is the method's ``alpha``
+          when the method has no hyperparameter of that name;
+        - ``w_1`` (LaTeX) is the problem's ``w1`` when that is the only symbol it can mean;
+        - ``L``, ``mu``, ``kappa``, ``lambda_max``, ``lambda_min`` that are not symbols of
+          the problem are its constants (smoothness, strong convexity, condition number,
+          extreme Hessian eigenvalues), so "α < 2/L" can be checked on a concrete f.
+        """
+        value = self.renamed(value)
+        if not isinstance(value, (sp.Basic, sp.MatrixBase)):
             return value
-        known = set(self.problem.variables) | set(self.problem.parameters)
-        by_key: dict[str, list[sp.Symbol]] = {}
-        for s in known:
-            by_key.setdefault(s.name.replace("_", ""), []).append(s)
-        mapping = {}
-        for s in value.free_symbols - known:
-            match = by_key.get(s.name.replace("_", ""), [])
-            if len(match) == 1:
-                mapping[s] = match[0]
+        mapping: dict[sp.Symbol, sp.Expr] = {}
+        free = value.free_symbols
+        if self.claim.method is not None:
+            names = {h.symbol.name: h.symbol for h in self.method.hyperparameters}
+            if "alpha" in names:
+                for s in free:
+                    if s.name in ("eta", "lr", "gamma") and s.name not in names:
+                        mapping[s] = names["alpha"]
+        if self.claim.problem is not None:
+            known = set(self.problem.variables) | set(self.problem.parameters)
+            by_key: dict[str, list[sp.Symbol]] = {}
+            for s in known:
+                by_key.setdefault(s.name.replace("_", ""), []).append(s)
+            for s in free - known - set(mapping):
+                match = by_key.get(s.name.replace("_", ""), [])
+                if len(match) == 1:
+                    mapping[s] = match[0]
+            for s in free - known - set(mapping):
+                constant = self.constant(s.name)
+                if constant is not None:
+                    mapping[s] = constant
         return value.xreplace(mapping) if mapping else value
+
+    def constant(self, name: str) -> sp.Expr | None:
+        """The problem's L, μ, κ, λmax or λmin by name (None when unknown)."""
+        problem = self.problem
+        findings = {"L": problem.smoothness, "lambda_max": problem.smoothness,
+                    "mu": problem.strong_convexity, "lambda_min": problem.strong_convexity,
+                    "kappa": problem.condition_number}
+        if name not in findings:
+            return None
+        finding = findings[name]()
+        if not finding.known or finding.value.is_zero:
+            return None
+        return finding.value
 
     def renamed(self, expr: sp.Basic) -> sp.Basic:
         """Apply the claim's ``rename`` table (``{eta = "alpha"}``) to an expression."""

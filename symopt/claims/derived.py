@@ -257,7 +257,7 @@ def check_stability(claim: Claim) -> Verdict:
         return _stability_region(ctx, parameters, region, analysis)
     x = parameters[0]
     domain = _domain(ctx, x)
-    stated = sp.Intersection(read_set(claim.stated, x, ctx.local), domain)
+    stated = sp.Intersection(_read_step_set(ctx, claim.stated, x), domain)
     correct = sp.Intersection(region.interval, domain)
     note = f" (given {region.others})" if region.others is not sp.true else ""
     result, witness = compare_sets(stated, correct)
@@ -269,6 +269,17 @@ def check_stability(claim: Claim) -> Verdict:
         return Verdict.unknown(result.how)
     return Verdict.false(f"the iteration converges exactly for {x} ∈ {shown}{note}",
                          correct=shown, counterexample=_demonstrate(ctx, x, witness, result))
+
+
+def _read_step_set(ctx: Context, text: str, x: sp.Symbol) -> sp.Set:
+    """The stated set, with η / lr / γ read as the step size when the method's is α."""
+    local = dict(ctx.local)
+    hyper = {h.symbol.name for h in ctx.method.hyperparameters}
+    if x.name == "alpha":
+        for alias in ("eta", "lr", "gamma"):
+            if alias not in hyper:
+                local.setdefault(alias, x)
+    return ctx.resolve(read_set(text, x, local))
 
 
 def _domain(ctx: Context, x: sp.Symbol) -> sp.Set:
@@ -320,7 +331,7 @@ def _demonstrate(ctx: Context, x: sp.Symbol, witness: dict, result: Comparison) 
 
 def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, analysis
                       ) -> Verdict:
-    stated = read_region(ctx.claim.stated, parameters, ctx.local)
+    stated = ctx.resolve(read_region(ctx.claim.stated, parameters, ctx.local))
     correct = region.condition
     box = {}
     for p in parameters:

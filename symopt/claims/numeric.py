@@ -201,7 +201,12 @@ def _run(ctx: Context, steps: int | None = None) -> Run:
     count = steps if steps is not None else claim.steps
     if count is None:
         raise ParseError(f"claim {claim.id or claim.kind!r} needs steps")
-    return run(ctx.problem, ctx.method, ctx.hyperparameters, ctx.x0(), int(count))
+    if claim.x0 is None and claim.kind not in ("iterate", "value"):
+        # behaviour: a generic start, (1, ..., 1)
+        x0 = dict.fromkeys(ctx.problem.variables, sp.S.One)
+    else:
+        x0 = ctx.x0()
+    return run(ctx.problem, ctx.method, ctx.hyperparameters, x0, int(count))
 
 
 @register("behaviour", "behavior", "converges", "diverges", "oscillates")
