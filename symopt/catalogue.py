@@ -635,13 +635,19 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
     for topic, results in summary.by_topic().items():
         true = sum(r.status == "true" for r in results)
         false = sum(r.status == "false-as-expected" for r in results)
-        lines.append(f"| [{_title(topic)}]({topic}.md) | {len(results)} | {true} | {false} | "
+        title = _topic_intro(results)[0]
+        lines.append(f"| [{title}]({topic}.md) | {len(results)} | {true} | {false} | "
                      f"{len(results) - true - false} |")
-    lines += ["", "## Where the seed texts are wrong", ""]
+    lines += ["", "## Where the seed texts are wrong", "",
+              "| claim | seed | the text says | correct |", "| --- | --- | --- | --- |"]
     for r in summary.results:
         if r.status == "false-as-expected":
-            lines.append(f"- [{r.entry.info.id}]({r.entry.topic}.md#{_anchor(r.entry.info.id)})"
-                         f" — {_escape(r.entry.info.stated)}")
+            info = r.entry.info
+            # a bar inside math would end the table cell: \vert draws the same bar
+            derived = r.outcome.derived.replace("\\|", "\\Vert ").replace("|", "\\vert ")
+            correct = f"${derived}$" if r.outcome.derived else _escape(info.note)
+            lines.append(f"| [{info.id}]({r.entry.topic}.md#{_anchor(info.id)}) | {info.seed} | "
+                         f"{_escape(info.stated)} | {correct} |")
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for topic, results in summary.by_topic().items():
         path = out / f"{topic}.md"
@@ -662,14 +668,26 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _topic_page(topic: str, results: list[Result], images: Path) -> str:
-    module_doc = ""
+def _topic_intro(results: list[Result]) -> tuple[str, str]:
+    """The page title and introduction: a module's docstring, or a claims file's title."""
     first = results[0].entry
     if first.path.suffix == ".py":
         module = sys.modules.get(f"symopt_proofs_{first.path.stem}")
-        module_doc = inspect.getdoc(module) or "" if module else ""
-    lines = [f"# {_title(topic)}", "", module_doc, "",
-             f"Source: `proofs/{first.path.name}`.", ""]
+        doc = (inspect.getdoc(module) or "") if module is not None else ""
+        title, _, rest = doc.partition("\n")
+        return title.strip().rstrip(".") or _title(first.topic), rest.strip()
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    data = tomllib.loads(first.path.read_text(encoding="utf-8"))
+    return str(data.get("title", _title(first.topic))), ""
+
+
+def _topic_page(topic: str, results: list[Result], images: Path) -> str:
+    title, intro = _topic_intro(results)
+    files = sorted({f"`proofs/{r.entry.path.name}`" for r in results})
+    lines = [f"# {title}", "", intro, "", f"Source: {', '.join(files)}.", ""]
     for r in results:
         info = r.entry.info
         lines += [
@@ -683,12 +701,15 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
             f"- **Verdict:** {_MARK.get(r.status, r.status)}",
         ]
         if r.outcome.derived:
-            lines.append(f"- **symopt derives:** ${r.outcome.derived}$")
+            label = "correct value" if r.verdict == "false" else "symopt derives"
+            lines.append(f"- **{label.capitalize()}:** ${r.outcome.derived}$")
+        if info.kind != "python":
+            lines.append(f"- **Checked as:** a `{info.kind}` claim of the claims format")
         doc = inspect.getdoc(r.entry.run) if inspect.isfunction(r.entry.run) else ""
         if doc:
             lines += ["", doc]
         if r.outcome.evidence:
-            lines += ["", f"**Evidence.** {r.outcome.evidence}"]
+            lines += ["", f"**Evidence.** {_escape(r.outcome.evidence)}"]
         if info.note:
             lines += ["", f"*Note.* {info.note}"]
         if r.outcome.series:
