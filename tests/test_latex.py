@@ -270,6 +270,8 @@ def test_exact_numbers() -> None:
         (r"\text{learning rate}", 0, "one name"),
         ("|x|y|z|", 4, "ambiguous bars"),
         (r"g_t(1 - \beta)", 3, "a function or a product"),
+        (r"\log x y", 7, r"ambiguous argument of \log"),
+        (r"\alpha 2", 0, r"ambiguous '\alpha 2'"),
         (r"\lvert x |", 9, "must pair"),
         (r"\operatorname{foo}(x)", 0, "unknown function 'foo'"),
         (r"\mathrm{lr}(1 - x)", 0, "a function or a product"),

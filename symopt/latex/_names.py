@@ -235,6 +235,8 @@ class NameRules:
         parts = []
         while not self.is_sym("}"):
             tok = self.tok
+            if tok.kind == "eof":
+                raise self.fail("unclosed subscript", tok)
             if tok.kind == "cmd" and tok.value in FONTS:
                 parts.append(self.raw_font())
                 continue

@@ -97,8 +97,8 @@ class Parser(NameRules):
             raise
         except RecursionError:
             raise ParseError("input is nested too deeply", text=self.text, position=0) from None
-        except (TypeError, ValueError, ArithmeticError, AttributeError, sp.SympifyError,
-                sp.ShapeError) as exc:
+        except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError,
+                sp.SympifyError, sp.ShapeError) as exc:
             raise self.fail(f"cannot build expression: {exc}") from None
 
     def relation(self) -> sp.Basic:
@@ -186,6 +186,10 @@ class Parser(NameRules):
             if tok.kind == "num" and previous.kind == "word":
                 raise self.fail(f"ambiguous '{previous.value}{tok.value}': write "
                                 f"{previous.value}_{tok.value} or {tok.value}{previous.value}",
+                                previous)
+            if tok.kind == "num" and previous.kind == "cmd" and previous.value in GREEK_NAMES:
+                raise self.fail(f"ambiguous '\\{previous.value} {tok.value}': write "
+                                f"\\{previous.value}_{tok.value} or {tok.value}\\{previous.value}",
                                 previous)
             return True
         if tok.kind == "cmd":
@@ -551,18 +555,24 @@ class Parser(NameRules):
         elif self.is_sym("{"):
             arg = self.group()
         elif self.starts_factor(self.tok):
-            # \log x, \sin 2x, \exp \frac{a}{b}: the argument runs to the next operator
+            # \log x, \sin 2x, \exp \frac{a}{b}: one factor, after an optional number;
+            # \log x y (log(xy) or y log x?) is refused
             arg = self.postfix()
-            while self.starts_factor(self.tok) and not (
-                    self.tok.kind == "cmd" and (self.tok.value in FUNCTIONS or self.tok.value in
-                                                ("max", "min", "sum"))):
+            if arg.is_Number and self.starts_factor(self.tok) and not self.next_is_function():
                 arg = multiply(arg, self.postfix())
+            if self.starts_factor(self.tok) and not self.next_is_function():
+                raise self.fail(f"ambiguous argument of \\{name}: write \\{name}(...) around "
+                                "it", self.tok)
         else:
             raise self.fail(f"\\{name} needs an argument", tok)
         if isinstance(arg, sp.MatrixBase):
             raise self.fail(f"\\{name} of a matrix is not supported", tok)
         value = sp.log(arg, base) if base is not None else FUNCTIONS[name](arg)
         return value if power is None else value**power
+
+    def next_is_function(self) -> bool:
+        return self.tok.kind == "cmd" and (self.tok.value in FUNCTIONS or self.tok.value in
+                                           ("max", "min", "sum"))
 
     def extremum(self, tok: Tok, advanced: bool = False) -> sp.Basic:
         if not advanced:
