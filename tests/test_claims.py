@@ -274,3 +274,22 @@ def test_names_as_texts_write_them():
     # no x0 for a behaviour claim: a generic start (1, ..., 1)
     assert status(Claim("behaviour", "converges", problem="x**2", method="gd",
                         hyperparameters={"alpha": 0.1})) == "true"
+
+
+def test_claims_about_a_spectrum():
+    # GD on eigenvalues in [μ, L]: α* = 2/(μ + L) (equal |1 − αμ| = |αL − 1|), rate
+    # (L − μ)/(L + μ) = (κ − 1)/(κ + 1); stable for 0 < α < 2/L.
+    on = {"method": "gd", "spectrum": "[mu, L]"}
+    assert status(Claim("optimal_step", r"\alpha^* = \frac{2}{\mu + L}", **on)) == "true"
+    assert status(Claim("optimal_step", r"\frac{1}{L}", **on)) == "false"
+    assert status(Claim("rate", r"\frac{\kappa - 1}{\kappa + 1}", **on)) == "true"
+    assert status(Claim("stability", r"0 < \alpha < \frac{2}{L}", **on)) == "true"
+    v = check(Claim("stability", r"0 < \alpha \le \frac{2}{L}", **on))
+    assert v.status == "false" and "does not converge" in v.counterexample
+    # Polyak's heavy ball: α* = 4/(√L + √μ)², β* = ((√κ − 1)/(√κ + 1))²
+    assert status(Claim("optimal_step", {
+        "alpha": r"\frac{4}{(\sqrt{L} + \sqrt{\mu})^2}",
+        "beta": r"\left(\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}\right)^2"},
+        method="heavy_ball", spectrum="[mu, L]")) == "true"
+    # a list of eigenvalues
+    assert status(Claim("optimal_step", "2/5", method="gd", spectrum=["1", "4"])) == "true"

@@ -67,6 +67,7 @@ class Claim:
     assumptions: Mapping[str, Any] = field(default_factory=dict)
     x0: Any = None
     steps: int | None = None
+    spectrum: Any = None
     parameter: str | tuple[str, ...] | None = None
     epsilon: Any = None
     at: Any = None

@@ -94,6 +94,15 @@ class Context:
                 for s in free:
                     if s.name in ("eta", "lr", "gamma") and s.name not in names:
                         mapping[s] = names["alpha"]
+        if self.claim.spectrum is not None and not isinstance(self.claim.spectrum, list):
+            from symopt.claims.derived import spectrum_of
+
+            spectrum = spectrum_of(self)
+            ends = {"mu": spectrum.start, "lambda_min": spectrum.start, "L": spectrum.end,
+                    "lambda_max": spectrum.end, "kappa": spectrum.end / spectrum.start}
+            for s in free - set(mapping):
+                if s.name in ends and s not in spectrum.free_symbols:
+                    mapping[s] = ends[s.name]
         if self.claim.problem is not None:
             known = set(self.problem.variables) | set(self.problem.parameters)
             by_key: dict[str, list[sp.Symbol]] = {}

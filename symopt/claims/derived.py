@@ -16,6 +16,8 @@ step size inside it and a numeric run of the method with that step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 
 from symopt.claims.claim import Claim, Verdict, register
@@ -23,6 +25,7 @@ from symopt.claims.context import Context, show
 from symopt.claims.equivalence import Comparison, compare
 from symopt.claims.expressions import decide
 from symopt.claims.sets import compare_regions, compare_sets, read_region, read_set
+from symopt.claims.text import read_value
 from symopt.errors import ParseError, SymoptError, UnsupportedError
 from symopt.result import Finding
 from symopt.symbols import canonical_name, symbol
@@ -94,7 +97,68 @@ def analysis_of(ctx: Context, *, epsilon: object = None, free: tuple[str, ...] =
     except ImportError as exc:
         raise UnsupportedError(f"this claim needs symopt.analysis ({exc})") from None
     values = {k.name: v for k, v in ctx.hyperparameters.items() if k.name not in free}
+    if ctx.claim.spectrum is not None:
+        return _on_spectrum(ctx, spectrum_of(ctx), epsilon, values)
     return analyze(ctx.problem, ctx.method, epsilon=epsilon, **values)
+
+
+def spectrum_of(ctx: Context) -> sp.Interval | list[sp.Expr]:
+    """The claim's spectrum: an array lists eigenvalues, text ``"[mu, L]"`` is an interval."""
+    raw = ctx.claim.spectrum
+    if isinstance(raw, (list, tuple)):
+        values = [read_value(v, ctx.local) for v in raw]
+        if not values or any(isinstance(v, sp.MatrixBase) for v in values):
+            raise ParseError("spectrum must list numbers or expressions")
+        return values
+    if not isinstance(raw, str):
+        raise ParseError(f"spectrum must be a list of eigenvalues or an interval, got {raw!r}")
+    region = read_set(raw, symbol("lambda"), ctx.local)
+    if not isinstance(region, sp.Interval):
+        raise ParseError(f"spectrum {raw!r} is not one interval")
+    return region
+
+
+@dataclass(frozen=True)
+class _OnSpectrum:
+    """What :func:`analysis_of` gives for a spectrum stated without a problem."""
+
+    eigenvalues: Finding
+    stability: Finding
+    optimal: Finding
+    rate: Finding
+    iterations: Finding
+    minimiser: Finding
+
+
+def _on_spectrum(ctx: Context, spectrum, epsilon: object, values: dict) -> _OnSpectrum:
+    from symopt.analysis import (
+        iterations_to_tolerance,
+        optimal_hyperparameters,
+        region_finding,
+        worst_rate,
+    )
+
+    method = ctx.method
+    eigen = Finding(spectrum, "the stated eigenvalues") if isinstance(spectrum, list) else \
+        Finding.unknown("the spectrum is an interval")
+    stability = region_finding(method, spectrum, **values)
+    optimal = optimal_hyperparameters(method, spectrum, **values)
+    fixed = set(method.substitution(values))
+    if all(h.symbol in fixed for h in method.hyperparameters):
+        rate = worst_rate(method, spectrum, **values)
+    elif optimal.known:
+        rate = Finding(optimal.value.rate, "the optimal rate (hyperparameters at the minimax "
+                       "values)")
+    else:
+        rate = Finding.unknown(optimal.reason)
+    if rate.known:
+        eps = symbol("epsilon") if epsilon is None else epsilon
+        iterations = Finding(iterations_to_tolerance(rate.value, eps),
+                             "smallest k with rateᵏ ≤ ε")
+    else:
+        iterations = Finding.unknown(rate.reason)
+    return _OnSpectrum(eigen, stability, optimal, rate, iterations,
+                       Finding.unknown("no problem was given, only a spectrum"))
 
 
 def _parameters(claim: Claim) -> tuple[sp.Symbol, ...]:
@@ -141,7 +205,8 @@ def check_optimal_step(claim: Claim) -> Verdict:
 def _refute_optimum(ctx: Context, stated: dict, optimum, sym: sp.Symbol, correct: sp.Expr,
                     result: Comparison) -> Verdict:
     counter = result.how
-    if all(v.is_number for v in stated.values()) and not ctx.problem.parameters:
+    if all(v.is_number for v in stated.values()) and (ctx.claim.problem is None or
+                                                      not ctx.problem.parameters):
         try:
             from symopt.analysis import worst_rate
 
@@ -294,12 +359,13 @@ def _demonstrate(ctx: Context, x: sp.Symbol, witness: dict, result: Comparison) 
     value = witness["value"]
     parameters = witness.get("parameters") or {}
     text = f"{x} = {show(value)}: {result.how}"
-    if ctx.problem.parameters and set(ctx.problem.parameters) - set(parameters):
-        return text
     try:
         from symopt.claims.numeric import classify, run
 
-        problem = ctx.problem
+        problem = _spectrum_problem(ctx, parameters) if ctx.claim.spectrum is not None \
+            else ctx.problem
+        if problem.parameters and set(problem.parameters) - set(parameters):
+            return text
         if parameters:
             from symopt.problem import Problem
 
@@ -327,6 +393,29 @@ def _demonstrate(ctx: Context, x: sp.Symbol, witness: dict, result: Comparison) 
     except (SymoptError, ArithmeticError, TypeError, ValueError) as exc:
         text += f" (no numeric run: {exc})"
     return text
+
+
+def _spectrum_problem(ctx: Context, parameters: dict | None = None):
+    """½ Σ λᵢ xᵢ² over the stated eigenvalues (or the ends of the stated interval).
+
+    With ``parameters`` (values of some endpoint symbols), a lone symbolic end of an
+    interval is set to half (or twice) the other, so that a run is possible.
+    """
+    from symopt.problem import Problem
+
+    spectrum = spectrum_of(ctx)
+    points = list(spectrum) if isinstance(spectrum, list) else [spectrum.start, spectrum.end]
+    if parameters:
+        points = [p.xreplace(parameters) for p in points]
+        if not isinstance(spectrum, list):
+            low, high = points
+            if high.is_number and not low.is_number:
+                points = [high / 2, high]
+            elif low.is_number and not high.is_number:
+                points = [low, 2 * low]
+    variables = [symbol(f"x_{i + 1}") for i in range(len(points))]
+    objective = sum(lam * v**2 for lam, v in zip(points, variables)) / 2
+    return Problem(objective, variables=variables)
 
 
 def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, analysis
