@@ -183,6 +183,8 @@ def test_max_min_sqrt_matrices() -> None:
     m = parse_latex(r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}")
     assert m == sp.Matrix([[1, 2], [3, 4]])
     assert parse_latex(r"\begin{bmatrix} 1 & 2 \end{bmatrix}^T") == sp.Matrix([1, 2])
+    assert parse_latex(r"\begin{bmatrix} 1 & 2 \end{bmatrix}^{T}") == sp.Matrix([1, 2])
+    assert parse_latex(r"\begin{bmatrix} 1 & 2 \end{bmatrix}^{\top}") == sp.Matrix([1, 2])
     with pytest.raises(ParseError, match="different lengths"):
         parse_latex(r"\begin{bmatrix} 1 & 2 \\ 3 \end{bmatrix}")
 

@@ -226,13 +226,13 @@ class Parser(NameRules):
             if self.is_sym("^"):
                 self.advance()
                 if self.script_is("T") and isinstance(value, sp.MatrixBase):
-                    self.advance()
+                    self.skip_script()
                     value = value.T
                     continue
-                if self.script_is("top"):
+                if self.script_is("top", "intercal"):
                     if not isinstance(value, sp.MatrixBase):
                         raise self.fail("transpose (^\\top) of a non-matrix", tok)
-                    self.advance()
+                    self.skip_script()
                     value = value.T
                     continue
                 if self.script_is("*", "ast", "star", "prime", "'"):
