@@ -57,3 +57,15 @@ def test_local_analysis_in_two_variables():
     norms = np.linalg.norm(run("x**4 + x**2 + 2*y**2 + x*y", "gd", [0.01, 0.01], 200,
                                alpha=1 / 3).iterates, axis=-1)
     assert (norms[200] / norms[100]) ** (1 / 100) == pytest.approx(np.sqrt(2) / 3, rel=1e-3)
+
+
+def test_saddles_and_adaptive_methods_are_unknown_with_reasons():
+    # f = x² − y²: A = diag(2, −2); GD's factor along y is 1 + 2α > 1 for every α > 0.
+    a = analyze("x**2 - y**2", "gd")
+    assert not a.minimiser.known and "negative eigenvalue" in a.minimiser.reason
+    assert a.stability.value.condition == sp.false
+    assert not a.optimal.known
+    diverging = run("x**2 - y**2", "gd", [0.0, 1e-3], 50, alpha=0.01).iterates[:, 1]
+    assert np.all(np.diff(np.abs(diverging)) > 0)
+    adam = analyze("x**2 + y**2", "adam")
+    assert not adam.iteration_matrix.known and "step counter" in adam.rate.reason

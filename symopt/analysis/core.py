@@ -141,8 +141,12 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
     every_value_given = bool(fixed) and all(h.symbol in fixed for h in method.hyperparameters)
     optimal = optimal_hyperparameters(method, spectrum, seconds=seconds,
                                       **({} if every_value_given else hyperparameters))
-    rate, directions, verdict = _rate_and_behaviour(method, spectrum, fixed, hyperparameters,
-                                                     optimal)
+    if matrix.known:
+        rate, directions, verdict = _rate_and_behaviour(method, spectrum, fixed,
+                                                         hyperparameters, optimal)
+    else:
+        rate, directions, verdict = Finding.unknown(matrix.reason), [], Finding.unknown(
+            matrix.reason)
     iterations = _iterations(rate, epsilon)
     newton = (newton_constant(problem, minimiser.value if minimiser.known else None)
               if method.uses_newton_direction and kind == "local"
@@ -161,7 +165,11 @@ def _spectrum(problem: Problem, quadratic, at: Mapping | None):
             values = quadratic.eigenvalues
         except Exception as exc:  # symbolic eigenvalues can fail in SymPy
             return Finding.unknown(f"eigenvalues of A: {exc}"), Finding.unknown(str(exc))
-        if A.det() != 0:
+        negative = [v for v in values if v.is_number and v.is_negative]
+        if negative:
+            minimiser = Finding.unknown(f"A has the negative eigenvalue(s) {negative}: f is "
+                                        "unbounded below, there is no minimiser")
+        elif A.det() != 0:
             point = dict(zip(problem.variables, A.LUsolve(quadratic.b)))
             minimiser = Finding(point, "x* = A⁻¹b")
         else:

@@ -72,6 +72,9 @@ def optimal_hyperparameters(method: Method, spectrum: Spectrum, *, seconds: floa
         except TypeError:
             return Finding.unknown("cannot order symbolic eigenvalues "
                                    f"{[public(p) for p in points]}; give an interval [μ, L]")
+    if any(p.is_number and p.is_negative for p in (public(mu), public(L))):
+        return Finding.unknown(f"the spectrum has a negative eigenvalue ({public(mu)}): "
+                               "there is no minimiser to converge to, so no minimax tuning")
     try:
         recurrence = linear_recurrence(method, **fixed)
         solutions = run_with_timeout(_equioscillation, recurrence, method, fixed, mu, L,
