@@ -293,3 +293,25 @@ def test_claims_about_a_spectrum():
         method="heavy_ball", spectrum="[mu, L]")) == "true"
     # a list of eigenvalues
     assert status(Claim("optimal_step", "2/5", method="gd", spectrum=["1", "4"])) == "true"
+
+
+def test_first_steps_with_a_constant_gradient():
+    # Adam, first step: m = (1 − β₁)g, v = (1 − β₂)g², m̂ = g, v̂ = g²: x − αg/(|g| + ε);
+    # "x − α·sign(g)" (seed 002) is right only up to ε.
+    assert status(Claim("update", "x - alpha*g/(abs(g) + epsilon)", method="adam",
+                        steps=1)) == "true"
+    assert status(Claim("update", "x - alpha*sign(g)", method="adam", steps=1)) == "false"
+    # heavy ball (torch form), two steps: b₁ = g, b₂ = (1 + β)g: x − αg − α(1 + β)g
+    assert status(Claim("update", "x - alpha*g - alpha*(1 + beta)*g", method="heavy_ball",
+                        steps=2)) == "true"
+
+
+def test_kkt_equality_multiplier_sign_conventions():
+    # min x² + y² s.t. x + y = 1: x = y = 1/2; 2x + ν = 0 ⇒ ν = −1 with L = f + νh,
+    # ν = 1 with L = f − νh: either sign is a correct answer
+    spec = ProblemSpec("x**2 + y**2", constraints=("x + y = 1",))
+    for value in ("1", "-1"):
+        assert status(Claim("kkt", {"x": "1/2", "y": "1/2", "lambda": value},
+                            problem=spec)) == "true"
+    assert status(Claim("kkt", {"x": "1/2", "y": "1/2", "lambda": "2"}, problem=spec)) \
+        == "false"

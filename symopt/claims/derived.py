@@ -448,7 +448,14 @@ def _alpha_bound(analysis) -> sp.Expr:
 
 @register("kkt")
 def check_kkt(claim: Claim) -> Verdict:
-    """A stated KKT point with its multipliers (``{x = .., lambda = ..}``)."""
+    """A stated KKT point with its multipliers (``{x = .., lambda = ..}``).
+
+    Multipliers of inequalities are λ ≥ 0 (L = f + Σλᵢgᵢ with gᵢ ≤ 0, the same sign
+    in every convention); an equality's multiplier ν has a sign that depends on the
+    text's convention (f + νh or f − νh), so either sign is accepted, with a note.
+    A stated multiplier name the solver does not use (``lambda`` for an equality's
+    ``nu``) is matched to the one multiplier left unnamed.
+    """
     ctx = Context.of(claim)
     try:
         from symopt.kkt import solve_kkt
@@ -458,6 +465,7 @@ def check_kkt(claim: Claim) -> Verdict:
         raise ParseError("a 'kkt' claim states a table: variables and multipliers")
     result = solve_kkt(ctx.problem, timeout=0)
     stated = {canonical_name(str(k)): ctx.value(v) for k, v in claim.stated.items()}
+    equality = {m.name for m in result.conditions.eq_multipliers}
     points = []
     for p in result.points:
         values = {**{k.name: v for k, v in p.point.items()},
@@ -466,14 +474,29 @@ def check_kkt(claim: Claim) -> Verdict:
     if not points:
         return Verdict.unknown("no KKT point was found" +
                                ("" if result.complete else " (the enumeration is incomplete)"))
+    names = set(points[0])
+    unknown = [k for k in stated if k not in names]
+    unnamed = [k for k in names if k not in stated and k not in
+               {v.name for v in ctx.problem.variables}]
+    if len(unknown) == 1 and len(unnamed) == 1:
+        stated[unnamed[0]] = stated.pop(unknown[0])
+    elif unknown:
+        raise ParseError(f"{unknown[0]!r} is neither a variable nor a multiplier; the "
+                         f"KKT points name {', '.join(sorted(names))}")
     shown = "; ".join(show(pt) for pt in points)
     for values in points:
-        missing = [k for k in stated if k not in values]
-        if missing:
-            raise ParseError(f"{missing[0]!r} is neither a variable nor a multiplier; the "
-                             f"KKT points name {', '.join(values)}")
-        if all(compare(stated[k], values[k]).equal is True for k in stated):
-            return Verdict.true(f"a KKT point with multipliers: {show(values)}",
+        flipped = []
+        for k, v in stated.items():
+            if compare(v, values[k]).equal is True:
+                continue
+            if k in equality and compare(v, -values[k]).equal is True:
+                flipped.append(k)
+                continue
+            break
+        else:
+            note = (f" (the sign of {', '.join(flipped)} follows the convention L = f − νh)"
+                    if flipped else "")
+            return Verdict.true(f"a KKT point with multipliers: {show(values)}{note}",
                                 correct=shown)
     mismatch = next(k for k in stated if compare(stated[k], points[0][k]).equal is not True)
     return Verdict.false(f"the KKT points are {shown}", correct=shown,

@@ -213,6 +213,8 @@ def check_update(claim: Claim) -> Verdict:
     substitution = ctx.hyperparameters
     text = update_text(claim.stated) if isinstance(claim.stated, str) else claim.stated
     stated = ctx.value(text)
+    if claim.problem is None and claim.steps is not None:
+        return _constant_gradient(ctx, stated, int(claim.steps), substitution)
     if claim.problem is None:
         correct = rule.x_next.xreplace(substitution) if substitution else rule.x_next
         allowed = {rule.x, rule.g, rule.t, rule.p, *rule.state_next,
@@ -408,3 +410,25 @@ def _step_from(ctx: Context, x: list, t: int | None, substitution: dict,
         value = rule.x_next.xreplace({X: xi, G: gi, T: step_count, NEWTON_DIRECTION: pi})
         out.append(value.xreplace(substitution) if substitution else value)
     return out
+
+
+def _constant_gradient(ctx: Context, stated: sp.Expr, steps: int, substitution: dict
+                       ) -> Verdict:
+    """x after ``steps`` steps from x with the state at its start and a constant gradient g."""
+    from symopt.methods.base import G, T, X
+
+    if not 1 <= steps <= 50:
+        raise ParseError(f"steps must be between 1 and 50 for a symbolic update, got {steps}")
+    method = ctx.method
+    if method.uses_newton_direction:
+        raise UnsupportedError("an unrolled Newton step needs a problem")
+    rule = method.rule()
+    x, state = X, method.initial_state(X)
+    for t in range(1, steps + 1):
+        values = {X: x, G: G, T: sp.Integer(t), **state}
+        x, state = (rule.x_next.xreplace(values),
+                    {k: v.xreplace(values) for k, v in rule.state_next.items()})
+    correct = sp.simplify(x.xreplace(substitution) if substitution else x)
+    return decide(compare(stated, correct), correct,
+                  f"x after {steps} step(s) from x with a constant gradient g (state "
+                  "initialised as the method does)")
