@@ -73,6 +73,25 @@ def adagrad_to_zero():
                          f" → 1/3. With a constant g the rate is {constant} → 0.")
 
 
+@claim("002-adagrad-sparse", seed="002 004", where="AdaGrad — Why It Works",
+       quote="Small gradient history → small G_j → large effective step. Gives more learning to "
+       "sparse/rarely updated parameters  /  AdaGrad … Good for sparse features",
+       stated="a rarely active coordinate keeps a larger effective step than a frequent one")
+def adagrad_sparse():
+    """100 AdaGrad steps: coordinate A sees g = 1 every step, coordinate B only every 10th
+    step; their accumulators are 100 and 10, so B's rate α/(√G + ε) is √10 times A's."""
+    frequent = [1] * 100
+    sparse = [1 if j % 10 == 0 else 0 for j in range(100)]
+    _, states_a = _run(adagrad(), frequent)
+    _, states_b = _run(adagrad(), sparse)
+    G_a, G_b = states_a[-1][s], states_b[-1][s]
+    rate = lambda G: alpha / (sp.sqrt(G) + eps)  # noqa: E731 - AdaGrad's effective step
+    ratio = sp.simplify((rate(G_b) / rate(G_a)).subs(eps, 0))
+    holds = G_a == 100 and G_b == 10 and ratio == sp.sqrt(10)
+    return Outcome.check(holds, r"\frac{\alpha/\sqrt{G_B}}{\alpha/\sqrt{G_A}} = \sqrt{10}",
+                         f"G_A = {G_a}, G_B = {G_b} after 100 steps (ε → 0: ratio {ratio}).")
+
+
 @claim("002-rmsprop-ema", seed="002", where="RMSProp — Fixing AdaGrad",
        quote="Unlike AdaGrad's ever-growing sum, s stabilizes to a recent average",
        stated="constant g: s_t → g², the effective rate stabilises at α/(|g| + ε)")

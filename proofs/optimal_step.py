@@ -128,3 +128,17 @@ def smoothness():
     holds = bowl.value == 4 and quarter
     return Outcome.check(holds, r"L_{bowl} = 4,\ L_{softplus} = \tfrac14",
                          f"bowl: {bowl.reason}; softplus: f'' = σ(1 − σ) ≤ 1/4 — {softplus}.")
+
+
+@claim("002-one-over-L-fits", seed="002", where="Mathematical Condition for Convergence",
+       quote="Intuitively: 1/L is the step size that exactly 'fits' the curvature of the loss "
+       "landscape", stated="α = 1/L removes the steepest direction's error in one step")
+def one_over_l_fits():
+    """On the bowl (L = 4) the GD factor of the λ = L direction is 1 − α·4 = 0 at α = 1/4; the
+    flatter direction then shrinks by 1 − μ/L = 3/4 per step."""
+    L = BOWL.smoothness().value
+    path = iterate(BOWL, gradient_descent(), [1, 1], 3, alpha=1 / L)
+    holds = all(p[1] == 0 for p in path[1:]) and path[1][0] == sp.Rational(3, 4)
+    return Outcome.check(holds, r"1 - \tfrac1L\cdot L = 0,\ 1 - \tfrac{\mu}{L} = \tfrac34",
+                         f"exact run from (1, 1) with α = 1/L = {1 / L}: "
+                         f"{[[str(c) for c in p] for p in path]}.")

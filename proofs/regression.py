@@ -66,10 +66,12 @@ def minibatch_unbiased():
 
 @claim("002-epoch-ceil", seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
        quote="With mini-batch GD and batch size B, one epoch consists of ⌈m/B⌉ gradient updates",
-       stated="⌈m/B⌉ updates per epoch (seed 004: m = 1000, B = 32)")
+       stated="⌈m/B⌉ updates per epoch (seed 004: m = 1000, B = 32); SGD makes m, batch "
+       "GD 1")
 def epoch_ceil():
     """Seed 004's loop `for i in range(0, len(X), batch_size)` makes ⌈1000/32⌉ = 32 updates."""
-    counts = {(m, b): len(range(0, m, b)) for m in (1000, 1024, 7) for b in (32, 64, 3)}
+    counts = {(m, b): len(range(0, m, b)) for m in (1000, 1024, 7) for b in (1, 3, 32, 64)}
+    counts[(1000, 1000)] = len(range(0, 1000, 1000))  # batch GD: one update per epoch
     holds = all(n == math.ceil(m / b) for (m, b), n in counts.items())
     return Outcome.check(holds, r"\lceil 1000/32 \rceil = 32",
                          f"loop counts {counts} all equal ⌈m/B⌉.")
