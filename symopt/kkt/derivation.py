@@ -96,6 +96,8 @@ def kkt_derivation(result: KKTResult, *, title: str | None = None):
     if result.convex.value is True:
         d.note("The problem is convex ($f$ and every $g_i$ convex, every $h_j$ affine), so "
                "every KKT point is a global minimizer.")
+    for note in result.notes:
+        d.note(_plain(note) + ".")
     d.note(_conclusion(result))
     if len(result.points) == 1 and result.points[0].condition == sp.true:
         only = result.points[0]
@@ -126,8 +128,29 @@ def _point_steps(d, result: KKTResult, point: KKTPoint, equations) -> None:
             d.inequality(shown_relation, why)
         else:
             d.implies(point.condition, evaluated, f"{why}, under the case's condition")
-    kind = point.kind.reason if point.kind.known else str(point.kind)
-    d.note(f"KKT point{when}: {_plain(kind)}; LICQ: {_plain(point.licq.reason)}.")
+    d.note(f"KKT point{when}: {_kind_text(point)}; {_licq_text(point)}.")
+
+
+def _kind_text(point: KKTPoint) -> str:
+    kind, M = point.kind.value, point.kind.evidence.get("reduced_hessian")
+    if kind is None or M is None:
+        return _plain(point.kind.reason if kind is None else str(point.kind))
+    if M.rows == 0:
+        return f"strict local {kind} (the critical cone is $\\{{0\\}}$)"
+    on_cone = f"$\\nabla^2_{{xx}} L$ on the critical cone is ${_tex(M)}$"
+    if kind == "neither":
+        return (f"neither a minimum nor a maximum ({on_cone}: it has directions of both "
+                "signs there)")
+    definite = "positive" if kind == "minimum" else "negative"
+    return f"strict local {kind} ({on_cone}, {definite} definite)"
+
+
+def _licq_text(point: KKTPoint) -> str:
+    J = point.licq.evidence.get("gradients")
+    if J is None:
+        return "LICQ: " + _plain(point.licq.reason)
+    holds = {True: "holds", False: "fails"}.get(point.licq.value, "undecided")
+    return f"LICQ {holds} (active constraint gradients ${_tex(J)}$)"
 
 
 def _conclusion(result: KKTResult) -> str:
@@ -166,8 +189,19 @@ def _violations(rejected, c) -> str:
 
 def _plain(text: str) -> str:
     """Reasons from the solver in prose: strip characters pdflatex cannot typeset."""
-    text = text.replace("$", "").replace("∇²L", "$\\nabla^2 L$")
-    replacements = {"ᵢ": "_i", "ⱼ": "_j", "ₓ": "_x", "ᵀ": "^T", "∈": " in "}
+    from symopt.derivation import text_to_latex
+    from symopt.errors import SymoptError
+
+    text = text.replace("$", "")
+    replacements = {"ᵢ": "_i", "ⱼ": "_j", "ₓ": "_x", "ᵀ": "^T", "∈": " in ",
+                    "≡": " identically "}
     for a, b in replacements.items():
         text = text.replace(a, b)
-    return text
+    kept = []
+    for char in text:
+        try:
+            text_to_latex(char)
+            kept.append(char)
+        except SymoptError:  # a character pdflatex cannot typeset
+            kept.append("?")
+    return "".join(kept).replace("∇²L", "$\\nabla^2 L$")

@@ -55,14 +55,14 @@ def licq(conditions: KKTConditions, point: Mapping[sp.Symbol, sp.Expr],
     shown = J.tolist()
     if J.rows > J.cols:
         return Finding(False, f"LICQ fails: {J.rows} active constraints in {J.cols} variables "
-                       f"at {where}")
+                       f"at {where}", {"gradients": J})
     gram = sp.simplify((J * J.T).det())
     if gram.is_zero:
         return Finding(False, f"LICQ fails: the active constraint gradients {shown} are "
-                       f"linearly dependent at {where}")
+                       f"linearly dependent at {where}", {"gradients": J})
     if gram.is_zero is False:
         return Finding(True, f"the active constraint gradients {shown} are linearly "
-                       f"independent (Gram determinant {gram})")
+                       f"independent (Gram determinant {gram})", {"gradients": J})
     return Finding.unknown(f"linear independence of {shown} depends on the parameters "
                            f"(Gram determinant {gram})")
 
@@ -94,10 +94,12 @@ def classify(conditions: KKTConditions, point: Mapping[sp.Symbol, sp.Expr],
     is_min, not_min = _positive_definite(outer), _not_semidefinite(inner)
     if is_min is True and outer.rows == 0:
         return Finding("minimum", "strict local minimum: the critical cone is {0}, so the "
-                       "second-order sufficient condition holds trivially")
+                       "second-order sufficient condition holds trivially",
+                       {"reduced_hessian": outer})
     if is_min is True:
         return Finding("minimum", "strict local minimum: ∇²L is positive definite on the "
-                       f"critical cone (reduced Hessian {_show(outer)})")
+                       f"critical cone (reduced Hessian {_show(outer)})",
+                       {"reduced_hessian": outer})
 
     # Maximum: a KKT point of -f as well needs every active λ = 0 (unique under LICQ).
     all_zero = all(signs[i] == 0 for i in active)
@@ -108,14 +110,15 @@ def classify(conditions: KKTConditions, point: Mapping[sp.Symbol, sp.Expr],
         is_max, not_max = _positive_definite(outer_max), _not_semidefinite(inner_max)
         if is_max is True:
             return Finding("maximum", "strict local maximum: ∇²L is negative definite on "
-                           f"the critical cone (reduced Hessian {_show(-outer_max)})")
+                           f"the critical cone (reduced Hessian {_show(-outer_max)})",
+                           {"reduced_hessian": -outer_max})
     elif any(signs[i] == 1 for i in active) and regular.value is True:
         not_max = True  # moving into the constraint increases f (λᵢ > 0, LICQ)
 
     if regular.value is True and not_min is True and not_max is True:
         return Finding("neither", "second-order necessary conditions fail for a minimum "
                        f"(∇²L has a negative direction on the critical cone, reduced Hessian "
-                       f"{_show(inner)}) and for a maximum")
+                       f"{_show(inner)}) and for a maximum", {"reduced_hessian": inner})
     if regular.value is not True and (not_min is True or not_max is True):
         return Finding.unknown("the second-order necessary test needs LICQ, which "
                                f"does not hold here ({regular.reason})")
