@@ -435,3 +435,23 @@ def test_random_convex_qps_against_cvxpy(seed):
     assert [float(pt.point[s]) for s in (x, y)] == pytest.approx(v.value, abs=1e-5)
     duals = [float(pt.multipliers[m]) for m in r.conditions.ineq_multipliers]
     assert duals == pytest.approx([float(con.dual_value) for con in cons], abs=1e-4)
+
+
+def test_kkt_derivations_compile_with_pdflatex(tmp_path):
+    import os
+    import shutil
+
+    from symopt.derivation import compile_pdf
+    from symopt.kkt.derivation import kkt_derivation
+
+    if shutil.which("pdflatex") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is missing in CI (.ci/system-deps installs it)")
+        pytest.skip("pdflatex is not installed here")
+    problems = [Problem("x**2", ["x"], ["x >= c"]), Problem("x**2 - y**2", constraints=["y <= 1"]),
+                Problem("x", constraints=["x**2 <= 0"]),
+                Problem("sin(x) + x**2/2", constraints=["x >= -10"])]
+    for i, p in enumerate(problems):
+        pdf, log = compile_pdf(kkt_derivation(solve_kkt(p, timeout=10)).to_tex(),
+                               tmp_path / f"kkt{i}.pdf")
+        assert pdf.exists() and not log
