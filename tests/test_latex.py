@@ -220,6 +220,15 @@ def test_relations_and_chains() -> None:
     assert parse_relation(r"x + y \leq 1") == sp.Le(x + y, 1)
 
 
+def test_conditions_joined_by_and() -> None:
+    expected = sp.And(sp.Gt(alpha, 0, evaluate=False), sp.Lt(alpha, sp.S.Half), evaluate=False)
+    for text in (r"\alpha > 0 \text{ and } \alpha < 1/2", r"\alpha > 0 \wedge \alpha < 1/2",
+                 r"\alpha > 0 \land \alpha < \frac12"):
+        assert parse_latex(text) == expected, text
+    with pytest.raises(ParseError, match="prose"):
+        parse_latex(r"\alpha \text{ where } \alpha > 0")
+
+
 def test_delimiters_spacing_and_unicode() -> None:
     expected = symbol("theta") ** 2 - symbol("lambda") * x
     for text in (r"$\theta^2 - \lambda \cdot x$", r"$$\theta^2 - \lambda x$$",

@@ -27,6 +27,10 @@ FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
 }  # fmt: skip
 #: Names written as ``\operatorname{...}``/``\text{...}`` that mean a function above.
 NAMED_FUNCTIONS = set(FUNCTIONS) | {"max", "min"}
+#: Words that make ``\text{...}`` prose rather than a name.
+_PROSE = frozenset({"and", "or", "for", "if", "iff", "where", "with", "when", "otherwise", "all",
+                    "such", "that", "st", "is", "the", "of", "then", "else", "as", "at", "to",
+                    "in", "on", "by", "not", "so", "hence", "thus", "let", "fixed", "constant"})
 #: Single letters that conventionally name a function: ``f(x)`` is an application.
 FUNCTION_LETTERS = frozenset("fghFGHJLr")
 #: Greek letters that are often functions (σ = sigmoid, φ, ψ): ``\sigma(z)`` is refused.
@@ -105,6 +109,9 @@ class NameRules:
                     return None
                 if tok.value == "operatorname":
                     raise self.fail(f"unknown function '{word}'", tok)
+                if word.lower() in _PROSE or self.peek(2).space or self.peek(3).space:
+                    raise self.fail(f"\\{tok.value}{{{word}}} reads as prose, not as a name; "
+                                    "leave words out of the formula", tok)
                 opens = self.peek(4)
                 if len(word) > 1 and (self.is_sym("(", opens) or self.is_sym("{", opens)):
                     raise self.fail(f"ambiguous '\\{tok.value}{{{word}}}(': a function or a "

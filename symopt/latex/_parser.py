@@ -77,7 +77,7 @@ class Parser(NameRules):
     # -- grammar
     def parse(self) -> sp.Basic:
         try:
-            result = self.relation()
+            result = self.conjunction()
             if self.tok.kind != "eof":
                 raise self.fail(f"unexpected {describe(self.tok)}")
             result = indexed_to_symbols(result)
@@ -100,6 +100,20 @@ class Parser(NameRules):
         except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError,
                 sp.SympifyError, sp.ShapeError) as exc:
             raise self.fail(f"cannot build expression: {exc}") from None
+
+    def conjunction(self) -> sp.Basic:
+        """Conditions joined by ``\\wedge``, ``\\land`` or ``\\text{and}``."""
+        first = self.relation()
+        if not self.is_sym("and"):
+            return first
+        parts = [first]
+        while self.is_sym("and"):
+            tok = self.advance()
+            parts.append(self.relation())
+            if not all(isinstance(p, (sp.Rel, sp.And)) for p in parts[-2:]):
+                raise self.fail("'and' must join conditions such as x > 0", tok)
+        flat = [a for p in parts for a in (p.args if isinstance(p, sp.And) else (p,))]
+        return sp.And(*flat, evaluate=False)
 
     def relation(self) -> sp.Basic:
         terms, ops = [self.expr()], []

@@ -73,8 +73,6 @@ UNSUPPORTED = {
     "argmin": "argmin is not supported", "argmax": "argmax is not supported",
     "langle": "inner products (\\langle) are not supported",
     "mathcal": "calligraphic names (\\mathcal) are not supported",
-    "wedge": "write a chain such as 0 < a < 1 instead of \\wedge",
-    "land": "write a chain such as 0 < a < 1 instead of \\land",
     "ast": "\\ast is only allowed as a superscript (x^\\ast)",
     "star": "\\star is only allowed as a superscript (x^\\star)",
 }  # fmt: skip
@@ -199,6 +197,13 @@ def _normalise(raw: list[Tok], text: str, end: int) -> list[Tok]:
             tok = Tok("sym", _DELIMITERS[tok.value], tok.pos, space, sized)
         elif tok.kind == "cmd" and tok.value in _RELATIONS:
             tok = Tok("sym", _RELATIONS[tok.value], tok.pos, space)
+        elif tok.kind == "cmd" and tok.value in ("wedge", "land"):
+            tok = Tok("sym", "and", tok.pos, space)
+        elif tok.kind == "cmd" and tok.value in ("text", "textrm", "mathrm") and \
+                [(t.kind, t.value) for t in raw[i + 1 : i + 4]] == [
+                    ("sym", "{"), ("word", "and"), ("sym", "}")]:
+            tok = Tok("sym", "and", tok.pos, space)  # \text{ and } between conditions
+            i += 3
         elif tok.kind == "cmd" and tok.value in ("cdot", "times"):
             tok = Tok("sym", "*", tok.pos, space)
         elif tok.kind == "cmd" and tok.value == "div":
