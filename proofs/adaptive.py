@@ -12,6 +12,7 @@ import sympy as sp
 
 from symopt.analysis.steady import constant_gradient
 from symopt.catalogue import Outcome, claim
+from symopt.derivations import adam_bias_correction
 from symopt.methods import adagrad, adam, adamw, amsgrad, lion, nadam, rmsprop
 from symopt.symbols import symbol
 
@@ -134,7 +135,7 @@ def bias_correction():
     holds = m_hat == g and v_hat == g**2 and numeric == [3] * 4
     return Outcome.check(holds, r"\hat m_t = " + sp.latex(m_hat) + r",\ \hat v_t = "
                          + sp.latex(v_hat), f"states {steady.states}; exact run with g = 3: "
-                         f"m̂ = {numeric}.")
+                         f"m̂ = {numeric}.").with_derivation(adam_bias_correction())
 
 
 @claim("002-bias-limit", seed="002", where="The Bias Correction — Why It's Necessary",

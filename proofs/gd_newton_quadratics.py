@@ -11,6 +11,7 @@ import sympy as sp
 
 from symopt import Problem, parse
 from symopt.catalogue import Outcome, claim, iterate
+from symopt.derivations import newton_multivariate, newton_scalar
 from symopt.methods import gradient_descent, newton
 
 x, g, alpha = sp.symbols("x g alpha", real=True)
@@ -151,7 +152,8 @@ def newton_1d():
     rule = newton().rule().x_next.subs({p: f1 / f2, xx: xk})
     holds = sp.simplify(root - (xk - f1 / f2)) == 0 and sp.simplify(rule - root) == 0
     return Outcome.check(holds, root, "g'(x) = 0 ⇔ x = x_k − f1/f2; the model's second "
-                         "derivative f2 > 0 makes it the model's minimizer.")
+                         "derivative f2 > 0 makes it the model's minimizer.").with_derivation(
+                             newton_scalar())
 
 
 @claim("001-newton-alpha", seed="001", where="Deriving the Newton Step",
@@ -176,7 +178,8 @@ def newton_nd():
     model = (grad.T * d)[0] + (d.T * H * d)[0] / 2
     solution = sp.solve([sp.diff(model, v) for v in (d1, d2)], [d1, d2], dict=True)[0]
     derived = sp.Matrix([solution[d1], solution[d2]])
-    return Outcome.compare(-H.inv() * grad, derived, "solved with det H = ac − b² ≠ 0.")
+    return Outcome.compare(-H.inv() * grad, derived, "solved with det H = ac − b² ≠ 0."
+                           ).with_derivation(newton_multivariate(2))
 
 
 @claim("004-parabola-gradient", seed="004", where="§1",

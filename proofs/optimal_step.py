@@ -12,6 +12,7 @@ import sympy as sp
 from symopt import Problem
 from symopt.analysis import analyze
 from symopt.catalogue import Outcome, claim, iterate
+from symopt.derivations import gd_derivation
 from symopt.methods import gradient_descent
 from symopt.symbols import symbol, symbols
 
@@ -60,10 +61,13 @@ def alpha_star_value():
     grid = [sp.Rational(k, 100) for k in range(1, 50)]
     radius = {a: max(abs(1 - a), abs(1 - 4 * a)) for a in grid}
     best = min(radius, key=radius.get)
+    derivation = gd_derivation(BOWL)
     outcome = Outcome.compare(sp.Rational("0.4"), derived,
                               f"{optimum.reason}. Grid check over α = 0.01…0.49: the smallest "
                               f"max(|1 − α|, |1 − 4α|) is at α = {best}.")
-    return outcome if best == sp.Rational(2, 5) else Outcome.check(False, best, "grid disagrees")
+    if best != sp.Rational(2, 5) or derivation.results["alpha_star"] != derived:
+        return Outcome.check(False, best, "grid or derivation disagrees")
+    return outcome.with_derivation(derivation)
 
 
 @claim("001-rate-star", seed="001", where="Finding the Optimal Learning Rate",

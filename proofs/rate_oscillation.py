@@ -13,6 +13,7 @@ import sympy as sp
 
 from symopt import Problem, parse
 from symopt.catalogue import Outcome, claim, iterate
+from symopt.derivations import gd_derivation
 from symopt.methods import gradient_descent
 from symopt.symbols import symbol, symbols
 
@@ -78,11 +79,13 @@ def stability():
     derived = _solve(sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])) < 1)
     inside = iterate(ONE_D, gradient_descent(), [1], 60, alpha="0.49")[-1][0]
     outside = iterate(ONE_D, gradient_descent(), [1], 60, alpha="0.51")[-1][0]
-    holds = derived == sp.Interval.open(0, sp.Rational(1, 2)) and abs(inside) < 1 < abs(outside)
+    derivation = gd_derivation(ONE_D)
+    holds = (derived == sp.Interval.open(0, sp.Rational(1, 2)) == derivation.results["interval"]
+             and abs(inside) < 1 < abs(outside))
     return Outcome.check(holds, derived,
                          f"solveset(|1 − 4α| < 1, α > 0) = {derived}; after 60 steps from 1: "
                          f"α = 0.49 gives {float(inside):.3g}, α = 0.51 gives "
-                         f"{float(outside):.3g}.")
+                         f"{float(outside):.3g}.").with_derivation(derivation)
 
 
 @claim("001-rate", seed="001", where="Convergence Rate",

@@ -68,6 +68,14 @@ class Outcome:
     derived: str = ""
     evidence: str = ""
     series: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    derivation: str = ""
+
+    def with_derivation(self, derivation: Any) -> Outcome:
+        """The same outcome with a checked :class:`~symopt.derivation.Derivation` attached
+        (rendered as Markdown on the catalogue page)."""
+        from dataclasses import replace
+
+        return replace(self, derivation=derivation.to_markdown())
 
     @classmethod
     def check(cls, holds: bool | None, derived: object = "", evidence: str = "",
@@ -702,7 +710,7 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
         ]
         if r.outcome.derived:
             label = "correct value" if r.verdict == "false" else "symopt derives"
-            lines.append(f"- **{label.capitalize()}:** ${r.outcome.derived}$")
+            lines.append(f"- **{label[0].upper() + label[1:]}:** ${r.outcome.derived}$")
         if info.kind != "python":
             lines.append(f"- **Checked as:** a `{info.kind}` claim of the claims format")
         doc = inspect.getdoc(r.entry.run) if inspect.isfunction(r.entry.run) else ""
@@ -712,6 +720,10 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
             lines += ["", f"**Evidence.** {_escape(r.outcome.evidence)}"]
         if info.note:
             lines += ["", f"*Note.* {info.note}"]
+        if r.outcome.derivation:
+            body = r.outcome.derivation.replace("### ", "**", 1).replace("\n", "**\n", 1)
+            lines += ["", '??? abstract "Checked derivation (symopt.derivations)"', ""]
+            lines += [f"    {line}" if line else "" for line in body.splitlines()]
         if r.outcome.series:
             image = _plot(info.id, r.outcome.series, images)
             if image is not None:
