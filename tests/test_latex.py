@@ -15,7 +15,7 @@ from latex_cases import CASES, REFUSE, Case
 
 from symopt.errors import ParseError, SymoptError
 from symopt.latex import parse_latex
-from symopt.parse import parse, parse_relation
+from symopt.parse import parse, parse_expr, parse_relation
 from symopt.symbols import symbol
 
 SEEDS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -236,6 +236,8 @@ def test_delimiters_spacing_and_unicode() -> None:
                  "θ² − λ×x"):
         assert parse_latex(text) == expected, text
     assert parse_latex(r"2\alpha + 4 w_2^2") == 2 * alpha + 4 * symbol("w_2") ** 2
+    # Unicode Greek names the same symbols as the SymPy-syntax parser does
+    assert parse_latex("ε + ϵ + φ + θ₀") == parse_expr("ε + ϵ + φ + θ₀")
     assert parse_latex(r"(1-\beta_1^t)") == 1 - symbol("beta_1") ** symbol("t")
 
 

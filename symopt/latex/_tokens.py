@@ -25,8 +25,8 @@ MAX_DEPTH = 50
 GREEK_NAMES = set(GREEK) | {"ell"}
 _UNICODE_CMD = {
     **dict(zip("αβγδεϵζηθικλμνξπρστφϕχψωΓΔΘΛΞΠΣΦΨΩ", (
-        "alpha beta gamma delta varepsilon epsilon zeta eta theta iota kappa lambda mu nu xi pi "
-        "rho sigma tau varphi phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega"
+        "alpha beta gamma delta epsilon epsilon zeta eta theta iota kappa lambda mu nu xi pi "
+        "rho sigma tau phi phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega"
     ).split())),
     "∞": "infty", "∇": "nabla", "∂": "partial", "∑": "sum", "∏": "prod", "∫": "int",
     "≤": "le", "≥": "ge", "≠": "ne", "·": "cdot", "⋅": "cdot", "×": "times", "√": "sqrt",
