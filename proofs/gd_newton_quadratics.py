@@ -48,20 +48,6 @@ def demo_trajectory():
                          {"GD on x², lr = 0.1": [float(v) for v in path]})
 
 
-@claim("000-gd-step", seed="000", where="Try It Yourself",
-       quote="x_next = x − η·f'(x) = 2 − 0.1·4 = 1.6", stated="x_next = 1.6")
-def gd_step():
-    """One GD step on x² from x = 2 with η = 0.1."""
-    path = iterate(Problem("x**2"), gradient_descent(), [2], 1, alpha="0.1")
-    return Outcome.compare(sp.Rational("1.6"), path[1][0], "f'(2) = 4; 2 − 0.1·4 = 8/5.")
-
-
-@claim("000-newton-step", seed="000", where="Try It Yourself",
-       quote="x_next = x − f'(x)/f''(x) = 2 − 4/2 = 0", stated="x_next = 0")
-def newton_step():
-    """One Newton step on x² from x = 2."""
-    path = iterate(Problem("x**2"), newton(), [2], 1)
-    return Outcome.compare(sp.Integer(0), path[1][0], "f'(2) = 4, f''(2) = 2: 2 − 4/2 = 0.")
 
 
 @claim("000-compare", seed="000", where="Compare Steps",
@@ -181,13 +167,6 @@ def newton_nd():
     return Outcome.compare(-H.inv() * grad, derived, "solved with det H = ac − b² ≠ 0."
                            ).with_derivation(newton_multivariate(2))
 
-
-@claim("004-parabola-gradient", seed="004", where="§1",
-       quote="def gradient(theta): return 2 * (theta - 5)", stated="∇L = 2(θ − 5)")
-def parabola_gradient():
-    """The gradient of L(θ) = (θ − 5)²."""
-    problem = Problem("(theta - 5)**2")
-    return Outcome.compare(parse("2*(theta - 5)"), problem.gradient[0])
 
 
 @claim("004-parabola-run", seed="004", where="§1",

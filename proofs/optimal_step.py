@@ -111,15 +111,6 @@ def convex_needed():
                          " — it never converges.", {"w₂": [float(v) for v in w2]})
 
 
-@claim("002-kappa", seed="002", where="Problem 3 — Ravines",
-       quote="The condition number κ = λmax/λmin of the Hessian measures this",
-       stated="κ = λmax/λmin (= 4 on the bowl)")
-def kappa():
-    """symopt's condition number of the bowl and the ratio of its Hessian eigenvalues."""
-    found = BOWL.condition_number()
-    eig = BOWL.quadratic.eigenvalues
-    return Outcome.compare(max(eig) / min(eig), found.value, found.reason)
-
 
 @claim("002-L-eigen", seed="002", where="Mathematical Condition for Convergence",
        quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",

@@ -11,7 +11,7 @@ import itertools
 
 import sympy as sp
 
-from symopt import Problem, parse
+from symopt import Problem
 from symopt.catalogue import Outcome, claim, iterate
 from symopt.derivations import gd_derivation
 from symopt.methods import gradient_descent
@@ -40,12 +40,6 @@ ONE_D = Problem("2*w**2")
 BOWL = Problem("(w1**2 + 4*w2**2)/2")
 W1, W2 = BOWL.variables
 
-
-@claim("001-f-gradient", seed="001", where="Convergence Analysis in 1D",
-       quote="f(w) = 2w². The gradient is ∂f/∂w = 4w", stated="∂f/∂w = 4w")
-def one_d_gradient():
-    """The derivative of 2w²."""
-    return Outcome.compare(parse("4*w"), ONE_D.gradient[0])
 
 
 @claim("001-one-step", seed="001", where="Convergence Analysis in 1D",
@@ -159,12 +153,6 @@ def bowl_matrix():
     holds = quadratic.A == sp.diag(1, 4) and quadratic.b == sp.zeros(2, 1) and quadratic.c == 0
     return Outcome.check(holds, quadratic.A, "A is the (constant) Hessian; b = −∇f(0) = 0.")
 
-
-@claim("001-bowl-gradient", seed="001", where="Convergence Analysis in 2D",
-       quote="The gradient is ∇f = [w₁, 4w₂]", stated="∇f = [w₁, 4w₂]")
-def bowl_gradient():
-    """The gradient of the bowl."""
-    return Outcome.compare(sp.Matrix([W1, 4 * W2]), BOWL.gradient)
 
 
 @claim("001-bowl-closed-form", seed="001", where="Convergence Analysis in 2D",
@@ -322,12 +310,3 @@ def gd_theta1():
                          f"exact run: θ₁ = {[str(v) for v in theta1[:5]]} …, θ₁⁽⁵⁰⁾ = "
                          f"{theta1[-1]}; θ₀⁽⁵⁰⁾ = 5·0.8⁵⁰ ≈ {float(path[-1][0]):.2e}.",
                          {"θ₀": [float(p[0]) for p in path], "θ₁": [float(v) for v in theta1]})
-
-
-@claim("004-gd-theta0", seed="004", where="§4 Momentum",
-       quote="(same run) the θ₀ coordinate", stated="θ₀ converges (factor 0.8)")
-def gd_theta0():
-    """θ₀⁽ᵏ⁾ = 5·0.8ᵏ in the same run."""
-    path = iterate(RAVINE, gradient_descent(), ["5.0", "1.0"], 50, alpha="0.1")
-    holds = all(p[0] == 5 * sp.Rational(4, 5) ** k for k, p in enumerate(path))
-    return Outcome.check(holds, r"\theta_0^{(k)} = 5\cdot 0.8^k")
