@@ -455,3 +455,13 @@ def test_kkt_derivations_compile_with_pdflatex(tmp_path):
         pdf, log = compile_pdf(kkt_derivation(solve_kkt(p, timeout=10)).to_tex(),
                                tmp_path / f"kkt{i}.pdf")
         assert pdf.exists() and not log
+
+
+def test_nonsmooth_problem_is_flagged_incomplete():
+    # min max(x, 0) + x² on x ≥ −1: the minimizer x = 0 is a kink, not a KKT point.
+    r = solve_kkt(Problem("max(x, 0) + x**2", constraints=["x >= -1"]), timeout=10)
+    assert r.points == () and not r.complete and not r.smooth
+    assert any("not differentiable" in n for n in r.notes)
+    res = minimize(lambda v: max(v[0], 0) + v[0] ** 2, np.array([0.7]), method="SLSQP",
+                   constraints=[{"type": "ineq", "fun": lambda v: v[0] + 1}])
+    assert res.x[0] == pytest.approx(0.0, abs=1e-3)  # a kink: SLSQP is only approximate

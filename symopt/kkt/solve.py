@@ -54,6 +54,9 @@ __all__ = [
 MAX_INEQUALITIES = 10
 
 Status = Literal["solved", "no solution", "unknown"]
+#: Functions with kinks: the KKT conditions need differentiability.
+_NONSMOOTH = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.floor, sp.ceiling,
+              sp.Piecewise)
 _NOT_ASSESSED: Finding[bool] = Finding.unknown("not assessed")
 
 
@@ -128,11 +131,13 @@ class KKTResult:
     points: tuple[KKTPoint, ...]
     convex: Finding[bool]
     notes: tuple[str, ...] = field(default=())
+    #: False when f or a constraint has kinks (Abs, Max, ...), where KKT does not apply.
+    smooth: bool = True
 
     @property
     def complete(self) -> bool:
         """Whether every active set was solved and decided (no point can be missing)."""
-        return all(c.status != "unknown" and c.complete for c in self.cases)
+        return self.smooth and all(c.status != "unknown" and c.complete for c in self.cases)
 
     @property
     def irregular_points(self) -> tuple[IrregularPoint, ...]:
@@ -200,6 +205,12 @@ def solve_kkt(problem: Problem, *, timeout: float | None = None) -> KKTResult:
     by_case = iter(points)
     cases = [replace(c, points=tuple(next(by_case) for _ in c.points)) for c in cases]
     notes = []
+    exprs = (conditions.objective, *conditions.inequalities, *conditions.equalities)
+    smooth = not any(e.has(*_NONSMOOTH) for e in exprs)
+    if not smooth:
+        notes.append("f or a constraint is not differentiable everywhere (Abs, Max, sign, "
+                     "...): the KKT conditions hold only where they are differentiable, so "
+                     "a minimizer at a kink is not found")
     kkt_points = [{str(k): v for k, v in p.point.items()} for p in points]
     for irregular in (q for c in cases for q in c.irregular):
         if {str(k): v for k, v in irregular.point.items()} not in kkt_points:
@@ -207,7 +218,7 @@ def solve_kkt(problem: Problem, *, timeout: float | None = None) -> KKTResult:
                 f"LICQ fails at the feasible point {_point(irregular.point)}, which is not a "
                 "KKT point: a minimizer there would not satisfy the KKT conditions"
             )
-    return KKTResult(conditions, tuple(cases), tuple(points), convex, tuple(notes))
+    return KKTResult(conditions, tuple(cases), tuple(points), convex, tuple(notes), smooth)
 
 
 def convex_program(problem: Problem, conditions: KKTConditions | None = None) -> Finding[bool]:
