@@ -175,7 +175,7 @@ class TextbookLatexPrinter(LatexPrinter):
             name = fn.__name__
             head = "\\" + name if name in ("log", "exp", "sin", "cos", "tanh") else \
                 ("\\sigma" if name == "sigmoid" else name_to_latex(name))
-            return rf"{head}\left({self._print(expr.expr)}\right)"
+            return head + _parens(self._print(expr.expr))
         return super()._print_ElementwiseApplyFunction(expr)
 
     def _print_OneMatrix(self, expr: sp.OneMatrix) -> str:
@@ -234,7 +234,7 @@ class TextbookLatexPrinter(LatexPrinter):
     def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
         if isinstance(expr, AppliedUndef) and expr.func.__name__ == "E":
             args = ", ".join(self._print(a) for a in expr.args)
-            return rf"\mathbb{{E}}\left[{args}\right]"
+            return rf"\mathbb{{E}}[{args}]"
         if isinstance(expr, AppliedUndef):
             args = ", ".join(self._print(a) for a in expr.args)
             name = name_to_latex(expr.func.__name__)
@@ -299,7 +299,7 @@ class TextbookLatexPrinter(LatexPrinter):
 
 def _parens(inner: str) -> str:
     """(x_k) for a simple argument, \\left(…\\right) around tall ones."""
-    tall = any(t in inner for t in (r"\frac", r"\begin", r"\sum", r"\sqrt", "^{"))
+    tall = any(t in inner for t in (r"\frac", r"\begin", r"\sum", r"\sqrt"))
     return rf"\left({inner}\right)" if tall else f"({inner})"
 
 

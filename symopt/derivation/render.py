@@ -64,6 +64,7 @@ def text_to_latex(text: str) -> str:
             out.append(f"${part}$")
             continue
         chunk = "".join(_TEXT_ESCAPES.get(c, c) for c in part)
+        chunk = re.sub(r'"([^"]*)"', r"``\1''", chunk)  # typographic quotes
         chunk = "".join(_UNICODE.get(c, c) for c in chunk)
         chunk = "".join(rf"$\{_GREEK_UNICODE[c]}$" if c in _GREEK_UNICODE else c for c in chunk)
         bad = sorted({c for c in chunk if ord(c) > 127})
@@ -126,8 +127,7 @@ def summary(derivation) -> str:
         parts.append(f"{numeric} checked numerically at random points to 50 digits")
     text = f"Checked by symopt: of {len(steps)} derived steps, " + ", ".join(parts)
     if stated:
-        text += f"; stated, not verified: step{'s' if len(stated) > 1 else ''} " + \
-            ", ".join(map(str, stated))
+        text += f"; {len(stated)} not (fully) verified, marked as such"
     return text + "."
 
 

@@ -53,9 +53,9 @@ def adam_bias_correction(method: str = "adam") -> Derivation:
     x = sequence("x")
     shown = {rule.x: x[t - 1], **step_t}
     alpha, eps = symbol("alpha"), symbol("epsilon")
-    d.equation(rule.x_next.xreplace(shown),
-               x[t - 1] - alpha * mhat[t] / (sp.sqrt(vhat[t]) + eps),
-               f"the step of get_method(\"{method}\")")
+    d.fact(x[t], rule.x_next.xreplace(shown))
+    d.equation(x[t], x[t - 1] - alpha * mhat[t] / (sp.sqrt(vhat[t]) + eps),
+               f"the step of get_method(\"{method}\") in these terms")
     closed = (1 - b1) * sp.Sum(b1**(t - i) * g[i], (i, 1, t))
     d.recurrence(m[t], closed, sp.Eq(m[t], b1 * m[t - 1] + (1 - b1) * g[t]), {m[0]: 0},
                  "unroll from $m_0 = 0$")
