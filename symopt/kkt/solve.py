@@ -229,13 +229,13 @@ def convex_program(problem: Problem, conditions: KKTConditions | None = None) ->
     True
     """
     c = conditions or kkt_conditions(problem)
-    f = problem.convexity()
+    f = _convexity(problem)
     if not f.known:
         return Finding.unknown(f"convexity of f is unknown: {f.reason}")
     if f.value is False:
         return Finding(False, f"f is not convex: {f.reason}")
     for g in c.inequalities:
-        fg = Problem(g, variables=c.variables, timeout=problem.timeout).convexity()
+        fg = _convexity(Problem(g, variables=c.variables, timeout=problem.timeout))
         if not fg.known:
             return Finding.unknown(f"convexity of the constraint {g} ≤ 0 is unknown: {fg.reason}")
         if fg.value is False:
@@ -245,6 +245,13 @@ def convex_program(problem: Problem, conditions: KKTConditions | None = None) ->
             return Finding(False, f"the equality constraint {h} = 0 is not affine")
     return Finding(True, "f is convex, every inequality constraint function is convex and every "
                    "equality constraint is affine: every KKT point is a global minimizer")
+
+
+def _convexity(problem: Problem) -> Finding[bool]:
+    try:
+        return problem.convexity()
+    except (SymoptError, NotImplementedError, ValueError, TypeError) as exc:
+        return Finding.unknown(f"deciding convexity failed: {exc}")
 
 
 # -- one active set, in a worker process ---------------------------------------
