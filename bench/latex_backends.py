@@ -55,7 +55,7 @@ SECONDS_PER_CASE = 10
 # --------------------------------------------------------------------------- normalisation
 
 _SYM_TEXT = {"||": r"\|", "lbrace": r"\{", "rbrace": r"\}", "<=": r"\le", ">=": r"\ge",
-             "!=": r"\ne", "*": r"\cdot"}  # fmt: skip
+             "!=": r"\ne", "*": r"\cdot", "and": r"\wedge"}  # fmt: skip
 
 
 def normalise(text: str) -> str:
