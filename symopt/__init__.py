@@ -6,6 +6,7 @@
 Matrix([[2*x, 2*y]])
 """
 
+from symopt.derivation import Derivation, DerivationError
 from symopt.errors import (
     CodegenError,
     DomainError,
@@ -26,6 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     "CodegenError",
     "Constraint",
+    "Derivation",
+    "DerivationError",
     "DomainError",
     "Finding",
     "KKTResult",
