@@ -465,3 +465,24 @@ def test_nonsmooth_problem_is_flagged_incomplete():
     res = minimize(lambda v: max(v[0], 0) + v[0] ** 2, np.array([0.7]), method="SLSQP",
                    constraints=[{"type": "ineq", "fun": lambda v: v[0] + 1}])
     assert res.x[0] == pytest.approx(0.0, abs=1e-3)  # a kink: SLSQP is only approximate
+
+
+def test_two_parameters_case_split_against_scipy():
+    # min (x − a)² + (y − b)² s.t. x + y ≤ 1. By hand: (a, b) itself when a + b < 1; else the
+    # projection (a, b) − ((a + b − 1)/2)(1, 1) with λ = a + b − 1 (from 2(x − a) + λ = 0).
+    a, b = symbol("a"), symbol("b")
+    r = solve_kkt(Problem("(x - a)**2 + (y - b)**2", ["x", "y"], ["x + y <= 1"]), timeout=0)
+    by_condition = {pt.condition: pt for pt in r.points}
+    inside, boundary = by_condition[sp.Lt(a + b - 1, 0)], by_condition[sp.Ge(a + b - 1, 0)]
+    assert inside.point == {x: a, y: b}
+    shift = (a + b - 1) / 2
+    assert all(sp.simplify(boundary.point[v] - (p - shift)) == 0 for v, p in ((x, a), (y, b)))
+    assert sp.simplify(boundary.multipliers[lam] - (a + b - 1)) == 0
+    for av, bv in ((0.1, 0.2), (2.0, 1.0), (-1.0, 3.5)):
+        values = {a: av, b: bv}
+        [pt] = [p for p in r.points if bool(p.condition.subs(values))]
+        expected = [float(pt.point[v].subs(values)) for v in (x, y)]
+        for found in scipy_minima(lambda v, av=av, bv=bv: (v[0] - av) ** 2 + (v[1] - bv) ** 2,
+                                  [{"type": "ineq", "fun": lambda v: 1 - v[0] - v[1]}],
+                                  STARTS_2D):
+            assert found == pytest.approx(expected, abs=1e-6)
