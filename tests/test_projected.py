@@ -208,6 +208,10 @@ def test_half_space_run_matches_kkt():
     assert star == pytest.approx([0.0, 1.0]) and pt.multipliers == {symbol("lambda"): 2}
     target = np.array([1.0, 2.0])
     method = projected_gd(HalfSpace(1))
+    for alpha in (0.1, 0.5, 2.0):  # the KKT point is a fixed point for every step size
+        rule = method.rule(alpha=alpha)
+        data = {X: star, G: 2 * (star - target), NORMAL: np.ones(2)}
+        assert evaluate(rule.x_next, data) == pytest.approx(star, abs=1e-12)
     for x0 in ([0.0, 0.0], [3.0, -4.0], [-1.0, 5.0]):
         got = run(method, lambda v: 2 * (v - target), x0, 100, alpha=0.25, a=np.ones(2))
         assert got == pytest.approx(star, abs=1e-10)
@@ -226,6 +230,12 @@ def test_simplex_run_matches_kkt():
     assert lam == [0, 0, 2] and pt.multipliers[symbol("nu")] == 0
     target = np.array([1.0, 0.0, -1.0])
     method = projected_gd(Simplex(1))
+    for alpha in (0.1, 0.5, 2.0):  # the KKT point is a fixed point for every step size
+        fixed = evaluate(method.rule(alpha=alpha).x_next, {X: star, G: 2 * (star - target)})
+        assert fixed == pytest.approx(star, abs=1e-12)
+    other = np.array([0.5, 0.5, 0.0])  # feasible, not a KKT point: it moves
+    assert not np.allclose(evaluate(method.rule(alpha=0.5).x_next,
+                                    {X: other, G: 2 * (other - target)}), other)
     for x0 in ([1 / 3, 1 / 3, 1 / 3], [0.0, 0.0, 1.0], [4.0, -2.0, 0.5]):
         got = run(method, lambda v: 2 * (v - target), x0, 100, alpha=0.3)
         assert got == pytest.approx(star, abs=1e-10)
