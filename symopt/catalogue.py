@@ -478,43 +478,44 @@ def _worker(conn: Any, run: Callable[[], Outcome]) -> None:
         conn.close()
 
 
-def _isolated(run: Callable[[], Outcome], seconds: float) -> tuple[str, Any]:
-    """Run an entry in a forked, non-daemonic worker (entries may start their own
-    time-limited workers, which a daemonic process may not) and kill it at the limit."""
-    import multiprocessing as mp
+class _Running:
+    """One entry running in a forked, non-daemonic worker (entries may start their own
+    time-limited workers, which a daemonic process may not), killed at its limit."""
 
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(sender, run), daemon=False)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            return "timeout", f"stopped after {seconds:g} s"
+    def __init__(self, entry: Entry, seconds: float):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.entry, self.seconds = entry, seconds
+        self.receiver, sender = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_worker, args=(sender, entry.run), daemon=False)
+        self.started = time.perf_counter()
+        self.process.start()
+        sender.close()
+
+    def expired(self) -> bool:
+        return time.perf_counter() - self.started > self.seconds
+
+    def result(self) -> Result:
+        """Collect the outcome (or the timeout) and stop the worker."""
         try:
-            return receiver.recv()
-        except EOFError:
-            return "error", f"the worker stopped without a result (exit code {process.exitcode})"
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
+            if self.receiver.poll(0):
+                try:
+                    status, value = self.receiver.recv()
+                except EOFError:
+                    status, value = "error", ("the worker stopped without a result (exit code "
+                                              f"{self.process.exitcode})")
+            else:
+                status, value = "timeout", f"stopped after {self.seconds:g} s"
+        finally:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receiver.close()
+        return _result(self.entry, status, value, time.perf_counter() - self.started)
 
 
-def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
-    """Run one entry under a time limit; failures become ``error``/``timeout`` verdicts.
-
-    ``seconds`` of ``None`` or ``0`` runs the entry in this process, without a limit.
-    """
-    start = time.perf_counter()
-    if seconds:
-        status, value = _isolated(entry.run, seconds)
-    else:
-        try:
-            status, value = "ok", entry.run()
-        except Exception as exc:  # an entry's failure must not stop the catalogue
-            status, value = "error", f"{type(exc).__name__}: {exc}"
+def _result(entry: Entry, status: str, value: Any, seconds: float) -> Result:
     verdict: Verdict
     if status == "ok" and isinstance(value, Outcome):
         outcome, verdict = value, value.verdict
@@ -523,7 +524,46 @@ def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
         verdict = "error"
     else:
         outcome, verdict = Outcome("unknown", "", str(value)), status  # type: ignore[assignment]
-    return Result(entry, verdict, outcome, time.perf_counter() - start)
+    return Result(entry, verdict, outcome, seconds)
+
+
+def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
+    """Run one entry under a time limit; failures become ``error``/``timeout`` verdicts.
+
+    ``seconds`` of ``None`` or ``0`` runs the entry in this process, without a limit.
+    """
+    if seconds:
+        running = _Running(entry, seconds)
+        running.receiver.poll(seconds)
+        return running.result()
+    start = time.perf_counter()
+    try:
+        status, value = "ok", entry.run()
+    except Exception as exc:  # an entry's failure must not stop the catalogue
+        status, value = "error", f"{type(exc).__name__}: {exc}"
+    return _result(entry, status, value, time.perf_counter() - start)
+
+
+def _run_parallel(entries: list[Entry], seconds: float, jobs: int,
+                  progress: Callable[[Result], None] | None) -> list[Result]:
+    """Run entries ``jobs`` at a time, each in its own worker; results in catalogue order."""
+    from multiprocessing.connection import wait
+
+    pending = list(enumerate(entries))
+    active: dict[int, _Running] = {}
+    results: dict[int, Result] = {}
+    while pending or active:
+        while pending and len(active) < jobs:
+            index, entry = pending.pop(0)
+            active[index] = _Running(entry, seconds)
+        wait([r.receiver for r in active.values()], timeout=0.1)
+        for index, running in list(active.items()):
+            if running.receiver.poll(0) or running.expired() or not running.process.is_alive():
+                results[index] = running.result()
+                del active[index]
+                if progress is not None:
+                    progress(results[index])
+    return [results[i] for i in range(len(entries))]
 
 
 @dataclass(frozen=True)
@@ -576,20 +616,29 @@ def run_catalogue(
     *,
     select: str | None = None,
     seconds: float | None = ENTRY_SECONDS,
+    jobs: int | None = None,
     progress: Callable[[Result], None] | None = None,
 ) -> Summary:
     """Run every entry (or those whose id or topic contains ``select``).
 
-    ``progress`` is called after each entry (the CLI advances its bar there).
+    Entries run in forked workers, ``jobs`` at a time (default: the number of
+    CPUs, at most 4), each stopped after ``seconds``; ``seconds=0`` runs them one
+    by one in this process. ``progress`` is called after each entry (the CLI
+    advances its bar there).
     """
+    import os
+
     entries = _selected(discover(directory), select)
     start, cpu = time.perf_counter(), _cpu_seconds()
-    results = []
-    for entry in entries:
-        result = run_entry(entry, seconds)
-        results.append(result)
-        if progress is not None:
-            progress(result)
+    if seconds:
+        workers = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+        results = _run_parallel(entries, seconds, max(1, workers), progress)
+    else:
+        results = []
+        for entry in entries:
+            results.append(run_entry(entry, 0))
+            if progress is not None:
+                progress(results[-1])
     return Summary(tuple(results), time.perf_counter() - start, _cpu_seconds() - cpu)
 
 

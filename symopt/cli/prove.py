@@ -36,7 +36,10 @@ def prove(
                      "(default: docs/catalogue next to proofs/)."),
     ] = None,
     no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not write pages.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds per entry.")] = ENTRY_SECONDS,
+    timeout: Annotated[float, typer.Option(help="Seconds per entry (0: no limit, in-process)."
+                                           )] = ENTRY_SECONDS,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Entries run at once "
+                                             "(default: the CPUs, at most 4).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One row per claim.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
 ) -> int:
@@ -55,7 +58,8 @@ def prove(
         def advance(result: Result) -> None:
             bar.update(task, advance=1, description=result.entry.info.id)
 
-        summary = run_catalogue(root, select=select, seconds=timeout, progress=advance)
+        summary = run_catalogue(root, select=select, seconds=timeout, jobs=jobs,
+                                progress=advance)
 
     if not (no_docs or select):
         from symopt.catalogue import write_pages
