@@ -243,18 +243,25 @@ def test_simplex_run_matches_kkt():
 
 # -- compiled by the kernels, like every other method -----------------------------
 
+@pytest.fixture(scope="module")
+def ball_and_box_kkt():
+    ball = Problem("(x - 2)**2 + (y - 2)**2", constraints=["x**2 + y**2 <= 1"])
+    box = Problem("(x - 2)**2 + (y - 2)**2", constraints=["x >= 0", "x <= 1", "y >= 0", "y <= 1"])
+    [on_ball] = solve_kkt(ball, timeout=0).points
+    [on_box] = solve_kkt(box, timeout=0).points
+    return on_ball, on_box
+
+
 @pytest.mark.parametrize("x0", [[0.0, 0.0], [-3.0, 1.0], [5.0, 5.0]])
-def test_compiled_runs_converge_to_kkt_points(x0):
+def test_compiled_runs_converge_to_kkt_points(x0, ball_and_box_kkt):
     from symopt.kernels import run as compiled_run
 
+    on_ball, on_box = ball_and_box_kkt
     f = Problem("(x - 2)**2 + (y - 2)**2")
-    ball = Problem("(x - 2)**2 + (y - 2)**2", constraints=["x**2 + y**2 <= 1"])
-    [pt] = solve_kkt(ball, timeout=0).points
     traj = compiled_run(f, projected_gd(Ball()), np.array(x0), 200, alpha=0.2, r=1)
-    assert traj.iterates[-1] == pytest.approx([float(v) for v in pt.point.values()], abs=1e-10)
-    box = Problem("(x - 2)**2 + (y - 2)**2", constraints=["x >= 0", "x <= 1", "y >= 0", "y <= 1"])
-    [pt] = solve_kkt(box, timeout=0).points  # by hand: the corner (1, 1), λ = 2 on x, y ≤ 1
-    assert pt.point == {X: 1, symbol("y"): 1}
+    expected = [float(v) for v in on_ball.point.values()]
+    assert traj.iterates[-1] == pytest.approx(expected, abs=1e-10)
+    assert on_box.point == {X: 1, symbol("y"): 1}  # by hand: the corner (1, 1), λ = 2 on x, y ≤ 1
     traj = compiled_run(f, projected_gd(), np.array(x0), 100, alpha=0.2, lower=0, upper=1)
     assert traj.iterates[-1] == pytest.approx([1.0, 1.0], abs=1e-12)
 
