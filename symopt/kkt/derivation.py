@@ -57,8 +57,8 @@ def kkt_derivation(result: KKTResult, *, title: str | None = None):
     constraints += [f"{_tex(h)} = 0" for h in c.equalities]
     d = Derivation(
         title or "KKT conditions and their solution",
-        intro=f"Minimise $f = {_tex(c.objective)}$ subject to $" + r",\ ".join(constraints)
-        + "$.",
+        intro=f"Minimise $f = {_tex(c.objective)}$"
+        + (" subject to $" + r",\ ".join(constraints) + "$." if constraints else "."),
     )
     multipliers = c.ineq_multipliers + c.eq_multipliers
     L = sp.Function("L")(*c.variables, *multipliers)
@@ -118,10 +118,11 @@ def _point_steps(d, result: KKTResult, point: KKTPoint, equations) -> None:
     for e in equations:
         d.equation(_at(e, shown), sp.S.Zero, "substitute the solution")
     relations = [(sp.Lt(_at(c.inequalities[i], point.point), 0, evaluate=False),
-                  sp.Lt(c.inequalities[i].subs(point.point), 0), "inactive: strictly feasible")
+                  sp.Lt(sp.simplify(c.inequalities[i].subs(point.point)), 0, evaluate=False),
+                  "inactive: strictly feasible")
                  for i in range(len(c.inequalities)) if i not in point.active]
     relations += [(sp.Ge(values[c.ineq_multipliers[i]], 0, evaluate=False),
-                   sp.Ge(values[c.ineq_multipliers[i]], 0), "dual feasibility")
+                   sp.Ge(values[c.ineq_multipliers[i]], 0, evaluate=False), "dual feasibility")
                   for i in point.active if c.ineq_multipliers[i] not in free]
     for shown_relation, evaluated, why in relations:
         if point.condition == sp.true:
