@@ -123,9 +123,11 @@ class Problem:
         name: str | None = None,
     ):
         self.source = objective if isinstance(objective, str) else None
-        expr = parse(objective, local=local) if isinstance(objective, str) else sp.sympify(
-            objective  # safe: objective is already a SymPy object here, not text
-        )
+        if isinstance(objective, str):
+            expr = parse(objective, local=local)
+        else:
+            expr = sp.sympify(objective, strict=True)  # safe: strict refuses strings
+
         if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr):
             raise UnsupportedError(f"the objective must be a scalar expression, got {expr!r}")
         self.objective: sp.Expr = expr
