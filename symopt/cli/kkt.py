@@ -29,7 +29,13 @@ def _mapping(values: dict) -> dict:
 
 
 def kkt_json(result: KKTResult) -> dict:
-    """The result as JSON-ready data (strings for expressions, 1-based constraint numbers)."""
+    """The result as JSON-ready data (strings for expressions, 1-based constraint numbers).
+
+    >>> from symopt import Problem
+    >>> data = kkt_json(solve_kkt(Problem("x**2", constraints=["x >= 1"]), timeout=0))
+    >>> data["points"][0]["point"], data["points"][0]["multipliers"], data["complete"]
+    ({'x': '1'}, {'lambda': '2'}, True)
+    """
     c = result.conditions
     return {
         "objective": str(c.objective),

@@ -8,6 +8,7 @@
 """
 
 from symopt.kkt.conditions import KKTConditions, kkt_conditions, lagrangian
+from symopt.kkt.derivation import kkt_derivation
 from symopt.kkt.second_order import classify, licq
 from symopt.kkt.solve import (
     MAX_INEQUALITIES,
@@ -31,6 +32,7 @@ __all__ = [
     "classify",
     "convex_program",
     "kkt_conditions",
+    "kkt_derivation",
     "lagrangian",
     "licq",
     "solve_kkt",

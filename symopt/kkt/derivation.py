@@ -17,10 +17,14 @@ solutions and unknown cases are given with the reason.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from symopt.kkt.solve import KKTPoint, KKTResult
+
+if TYPE_CHECKING:
+    from symopt.derivation import Derivation
 
 __all__ = ["kkt_derivation"]
 
@@ -43,12 +47,19 @@ def _at(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
     return sp.Subs(expr, tuple(used), tuple(values[k] for k in used))
 
 
-def kkt_derivation(result: KKTResult, *, title: str | None = None):
+def kkt_derivation(result: KKTResult, *, title: str | None = None) -> Derivation:
     """The Lagrangian, the KKT conditions, the case analysis and the solution, checked.
 
     Returns a :class:`symopt.derivation.Derivation` (render with ``to_latex()``,
     ``to_markdown()``); ``results`` holds the unique KKT point's coordinates and
     multipliers by name.
+
+    >>> from symopt import Problem
+    >>> from symopt.kkt import solve_kkt
+    >>> d = kkt_derivation(solve_kkt(Problem("x**2 + y**2", constraints=["x + y = 2"]),
+    ...                               timeout=0))
+    >>> d.results
+    {'x': 1, 'y': 1, 'nu': -2}
     """
     from symopt.derivation import Derivation
 

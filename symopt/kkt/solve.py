@@ -174,7 +174,18 @@ class KKTResult:
         return sp.Piecewise(*pieces)
 
     def summary(self) -> str:
-        """A plain-text report: conditions, each case, each KKT point and its kind."""
+        """A plain-text report: conditions, each case, each KKT point and its kind.
+
+        >>> from symopt import Problem
+        >>> print(solve_kkt(Problem("x**2", constraints=["x >= 1"]), timeout=0).summary())
+        ... # doctest: +ELLIPSIS
+        minimise x**2 over x
+          subject to 1 - x <= 0
+        Lagrangian: L = lambda*(1 - x) + x**2
+        ...
+        KKT point (x = 1), multipliers (lambda = 2): f = 1; minimum (...
+        convex program: True (...)
+        """
         return "\n".join(_summary_lines(self))
 
 
