@@ -167,3 +167,16 @@ def test_compile_reports_latex_errors(tmp_path):
     with pytest.raises(SymoptError, match="pdflatex failed"):
         compile_pdf("\\documentclass{article}\\begin{document}\\undefinedmacro\\end{document}",
                     tmp_path / "bad.pdf")
+
+
+def test_steps_added_from_outside_are_checked_again():
+    from symopt.derivation import Step
+
+    d = Derivation("forged")
+    forged = Step("equation", sp.Derivative(x**3, x), "=", 2 * x**2, "forged", "proved", True)
+    with pytest.raises(DerivationError, match="is false"):
+        d.add(forged)
+    d.add(Step("equation", sp.Derivative(x**3, x), "=", 3 * x**2, "power rule", "", True))
+    assert d.steps[-1].status.startswith("proved symbolically")
+    with pytest.raises(DerivationError):
+        d.add(Step("inequality", alpha, "<", 1, "not for every α", "", True))

@@ -123,8 +123,48 @@ class Derivation:
 
     # -- building ----------------------------------------------------------------
     def add(self, step: Step) -> Derivation:
-        """Append an already checked :class:`Step` (refuses a step with ``verified`` False)."""
-        if step.verified is False:
+        """Append a :class:`Step` built elsewhere; it is checked again here.
+
+        Definitions, assumptions and notes are appended as they are; an
+        equation is re-checked (a continuation row against the previous right
+        side); an inequality or implication is re-checked and keeps only the
+        status this check gives. A false step raises :class:`DerivationError`.
+        """
+        if step.kind in ("definition", "assumption", "note"):
+            if step.kind == "definition" and step.lhs is not None:
+                key = step.lhs.func if isinstance(step.lhs, AppliedUndef) else step.lhs
+                value = sp.Lambda(step.lhs.args, step.rhs) if isinstance(
+                    step.lhs, AppliedUndef) else step.rhs
+                self.definitions[key] = value
+            return self._append(step)
+        if step.kind in ("equation", "solution") and step.relation == "=":
+            lhs = self._last_equation() if step.lhs is None else step.lhs
+            check = self._check_equal(lhs, step.rhs, step.justification)
+            return self._append(Step(step.kind, step.lhs, "=", step.rhs, step.justification,
+                                     _status(check), True, check.method, step.extra))
+        if step.kind == "inequality":
+            statement = step.lhs if step.rhs is None else sp.Rel(
+                step.lhs, step.rhs, {v: k for k, v in _RELATIONS.items()}[step.relation])
+            check = verify.check_relation(statement, domains=self.domains,
+                                          definitions=self.definitions, timeout=self.timeout,
+                                          seed=self.seed)
+        elif step.kind in ("implication", "equivalence"):
+            check = verify.implication(verify._substitute(step.lhs, self.definitions),
+                                       verify._substitute(step.rhs, self.definitions),
+                                       both_ways=step.kind == "equivalence",
+                                       domains=self.domains, timeout=self.timeout,
+                                       seed=self.seed)
+        else:
+            raise DerivationError(f"cannot check a step of kind {step.kind!r} with relation "
+                                  f"{step.relation!r}; use the builder methods")
+        if check.holds is False:
+            self._refuse(step.justification, check)
+        return self._append(Step(step.kind, step.lhs, step.relation, step.rhs,
+                                 step.justification, _status(check), check.holds, check.method,
+                                 step.extra))
+
+    def _append(self, step: Step) -> Derivation:
+        if step.verified is False:  # checks refuse earlier; never render a false step
             raise DerivationError(f"step {len(self.steps) + 1} ({step.justification}) is false")
         self.steps.append(step)
         return self
@@ -141,7 +181,7 @@ class Derivation:
         else:
             raise DerivationError(f"cannot define {lhs}: only a symbol, a matrix symbol "
                                   "or a function applied to symbols can be defined")
-        return self.add(Step("definition", lhs, "=", rhs, why, "definition", None))
+        return self._append(Step("definition", lhs, "=", rhs, why, "definition", None))
 
     def assume(self, statement: sp.Basic, why: str = "assumption", *,
                restrict: bool = False) -> Derivation:
@@ -156,11 +196,11 @@ class Derivation:
                 raise DerivationError("only an inequality can restrict the checks")
             self.conditions.append(statement)
         lhs, rel, rhs = _split(statement)
-        return self.add(Step("assumption", lhs, rel, rhs, why, "assumption", None))
+        return self._append(Step("assumption", lhs, rel, rhs, why, "assumption", None))
 
     def note(self, text: str) -> Derivation:
         """A line of prose between steps."""
-        return self.add(Step("note", None, "", None, text, "prose", None))
+        return self._append(Step("note", None, "", None, text, "prose", None))
 
     def equation(self, lhs: sp.Basic, rhs: sp.Basic, why: str, *,
                  where: Mapping[sp.Symbol, sp.Basic] | None = None) -> Derivation:
@@ -175,14 +215,14 @@ class Derivation:
             check = self._check_equal(left, right, why)
         else:
             check = self._check_equal(lhs, rhs, why)
-        return self.add(Step("equation", lhs, "=", rhs, why, _status(check), True,
+        return self._append(Step("equation", lhs, "=", rhs, why, _status(check), True,
                              check.method))
 
     def then(self, rhs: sp.Basic, why: str) -> Derivation:
         """Continue the previous equation: ``= rhs`` (checked against its right side)."""
         previous = self._last_equation()
         check = self._check_equal(previous, rhs, why)
-        return self.add(Step("equation", None, "=", rhs, why, _status(check), True,
+        return self._append(Step("equation", None, "=", rhs, why, _status(check), True,
                              check.method))
 
     def substitute(self, values: Mapping[sp.Symbol, sp.Basic], result: sp.Basic,
@@ -190,7 +230,7 @@ class Derivation:
         """Continue the previous equation with ``values`` substituted: ``= result``."""
         previous = self._last_equation()
         check = self._check_equal(previous.subs(values), result, why)
-        return self.add(Step("equation", None, "=", result, why, _status(check), True,
+        return self._append(Step("equation", None, "=", result, why, _status(check), True,
                              check.method, {"values": dict(values)}))
 
     def solve(self, equation: sp.Eq, unknown: sp.Basic, solution: sp.Basic,
@@ -215,7 +255,7 @@ class Derivation:
                 status += " and is the only one"
         if isinstance(unknown, (sp.Symbol, sp.Indexed, sp.MatrixSymbol)):
             self.definitions[unknown] = solution  # later steps may use the solution
-        return self.add(Step("solution", unknown, "=", solution, why, status, True,
+        return self._append(Step("solution", unknown, "=", solution, why, status, True,
                              check.method, {"equation": equation}))
 
     def solve_system(self, equations: Iterable[sp.Basic], unknowns: Iterable[sp.Symbol],
@@ -251,7 +291,7 @@ class Derivation:
         lhs = sp.Tuple(*unknowns) if len(unknowns) > 1 else unknowns[0]
         values = [sp.Tuple(*[s[u] for u in unknowns]) if len(unknowns) > 1 else s[unknowns[0]]
                   for s in solutions]
-        return self.add(Step("solution", lhs, r"\in", sp.FiniteSet(*values), why, status,
+        return self._append(Step("solution", lhs, r"\in", sp.FiniteSet(*values), why, status,
                              True if found is not None else None, "symbolic",
                              {"solutions": solutions}))
 
@@ -279,7 +319,7 @@ class Derivation:
         for first, value in initial.items():
             self._check_equal(at(first), value, f"{why}: initial term {first}")
         self.definitions[term] = closed
-        return self.add(Step("equation", term, "=", closed, why,
+        return self._append(Step("equation", term, "=", closed, why,
                              _status(check) + "; solves the recurrence and matches the "
                              "initial terms", True, check.method, {"rule": rule}))
 
@@ -312,7 +352,7 @@ class Derivation:
         if check.holds is False:
             self._refuse(why, check)
         lhs, rel, rhs = _split(statement)
-        return self.add(Step("inequality", lhs, rel, rhs, why, _status(check), check.holds,
+        return self._append(Step("inequality", lhs, rel, rhs, why, _status(check), check.holds,
                              check.method))
 
     def implies(self, premise: sp.Basic, conclusion: sp.Basic, why: str, *,
@@ -326,7 +366,7 @@ class Derivation:
             self._refuse(why, check)
         relation = r"\iff" if both_ways else r"\implies"
         kind: Kind = "equivalence" if both_ways else "implication"
-        return self.add(Step(kind, premise, relation, conclusion, why, _status(check),
+        return self._append(Step(kind, premise, relation, conclusion, why, _status(check),
                              check.holds, check.method))
 
     def result(self, name: str, value: sp.Basic) -> Derivation:
