@@ -486,3 +486,10 @@ def test_two_parameters_case_split_against_scipy():
                                   [{"type": "ineq", "fun": lambda v: 1 - v[0] - v[1]}],
                                   STARTS_2D):
             assert found == pytest.approx(expected, abs=1e-6)
+
+
+def test_total_time_limit_marks_the_rest_unknown():
+    p = Problem("x**2 + y**2", constraints=["x >= 1", "y >= 1", "x + y <= 5"])
+    r = solve_kkt(p, timeout=0, total=0)
+    assert r.points == () and not r.complete
+    assert all("total time limit" in case.reason for case in r.cases)

@@ -26,6 +26,7 @@ one of these.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
@@ -189,12 +190,14 @@ class KKTResult:
         return "\n".join(_summary_lines(self))
 
 
-def solve_kkt(problem: Problem, *, timeout: float | None = None) -> KKTResult:
+def solve_kkt(problem: Problem, *, timeout: float | None = None,
+              total: float | None = None) -> KKTResult:
     """Enumerate active sets, solve each KKT system, classify and check every point.
 
     ``timeout`` (seconds per active set; default the problem's or
     :data:`~symopt.timeout.DEFAULT_SECONDS`; 0 runs in this process without a
-    limit).
+    limit). ``total`` bounds the whole enumeration: active sets not started in
+    time are reported unknown.
 
     >>> from symopt import Problem
     >>> r = solve_kkt(Problem("x**2 + y**2", constraints=["x + y = 1"]), timeout=0)
@@ -209,7 +212,14 @@ def solve_kkt(problem: Problem, *, timeout: float | None = None) -> KKTResult:
         )
     if timeout is None:
         timeout = problem.timeout if problem.timeout is not None else DEFAULT_SECONDS
-    cases = [_run_case(conditions, active, timeout) for active in conditions.active_sets()]
+    deadline = None if total is None else time.monotonic() + total
+    cases = []
+    for active in conditions.active_sets():
+        if deadline is not None and time.monotonic() >= deadline:
+            cases.append(ActiveSetCase(active, "unknown", f"not attempted: the total time "
+                                       f"limit of {total:g} s was reached", complete=False))
+            continue
+        cases.append(_run_case(conditions, active, timeout))
     convex = convex_program(problem, conditions)
     points = [p for case in cases for p in case.points]
     points = [replace(p, global_minimum=_global(p, points, convex)) for p in points]
