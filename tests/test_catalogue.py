@@ -31,6 +31,7 @@ def summary():
     return run_catalogue()
 
 
+@pytest.mark.slow  # the whole catalogue: ~30 s of CPU
 def test_every_verdict_is_the_expected_one(summary):
     wrong = [(r.entry.info.id, r.entry.info.expect, r.verdict, r.outcome.evidence[:200])
              for r in summary.results if not r.matches]
@@ -38,6 +39,7 @@ def test_every_verdict_is_the_expected_one(summary):
     assert summary.ok
 
 
+@pytest.mark.slow  # the whole catalogue: ~30 s of CPU
 def test_the_catalogue_covers_the_seeds(summary):
     counts = summary.counts()
     assert counts["claims"] >= MIN_CLAIMS
@@ -48,18 +50,21 @@ def test_the_catalogue_covers_the_seeds(summary):
     assert set(summary.seeds_covered) == {"000", "001", "002", "003", "004"}
 
 
+@pytest.mark.slow  # the whole catalogue: ~30 s of CPU
 def test_every_false_claim_comes_with_the_correct_value(summary):
     for r in summary.results:
         if r.verdict == "false":
             assert r.outcome.derived or r.outcome.evidence, r.entry.info.id
 
 
+@pytest.mark.slow  # the whole catalogue: ~30 s of CPU
 def test_the_inventory_lists_every_entry(summary):
     inventory = (ROOT / "proofs" / "README.md").read_text(encoding="utf-8")
     missing = [r.entry.info.id for r in summary.results if r.entry.info.id not in inventory]
     assert not missing
 
 
+@pytest.mark.slow  # the whole catalogue: ~30 s of CPU
 def test_pages_are_written_with_plots(summary, tmp_path):
     written = write_pages(summary, tmp_path)
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
@@ -73,6 +78,7 @@ def test_pages_are_written_with_plots(summary, tmp_path):
     assert (tmp_path / "img" / "004-gd-theta1.svg").is_file()
 
 
+@pytest.mark.slow  # the whole catalogue: ~30 s of CPU
 def test_every_topic_is_in_the_site_navigation(summary):
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for topic in summary.by_topic():
