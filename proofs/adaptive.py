@@ -171,7 +171,7 @@ def adam_sign():
        quote="If gradient is noisy (alternates sign): m̂ ≈ 0 (signals cancel) while v̂ remains "
        "nonzero → very small update", stated="alternating ±g: |m| settles at (1 − β₁)/(1 + β₁)·|g|")
 def adam_noisy():
-    """The 2-cycle of m ← β₁m + (1 − β₁)g with g alternating, and a 200-step run."""
+    """The 2-cycle of m ← β₁m + (1 − β₁)g with g alternating, and a 150-step run."""
     rule = adam().rule()
     M = sp.Symbol("M")
     after_plus = rule.state_next[m].subs({m: M, g: 1})

@@ -722,7 +722,11 @@ def _anchor(identifier: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Prose (quotes, evidence with SymPy output) as literal Markdown on one line: no
+    emphasis from ``*``/``_``, no math from ``$``, no HTML, no table breaks."""
+    for char in "\\`*_$|[]":
+        text = text.replace(char, "\\" + char)
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
 def _topic_intro(results: list[Result]) -> tuple[str, str]:
@@ -764,11 +768,11 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
             lines.append(f"- **Checked as:** a `{info.kind}` claim of the claims format")
         doc = inspect.getdoc(r.entry.run) if inspect.isfunction(r.entry.run) else ""
         if doc:
-            lines += ["", doc]
+            lines += ["", " ".join(_escape(line) for line in doc.splitlines())]
         if r.outcome.evidence:
             lines += ["", f"**Evidence.** {_escape(r.outcome.evidence)}"]
         if info.note:
-            lines += ["", f"*Note.* {info.note}"]
+            lines += ["", f"*Note.* {_escape(info.note)}"]
         if r.outcome.derivation:
             body = r.outcome.derivation.replace("### ", "**", 1).replace("\n", "**\n", 1)
             lines += ["", '??? abstract "Checked derivation (symopt.derivations)"', ""]
