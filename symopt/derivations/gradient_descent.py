@@ -165,8 +165,13 @@ def _optimum(d: Derivation, analysis, eigenvalues: list[sp.Expr]) -> None:
     if sp.simplify(value - engine_alpha) != 0 or sp.simplify(rate - optimum.rate) != 0:
         raise DerivationError(f"the analysis gives alpha* = {engine_alpha}, rate "
                               f"{optimum.rate}; the derivation {value}, {rate}")
-    shown = [sp.Abs(sp.Add(1, -value if lam == 1 else sp.Mul(-1, lam, value, evaluate=False),
-                           evaluate=False), evaluate=False) for lam in dict.fromkeys(eigenvalues)]
+    def factor(lam: sp.Expr) -> sp.Expr:
+        product = (-value if lam == 1 else
+                   sp.Mul(-1, *((lam, value) if lam.is_Integer else (value, lam)),
+                          evaluate=False))
+        return sp.Abs(sp.Add(1, product, evaluate=False), evaluate=False)
+
+    shown = [factor(lam) for lam in dict.fromkeys(eigenvalues)]
     check = sp.Max(*shown, evaluate=False) if len(shown) > 1 else shown[0]
     d.equation(check, rate, "check: every factor at $\\alpha^*$")
     d.inequality(sp.Ge(example, rate, evaluate=False),
