@@ -315,3 +315,13 @@ def test_kkt_equality_multiplier_sign_conventions():
                             problem=spec)) == "true"
     assert status(Claim("kkt", {"x": "1/2", "y": "1/2", "lambda": "2"}, problem=spec)) \
         == "false"
+
+
+def test_constrained_minimizer_and_minimum():
+    # min (x − 2)² + (y − 1)² s.t. x + y ≤ 1: the projection of (2, 1) onto x + y = 1 is
+    # (2, 1) − ((2 + 1 − 1)/2)(1, 1) = (1, 0); the minimum is 1 + 1 = 2
+    spec = ProblemSpec("(x - 2)**2 + (y - 1)**2", constraints=("x + y <= 1",))
+    assert status(Claim("minimizer", "(1, 0)", problem=spec)) == "true"
+    v = check(Claim("minimizer", "(2, 1)", problem=spec))
+    assert v.status == "false" and "violates" in v.counterexample
+    assert status(Claim("minimum", "2", problem=spec)) == "true"

@@ -301,9 +301,9 @@ def check_minimizer(claim: Claim) -> Verdict:
     """The stated point is the (unconstrained) global minimizer."""
     ctx = Context.of(claim)
     problem = ctx.problem
-    if problem.constraints:
-        return Verdict.unknown("a constrained minimizer is a 'kkt' claim")
     stated = ctx.point(claim.stated)
+    if problem.constraints:
+        return _constrained_minimizer(ctx, stated)
     minima = [pt for pt in problem.stationary_points() if pt.kind == "minimum"]
     if not minima:
         return Verdict.unknown("no stationary point is a (strict) local minimum")
@@ -331,7 +331,12 @@ def check_minimum(claim: Claim) -> Verdict:
     ctx = Context.of(claim)
     problem = ctx.problem
     if problem.constraints:
-        return Verdict.unknown("a constrained minimum is a 'kkt' claim")
+        best = _global_kkt(ctx)
+        if isinstance(best, Verdict):
+            return best
+        correct = best.value
+        return decide(ctx.numbers(ctx.value(claim.stated), correct), correct,
+                      f"min f subject to the constraints = f{_pt(best.point)}")
     minima = [pt for pt in problem.stationary_points() if pt.kind == "minimum"]
     convex = problem.convexity()
     if len(minima) != 1 or convex.value is not True:
@@ -432,3 +437,37 @@ def _constant_gradient(ctx: Context, stated: sp.Expr, steps: int, substitution: 
     return decide(compare(stated, correct), correct,
                   f"x after {steps} step(s) from x with a constant gradient g (state "
                   "initialised as the method does)")
+
+
+def _global_kkt(ctx: Context):
+    """The global minimizer of a convex program among its KKT points (or a Verdict why not)."""
+    from symopt.kkt import solve_kkt
+
+    result = solve_kkt(ctx.problem, timeout=0)
+    if result.convex.value is not True or not result.complete:
+        return Verdict.unknown("the constrained minimizer is derived for convex programs with "
+                               f"every active set decided (convex: {result.convex})")
+    points = [p for p in result.points if not getattr(p, "free", ())]
+    if len(points) != 1 or points[0].condition not in (sp.true, True):
+        return Verdict.unknown(f"{len(result.points)} KKT points (or a case split on the "
+                               "parameters); state the point with its multipliers instead")
+    return points[0]
+
+
+def _constrained_minimizer(ctx: Context, stated: dict) -> Verdict:
+    best = _global_kkt(ctx)
+    if isinstance(best, Verdict):
+        return best
+    shown = _pt(best.point)
+    if _same_point(stated, best.point):
+        return Verdict.true(f"{shown} is the KKT point of a convex program (multipliers "
+                            f"{show(best.multipliers)}), hence the global minimizer",
+                            correct=shown)
+    feasible = all(
+        (c.expr.xreplace(stated) == 0) if c.kind == "eq" else bool(c.expr.xreplace(stated) <= 0)
+        for c in ctx.problem.constraints)
+    value = ctx.problem.objective.xreplace(stated)
+    why = (f"f{_pt(stated)} = {show(value)} > f{shown} = {show(best.value)}" if feasible
+           else f"{_pt(stated)} violates a constraint")
+    return Verdict.false(f"the constrained minimizer is {shown}", correct=shown,
+                         counterexample=why)
