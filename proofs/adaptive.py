@@ -13,7 +13,7 @@ import sympy as sp
 from symopt.analysis.steady import constant_gradient
 from symopt.catalogue import Outcome, claim
 from symopt.derivations import adam_bias_correction
-from symopt.methods import adagrad, adam, adamw, amsgrad, lion, nadam, rmsprop
+from symopt.methods import adagrad, adam, adamw, amsgrad, heavy_ball_ema, lion, nadam, rmsprop
 from symopt.symbols import symbol
 
 alpha, g, x, t = symbol("alpha"), symbol("g"), symbol("x"), symbol("t")
@@ -187,6 +187,26 @@ def adam_noisy():
                          f"2-cycle amplitude {amplitude}; after 150 exact steps |m| = "
                          f"{float(last):.6f}, so each step is ≈ α/19 ≈ 0.053α.",
                          {"x_t (α = 0.001)": [float(val) for val in xs]})
+
+
+@claim("002-adam-composition", seed="002 003", where="Adam — The Gold Standard",
+       quote="Adam = Momentum + RMSProp + bias correction  /  Adam combines momentum and "
+       "adaptive learning rates", stated="Adam's step is the EMA momentum divided by RMSProp's "
+       "denominator, with both moments bias-corrected")
+def adam_composition():
+    """Without the correction factors (β₁ᵗ, β₂ᵗ → 0) symopt's Adam rule is exactly RMSProp's
+    rule (ρ = β₂) with g replaced by the EMA-momentum buffer of heavy_ball_ema (β = β₁)."""
+    adam_rule = adam().rule().x_next.subs({beta_1**t: 0, beta_2**t: 0})
+    rho, beta = symbol("rho"), symbol("beta")
+    momentum = heavy_ball_ema().rule().state_next[v].subs({beta: beta_1, v: m})
+    rms = rmsprop().rule().x_next
+    composed = (x - alpha * momentum / (eps + sp.sqrt(g**2 * (1 - rho) + rho * v))).subs(
+        rho, beta_2)
+    same_denominator = sp.simplify(rms.subs(rho, beta_2) - (x - alpha * g / (
+        eps + sp.sqrt(g**2 * (1 - beta_2) + beta_2 * v)))) == 0
+    outcome = Outcome.compare(composed, adam_rule, "momentum numerator β₁m + (1 − β₁)g and "
+                              "RMSProp denominator √(β₂v + (1 − β₂)g²) + ε.")
+    return outcome if same_denominator else Outcome.check(False, rms, "RMSProp differs")
 
 
 @claim("002-adamw", seed="002", where="Adam Variants Worth Knowing",

@@ -87,3 +87,25 @@ def epoch_table():
     actual = len(range(0, 1000, 32))
     return Outcome.check(stated == actual, sp.Integer(actual),
                          f"m/B = {stated} = {float(stated)}, the loop makes {actual} updates.")
+
+
+@claim("002-sgd-oscillates", seed="002", where="Stochastic Gradient Descent (SGD)",
+       quote="High variance — loss curve is noisy. May never fully converge — oscillates around "
+       "minimum", stated="SGD with a constant step keeps oscillating around the minimizer")
+def sgd_oscillates():
+    """f(x) = ½[(x − 1)² + (x + 1)²]/2 (minimizer 0) by single-sample steps on the two samples
+    in turn, with the constant α = 0.1: x ← x − α(x ∓ 1) settles on the 2-cycle
+    ±α/(2 − α) ≈ ±0.0526 instead of 0. With α_t → 0 it would converge."""
+    alpha = sp.Rational(1, 10)
+    samples = [Problem("(x - 1)**2/2"), Problem("(x + 1)**2/2")]
+    x = sp.Integer(3)
+    path = [x]
+    for step in range(200):
+        x = iterate(samples[step % 2], gradient_descent(), [x], 1, alpha=alpha)[1][0]
+        path.append(x)
+    cycle = alpha / (2 - alpha)
+    holds = abs(abs(path[-1]) - cycle) < sp.Rational(1, 10**4) and path[-1] != 0
+    return Outcome.check(holds, r"x \to \pm\frac{\alpha}{2-\alpha} = \pm\tfrac{1}{19}",
+                         f"after 200 single-sample steps x = {float(path[-1]):.6f}, "
+                         f"{float(path[-2]):.6f}; the full-gradient minimizer is 0.",
+                         {"x_k": [float(v) for v in path]})

@@ -69,3 +69,17 @@ def local_min_only_if_positive():
                          + sp.latex(eig),
                          f"symopt classifies (0, 0) as '{point.kind}' from the Hessian alone; "
                          "f ≥ 0 with equality only at the origin, so it is a strict minimum.")
+
+
+@claim("002-gradient-norm-stop", seed="002", where="Gradient Descent — The Algorithm",
+       quote="if ‖g‖ < ε: break # gradient near zero → at minimum",
+       stated="a (near-)zero gradient means a minimum", expect=False,
+       note="∇J = 0 at every stationary point: saddles and maxima too (the text's own "
+       "Problem 2); the stopping test is fine, the comment's conclusion is not")
+def gradient_norm_stop():
+    """x² − y² has ∇f = 0 at the origin, a saddle; −x² has it at a maximum."""
+    kinds = {text: [pt.kind for pt in Problem(text).stationary_points()]
+             for text in ("x**2 - y**2", "-x**2")}
+    only_minima = all(kind == "minimum" for found in kinds.values() for kind in found)
+    return Outcome.check(only_minima, r"\nabla f = 0:\ \text{minimum, maximum or saddle}",
+                         f"stationary points and their kind: {kinds}.")

@@ -80,3 +80,22 @@ def bound_one_over_l():
                          f"1/L = 0.25 converges — after 40 steps max|w| = "
                          f"{float(max(abs(v) for v in path[-1])):.2e} (it is the optimal α*).",
                          {"|w₂|, α = 0.4": [float(abs(p[1])) for p in path]})
+
+
+@claim("002-mental-model-decrease", seed="002", where="The Full Mental Model",
+       quote="valid because the Taylor expansion guarantees a decrease of α‖∇J‖² per step",
+       stated="each step decreases J by (at least) α‖∇J‖²", expect=False,
+       note="α‖∇J‖² is only the first-order term; the guaranteed decrease for L-smooth J is "
+       "α(1 − Lα/2)‖∇J‖² (descent lemma), smaller than α‖∇J‖²")
+def mental_model_decrease():
+    """On the bowl from (0, 1) with α = 0.4: α‖g‖² = 6.4 but J drops by 1.28 only."""
+    bowl = Problem("(w1**2 + 4*w2**2)/2")
+    point = (0, 1)
+    g = bowl.at(bowl.gradient, point)
+    before = bowl.objective.subs(dict(zip(bowl.variables, point)))
+    after = _after_step(bowl, point, sp.Rational(2, 5))
+    first_order = sp.Rational(2, 5) * (g.T * g)[0]
+    holds = before - after >= first_order
+    return Outcome.check(holds, r"\Delta J = \alpha\|g\|^2 - \tfrac{\alpha^2}{2} g^\top H g",
+                         f"α‖g‖² = {first_order}, actual decrease {before - after} "
+                         f"(= α(1 − 4α/2)‖g‖² here, the descent-lemma value with L = 4).")
