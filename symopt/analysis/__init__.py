@@ -23,6 +23,7 @@ from symopt.analysis.linear import (
     linear_recurrence,
 )
 from symopt.analysis.local import hessian_eigenvalues, minimisers, newton_constant
+from symopt.analysis.numeric import numeric_minimax, radius_grid
 from symopt.analysis.optimal import (
     Optimum,
     iterations_to_tolerance,
@@ -58,8 +59,10 @@ __all__ = [
     "linear_recurrence",
     "minimisers",
     "newton_constant",
+    "numeric_minimax",
     "optimal_hyperparameters",
     "overall",
+    "radius_grid",
     "region_finding",
     "schur_cohn_conditions",
     "stability_conditions",

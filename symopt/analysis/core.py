@@ -241,5 +241,8 @@ def _iterations(rate: Finding, epsilon: object) -> Finding[sp.Expr]:
 
     eps = symbol("epsilon") if epsilon is None else _exact(epsilon, "epsilon")
     count = iterations_to_tolerance(rate.value, eps)
+    if count == sp.oo:
+        return Finding(count, f"the rate {rate.value} is not below 1: no number of steps "
+                       "reaches ε")
     return Finding(count, "smallest k with rateᵏ ≤ ε (the error shrinks by the rate per "
                    "step, up to a constant for non-normal T)")
