@@ -705,6 +705,19 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
             correct = f"${derived}$" if r.outcome.derived else _escape(info.note)
             lines.append(f"| [{info.id}]({r.entry.topic}.md#{_anchor(info.id)}) | {info.seed} | "
                          f"{_escape(info.stated)} | {correct} |")
+    lines += ["", "## By seed text", "",
+              "Every checked claim, in the order of the seed it comes from (a claim made by "
+              "several seeds is listed under each).", ""]
+    for seed in summary.seeds_covered:
+        lines += [f"### Seed {seed}", "", "| claim | the text says | verdict |",
+                  "| --- | --- | --- |"]
+        for r in summary.results:
+            info = r.entry.info
+            if seed in info.seed.split():
+                link = f"[{info.id}]({r.entry.topic}.md#{_anchor(info.id)})"
+                lines.append(f"| {link} | {_escape(info.quote)[:160]} | "
+                             f"{_MARK.get(r.status, r.status)} |")
+        lines.append("")
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for topic, results in summary.by_topic().items():
         path = out / f"{topic}.md"
