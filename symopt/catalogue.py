@@ -715,7 +715,7 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
             info = r.entry.info
             if seed in info.seed.split():
                 link = f"[{info.id}]({r.entry.topic}.md#{_anchor(info.id)})"
-                lines.append(f"| {link} | {_escape(info.quote)[:160]} | "
+                lines.append(f"| {link} | {_escape(_short(info.quote))} | "
                              f"{_MARK.get(r.status, r.status)} |")
         lines.append("")
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -732,6 +732,10 @@ def _title(topic: str) -> str:
 
 def _anchor(identifier: str) -> str:
     return identifier.lower()
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _escape(text: str) -> str:
