@@ -163,28 +163,47 @@ class CompiledStep:
     def __call__(self, params: np.ndarray, grads: np.ndarray, state: Mapping[str, np.ndarray],
                  t: int, p: np.ndarray | None = None) -> None:
         """One step in place: ``params`` and the ``state`` arrays are overwritten."""
-        self._check_params(params)
+        try:
+            arrays = [params if role == "x" else grads if role == "g" else p if role == "p"
+                      else state[name] if role == "state" else params  # data: below
+                      for role, name in self._slots]
+        except (KeyError, TypeError):
+            arrays = []
+        # Fast path: every array an ndarray of the params' shape and this dtype.
+        shape, dtype = getattr(params, "shape", None), self.dtype
+        if len(arrays) != len(self._slots) or not all(
+            type(a) is np.ndarray and a.shape == shape and a.dtype == dtype for a in arrays
+        ) or (self.batched and not self._rows_ok(params)) or not params.flags.writeable:
+            self._explain(params, grads, state, p)
+        if self._data:
+            arrays = [self._data_for(name, shape) if role == "data" else a
+                      for a, (role, name) in zip(arrays, self._slots)]
+        if (type(t) is not int and (isinstance(t, (bool, np.bool_))
+                                   or not isinstance(t, np.integer))) or t < 1:
+            raise DomainError(f"t must be the 1-based step counter (an integer ≥ 1), got {t!r}")
+        self._kernel.call(arrays, int(t), self._hp_values, self._work(shape))
+
+    def _rows_ok(self, params: np.ndarray) -> bool:
+        return params.ndim == 2 and (not self.batch or params.shape[0] == self.batch)
+
+    def _explain(self, params: object, grads: object, state: Mapping[str, object],
+                 p: object) -> None:
+        """Raise the DomainError that says what is wrong with the arrays."""
+        params = self._check_params(params)
         if not params.flags.writeable:
             raise DomainError("params is read-only")
-        arrays = []
         for role, name in self._slots:
-            if role == "x":
-                arrays.append(params)
-            elif role == "g":
-                arrays.append(self._same(grads, params, "grads"))
+            if role == "g":
+                self._same(grads, params, "grads")
             elif role == "p":
                 if p is None:
                     raise DomainError(f"{self.method.name} needs the Newton direction p=")
-                arrays.append(self._same(p, params, "p"))
+                self._same(p, params, "p")
             elif role == "state":
-                if name not in state:
+                if not isinstance(state, Mapping) or name not in state:
                     raise DomainError(f"state has no array {name!r}; use step.init_state(params)")
-                arrays.append(self._same(state[name], params, f"state[{name!r}]"))
-            else:
-                arrays.append(self._data_for(name, params.shape))
-        if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)) or t < 1:
-            raise DomainError(f"t must be the 1-based step counter (an integer ≥ 1), got {t!r}")
-        self._kernel.call(arrays, int(t), self._hp_values, self._work(params.shape))
+                self._same(state[name], params, f"state[{name!r}]")
+        raise DomainError("the arrays do not match this step")  # pragma: no cover
 
     def _data_for(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """The data array ``name`` as a contiguous array of the params' shape (cached)."""
