@@ -194,15 +194,17 @@ class ClaimInfo:
     where: str = ""
     note: str = ""
     kind: str = "python"
+    timeout: float | None = None
 
 
 def claim(id: str, *, seed: str, quote: str, stated: str, expect: bool = True,
-          where: str = "", note: str = "") -> Callable[[Callable[[], Outcome]],
-                                                      Callable[[], Outcome]]:
+          where: str = "", note: str = "", timeout: float | None = None,
+          ) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
     """Mark a function of a ``proofs/*.py`` file as a catalogue entry.
 
-    ``seed`` is the seed number (``"001"``), ``quote`` the text's words,
-    ``stated`` the claim in short, ``expect`` whether the text is right.
+    ``seed`` is the seed number (``"001"``; several separated by spaces),
+    ``quote`` the text's words, ``stated`` the claim in short, ``expect`` whether
+    the text is right, ``timeout`` this entry's own limit in seconds.
 
     >>> @claim("doc-1", seed="000", quote="2 - 0.1*4 = 1.6", stated="x₁ = 1.6")
     ... def step():
@@ -212,7 +214,8 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: bool = True,
     """
 
     def mark(fn: Callable[[], Outcome]) -> Callable[[], Outcome]:
-        fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note)  # type: ignore[attr-defined]
+        fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note,  # type: ignore[attr-defined]
+                                 timeout=timeout)
         return fn
 
     return mark
@@ -386,6 +389,7 @@ def _toml_entries(path: Path) -> list[Entry]:
             where=str(source.get("where", "")),
             note=str(raw.get("note", "")),
             kind=str(raw.get("kind", "")),
+            timeout=float(raw["timeout"]) if isinstance(raw.get("timeout"), (int, float)) else None,
         )
         entries.append(Entry(info, path.stem, path, _TomlClaim(path, info.id)))
     return entries
@@ -486,7 +490,8 @@ class _Running:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        self.entry, self.seconds = entry, seconds
+        own = entry.info.timeout
+        self.entry, self.seconds = entry, min(seconds, own) if own else seconds
         self.receiver, sender = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=_worker, args=(sender, entry.run), daemon=False)
         self.started = time.perf_counter()
@@ -534,7 +539,7 @@ def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
     """
     if seconds:
         running = _Running(entry, seconds)
-        running.receiver.poll(seconds)
+        running.receiver.poll(running.seconds)
         return running.result()
     start = time.perf_counter()
     try:

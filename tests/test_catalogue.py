@@ -106,9 +106,9 @@ ENTRIES = '''
     def raises():
         raise ValueError("boom")
 
-    @claim("t-slow", seed="003", quote="", stated="")
+    @claim("t-slow", seed="003", quote="", stated="", timeout=1)
     def slow():
-        time.sleep(30)
+        time.sleep(60)
 '''
 
 CLAIMS = '''
@@ -142,7 +142,7 @@ def test_discover_reads_python_and_toml_entries(small):
 
 
 def test_failures_become_verdicts_and_timeouts_stop_the_entry(small):
-    summary = run_catalogue(small, seconds=3)
+    summary = run_catalogue(small)
     verdicts = {r.entry.info.id: (r.verdict, r.status) for r in summary.results}
     assert verdicts == {
         "t-gradient": ("true", "true"),
@@ -152,7 +152,7 @@ def test_failures_become_verdicts_and_timeouts_stop_the_entry(small):
         "t-slow": ("timeout", "timeout"),
     }
     slow = next(r for r in summary.results if r.entry.info.id == "t-slow")
-    assert slow.seconds < 10
+    assert slow.seconds < 30
     assert "boom" in next(r for r in summary.results if r.verdict == "error").outcome.evidence
     assert not summary.ok
     assert summary.counts() == {"claims": 5, "true": 2, "false-as-expected": 1,
@@ -184,13 +184,13 @@ def test_prove_command_exit_codes_and_json(small, capsys):
     assert run(["prove", str(small), "-k", "t-true"]) == 0
     assert run(["prove", str(small), "-k", "t-false"]) == 0
     docs = small / "site-pages"
-    assert run(["prove", str(small), "--docs", str(docs), "--timeout", "3"]) == 1
+    assert run(["prove", str(small), "--docs", str(docs)]) == 1
     assert (docs / "index.md").is_file() and (docs / "entries.md").is_file()
 
 
 def test_prove_json_report(small, capsys):
     capsys.readouterr()
-    assert run(["prove", str(small), "-k", "t-", "--json", "--timeout", "3", "--no-docs"]) == 1
+    assert run(["prove", str(small), "-k", "t-", "--json", "--no-docs"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["counts"]["claims"] == 5 and report["ok"] is False
     assert {c["id"]: c["status"] for c in report["claims"]}["t-false"] == "false-as-expected"
