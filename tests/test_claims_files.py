@@ -59,12 +59,14 @@ def test_every_example_file_is_as_expected():
             assert v.as_expected is not False, (path.name, v.claim_id, v.summary)
 
 
-def test_symbolic_claim_needs_the_right_answer(tmp_path):
-    # α* = 2/(λmin + λmax) is a formula; for the bowl λmin = 1 and λmax = 4 are not
-    # substituted, so the stated formula is not the number 2/5: the checker must not say true.
+def test_formula_answers_use_the_problem_constants(tmp_path):
+    # α* = 2/(λmin + λmax) stated about the bowl: λmin = 1, λmax = 4 are the bowl's, so the
+    # formula is 2/5, the optimal step. With λmin a symbol of the problem it would not be.
     verdicts = check_file(write(tmp_path, GOOD))
-    assert verdicts[0].status == "true"
-    assert verdicts[1].status in ("false", "unknown")
+    assert [v.status for v in verdicts] == ["true", "true"]
+    wrong = GOOD.replace("\\\\lambda_{\\\\min} + ", "")
+    assert [v.status for v in check_file(write(tmp_path, wrong, "wrong.toml"))] == \
+        ["true", "false"]
 
 
 def test_cli_exit_codes_and_formats(tmp_path, capsys):
