@@ -101,3 +101,10 @@ def test_equations_engine():
     assert compare_equations(parse_relation("x + y = 1"), parse_relation("2*x + 2*y = 2")).equal
     assert compare_equations(parse_relation("x + y = 1"),
                              parse_relation("x - y = 1")).equal is False
+
+
+def test_approximate_answers_are_read_as_rounded():
+    # "≈ 0.667" states 2/3 rounded to 3 decimals; without ≈ a decimal is exact
+    for stated, expected in [("r ≈ 0.667", "true"), (r"$r \approx 0.67$", "true"),
+                             ("r ≈ 0.66", "false"), ("0.667", "false")]:
+        assert verdict(stated, "2/3").status == expected, stated

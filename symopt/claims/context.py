@@ -16,7 +16,7 @@ import sympy as sp
 
 from symopt.claims.claim import Claim
 from symopt.claims.equivalence import Comparison, compare, compare_numbers
-from symopt.claims.text import assumption_symbols, read_point, read_value
+from symopt.claims.text import approximate_decimals, assumption_symbols, read_point, read_value
 from symopt.errors import ParseError, UnsupportedError
 from symopt.methods import Method, get_method
 from symopt.problem import Problem
@@ -181,7 +181,12 @@ class Context:
         c = self.claim
         plain = isinstance(stated, sp.Expr) and isinstance(correct, sp.Expr)
         if plain and stated.is_number and correct.is_number:
+            rounding = c.rounding
+            if rounding is None and c.tolerance is None and c.rel_tolerance is None and \
+                    c.significant is None:
+                # "≈ 0.667": the text rounded to the decimals it shows
+                rounding = approximate_decimals(c.stated)
             return compare_numbers(stated, correct, tolerance=c.tolerance,
-                                   rel_tolerance=c.rel_tolerance, rounding=c.rounding,
+                                   rel_tolerance=c.rel_tolerance, rounding=rounding,
                                    significant=c.significant)
         return compare(stated, correct)

@@ -27,7 +27,8 @@ from symopt.errors import ParseError
 from symopt.parse import parse_expr
 from symopt.symbols import canonical_name, symbol
 
-__all__ = ["Local", "assumption_symbols", "clean", "read_point", "read_relation", "read_value"]
+__all__ = ["Local", "approximate_decimals", "assumption_symbols", "clean", "read_point",
+           "read_relation", "read_value"]
 
 #: Names → objects used while parsing (symbols with stated assumptions).
 Local = Mapping[str, sp.Basic]
@@ -77,10 +78,23 @@ def _drop_name(text: str) -> str:
 
     ``alpha^* = 2/(L+mu)`` → ``2/(L+mu)``; ``\frac{2}{1 + 4} = \frac{2}{5} = 0.4`` → ``0.4``.
     """
-    parts = [p for p in re.split(r"(?<![<>!=:])=(?!=)", text)]
+    parts = re.split(r"(?<![<>!=:])=(?!=)|≈|\\approx\b", text)
     if len(parts) < 2 or not parts[-1].strip():
         return text
     return parts[-1].strip()
+
+
+def approximate_decimals(stated: object) -> int | None:
+    r"""Decimals of an answer marked approximate (``≈ 0.667``, ``\approx 1.41``), else None.
+
+    >>> approximate_decimals("r ≈ 0.667"), approximate_decimals("0.667")
+    (3, None)
+    """
+    if not isinstance(stated, str) or not re.search(r"≈|\\approx\b", stated):
+        return None
+    answer = re.split(r"≈|\\approx\b", clean(stated))[-1]
+    match = re.fullmatch(r"\s*[-+]?\d*\.(\d+)\s*", answer)
+    return len(match.group(1)) if match else None
 
 
 def read_value(stated: object, local: Local | None = None, *, keep_name: bool = False
