@@ -325,3 +325,16 @@ def test_constrained_minimizer_and_minimum():
     v = check(Claim("minimizer", "(2, 1)", problem=spec))
     assert v.status == "false" and "violates" in v.counterexample
     assert status(Claim("minimum", "2", problem=spec)) == "true"
+
+
+def test_objective_written_as_a_definition_and_hyperparameter_domains():
+    # "f(x) = ½x²" is the objective ½x²; Newton lands on 0 in one step
+    assert status(Claim("iterate", "0", problem=r"$f(x) = \frac{1}{2}x^2$", method="newton",
+                        x0=[7], steps=1)) == "true"
+    # RMSProp's first step: s = (1 − ρ)g², x − αg/(√s + ε). A wrong claim is refuted at a
+    # point inside ρ's domain [0, 1), where both sides are real.
+    v = check(Claim("update", r"x - \frac{\alpha g}{\sqrt{(1 - \rho) g^2}}", method="rmsprop",
+                    steps=1))
+    assert v.status == "false" and "I" not in v.counterexample
+    assert status(Claim("update", r"x - \frac{\alpha g}{\sqrt{(1 - \rho) g^2} + \epsilon}",
+                        method="rmsprop", steps=1)) == "true"

@@ -177,6 +177,9 @@ def _run(claim: Claim, in_worker: bool) -> Verdict:
         # A worker cannot start workers of its own; its own limit bounds everything.
         _timeout.DEFAULT_SECONDS = 0
     _load_kinds()
+    from symopt.claims.equivalence import set_domains
+
+    set_domains({})
     checker = KINDS.get(claim.kind)
     if checker is None:
         raise UnsupportedError(f"unknown claim kind {claim.kind!r}; known: "

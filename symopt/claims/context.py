@@ -15,8 +15,15 @@ from functools import cached_property
 import sympy as sp
 
 from symopt.claims.claim import Claim
-from symopt.claims.equivalence import Comparison, compare, compare_numbers
-from symopt.claims.text import approximate_decimals, assumption_symbols, read_point, read_value
+from symopt.claims.equivalence import Comparison, compare, compare_numbers, set_domains
+from symopt.claims.text import (
+    approximate_decimals,
+    assumption_symbols,
+    clean,
+    drop_name,
+    read_point,
+    read_value,
+)
 from symopt.errors import ParseError, UnsupportedError
 from symopt.methods import Method, get_method
 from symopt.problem import Problem
@@ -146,7 +153,9 @@ class Context:
         spec = self.claim.problem
         if spec is None:
             raise UnsupportedError(f"a {self.claim.kind!r} claim needs a problem")
-        return Problem(spec.objective, variables=list(spec.variables) if spec.variables else None,
+        # "f(x) = ½x²": the objective is what follows the last "="
+        objective = drop_name(clean(spec.objective))
+        return Problem(objective, variables=list(spec.variables) if spec.variables else None,
                        constraints=list(spec.constraints), local=self.local or None)
 
     @cached_property
@@ -155,7 +164,9 @@ class Context:
         spec = self.claim.method
         if spec is None:
             raise UnsupportedError(f"a {self.claim.kind!r} claim needs a method")
-        return get_method(spec.name)
+        method = get_method(spec.name)
+        set_domains({h.symbol: h.domain for h in method.hyperparameters})
+        return method
 
     @cached_property
     def hyperparameters(self) -> dict[sp.Symbol, sp.Expr]:

@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import random
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -56,6 +57,29 @@ def _fmt(value: sp.Basic) -> str:
     return sp.sstr(value)
 
 
+#: Admissible values of hyperparameters (β ∈ [0, 1), ...) while a claim is checked.
+_DOMAINS: ContextVar[dict[sp.Symbol, sp.Set] | None] = ContextVar("domains", default=None)
+
+
+def set_domains(domains: dict[sp.Symbol, sp.Set]) -> None:
+    """Sample these symbols inside their domains (a method's hyperparameters)."""
+    _DOMAINS.set(dict(domains))
+
+
+def _inside(domain: sp.Interval, rng: random.Random) -> sp.Expr:
+    low, high = domain.start, domain.end
+    fraction = sp.Rational(rng.randint(1, 996), 997)
+    if low.is_finite and high.is_finite:
+        return low + (high - low) * fraction
+    scale = sp.Integer(10) ** rng.randint(-2, 2)
+    step = scale * sp.Rational(rng.randint(1, 997), 997 - rng.randint(0, 90))
+    if low.is_finite:
+        return low + step
+    if high.is_finite:
+        return high - step
+    return step if rng.random() < 0.5 else -step
+
+
 def sample_point(symbols: set[sp.Symbol], rng: random.Random) -> dict[sp.Symbol, sp.Expr]:
     """A random rational point that respects each symbol's assumptions.
 
@@ -66,6 +90,10 @@ def sample_point(symbols: set[sp.Symbol], rng: random.Random) -> dict[sp.Symbol,
     """
     point: dict[sp.Symbol, sp.Expr] = {}
     for s in sorted(symbols, key=lambda s: s.name):
+        domain = (_DOMAINS.get() or {}).get(s)
+        if isinstance(domain, sp.Interval) and not s.is_integer:
+            point[s] = _inside(domain, rng)
+            continue
         if s.is_integer:
             low = 1 if s.is_positive else 0 if s.is_nonnegative else -9
             high = -1 if s.is_negative else 0 if s.is_nonpositive else 12

@@ -27,8 +27,8 @@ from symopt.errors import ParseError
 from symopt.parse import parse_expr
 from symopt.symbols import canonical_name, symbol
 
-__all__ = ["Local", "approximate_decimals", "assumption_symbols", "clean", "read_point",
-           "read_relation", "read_value"]
+__all__ = ["Local", "approximate_decimals", "assumption_symbols", "clean", "drop_name",
+           "read_point", "read_relation", "read_value"]
 
 #: Names → objects used while parsing (symbols with stated assumptions).
 Local = Mapping[str, sp.Basic]
@@ -73,7 +73,7 @@ def _parse(text: str, local: Local | None, relations: bool = False) -> sp.Basic:
     return parse_expr(text, local=local, relations=relations)
 
 
-def _drop_name(text: str) -> str:
+def drop_name(text: str) -> str:
     r"""The answer after the last ``=``: texts label answers and show their working.
 
     ``alpha^* = 2/(L+mu)`` → ``2/(L+mu)``; ``\frac{2}{1 + 4} = \frac{2}{5} = 0.4`` → ``0.4``.
@@ -129,7 +129,7 @@ def read_value(stated: object, local: Local | None = None, *, keep_name: bool = 
         raise ParseError(f"expected a number, an expression or a list, got {stated!r}")
     text = clean(stated)
     if not keep_name:
-        text = _drop_name(text)
+        text = drop_name(text)
     value = _parse(text, local)
     if isinstance(value, (sp.Rel, sp.And, sp.Or)):
         raise ParseError(f"expected a value, got the relation {stated!r}", text=stated)
