@@ -35,7 +35,6 @@ from sympy.core.function import AppliedUndef
 
 from symopt.derivation import verify
 from symopt.errors import SymoptError
-from symopt.printing import latex
 from symopt.timeout import run_with_timeout
 
 __all__ = ["Derivation", "DerivationError", "Step"]
@@ -474,7 +473,3 @@ def _status(check: verify.Check) -> str:
         return f"checked numerically ({check.detail})"
     return f"stated, not verified ({check.detail})"
 
-
-def tex(expr: object) -> str:
-    """Textbook LaTeX for an expression (re-exported for builders)."""
-    return latex(expr)

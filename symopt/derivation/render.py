@@ -23,7 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from symopt.errors import SymoptError
@@ -215,7 +215,3 @@ def compile_pdf(tex: str, out: str | Path, *, timeout: float = 120) -> tuple[Pat
         shutil.copyfile(pdf, out)
     return out, problems
 
-
-def all_rows(derivations: Iterable) -> list[str]:
-    """Every typeset math row of the derivations (for tests that scan the output)."""
-    return [_row(s)[0] for d in derivations for s in d.steps if s.kind != "note"]

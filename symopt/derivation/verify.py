@@ -379,10 +379,6 @@ def _numeric(lhs: sp.Basic, rhs: sp.Basic, *, symmetric: Iterable, domains: Mapp
     return Check(True, "numeric", f"equal at {good} random points to {DIGITS} digits")
 
 
-def _both_scalar(lhs: sp.Basic, rhs: sp.Basic) -> bool:
-    return not any(isinstance(s, (sp.MatrixBase, sp.MatrixExpr)) for s in (lhs, rhs))
-
-
 def _flat(e: sp.Basic) -> list[sp.Basic]:
     return list(e) if isinstance(e, sp.MatrixBase) else [e]
 
