@@ -1,13 +1,17 @@
 """Optimal hyperparameters: minimise the worst spectral radius over λ ∈ [μ, L].
 
 The derivation is the equioscillation argument: at the optimum the worst
-case is attained at both ends of the spectrum with opposite signs, and (for a
-degree-d characteristic polynomial) with every root there at the same radius.
-So we ask for det(zI − T(μ)) = (z − r)ᵈ and det(zI − T(L)) = (z + r)ᵈ and
-solve the coefficient equations for the hyperparameters and r. For GD this is
-|1 − αμ| = |1 − αL|, giving α* = 2/(μ + L), r = (κ − 1)/(κ + 1); for heavy
-ball the double roots at both ends give Polyak's α*, β*. When the ansatz has
-no admissible solution (e.g. Nesterov), the result is unknown, with that reason.
+case is attained at both ends of the spectrum with opposite signs. First we
+ask for every root at radius r at both ends, det(zI − T(μ)) = (z − r)ᵈ and
+det(zI − T(L)) = (z + r)ᵈ (GD: |1 − αμ| = |1 − αL|, α* = 2/(μ + L),
+r = (κ − 1)/(κ + 1); heavy ball: double roots at both ends, Polyak's α*, β*).
+When that has no admissible solution we keep the full multiplicity at μ and
+only ask −r to be a root at L, the others inside radius r (Nesterov:
+α* = 4/(3L + μ), r = 1 − 2/√(3κ + 1), as in Lessard, Recht & Packard 2016).
+Every solution is checked: values in their domains, 0 ≤ r < 1 and no λ inside
+[μ, L] with a larger radius (on a grid of λ, at sample spectra when μ, L are
+symbols). Without an admissible solution the result is unknown with that
+reason, and for numbers a numeric minimax is attached as evidence.
 
 >>> from symopt.methods import gradient_descent, heavy_ball
 >>> best = optimal_hyperparameters(gradient_descent(), [1, 4]).value
@@ -26,7 +30,7 @@ no admissible solution (e.g. Nesterov), the result is unknown, with that reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -52,6 +56,8 @@ class Optimum:
     rate_kappa: sp.Expr
     mu: sp.Expr
     L: sp.Expr
+    #: The hyperparameters with L = κμ (only for a symbolic spectrum).
+    hyperparameters_kappa: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
 
 
 def optimal_hyperparameters(method: Method, spectrum: Spectrum, *, seconds: float | None = None,
@@ -92,15 +98,19 @@ def optimal_hyperparameters(method: Method, spectrum: Spectrum, *, seconds: floa
             shown = ", ".join(f"{k} ≈ {v:.6g}" for k, v in evidence.items())
             reason += f" (numeric minimax, evidence only: {shown})"
         return Finding.unknown(reason, numeric=evidence)
-    values, rate = solutions[0]
+    values, rate, ansatz = solutions[0]
     values = {k: _tidy(v) for k, v in values.items()}
     rate = _tidy(rate)
-    rate_kappa = _tidy(rate.subs(L, KAPPA * mu)) if L.free_symbols else rate
+    symbolic = bool(L.free_symbols)
+    rate_kappa = _tidy_kappa(rate.subs(L, KAPPA * mu)) if symbolic else rate
+    in_kappa = {k: public(_tidy_kappa(v.subs(L, KAPPA * mu))) for k, v in values.items()} \
+        if symbolic else {}
     optimum = Optimum({k: public(v) for k, v in values.items()}, public(rate),
-                      public(rate_kappa), public(mu), public(L))
-    return Finding(optimum, "equioscillation: the roots of det(zI − T(λ)) all have radius r at "
-                   "λ = μ (at +r) and at λ = L (at −r); solving the coefficient equations "
-                   "gives the minimax hyperparameters and the rate r")
+                      public(rate_kappa), public(mu), public(L), in_kappa)
+    return Finding(optimum, f"equioscillation at the ends of [μ, L]: {ansatz}; solving the "
+                   "coefficient equations gives the minimax hyperparameters and the rate r "
+                   "(admissibility and no worse interior λ checked"
+                   f"{' at sample spectra' if symbolic else ''})", {"ansatz": ansatz})
 
 
 def worst_rate(method: Method, spectrum: Spectrum, **hyperparameters: object) -> Finding[sp.Expr]:
@@ -144,29 +154,42 @@ def iterations_to_tolerance(rate: sp.Expr, epsilon: sp.Expr) -> sp.Expr:
 
 
 def _equioscillation(recurrence, method: Method, fixed: dict, mu: sp.Expr, L: sp.Expr):
+    """Admissible (values, rate, ansatz) solutions, the stronger ansatz first."""
     fixed_symbols = set(method.substitution(fixed))
     unknowns = [h for h in method.hyperparameters if h.symbol not in fixed_symbols]
     lam = internal(recurrence.lam)
     poly = internal(recurrence.characteristic_polynomial.as_expr())
     degree = sp.degree(poly, Z)
     r = sp.Symbol("r", nonnegative=True)
-    equations = []
-    for point, root in ((mu, r), (L, -r)):
-        target = sp.Poly(sp.expand((Z - root) ** degree), Z).all_coeffs()
-        actual = sp.Poly(sp.expand(poly.subs(lam, point)), Z).all_coeffs()
-        equations += [sp.expand(a - t) for a, t in zip(actual, target)]
-    equations = [e for e in equations if e != 0]
+    at_mu = [sp.expand(a - t) for a, t in zip(
+        sp.Poly(sp.expand(poly.subs(lam, mu)), Z).all_coeffs(),
+        sp.Poly(sp.expand((Z - r) ** degree), Z).all_coeffs())]
+    full_at_L = [sp.expand(a - t) for a, t in zip(
+        sp.Poly(sp.expand(poly.subs(lam, L)), Z).all_coeffs(),
+        sp.Poly(sp.expand((Z + r) ** degree), Z).all_coeffs())]
+    root_at_L = [sp.expand(poly.subs({lam: L, Z: -r}))]
     symbols = [h.symbol for h in unknowns] + [r]
-    solutions = sp.solve(equations, symbols, dict=True) if equations else [{}]
-    admissible = []
-    for solution in solutions:
-        if any(h.symbol not in solution for h in unknowns) or (equations and r not in solution):
-            continue
-        rate = sp.simplify(solution.get(r, sp.S.Zero))
-        values = {h.symbol: sp.simplify(solution[h.symbol]) for h in unknowns}
-        if _admissible(values, rate, unknowns, mu, L):
-            admissible.append((values, rate))
-    return admissible
+    check = _interior_check(poly, lam, [h.symbol for h in unknowns], mu, L)
+    for name, equations in ((STRONG, at_mu + full_at_L), (WEAK, at_mu + root_at_L)):
+        equations = [e for e in equations if e != 0]
+        solutions = sp.solve(equations, symbols, dict=True) if equations else [{}]
+        admissible = []
+        for solution in solutions:
+            if any(h.symbol not in solution for h in unknowns) or (
+                    equations and r not in solution):
+                continue
+            rate = sp.simplify(solution.get(r, sp.S.Zero))
+            values = {h.symbol: sp.simplify(solution[h.symbol]) for h in unknowns}
+            if _admissible(values, rate, unknowns, mu, L, check):
+                admissible.append((values, rate, name))
+        if admissible:
+            return admissible
+    return []
+
+
+STRONG = ("every root of det(zI − T(λ)) sits at +r for λ = μ and at −r for λ = L")
+WEAK = ("every root sits at +r for λ = μ and −r is a root for λ = L (the other roots "
+        "inside radius r)")
 
 
 def _numeric_evidence(method: Method, mu: sp.Expr, L: sp.Expr, fixed: dict) -> dict:
@@ -193,22 +216,70 @@ def _tidy(expr: sp.Expr) -> sp.Expr:
     return back if _terms(back) <= _terms(expr) else expr
 
 
+def _tidy_kappa(expr: sp.Expr) -> sp.Expr:
+    """Simplify in κ, writing √(aκ + b) as a positive q (so (3κ − 4√(3κ+1) + 5)/(3(κ − 1))
+    becomes (√(3κ+1) − 2)/(√(3κ+1) + 2))."""
+    expr = _tidy(expr)
+    for power in list(expr.atoms(sp.Pow)):
+        base = power.base
+        if power.exp != sp.S.Half or not base.has(KAPPA):
+            continue
+        try:
+            a, b = sp.Poly(base, KAPPA).all_coeffs()
+        except (ValueError, sp.PolynomialError):
+            continue
+        q = sp.Symbol("q", positive=True)
+        candidate = sp.factor(sp.simplify(expr.subs(KAPPA, (q**2 - b) / a)))
+        candidate = candidate.subs(q, power)
+        if _terms(candidate) < _terms(expr) or len(str(candidate)) < len(str(expr)):
+            expr = candidate
+    return expr
+
+
 def _terms(expr: sp.Expr) -> int:
     return sum(len(a.args) for a in sp.preorder_traversal(expr) if isinstance(a, sp.Add))
 
 
-def _admissible(values: dict, rate: sp.Expr, unknowns, mu: sp.Expr, L: sp.Expr) -> bool:
-    """Every value in its domain and 0 ≤ r < 1, proved or checked at sample spectra."""
-    free = (set(rate.free_symbols) | {s for v in values.values() for s in v.free_symbols})
-    samples = [{}] if not free else [
+def _interior_check(poly: sp.Expr, lam: sp.Symbol, hps: list[sp.Symbol], mu: sp.Expr,
+                    L: sp.Expr):
+    """A numeric test: max over λ ∈ [μ, L] of the root radius is at most r (a grid of λ)."""
+    import numpy as np
+
+    coefficients = sp.Poly(poly, Z).all_coeffs()
+    # dummify: the generated code sees only generated argument names.
+    evaluate = sp.lambdify([*hps, lam], coefficients, "numpy", dummify=True)
+
+    def worst(values: dict, low: float, high: float) -> float:
+        args = [float(values[h]) for h in hps]
+        radii = [max(abs(np.roots(np.array(evaluate(*args, x), dtype=float))), default=0.0)
+                 for x in np.linspace(low, high, 81)]
+        return max(radii)
+
+    return worst
+
+
+def _admissible(values: dict, rate: sp.Expr, unknowns, mu: sp.Expr, L: sp.Expr,
+                worst_interior) -> bool:
+    """Values in their domains, 0 ≤ r < 1, and no λ in [μ, L] worse than r.
+
+    With symbolic μ, L these are checked at sample spectra (μ, κμ).
+    """
+    symbolic = bool(sp.sympify(mu).free_symbols | sp.sympify(L).free_symbols)  # safe: SymPy
+    samples = [{}] if not symbolic else [
         {mu: sp.Integer(m), L: sp.Integer(m * k)} for m in (1, 3) for k in (2, 5, 50)
     ]
     for sample in samples:
         r = sp.N(rate.subs(sample), 30)
         if not (r.is_real and 0 <= r < 1):
             return False
+        numbers = {}
         for h in unknowns:
             v = sp.N(values[h.symbol].subs(sample), 30)
             if not v.is_real or h.domain.contains(v) is not sp.true:
                 return False
+            numbers[h.symbol] = v
+        low, high = float(mu.subs(sample)), float(L.subs(sample))
+        # A double root is found by np.roots only to ~1e-8: compare with that slack.
+        if worst_interior(numbers, low, high) > float(r) + 1e-6:
+            return False
     return True
