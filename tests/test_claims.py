@@ -338,3 +338,16 @@ def test_objective_written_as_a_definition_and_hyperparameter_domains():
     assert v.status == "false" and "I" not in v.counterexample
     assert status(Claim("update", r"x - \frac{\alpha g}{\sqrt{(1 - \rho) g^2} + \epsilon}",
                         method="rmsprop", steps=1)) == "true"
+
+
+def test_projected_gd_on_the_seed004_constraint():
+    # min x² s.t. x ≥ 1 (seed 004): from x₀ = 0, x ← max(1, 0.8x) reaches 1 at the first step
+    # and stays; 1 is a fixed point (0.8 < 1 is projected back), 0 is not (it moves to 1).
+    hp = {"alpha": 0.1, "lower": 1, "upper": 100}
+    assert status(Claim("iterate", "1", problem="x**2", method="projected_gd",
+                        hyperparameters=hp, x0=[0], steps=50)) == "true"
+    assert status(Claim("fixed_point", ["1"], problem="x**2", method="projected_gd",
+                        hyperparameters=hp)) == "true"
+    v = check(Claim("fixed_point", ["0"], problem="x**2", method="projected_gd",
+                    hyperparameters=hp))
+    assert v.status == "false" and "gives (1)" in v.counterexample

@@ -264,6 +264,8 @@ def check_iterations(claim: Claim) -> Verdict:
 def check_fixed_point(claim: Claim) -> Verdict:
     """The fixed point: of x on a problem (the minimiser), or of the state for constant g."""
     ctx = Context.of(claim)
+    if claim.problem is not None and not ctx.method.state:
+        return _stateless_fixed_point(ctx)
     if claim.problem is not None:
         analysis = analysis_of(ctx)
         if not analysis.minimiser.known:
@@ -304,6 +306,32 @@ def check_fixed_point(claim: Claim) -> Verdict:
             return decide(result, correct[k], f"the steady state {k}* (constant g)")
     return Verdict.true(f"the steady state for a constant gradient g is {show(correct)}",
                         correct=show(correct))
+
+
+def _stateless_fixed_point(ctx: Context) -> Verdict:
+    """x is a fixed point iff one step from x returns x (exactly, for these values)."""
+    from symopt.claims.expressions import _step_from
+
+    stated = ctx.point(ctx.claim.stated)
+    point = [stated[v] for v in ctx.problem.variables]
+    after = _step_from(ctx, point, 1, ctx.hyperparameters)
+    result = compare(sp.Matrix(after), sp.Matrix(point))
+    shown = "(" + ", ".join(show(v) for v in point) + ")"
+    if result.equal is True:
+        return Verdict.true(f"one step of {ctx.method.name} from {shown} returns {shown} "
+                            f"({result.how})", correct=shown)
+    if result.equal is None:
+        return Verdict.unknown(result.how)
+    moved = "(" + ", ".join(show(sp.simplify(v)) for v in after) + ")"
+    correct = None
+    if ctx.method.projection is None and not ctx.problem.constraints:
+        analysis = analysis_of(ctx)
+        if analysis.minimiser.known:
+            correct = show(analysis.minimiser.value)
+    return Verdict.false(f"{shown} is not a fixed point" +
+                         (f"; the fixed point is {correct}" if correct else ""),
+                         correct=correct,
+                         counterexample=f"one step from {shown} gives {moved}")
 
 
 @register("stability", "stability_interval", "stability_region")
