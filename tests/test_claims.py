@@ -351,3 +351,13 @@ def test_projected_gd_on_the_seed004_constraint():
     v = check(Claim("fixed_point", ["0"], problem="x**2", method="projected_gd",
                     hyperparameters=hp))
     assert v.status == "false" and "gives (1)" in v.counterexample
+
+
+def test_slow_runs_are_decided_by_the_spectral_radius():
+    # GD on x² multiplies x by 1 − 2α: α = 0.00025 → 0.9995 (converges, slowly);
+    # α = 1.0001 → −1.0002 (diverges, slowly); 200 steps alone cannot tell either from a
+    # bounded oscillation.
+    assert status(Claim("behaviour", "converges", problem="x**2", method="gd",
+                        hyperparameters={"alpha": "0.00025"})) == "true"
+    assert status(Claim("behaviour", "diverges", problem="x**2", method="gd",
+                        hyperparameters={"alpha": "1.0001"})) == "true"

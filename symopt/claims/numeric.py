@@ -234,7 +234,14 @@ def check_behaviour(claim: Claim) -> Verdict:
         "oscillates" if "oscillates" in kinds.values() else "converges"
     evidence = [f"{len(result.iterates) - 1} exact steps from {show(result.iterates[0])}: "
                 + ", ".join(f"{k} {v}" for k, v in kinds.items())]
-    evidence += _analysis_evidence(ctx)
+    lines, linear = _analysis_evidence(ctx)
+    evidence += lines
+    if actual == "oscillates" and linear in ("converges", "diverges") and \
+            claim.coordinate is None:
+        # a run that neither settles nor grows within its steps is decided by the
+        # spectral radius (a factor 0.9995 converges, just slowly)
+        evidence.append(f"the run alone is inconclusive; the spectral radius decides: {linear}")
+        actual = linear
     holds = actual == word or (word == "not converges" and actual != "converges")
     if holds:
         return Verdict.true(f"the run {actual}", *evidence, correct=actual)
@@ -252,19 +259,27 @@ def _brief(value: sp.Expr) -> str:
     return text if value.is_Rational and len(text) <= 14 else show(sp.N(value, 6))
 
 
-def _analysis_evidence(ctx: Context) -> list[str]:
-    """What the linear analysis says per eigen-direction (quadratics only)."""
+def _analysis_evidence(ctx: Context) -> tuple[list[str], str | None]:
+    """What the linear analysis says per eigen-direction (quadratics only), and overall.
+
+    The overall word is ``converges`` / ``diverges`` / ``boundary`` (None if unknown).
+    """
     if ctx.problem.quadratic is None:
-        return []
+        return [], None
     try:
         from symopt.analysis import analyze
     except ImportError:
-        return []
+        return [], None
     try:
         analysis = analyze(ctx.problem, ctx.method,
                            **{k.name: v for k, v in ctx.hyperparameters.items()})
     except (UnsupportedError, NotImplementedError, ValueError, TypeError) as exc:
-        return [f"linear analysis unavailable: {exc}"]
+        return [f"linear analysis unavailable: {exc}"], None
     lines = [f"λ = {show(d.lam)}: roots {', '.join(show(r) for r in d.roots)}, "
              f"spectral radius {show(d.radius)} → {d.kind}" for d in analysis.directions]
-    return [f"linear analysis: {'; '.join(lines)}"] if lines else []
+    overall = None
+    if analysis.behaviour.known:
+        kind = str(analysis.behaviour.value)
+        overall = "diverges" if "diverges" in kind else "boundary" if kind == "boundary" \
+            else "converges" if "converge" in kind else None
+    return ([f"linear analysis: {'; '.join(lines)}"] if lines else []), overall
