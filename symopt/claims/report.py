@@ -22,16 +22,17 @@ _STYLE = {"true": "green", "false": "bold red", "unknown": "yellow", "error": "m
 
 
 def exit_code(verdicts: Sequence[Verdict]) -> int:
-    """0 when every claim holds, 1 when any is false, 2 when any could not be read.
+    """0 when every claim holds; 1 when any is false (or undecided: unknown, timeout);
+    2 when any could not be read.
 
     >>> exit_code([Verdict.true("ok")]), exit_code([Verdict.unknown("?")])
-    (0, 0)
+    (0, 1)
     """
-    if any(v.status == "false" for v in verdicts):
-        return 1
     if any(v.status == "error" for v in verdicts):
         return 2
-    return 0
+    if all(v.status == "true" for v in verdicts):
+        return 0
+    return 1
 
 
 def _expected(v: Verdict) -> str:

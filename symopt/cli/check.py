@@ -1,7 +1,7 @@
 """``symopt check FILE.toml``: check the claims of a file (docs/claims-format.md).
 
-Exit code 0 when every claim holds, 1 when any is false, 2 when the file (or a
-claim in it) cannot be read.
+Exit code 0 when every claim holds, 1 when any is false (or left undecided:
+unknown, timeout), 2 when the file (or a claim in it) cannot be read.
 """
 
 from __future__ import annotations
