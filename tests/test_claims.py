@@ -22,9 +22,11 @@ def test_seed004_gd_does_not_converge_along_theta1():
     v = check(Claim("behaviour", "converges", problem=SEED004, method="gd",
                     hyperparameters={"alpha": 0.1}, x0=["5.0", "1.0"], steps=50,
                     expect=False))
-    assert v.status == "false" and v.correct == "oscillates"
+    assert v.status == "false"
+    assert v.correct == "oscillates: theta_0 converges, theta_1 oscillates"
     assert v.as_expected is True
     assert "theta_1" in v.counterexample and "-1, 1" in v.counterexample
+    assert "along the eigenvalue 20 the factor per step is -1" in v.counterexample
     assert any("spectral radius 1" in e for e in v.evidence)
     holds = check(Claim("behaviour", "oscillates", problem=SEED004, method="gd",
                         hyperparameters={"alpha": 0.1}, x0=[5, 1], steps=50))

@@ -11,7 +11,7 @@ and checked by :func:`check_file`.
 >>> v = check(Claim("behaviour", "converges", problem="theta_0**2 + 10*theta_1**2",
 ...                 method="gd", hyperparameters={"alpha": "0.1"}, x0=[5, 1], steps=50))
 >>> v.status, v.correct
-('false', 'oscillates')
+('false', 'oscillates: theta_0 converges, theta_1 oscillates')
 """
 
 from symopt.claims.claim import KINDS, Claim, MethodSpec, ProblemSpec, Verdict, check

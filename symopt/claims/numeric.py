@@ -13,7 +13,7 @@ x₀ = 2 gives 1.6" is checked exactly, and "converges" is read off the iterates
 >>> v = check(Claim("behaviour", "converges", problem="theta_0**2 + 10*theta_1**2",
 ...                 method="gd", hyperparameters={"alpha": 0.1}, x0=[5, 1], steps=50))
 >>> v.status, v.correct
-('false', 'oscillates')
+('false', 'oscillates: theta_0 converges, theta_1 oscillates')
 """
 
 from __future__ import annotations
@@ -248,9 +248,34 @@ def check_behaviour(claim: Claim) -> Verdict:
     bad = [k for k, v in kinds.items() if v == actual] or list(kinds)
     i = [v.name for v in result.variables].index(bad[0])
     tail = ", ".join(_brief(v) for v in result.coordinate(i)[-4:])
-    return Verdict.false(f"the run {actual} (stated: {stated_text})",
-                         correct=actual, counterexample=f"{bad[0]} along the run ends "
-                         f"…, {tail} ({actual})", evidence=tuple(evidence))
+    counter = f"{bad[0]} along the run ends …, {tail} ({actual})"
+    if _factors(ctx):
+        counter += f"; {_factors(ctx)}"
+    statement = actual if len(kinds) == 1 else \
+        f"{actual}: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
+    return Verdict.false(f"the run {actual} (stated: {stated_text})", correct=statement,
+                         counterexample=counter, evidence=tuple(evidence))
+
+
+def _factors(ctx: Context) -> str:
+    """The directions that do not converge, with their roots (quadratics, fixed values)."""
+    if ctx.problem.quadratic is None:
+        return ""
+    try:
+        from symopt.analysis import behaviour
+
+        eigen = ctx.problem.quadratic.eigenvalues
+        directions = behaviour(ctx.method, list(eigen),
+                               **{k.name: v for k, v in ctx.hyperparameters.items()})
+    except (ImportError, UnsupportedError, NotImplementedError, ValueError, TypeError):
+        return ""
+    parts = []
+    for d in directions:
+        if sp.simplify(d.radius - 1).is_nonnegative:
+            roots = ", ".join(show(r) for r in d.roots)
+            word = "the factor per step is" if len(d.roots) == 1 else "the roots are"
+            parts.append(f"along the eigenvalue {show(d.lam)} {word} {roots}")
+    return "; ".join(parts)
 
 
 def _brief(value: sp.Expr) -> str:
