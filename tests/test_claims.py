@@ -363,3 +363,16 @@ def test_slow_runs_are_decided_by_the_spectral_radius():
                         hyperparameters={"alpha": "0.00025"})) == "true"
     assert status(Claim("behaviour", "diverges", problem="x**2", method="gd",
                         hyperparameters={"alpha": "1.0001"})) == "true"
+
+
+def test_minimizers_first_and_second_order():
+    # x⁴ + y² is convex with ∇f(0, 0) = 0: a global minimizer although the Hessian
+    # diag(0, 2) is singular (seed 002's "only if all eigenvalues are positive" is wrong)
+    assert status(Claim("minimizer", "(0, 0)", problem="x**4 + y**2")) == "true"
+    assert status(Claim("local_minimizer", "(0, 0)", problem="x**4 + y**2")) == "true"
+    # x² − y²: a saddle (eigenvalues 2, −2)
+    v = check(Claim("minimizer", "(0, 0)", problem="x**2 - y**2"))
+    assert v.status == "false" and "-2" in v.counterexample
+    # x³ − 3x: f'' = 6x; x = 1 local min, x = −1 local max
+    assert status(Claim("local_minimizer", "1", problem="x**3 - 3*x")) == "true"
+    assert status(Claim("local_minimizer", "-1", problem="x**3 - 3*x")) == "false"
