@@ -66,6 +66,7 @@ def _eq(*chain: sp.Basic) -> sp.Basic:
 
 
 half = sp.Rational(1, 2)
+u = sp.Dummy("u", real=True)
 fp = sp.Derivative(f(x_k), x_k)  # f'(x_k)
 fpp = sp.Derivative(f(x_k), (x_k, 2))  # f''(x_k)
 
@@ -140,6 +141,17 @@ CASES: list[Case] = [
          f"{SEED_000}:38", adapted=True),
     Case(r"\theta_{\text{next}} = \theta - \eta g",
          _eq(sym("theta_next"), theta - eta * sym("g")), f"{SEED_000}:51", adapted=True),
+    Case(r"f'(x) = 2x", _eq(sp.Derivative(f(x), x), 2 * x), f"{SEED_000}:230"),
+    Case(r"f'(2) = 4", _eq(sp.Subs(sp.Derivative(f(u), u), u, 2), 4), f"{SEED_000}:230"),
+    Case(r"f''(x) = 2", _eq(sp.Derivative(f(x), (x, 2)), 2), f"{SEED_000}:246"),
+    Case(r"x_{\text{next}} = x - \eta \cdot f'(x) = 2 - 0.1 \cdot 4 = 1.6",
+         _eq(sym("x_next"), x - eta * sp.Derivative(f(x), x), sp.Rational(8, 5),
+             sp.Rational(8, 5)), f"{SEED_000}:231"),
+    Case(r"x_{\text{next}} = x - \frac{f'(x)}{f''(x)} = 2 - \frac{4}{2} = 0",
+         _eq(sym("x_next"), x - sp.Derivative(f(x), x) / sp.Derivative(f(x), (x, 2)), 0, 0),
+         f"{SEED_000}:247"),
+    Case(r"\theta_{\text{next}} = \theta - H^{-1} \nabla L(\theta)", REFUSE, f"{SEED_000}:103"),
+    Case(r"x \rightarrow 1.6", REFUSE, f"{SEED_000}:261"),
     # --- seed 003: SGD, momentum, convexity, schedules, Adam
     Case(r"\theta_{t+1} = \theta_t - \eta \nabla_\theta L(\theta_t)", REFUSE, f"{SEED_003}:22"),
     Case(r"\theta_{t+1} = \theta_t - \eta v_t",
@@ -194,6 +206,20 @@ CASES: list[Case] = [
     Case(r"\frac{\hat{m}_j}{\sqrt{\hat{v}_j}} \approx \frac{g_j}{|g_j|}", REFUSE,
          f"{SEED_002}:136"),
     Case("θ = θ − α · g", _eq(theta, theta - alpha * sym("g")), f"{SEED_002}:42"),
+    Case(r"\boldsymbol{\theta}^{(0)}", sym("theta__0"), f"{SEED_002}:32"),
+    Case(r"|1-\alpha a| < 1", sp.Lt(sp.Abs(1 - alpha * a), 1), f"{SEED_002}:57"),
+    Case(r"\alpha < 2/a", sp.Lt(alpha, 2 / a), f"{SEED_002}:57"),
+    Case(r"|1-\alpha a| = 1", _eq(sp.Abs(1 - alpha * a), 1), f"{SEED_002}:58"),
+    Case(r"\kappa = \lambda_{\max}/\lambda_{\min}", _eq(sym("kappa"), lam_max / lam_min),
+         f"{SEED_002}:93"),
+    Case(r"\frac{\alpha}{\sqrt{G_j}}", alpha / sp.sqrt(sym("G_j")), f"{SEED_002}:116"),
+    Case(r"\kappa = L/\mu", _eq(sym("kappa"), L / mu), f"{SEED_002}:174"),
+    Case(r"(1-1/\kappa)", 1 - 1 / sym("kappa"), f"{SEED_002}:174"),
+    Case(r"\hat{\mathbf{y}} = \sigma(\mathbf{X}\mathbf{w} + b)", REFUSE, f"{SEED_002}:184"),
+    Case(r"\lceil m/B \rceil", sp.ceiling(sym("m") / sym("B")), f"{SEED_002}:82"),
+    Case(r"\boldsymbol{\theta} \leftarrow \boldsymbol{\theta} - \alpha\nabla J", REFUSE,
+         f"{SEED_002}:197"),
+    Case(r"\pm\alpha", REFUSE, f"{SEED_002}:136"),
     # --- seed 004: the toy losses
     Case(r"f(x,y) = x^2 - y^2", _eq(f(x, y), x**2 - y**2), f"{SEED_004}:87"),
     Case("L(θ) = (θ - 5)^2", _eq(Lf(theta), (theta - 5) ** 2), f"{SEED_004}:21"),

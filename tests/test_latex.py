@@ -174,6 +174,12 @@ def test_printed_forms_read_back() -> None:
     assert parse_latex(r"\left[\begin{matrix}1 & 0\\0 & 4\end{matrix}\right]") == sp.diag(1, 4)
 
 
+def test_ceiling_and_floor() -> None:
+    both = parse_latex(r"\lceil x \rceil + \left\lfloor x \right\rfloor")
+    assert both == sp.ceiling(x) + sp.floor(x)
+    assert parse_latex(r"\lceil 2.5 \rceil") == 3
+
+
 def test_max_min_sqrt_matrices() -> None:
     a, b = symbol("a"), symbol("b")
     assert parse_latex(r"\max\{a, b\}") == parse_latex(r"\max(a, b)") == sp.Max(a, b)

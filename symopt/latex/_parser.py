@@ -209,7 +209,7 @@ class Parser(NameRules):
         if tok.kind == "cmd":
             return tok.value not in ("end",) and tok.value != "\\"
         if tok.kind == "sym":
-            if tok.value in ("(", "[", "{") and tok.sized != "right":
+            if tok.value in ("(", "[", "{", "lceil", "lfloor") and tok.sized != "right":
                 return True
             if tok.value in ("|", "||") and tok.sized != "right":
                 return tok.value not in self.closers
@@ -421,6 +421,15 @@ class Parser(NameRules):
                     raise self.fail("|M| of a matrix is ambiguous (determinant or norm?)", tok)
                 return sp.Abs(inner)
             return self.norm(inner, tok)
+        if value in ("lceil", "lfloor"):
+            self.advance()
+            saved, self.closers = self.closers, []
+            inner = self.expr()
+            self.closers = saved
+            self.close(tok, "r" + value[1:])
+            if isinstance(inner, sp.MatrixBase):
+                raise self.fail(f"\\{value} of a matrix is not supported", tok)
+            return sp.ceiling(inner) if value == "lceil" else sp.floor(inner)
         if value == "lbrace":
             raise self.fail("braces \\{ \\} are only allowed in \\max\\{...\\} / \\min\\{...\\}",
                             tok)

@@ -178,10 +178,12 @@ def _normalise(raw: list[Tok], text: str, end: int) -> list[Tok]:
             if i + 1 >= len(raw):
                 raise ParseError(f"\\{tok.value} without a delimiter", text=text, position=tok.pos)
             delim = raw[i + 1]
-            value = delim.value if delim.kind == "sym" else _DELIMITERS.get(delim.value)
+            value = delim.value if delim.kind == "sym" else _DELIMITERS.get(delim.value,
+                                                                             delim.value)
             if delim.kind == "cmd" and delim.value in ("langle", "rangle"):
                 raise ParseError(UNSUPPORTED["langle"], text=text, position=delim.pos)
-            if value not in {"(", ")", "[", "]", "|", "||", ".", "lbrace", "rbrace"}:
+            if value not in {"(", ")", "[", "]", "|", "||", ".", "lbrace", "rbrace", "lceil",
+                             "rceil", "lfloor", "rfloor"}:
                 raise ParseError(f"\\{tok.value} must be followed by a delimiter", text=text,
                                  position=delim.pos)
             sized = {"left": "left", "right": "right"}.get(tok.value, "")
@@ -197,6 +199,8 @@ def _normalise(raw: list[Tok], text: str, end: int) -> list[Tok]:
             tok = Tok("sym", _DELIMITERS[tok.value], tok.pos, space, sized)
         elif tok.kind == "cmd" and tok.value in _RELATIONS:
             tok = Tok("sym", _RELATIONS[tok.value], tok.pos, space)
+        elif tok.kind == "cmd" and tok.value in ("lceil", "rceil", "lfloor", "rfloor"):
+            tok = Tok("sym", tok.value, tok.pos, space)
         elif tok.kind == "cmd" and tok.value in ("wedge", "land"):
             tok = Tok("sym", "and", tok.pos, space)
         elif tok.kind == "cmd" and tok.value in ("text", "textrm", "mathrm") and \
