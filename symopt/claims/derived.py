@@ -30,7 +30,7 @@ from symopt.errors import ParseError, SymoptError, UnsupportedError
 from symopt.result import Finding
 from symopt.symbols import canonical_name, symbol
 
-__all__ = ["analysis_of"]
+__all__ = ["analysis_of", "spectrum_of"]
 
 
 def _finding(ctx: Context, finding: Finding, what: str, stated: sp.Basic | None = None
@@ -103,7 +103,11 @@ def analysis_of(ctx: Context, *, epsilon: object = None, free: tuple[str, ...] =
 
 
 def spectrum_of(ctx: Context) -> sp.Interval | list[sp.Expr]:
-    """The claim's spectrum: an array lists eigenvalues, text ``"[mu, L]"`` is an interval."""
+    """The claim's spectrum: an array lists eigenvalues, text ``"[mu, L]"`` is an interval.
+
+    >>> spectrum_of(Context.of(Claim("rate", "0", method="gd", spectrum="[mu, L]")))
+    Interval(mu, L)
+    """
     raw = ctx.claim.spectrum
     if isinstance(raw, (list, tuple)):
         values = [read_value(v, ctx.local) for v in raw]

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from symopt.claims.claim import Verdict
 
-__all__ = ["exit_code", "summary", "to_json", "to_markdown", "to_table"]
+__all__ = ["as_dict", "exit_code", "summary", "to_json", "to_markdown", "to_table"]
 
 _STYLE = {"true": "green", "false": "bold red", "unknown": "yellow", "error": "magenta",
           "timeout": "yellow"}
@@ -78,7 +78,11 @@ def _detail(v: Verdict) -> str:
 
 
 def to_table(verdicts: Sequence[Verdict], title: str = "") -> Table:
-    """A rich table: claim, kind, verdict, evidence / correct value."""
+    """A rich table: claim, kind, verdict, evidence / correct value.
+
+    >>> to_table([Verdict.true("the difference simplifies to 0")]).row_count
+    1
+    """
     table = Table(title=title or None, show_lines=True)
     table.add_column("claim", style="bold", overflow="fold")
     table.add_column("kind")
@@ -91,7 +95,11 @@ def to_table(verdicts: Sequence[Verdict], title: str = "") -> Table:
 
 
 def as_dict(v: Verdict) -> dict[str, object]:
-    """A verdict as plain JSON data."""
+    """A verdict as plain JSON data.
+
+    >>> as_dict(Verdict.unknown("no reason"))["status"]
+    'unknown'
+    """
     return {"id": v.claim_id, "kind": v.kind, "status": v.status, "summary": v.summary,
             "correct": v.correct, "counterexample": v.counterexample,
             "evidence": list(v.evidence), "expect": v.expect, "as_expected": v.as_expected,
@@ -99,7 +107,11 @@ def as_dict(v: Verdict) -> dict[str, object]:
 
 
 def to_json(verdicts: Sequence[Verdict], title: str = "") -> str:
-    """The report as JSON: the title, a summary and one object per claim."""
+    """The report as JSON: the title, a summary and one object per claim.
+
+    >>> json.loads(to_json([Verdict.true("ok")], "t"))["summary"]
+    '1 claims: 1 true'
+    """
     return json.dumps({"title": title, "summary": summary(verdicts),
                        "claims": [as_dict(v) for v in verdicts]}, ensure_ascii=False, indent=2)
 
