@@ -52,11 +52,29 @@ def heavy_ball():
 
 
 @pytest.fixture(scope="module")
-def everything(gd_1d, gd_2d, heavy_ball):
-    return [problem_derivation("x**4 - 2*x**2 + y**2"), newton_scalar(), newton_multivariate(),
-            newton_on_problem("x**3 - 3*x"), gd_1d, gd_2d, heavy_ball,
-            adam_bias_correction(), linear_regression_gradient(),
-            logistic_regression_gradient()]
+def regressions():
+    return linear_regression_gradient(), logistic_regression_gradient()
+
+
+@pytest.fixture(scope="module")
+def adam():
+    return adam_bias_correction()
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return problem_derivation("x**4 - 2*x**2 + y**2")
+
+
+@pytest.fixture(scope="module")
+def cubic_newton():
+    return newton_on_problem("x**3 - 3*x")
+
+
+@pytest.fixture(scope="module")
+def everything(gd_1d, gd_2d, heavy_ball, regressions, adam, facts, cubic_newton):
+    return [facts, newton_scalar(), newton_multivariate(), cubic_newton, gd_1d, gd_2d,
+            heavy_ball, adam, *regressions]
 
 
 # -- gradient descent: the seed's numbers (seed 001) ---------------------------------------
@@ -146,9 +164,8 @@ def test_heavy_ball_rate_and_region_against_torch(heavy_ball):
 
 # -- Newton --------------------------------------------------------------------------
 
-def test_newton_step_on_a_cubic_matches_a_hand_computed_step():
-    d = newton_on_problem("x**3 - 3*x")
-    step = d.results["next"]
+def test_newton_step_on_a_cubic_matches_a_hand_computed_step(cubic_newton):
+    step = cubic_newton.results["next"]
     for x in (0.5, 2.0, -3.0):
         expected = x - (3 * x**2 - 3) / (6 * x)  # f' = 3x² − 3, f'' = 6x by hand
         assert float(at_iterate(step, x=x)) == pytest.approx(expected, rel=1e-14)
@@ -172,10 +189,9 @@ def test_generic_newton_derivations_end_at_the_method():
 
 # -- Adam ------------------------------------------------------------------------------
 
-def test_adam_bias_correction_against_torch():
+def test_adam_bias_correction_against_torch(adam):
     torch = pytest.importorskip("torch")
-    d = adam_bias_correction()
-    mean = d.results["mean_of_m"]
+    mean = adam.results["mean_of_m"]
     g, b1, t = symbol("g"), symbol("beta_1"), symbol("t")
     w = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.Adam([w], lr=0.01, betas=(0.9, 0.999))
@@ -189,21 +205,20 @@ def test_adam_bias_correction_against_torch():
 
 # -- regression gradients ------------------------------------------------------------
 
-def test_regression_gradients_against_autograd():
+def test_regression_gradients_against_autograd(regressions):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
     labels = (rng.random((5, 1)) > 0.5).astype(float)
     w0 = rng.normal(size=(3, 1))
     m = 5
-    for build, loss_fn, targets, predict in (
-        (linear_regression_gradient,
+    for d, loss_fn, targets, predict in (
+        (regressions[0],
          lambda z, t: ((z - t) ** 2).sum() / (2 * m), y, lambda z: z),
-        (logistic_regression_gradient,
+        (regressions[1],
          lambda z, t: torch.nn.functional.binary_cross_entropy_with_logits(z, t), labels,
          lambda z: 1 / (1 + np.exp(-z))),
     ):
-        d = build()
         assert "X^{\\top} \\left(\\hat{y} - y\\right)" in d.to_latex()
         w = torch.tensor(w0, requires_grad=True)
         loss = loss_fn(torch.tensor(X) @ w, torch.tensor(targets))
@@ -214,9 +229,9 @@ def test_regression_gradients_against_autograd():
 
 # -- stationary points -------------------------------------------------------------------
 
-def test_stationary_points_and_kinds():
+def test_stationary_points_and_kinds(facts):
     # By hand: ∇f = (4x³ − 4x, 2y) = 0 at x ∈ {−1, 0, 1}, y = 0; f_xx = 12x² − 4.
-    d = problem_derivation("x**4 - 2*x**2 + y**2")
+    d = facts
     x, y = symbol("x"), symbol("y")
     assert d.results["points"] == [{x: -1, y: 0}, {x: 0, y: 0}, {x: 1, y: 0}]
     assert d.results["kinds"] == ["minimum", "saddle", "minimum"]
