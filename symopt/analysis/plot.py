@@ -124,6 +124,7 @@ def _plot_trajectory(ax, analysis, values, steps: int, x0) -> None:
     centre = np.array([float(star[v]) for v in problem.variables]) if star else 0.0
     with np.errstate(all="ignore"):
         errors = np.linalg.norm(trajectory.iterates - centre, axis=-1)
+    errors = np.where(errors > 0, errors, np.nan)  # an exact hit has no place on a log axis
     ks = np.arange(steps + 1)
     ax.semilogy(ks, errors, "o-", ms=3, label="‖x_k − x*‖ (compiled run)")
     rate = _rate_for(analysis, values)
