@@ -34,6 +34,8 @@ def test_newton_converges_quadratically_with_the_derived_constant():
 
 
 def test_local_gd_rate_and_stability_interval():
+    # Local linear rate max|1 − αλ| with λ = f''(1) = 6, kept symbolic in α.
+    assert sp.simplify(analyze(CUBIC, "gd").radius.value - sp.Abs(1 - 6 * alpha)) == 0
     a = analyze(CUBIC, "gd", alpha="0.1")
     assert a.eigenvalues.value == [6]
     assert a.stability.value.interval == sp.Interval.open(0, sp.Rational(1, 3))

@@ -67,6 +67,10 @@ class Analysis:
     directions: tuple[DirectionBehaviour, ...] = ()
     newton_constant: Finding[sp.Expr] = field(
         default_factory=lambda: Finding.unknown("not a Newton method"))
+    #: max over the eigenvalues of ρ(T(λ)) as a function of the free hyperparameters
+    #: (e.g. GD's max|1 − αλ|); derived for one-dimensional T only.
+    radius: Finding[sp.Expr] = field(
+        default_factory=lambda: Finding.unknown("not derived"))
 
     def as_dict(self) -> dict[str, object]:
         """Plain strings and numbers, for ``--json``.
@@ -107,6 +111,7 @@ class Analysis:
             "directions": [{"lambda": str(d.lam), "radius": str(d.radius), "kind": d.kind}
                            for d in self.directions],
             "newton_constant": show(self.newton_constant),
+            "radius": show(self.radius),
         }
 
 
@@ -155,7 +160,8 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
                                    "one step)" if kind == "quadratic" or
                                    method.uses_newton_direction else "not a Newton method"))
     return Analysis(problem, method, fixed, kind, minimiser, eigenvalues, matrix, closed,
-                    stability, optimal, rate, iterations, verdict, tuple(directions), newton)
+                    stability, optimal, rate, iterations, verdict, tuple(directions), newton,
+                    _radius(method, spectrum, matrix, hyperparameters))
 
 
 def _spectrum(problem: Problem, quadratic, at: Mapping | None):
@@ -231,6 +237,15 @@ def _rate_and_behaviour(method, spectrum, fixed, hyperparameters, optimal):
                        " at the minimax values)"), [], verdict
     return Finding.unknown(f"give a value for {missing}: no optimal values were derived "
                            f"({optimal.reason})"), [], verdict
+
+
+def _radius(method, spectrum, matrix: Finding, hyperparameters) -> Finding[sp.Expr]:
+    if not matrix.known:
+        return Finding.unknown(matrix.reason)
+    if matrix.value.rows != 1:
+        return Finding.unknown("the radius of a 2×2 or larger T is a maximum of root "
+                               "moduli; it is given per value (rate) and plotted, not as a formula")
+    return worst_rate(method, spectrum, **hyperparameters)
 
 
 def _iterations(rate: Finding, epsilon: object) -> Finding[sp.Expr]:
