@@ -376,3 +376,29 @@ def test_minimizers_first_and_second_order():
     # x³ − 3x: f'' = 6x; x = 1 local min, x = −1 local max
     assert status(Claim("local_minimizer", "1", problem="x**3 - 3*x")) == "true"
     assert status(Claim("local_minimizer", "-1", problem="x**3 - 3*x")) == "false"
+
+
+def test_exact_runs_match_torch_optim():
+    # the claims' runs apply the method's symbolic rule; torch.optim is an independent
+    # implementation of the same methods (defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8)
+    torch = pytest.importorskip("torch")
+    from symopt.claims.context import Context
+    from symopt.claims.numeric import run, with_defaults
+
+    cases = [("adam", torch.optim.Adam, {"lr": 0.1}, {"alpha": "0.1"}),
+             ("heavy_ball", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9},
+              {"alpha": "0.05", "beta": "0.9"}),
+             ("nesterov", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True},
+              {"alpha": "0.05", "beta": "0.9"})]
+    for name, optimizer, kwargs, hyper in cases:
+        claim = Claim("iterate", "0", problem="x**2 + 3*y**2", method=name,
+                      hyperparameters=hyper, x0=[1, -2], steps=5)
+        ctx = Context.of(claim)
+        ours = run(ctx.problem, ctx.method, with_defaults(ctx), ctx.x0(), 5).iterates[-1]
+        p = torch.tensor([1.0, -2.0], dtype=torch.float64, requires_grad=True)
+        opt = optimizer([p], **kwargs)
+        for _ in range(5):
+            opt.zero_grad()
+            (p[0] ** 2 + 3 * p[1] ** 2).backward()
+            opt.step()
+        assert [float(v) for v in ours] == pytest.approx(p.detach().tolist(), rel=1e-12), name

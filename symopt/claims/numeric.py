@@ -32,7 +32,7 @@ from symopt.methods import Method
 from symopt.methods.base import NEWTON_DIRECTION, G, T, X, coordinate_sum
 from symopt.problem import Problem
 
-__all__ = ["Run", "classify", "run"]
+__all__ = ["Run", "classify", "run", "with_defaults"]
 
 #: Largest magnitude before a run is declared divergent.
 BLOW_UP = sp.Integer(10) ** 60
@@ -181,8 +181,8 @@ def check_iterate(claim: Claim) -> Verdict:
                               f"{result.variables[i]}")
         return Verdict.true(f"x_{len(result.iterates) - 1} = {show(correct)} (exact run)",
                             correct=show(correct))
-    return decide(ctx.numbers(stated, correct), correct,
-                  f"x_{len(result.iterates) - 1} (exact run)")
+    return _noted(decide(ctx.numbers(stated, correct), correct,
+                         f"x_{len(result.iterates) - 1} (exact run)"), ctx)
 
 
 @register("value")
@@ -192,8 +192,14 @@ def check_value(claim: Claim) -> Verdict:
     result = _run(ctx)
     point = dict(zip(result.variables, result.iterates[-1]))
     correct = _number(ctx.problem.objective.xreplace(point))
-    return decide(ctx.numbers(ctx.value(claim.stated), correct), correct,
-                  f"f(x_{len(result.iterates) - 1}) (exact run)")
+    return _noted(decide(ctx.numbers(ctx.value(claim.stated), correct), correct,
+                         f"f(x_{len(result.iterates) - 1}) (exact run)"), ctx)
+
+
+def _noted(verdict: Verdict, ctx: Context) -> Verdict:
+    from dataclasses import replace
+
+    return replace(verdict, evidence=(*verdict.evidence, *_defaults_note(ctx)))
 
 
 def _run(ctx: Context, steps: int | None = None) -> Run:
@@ -206,7 +212,27 @@ def _run(ctx: Context, steps: int | None = None) -> Run:
         x0 = dict.fromkeys(ctx.problem.variables, sp.S.One)
     else:
         x0 = ctx.x0()
-    return run(ctx.problem, ctx.method, ctx.hyperparameters, x0, int(count))
+    return run(ctx.problem, ctx.method, with_defaults(ctx), x0, int(count))
+
+
+def with_defaults(ctx: Context) -> dict[sp.Symbol, sp.Expr]:
+    """The claim's hyperparameters, the method's usual defaults for the others (β₁ = 0.9, ...).
+
+    >>> from symopt.claims.claim import Claim
+    >>> sorted(with_defaults(Context.of(Claim("iterate", "0", method="adam",
+    ...                                       hyperparameters={"alpha": 1}))).items(), key=str)
+    [(alpha, 1), (beta_1, 9/10), (beta_2, 999/1000), (epsilon, 1/100000000)]
+    """
+    values = dict(ctx.hyperparameters)
+    for hp in ctx.method.hyperparameters:
+        if hp.symbol not in values and hp.default is not None and hp.symbol.name != "alpha":
+            values[hp.symbol] = hp.default
+    return values
+
+
+def _defaults_note(ctx: Context) -> list[str]:
+    used = {k: v for k, v in with_defaults(ctx).items() if k not in ctx.hyperparameters}
+    return [f"the method's defaults: {show(used)}"] if used else []
 
 
 @register("behaviour", "behavior", "converges", "diverges", "oscillates")
@@ -233,7 +259,7 @@ def check_behaviour(claim: Claim) -> Verdict:
     actual = "diverges" if "diverges" in kinds.values() else \
         "oscillates" if "oscillates" in kinds.values() else "converges"
     evidence = [f"{len(result.iterates) - 1} exact steps from {show(result.iterates[0])}: "
-                + ", ".join(f"{k} {v}" for k, v in kinds.items())]
+                + ", ".join(f"{k} {v}" for k, v in kinds.items()), *_defaults_note(ctx)]
     lines, linear = _analysis_evidence(ctx)
     evidence += lines
     if actual == "oscillates" and linear in ("converges", "diverges") and \
