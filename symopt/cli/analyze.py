@@ -60,7 +60,7 @@ def analyze(
     table.add_column("value")
     table.add_column("why", style="dim")
     for key in ("minimiser", "eigenvalues", "iteration_matrix", "closed_form", "stability",
-                "optimal", "rate", "iterations", "behaviour", "newton_constant"):
+                "optimal", "rate", "radius", "iterations", "behaviour", "newton_constant"):
         entry = facts[key]
         value = entry["value"]
         shown = "unknown" if value is None else (
