@@ -180,3 +180,15 @@ def test_steps_added_from_outside_are_checked_again():
     assert d.steps[-1].status.startswith("proved symbolically")
     with pytest.raises(DerivationError):
         d.add(Step("inequality", alpha, "<", 1, "not for every α", "", True))
+
+
+def test_linear_implications_in_two_variables_are_proved_or_refused():
+    # Hand derivation: with 0 ≤ β, 1 − β > 0 and 2 + 2β − 4α > 0 (λ = 4), α < (1 + β)/2;
+    # α < 1 + β does not give back 2 + 2β − 4α > 0 (α = 1, β = 1/2).
+    premise = sp.And(1 - beta > 0, 2 * beta - 4 * alpha + 2 > 0, 2 * beta - alpha + 2 > 0)
+    region = sp.And(alpha < (1 + beta) / 2, beta < 1)
+    d = Derivation("heavy-ball region")
+    d.implies(premise, region, "Fourier-Motzkin", both_ways=True)
+    assert d.steps[-1].verified is True and "Fourier" in d.steps[-1].status
+    with pytest.raises(DerivationError):
+        d.implies(premise, sp.And(alpha < 1 + beta, beta < 1), "too wide", both_ways=True)

@@ -571,6 +571,88 @@ def implication(premise: sp.Basic, conclusion: sp.Basic, *, both_ways: bool = Fa
             bad = _pick(forward if forward is not sp.EmptySet else backward)
             return Check(False, "symbolic", f"solution sets differ: {first} vs {second}",
                          {str(x): bad})
+    linear = _linear_implication(premise, conclusion, free, domains, both_ways)
+    if linear is not None:
+        return linear
     statement = sp.Equivalent(premise, conclusion) if both_ways else sp.Implies(premise,
                                                                                 conclusion)
     return _counterexample(statement, free, domains, samples, seed)
+
+
+# -- linear inequalities: exact Fourier-Motzkin elimination ---------------------------
+
+Constraint = tuple[sp.Expr, bool]  # expr > 0 (strict) or expr >= 0
+
+
+def _linear_atoms(statement: sp.Basic, free: list) -> list[Constraint] | None:
+    """``statement`` as a conjunction of linear constraints, or None if it is not one."""
+    parts = statement.args if isinstance(statement, sp.And) else (statement,)
+    atoms: list[Constraint] = []
+    for part in parts:
+        if part is sp.true:
+            continue
+        if not isinstance(part, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan,
+                                 sp.GreaterThan)):
+            return None
+        expr = sp.expand(part.lhs - part.rhs)
+        if isinstance(part, (sp.StrictLessThan, sp.LessThan)):
+            expr = -expr
+        if not expr.is_polynomial(*free) or sp.Poly(expr, *free).total_degree() > 1:
+            return None
+        if any(not c.is_Rational for c in sp.Poly(expr, *free).coeffs()):
+            return None
+        atoms.append((expr, isinstance(part, (sp.StrictLessThan, sp.StrictGreaterThan))))
+    return atoms
+
+
+def _domain_atoms(free: list, domains: Mapping) -> list[Constraint]:
+    atoms: list[Constraint] = []
+    for x in free:
+        domain = domains.get(x)
+        if domain is not None and isinstance(domain, sp.Interval):
+            if domain.inf.is_finite:
+                atoms.append((x - domain.inf, bool(domain.left_open)))
+            if domain.sup.is_finite:
+                atoms.append((domain.sup - x, bool(domain.right_open)))
+        elif x.is_positive:
+            atoms.append((x, True))
+        elif x.is_nonnegative:
+            atoms.append((x, False))
+    return atoms
+
+
+def _feasible(constraints: list[Constraint], free: list) -> bool:
+    """Whether linear constraints with rational coefficients have a real solution."""
+    for x in free:
+        lower, upper, rest = [], [], []
+        for expr, strict in constraints:
+            c = expr.coeff(x)
+            if c == 0:
+                rest.append((expr, strict))
+            elif c > 0:
+                lower.append((expr / c, strict))  # x + r/c (>)>= 0
+            else:
+                upper.append((expr / -c, strict))  # -x + r/(-c) (>)>= 0
+        combined = [(sp.expand(lo + up), s1 or s2) for lo, s1 in lower for up, s2 in upper]
+        constraints = rest + combined
+    return all((e > 0) if strict else (e >= 0) for e, strict in constraints)
+
+
+def _linear_implication(premise: sp.Basic, conclusion: sp.Basic, free: list,
+                        domains: Mapping, both_ways: bool) -> Check | None:
+    """Exact check for conjunctions of linear inequalities (None when not linear)."""
+    if not free:
+        return None
+    first, second = _linear_atoms(premise, free), _linear_atoms(conclusion, free)
+    if first is None or second is None:
+        return None
+    base = _domain_atoms(free, domains)
+    pairs = [(first, second)] + ([(second, first)] if both_ways else [])
+    for given, claims in pairs:
+        for expr, strict in claims:
+            negation = (-expr, not strict)  # not (e > 0) is -e >= 0, not (e >= 0) is -e > 0
+            if _feasible(base + given + [negation], free):
+                return Check(False, "symbolic", f"a point satisfies the hypotheses but not "
+                             f"{expr} {'>' if strict else '>='} 0")
+    return Check(True, "symbolic", "linear inequalities: every conclusion follows "
+                 "(Fourier-Motzkin elimination)")
