@@ -153,6 +153,9 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
         rate, directions, verdict = Finding.unknown(matrix.reason), [], Finding.unknown(
             matrix.reason)
     iterations = _iterations(rate, epsilon)
+    if kind == "local" and iterations.known:
+        iterations = Finding(iterations.value, iterations.reason + "; local: for the quadratic "
+                             "model at x*, asymptotic for f itself")
     newton = (newton_constant(problem, minimiser.value if minimiser.known else None)
               if method.uses_newton_direction and kind == "local"
               else Finding.unknown("Newton's constant applies to Newton's method on a "
