@@ -402,3 +402,17 @@ def test_exact_runs_match_torch_optim():
             (p[0] ** 2 + 3 * p[1] ** 2).backward()
             opt.step()
         assert [float(v) for v in ours] == pytest.approx(p.detach().tolist(), rel=1e-12), name
+
+
+def test_trajectory():
+    # GD on x², α = 0.1: x ← 0.8x from 2: 2, 1.6, 1.28, 1.024
+    gd = {"problem": "x**2", "method": "gd", "hyperparameters": {"alpha": 0.1}, "x0": [2]}
+    assert status(Claim("trajectory", "2, 1.6, 1.28, 1.024", **gd)) == "true"
+    v = check(Claim("trajectory", [2, 1.6, 1.3], **gd))
+    assert v.status == "false" and v.counterexample.startswith("step 2")
+    # seed 002: on x² + xy + y² from (1, 1), α = 0.1, GD gives (0.7, 0.7); updating θ₁ first
+    # and then θ₂ with the new θ₁ would give (0.7, 0.73) — that is not gradient descent
+    pair = {"problem": "x**2 + x*y + y**2", "method": "gd",
+            "hyperparameters": {"alpha": 0.1}, "x0": [1, 1]}
+    assert status(Claim("trajectory", ["(1, 1)", "(0.7, 0.7)"], **pair)) == "true"
+    assert status(Claim("trajectory", ["(1, 1)", "(0.7, 0.73)"], **pair)) == "false"

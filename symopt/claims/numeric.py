@@ -185,6 +185,40 @@ def check_iterate(claim: Claim) -> Verdict:
                          f"x_{len(result.iterates) - 1} (exact run)"), ctx)
 
 
+@register("trajectory")
+def check_trajectory(claim: Claim) -> Verdict:
+    """The iterates x₀, x₁, …, x_n as a list (each a number, or a vector in variable order)."""
+    ctx = Context.of(claim)
+    stated = claim.stated
+    if isinstance(stated, str):
+        from symopt.claims.sets import _split_top
+        from symopt.claims.text import clean
+
+        body = clean(stated).strip()
+        if body.startswith("[") and body.endswith("]"):
+            body = body[1:-1]
+        stated = [p.strip() for p in _split_top(body, [",", ";"]) if p.strip()]
+    if not isinstance(stated, (list, tuple)) or len(stated) < 2:
+        raise ParseError("a trajectory states at least x₀ and x₁, as a list")
+    result = _run(ctx, len(stated) - 1)
+    for k, (written, exact) in enumerate(zip(stated, result.iterates)):
+        value = ctx.value(written)
+        values = list(value) if isinstance(value, sp.MatrixBase) else [value]
+        if len(values) != len(exact):
+            raise ParseError(f"x_{k} has {len(values)} coordinates; the problem has "
+                             f"{len(exact)}")
+        for s_, c in zip(values, exact):
+            r = ctx.numbers(s_, c)
+            if r.equal is not True:
+                shown = ", ".join(_brief(v) for v in exact)
+                return _noted(Verdict.false(
+                    f"x_{k} = ({shown})", correct=", ".join(
+                        "(" + ", ".join(_brief(v) for v in x) + ")" for x in result.iterates),
+                    counterexample=f"step {k}: stated {show(value)}, the run gives ({shown}) "
+                    f"({r.how})") if r.equal is False else Verdict.unknown(r.how), ctx)
+    return _noted(Verdict.true(f"x_0 … x_{len(stated) - 1} agree with an exact run"), ctx)
+
+
 @register("value")
 def check_value(claim: Claim) -> Verdict:
     """f at the iterate after ``steps`` steps from ``x0``."""
