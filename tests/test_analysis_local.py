@@ -71,3 +71,17 @@ def test_saddles_and_adaptive_methods_are_unknown_with_reasons():
     assert np.all(np.diff(np.abs(diverging)) > 0)
     adam = analyze("x**2 + y**2", "adam")
     assert not adam.iteration_matrix.known and "step counter" in adam.rate.reason
+
+
+def test_choosing_the_minimiser_and_safe_text():
+    # f = x⁴ − 2x² has minima at ±1 with f'' = 12x² − 4 = 8: GD's local interval 0 < α < 1/4.
+    for point in ({"x": "-1"}, {x: 1}, {0: 1}):
+        a = analyze("x**4 - 2*x**2", "gd", at=point)
+        assert a.eigenvalues.value == [8]
+        assert a.stability.value.interval == sp.Interval.open(0, sp.Rational(1, 4))
+    errors = np.abs(run("x**4 - 2*x**2", "gd", [-1.001], 8, alpha=0.1).iterates[:, 0] + 1)
+    assert errors[8] / errors[7] == pytest.approx(abs(1 - 0.1 * 8), rel=1e-2)
+    from symopt.errors import ParseError
+
+    with pytest.raises(ParseError):
+        analyze("x**4 - 2*x**2", "gd", at={"x": "__import__('os')"})

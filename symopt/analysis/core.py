@@ -191,8 +191,17 @@ def _spectrum(problem: Problem, quadratic, at: Mapping | None):
         point = found.value[0]
         reason = "the first strict local minimiser"
     else:
-        point = {problem.variables[i] if isinstance(k, int) else k: v
-                 for i, (k, v) in enumerate(dict(at).items())}
+        from symopt.methods.base import _exact
+        from symopt.symbols import symbol
+
+        # Keys: variables, their names or positions; values through the safe parser.
+        point = {}
+        for key, value in dict(at).items():
+            var = problem.variables[key] if isinstance(key, int) else (
+                key if isinstance(key, sp.Symbol) else symbol(str(key)))
+            if var not in problem.variables:
+                raise UnsupportedError(f"{key!r} is not a variable of {problem.objective}")
+            point[var] = _exact(value, str(var))
         reason = "the given point"
     minimiser = Finding(point, reason)
     values = hessian_eigenvalues(problem, point)

@@ -76,7 +76,9 @@ def newton_constant(problem: Problem, point: Mapping[sp.Symbol, sp.Expr] | None 
         if not found.known:
             return Finding.unknown(found.reason)
         point = found.value[0]
-    star = sp.sympify(dict(point)[x])  # safe: a SymPy value from the solver
+    from symopt.methods.base import _exact
+
+    star = _exact(dict(point)[x], x.name)  # text goes through the safe parser
     f1, f2 = sp.diff(problem.objective, x), sp.diff(problem.objective, x, 2)
     e = sp.Symbol("e")
     newton_map = (x - f1 / f2).subs(x, star + e) - star

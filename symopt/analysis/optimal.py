@@ -139,7 +139,10 @@ def iterations_to_tolerance(rate: sp.Expr, epsilon: sp.Expr) -> sp.Expr:
     >>> iterations_to_tolerance(sp.Rational(1, 2), symbol("epsilon"))
     ceiling(-log(epsilon)/log(2))
     """
-    rate, epsilon = sp.sympify(rate), sp.sympify(epsilon)  # safe: SymPy objects, not text
+    from symopt.methods.base import _exact
+
+    # Text goes through symopt's safe parser; numbers become exact.
+    rate, epsilon = _exact(rate, "rate"), _exact(epsilon, "epsilon")
     if rate.is_zero:
         return sp.S.One
     if (rate - 1).is_nonnegative:
@@ -264,7 +267,7 @@ def _admissible(values: dict, rate: sp.Expr, unknowns, mu: sp.Expr, L: sp.Expr,
 
     With symbolic μ, L these are checked at sample spectra (μ, κμ).
     """
-    symbolic = bool(sp.sympify(mu).free_symbols | sp.sympify(L).free_symbols)  # safe: SymPy
+    symbolic = bool(mu.free_symbols | L.free_symbols)
     samples = [{}] if not symbolic else [
         {mu: sp.Integer(m), L: sp.Integer(m * k)} for m in (1, 3) for k in (2, 5, 50)
     ]
