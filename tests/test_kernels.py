@@ -394,3 +394,31 @@ def test_numba_parallel_variants_agree_with_numpy():
             fast(X, G, s1, t)
             reference(Y, G, s2, t)
         np.testing.assert_allclose(X, Y, rtol=1e-12, atol=1e-14)
+
+
+def _simplex_by_bisection(y, radius):
+    """Euclidean projection onto {x ≥ 0, Σx = r}: bisection on τ in Σ max(y − τ, 0) = r."""
+    lo, hi = y.min() - radius, y.max()
+    for _ in range(200):
+        tau = (lo + hi) / 2
+        lo, hi = (tau, hi) if np.maximum(y - tau, 0).sum() > radius else (lo, tau)
+    return np.maximum(y - (lo + hi) / 2, 0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_simplex_projection_matches_bisection(backend):
+    from symopt.methods.projected import Simplex, projected_gd
+
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((3, 6))
+    G = rng.standard_normal((3, 6))
+    alphas = np.array([0.1, 0.5, 2.0])
+    step = compile(projected_gd(Simplex(2)), _backend(backend), alpha=alphas)
+    want = np.array([_simplex_by_bisection(x - a * g, 2.0) for x, g, a in zip(X, G, alphas)])
+    step(X, G, {}, 1)
+    np.testing.assert_allclose(X, want, atol=1e-12)
+    single = compile(projected_gd(Simplex(2)), backend, alpha=0.1)
+    x = np.array([3.0, -1.0, 0.5])
+    single(x, np.zeros(3), {}, 1)
+    np.testing.assert_allclose(x, _simplex_by_bisection(np.array([3.0, -1.0, 0.5]), 2.0),
+                               atol=1e-12)

@@ -38,6 +38,7 @@ from sympy.core.function import AppliedUndef
 
 from symopt.errors import CodegenError, DomainError, UnsupportedError
 from symopt.methods.base import UpdateRule, coordinate_sum
+from symopt.methods.projected import simplex_threshold
 from symopt.symbols import is_identifier
 
 __all__ = ["ArraySlot", "KernelPlan", "NameTable", "Target", "check_supported", "lower"]
@@ -123,6 +124,8 @@ class KernelPlan:
     reductions: list[tuple[sp.Symbol, sp.Expr]]
     hyperparameters: list[tuple[str, sp.Symbol]]  # swept: safe name, original symbol
     t: sp.Symbol = field(default_factory=lambda: sp.Symbol("t", integer=True, positive=True))
+    #: Reductions that are simplex thresholds τ(arg, radius) instead of sums: their radius.
+    thresholds: dict[sp.Symbol, sp.Symbol] = field(default_factory=dict)
 
     @property
     def array_symbols(self) -> set[sp.Symbol]:
@@ -165,7 +168,8 @@ class KernelPlan:
                     pending_scalars.remove(item)
                     progressed = True
             for item in list(pending_red):
-                if needs(item[1]) <= done:
+                radius = {self.thresholds[item[0]]} if item[0] in self.thresholds else set()
+                if needs(item[1]) | radius <= done:
                     order.append(("reduction", *item))
                     done.add(item[0])
                     pending_red.remove(item)
@@ -197,7 +201,8 @@ def check_supported(exprs: Iterable[sp.Basic], where: str) -> None:
                 raise UnsupportedError(f"{where}: cannot compile {node!r} ({type(node).__name__})")
             if node.is_number and node.is_real is False:
                 raise UnsupportedError(f"{where}: complex value {node} cannot be compiled")
-            if isinstance(node, sp.Function) and not isinstance(node, coordinate_sum) \
+            if isinstance(node, sp.Function) \
+                    and not isinstance(node, (coordinate_sum, simplex_threshold)) \
                     and not type(node).__module__.startswith("sympy."):
                 raise UnsupportedError(f"{where}: kernels cannot compile {type(node).__name__}")
 
@@ -266,9 +271,11 @@ def lower(
     k = len(red_args)
     reductions = [(r, a) for (r, _), a in zip(lowering.reductions, reduced[:k])]
     targets = [Target(n, e) for (n, _), e in zip(outputs, reduced[k:])]
+    thresholds = {r: lowering.scalar(radius) for r, radius in lowering.radii.items()}
     fixed = {renaming[h]: sp.sympify(v) for h, v in values.items()}  # safe: numbers
     scalars = [(c, e.xreplace(fixed)) for c, e in lowering.scalars]
-    return KernelPlan(arrays, targets, list(temps), scalars, reductions, swept, renaming[rule.t])
+    return KernelPlan(arrays, targets, list(temps), scalars, reductions, swept, renaming[rule.t],
+                      thresholds)
 
 
 class _Lowering:
@@ -278,6 +285,7 @@ class _Lowering:
         self.table = table
         self.arrays = set(arrays)
         self.reductions: list[tuple[sp.Symbol, sp.Expr]] = []
+        self.radii: dict[sp.Symbol, sp.Expr] = {}  # simplex thresholds: their radius
         self.scalars: list[tuple[sp.Symbol, sp.Expr]] = []
         self._scalar_of: dict[sp.Expr, sp.Symbol] = {}
 
@@ -286,10 +294,18 @@ class _Lowering:
         if not expr.args:
             return expr
         args = [self.reductions_out(a) for a in expr.args]
+        if isinstance(expr, simplex_threshold):
+            arg, radius = args
+            if self._is_array(radius):
+                raise UnsupportedError(f"the simplex radius {radius} must not vary by coordinate")
+            r = sp.Symbol(self.table.fresh("_r"), real=True)
+            self.reductions.append((r, arg))
+            self.radii[r] = radius
+            return r
         if isinstance(expr, coordinate_sum):
             (arg,) = args
             for r, existing in self.reductions:
-                if existing == arg:
+                if existing == arg and r not in self.radii:
                     return r
             r = sp.Symbol(self.table.fresh("_r"), real=True)
             self.reductions.append((r, arg))

@@ -17,6 +17,7 @@ update.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -143,6 +144,10 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     for kind, sym, expr in plan.scalar_order():
         if kind == "scalar":
             lines.append(f"        {sym} = _dt({_SCALAR.doprint(expr)})")
+        elif sym in plan.thresholds:  # simplex threshold: the values, then a sort
+            lines.append("        _y = np.empty_like(_X0)")
+            lines += loop([expr], [f"_y[_i] = {_ELEMENT.doprint(expr)}"])
+            lines.append(f"        {sym} = _dt(_simplex_tau(_y, {plan.thresholds[sym]}))")
         else:
             lines.append(f"        {sym} = 0.0")
             lines += loop([expr], [f"{sym} += {_ELEMENT.doprint(expr)}"])
@@ -162,6 +167,27 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     return NumbaKernel(source, _jit(source, dt), 0, batched, by_rows, serial)
 
 
+@functools.cache
+def _simplex_tau() -> Callable[[np.ndarray, float], float]:
+    """τ with Σᵢ max(yᵢ − τ, 0) = r (sort, running sums), jitted once.
+
+    The same definition as :meth:`symopt.methods.projected.simplex_threshold.numeric`.
+    """
+    import numba
+
+    def tau(y: np.ndarray, r: float) -> float:
+        u = np.sort(y)[::-1]
+        total, best = 0.0, 0.0
+        for k in range(u.size):
+            total += u[k]
+            candidate = (total - r) / (k + 1)
+            if u[k] - candidate > 0:
+                best = candidate
+        return best
+
+    return numba.njit(error_model="numpy")(tau)
+
+
 def _jit(source: str, dt: np.dtype, parallel: bool = True) -> Callable[..., None]:
     """Compile (lazily, on first call) and cache by source, dtype and parallelism."""
     import numba
@@ -169,7 +195,7 @@ def _jit(source: str, dt: np.dtype, parallel: bool = True) -> Callable[..., None
     key = (source, dt.name, parallel)
     if key not in _CACHE:
         namespace = {"np": np, "numpy": np, "math": __import__("math"), "prange": numba.prange,
-                     "_dt": dt.type}
+                     "_dt": dt.type, "_simplex_tau": _simplex_tau()}
         # safe: generated source; every name in it was checked by is_identifier or generated
         exec(compile(source, "<symopt numba kernel>", "exec"), namespace)
         _CACHE[key] = numba.njit(parallel=parallel, error_model="numpy", fastmath=False)(

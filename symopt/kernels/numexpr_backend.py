@@ -24,7 +24,7 @@ import sympy as sp
 
 from symopt.errors import UnsupportedError
 from symopt.kernels.codegen import KernelPlan
-from symopt.kernels.numpy_backend import ScalarPrinter
+from symopt.kernels.numpy_backend import ScalarPrinter, simplex_tau
 
 __all__ = ["NumexprKernel", "generate"]
 
@@ -188,6 +188,10 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         if kind == "scalar":
             line = f"{sym} = _cast({_SCALAR.doprint(expr)})"
             (fixed if not expr.free_symbols else body).append(line)
+        elif sym in plan.thresholds:  # simplex threshold: the values, then a sort
+            text = printer(_expand(expr, temps, {}))
+            body.append(f"{sym} = _cast(_simplex(_ne('{text}', {_names(text, printer)}), "
+                        f"{plan.thresholds[sym]}))")
         else:
             text = printer(_expand(expr, temps, {}))
             names = _names(text, printer)
@@ -213,6 +217,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         "_ne": functools.partial(numexpr.evaluate, casting="same_kind"),
         "_cast": dt.type if not batched else functools.partial(np.asarray, dtype=dt),
         "_reduce": (lambda r: r) if not batched else (lambda r: r[:, None]),
+        "_simplex": functools.partial(simplex_tau, batched=batched),
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt numexpr kernel>", "exec"), namespace)

@@ -36,7 +36,7 @@ from sympy.printing.numpy import NumPyPrinter
 from symopt.errors import UnsupportedError
 from symopt.kernels.codegen import KernelPlan
 
-__all__ = ["NumpyKernel", "ScalarPrinter", "generate"]
+__all__ = ["NumpyKernel", "ScalarPrinter", "generate", "simplex_tau"]
 
 _UNARY = {
     sp.Abs: "absolute", sp.sign: "sign", sp.exp: "exp", sp.log: "log", sp.sin: "sin",
@@ -120,7 +120,11 @@ class _Emitter:
     def reduction(self, r: sp.Symbol) -> None:
         if r not in self.emitted:
             operand = self.value(self.reductions[r])
-            self.instrs.append(_Instr("sum", [operand], name=r.name))
+            if r in self.plan.thresholds:
+                radius = self.scalar(self.plan.thresholds[r])
+                self.instrs.append(_Instr("simplex", [operand, radius], name=r.name))
+            else:
+                self.instrs.append(_Instr("sum", [operand], name=r.name))
             self.emitted.add(r)
 
     def value(self, expr: sp.Expr) -> tuple[str, object]:
@@ -198,6 +202,18 @@ class _Emitter:
         return self.new("power", self.value(base), self.value(exponent))
 
 
+def simplex_tau(y: np.ndarray, radius: object, *, batched: bool) -> np.ndarray:
+    """τ with Σᵢ max(yᵢ − τ, 0) = radius, over all of y or per row (shape (B, 1)) when batched.
+
+    The projection's own numeric definition (a sort; it allocates).
+    """
+    from symopt.methods.projected import simplex_threshold
+
+    if not batched:
+        return simplex_threshold.numeric(y.reshape(-1), radius)
+    return simplex_threshold.numeric(y, radius)[:, None]
+
+
 def _allocate(instrs: list[_Instr], outputs: dict[int, str],
               writable: set[str]) -> tuple[dict[int, str], list[tuple[str, str]], int]:
     """Storage for each value: its target array when free, else a reused work buffer."""
@@ -271,6 +287,8 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
             (constants if not ins.expr.free_symbols else body).append(line)
         elif ins.op == "sum":
             body.append(f"{ins.name} = _rsum({ref(ins.args[0])})")
+        elif ins.op == "simplex":
+            body.append(f"{ins.name} = _cast(_simplex({ref(ins.args[0])}, {ref(ins.args[1])}))")
         elif ins.op == "copyto":
             body.append(f"np.copyto({where[ins.out]}, {ref(ins.args[0])})")
         else:
@@ -292,6 +310,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         "functools": functools,
         "_cast": dt.type if not batched else functools.partial(np.asarray, dtype=dt),
         "_rsum": np.sum if not batched else functools.partial(np.sum, axis=-1, keepdims=True),
+        "_simplex": functools.partial(simplex_tau, batched=batched),
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt kernel>", "exec"), namespace)
