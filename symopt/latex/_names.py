@@ -85,6 +85,14 @@ class NameRules:
         elif tok.kind == "cmd" and tok.value in GREEK_NAMES and tok.value != "pi":
             self.advance()
             name = Name(tok.value, tok.pos)
+        elif self.is_sym("{") and self.is_sym("}", self.peek(2)) and \
+                self.is_sym("_", self.peek(3)) and (
+                    (self.peek().kind == "word" and len(self.peek().value) == 1) or (
+                        self.peek().kind == "cmd" and self.peek().value in GREEK_NAMES)):
+            # {x}_{k+1}: a braced name with a subscript (as sympy.latex prints x[k + 1])
+            inner = self.peek()
+            self.i += 3
+            name = Name(inner.value, inner.pos)
         elif tok.kind == "cmd" and tok.value in MODIFIERS:
             self.advance()
             self.expect("{", f"'{{' after \\{tok.value}")
@@ -316,8 +324,8 @@ class NameRules:
 
     def is_function_power(self, name: Name) -> bool:
         """``H^{-1}(x)``: a power written between a function letter and its argument."""
-        if name.base not in FUNCTION_LETTERS or name.primes:
-            return False
+        if name.base not in FUNCTION_LETTERS or name.primes or name.sub is not None:
+            return False  # g_t^2 (1 - β) is a product
         j = self.i + 1
         if self.is_sym("{", self.tokens[j]):
             depth = 0
