@@ -267,6 +267,7 @@ def test_cli_derive_outputs(tmp_path):
                 "--markdown"]) == 0
     assert run(["derive", "x**2", "--method", "lbfgs", "--latex"]) == 2
     assert run(["derive", "x**2", "--pdf"]) == 2
+    assert run(["derive", "(theta-5)**2", "--method", "newton", "--json"]) == 0
     require_pdflatex()
     out = tmp_path / "newton.tex"
     assert run(["derive", "x**3 - 3*x", "--method", "newton", "--tex", str(out), "--pdf"]) == 0

@@ -17,7 +17,7 @@ from symopt.problem import Problem
 
 def print_derivations(problem: Problem, method: str | None, *, latex: bool = False,
                       markdown: bool = False, tex: str | None = None,
-                      pdf: bool = False) -> None:
+                      pdf: bool = False, as_json: bool = False) -> None:
     """Build the checked derivations and print or write them in the chosen formats."""
     from symopt.derivation import compile_pdf, document
     from symopt.derivations import derivations_for
@@ -36,7 +36,11 @@ def print_derivations(problem: Problem, method: str | None, *, latex: bool = Fal
         if pdf:
             out, problems = compile_pdf(source, path.with_suffix(".pdf"))
             print(f"wrote {out}" + (f" ({len(problems)} log warnings)" if problems else ""))
-    if markdown:
+    if as_json:
+        import json
+
+        print(json.dumps([d.as_dict() for d in derivations], indent=2, ensure_ascii=False))
+    elif markdown:
         print("\n".join(d.to_markdown() for d in derivations))
     elif latex or not tex:
         for d in derivations:

@@ -78,7 +78,8 @@ def derive(
     if method or latex or markdown or tex or pdf:
         from symopt.cli.derivation_output import print_derivations
 
-        print_derivations(problem, method, latex=latex, markdown=markdown, tex=tex, pdf=pdf)
+        print_derivations(problem, method, latex=latex, markdown=markdown, tex=tex, pdf=pdf,
+                          as_json=as_json)
         return
     facts = problem_facts(problem)
     if as_json:

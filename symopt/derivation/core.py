@@ -35,6 +35,7 @@ from sympy.core.function import AppliedUndef
 
 from symopt.derivation import verify
 from symopt.errors import SymoptError
+from symopt.printing import latex
 from symopt.timeout import run_with_timeout
 
 __all__ = ["Derivation", "DerivationError", "Step"]
@@ -391,6 +392,27 @@ class Derivation:
         from symopt.derivation.render import document
 
         return document([self])
+
+    def as_dict(self) -> dict[str, object]:
+        """Title, steps (LaTeX of each side, justification, how it was checked), summary.
+
+        >>> from symopt.symbols import symbol
+        >>> d = Derivation("t").equation(2 * symbol("x") / 2, symbol("x"), "cancel")
+        >>> d.as_dict()["steps"][0]["status"]
+        'proved symbolically (simplify(lhs − rhs) = 0)'
+        """
+        return {
+            "title": self.title,
+            "steps": [{"kind": s.kind,
+                       "lhs": None if s.lhs is None else latex(s.lhs),
+                       "relation": s.relation,
+                       "rhs": None if s.rhs is None else latex(s.rhs),
+                       "justification": s.justification,
+                       "status": s.status,
+                       "verified": s.verified} for s in self.steps],
+            "results": {k: str(v) for k, v in self.results.items()},
+            "summary": self.summary(),
+        }
 
     def summary(self) -> str:
         """How the steps were checked, in one sentence."""
