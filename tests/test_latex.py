@@ -302,6 +302,18 @@ def test_refusals_point_at_the_offending_token(text: str, position: int, message
     assert info.value.position == position, str(info.value)
 
 
+def test_round_trip_check_runs_on_every_valued_case() -> None:
+    from symopt.latex import _local_names
+    from symopt.latex._check import check_round_trip
+
+    for case in CASES:
+        if case.expected == REFUSE:
+            continue
+        names = _local_names(case.local)
+        assert check_round_trip(parse_latex(case.latex, local=case.local), case.latex, names), (
+            case.latex)
+
+
 def test_round_trip_check_refuses_a_disagreeing_parse(monkeypatch) -> None:
     # Simulate a parser bug (an exponent dropped on the way back): the check must refuse.
     from symopt.latex._parser import Parser

@@ -20,12 +20,12 @@ from symopt.latex._tokens import tokenize
 from symopt.symbols import symbol
 
 
-def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] | None) -> None:
+def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] | None) -> bool:
     """Print ``result`` with :func:`sympy.latex`, read it back, and require the same value.
 
     Derivatives (printed as ``d/dx``, which this parser refuses) are checked as
     opaque stand-ins; a printed form outside the language this parser reads is
-    no evidence either way and is skipped.
+    no evidence either way and is skipped. Returns whether the check ran.
     """
     result = _readable(result, local or {})
     names = {s: latex_name(s.name) for s in symbols_in(result)
@@ -34,11 +34,12 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
         printed = sp.latex(result, symbol_names=names, mul_symbol="dot")
         again = Parser(printed, tokenize(printed), dict(local or {})).parse()
     except (ParseError, TypeError, ValueError, RecursionError):
-        return
+        return False
     if not _same(result, again):
         raise ParseError(f"internal check failed: the parse {result} prints as {printed!r}, "
                          f"which reads back as {again}; refusing rather than guessing",
                          text=text, position=0)
+    return True
 
 
 def _readable(result: sp.Basic, local: Mapping[str, object]) -> sp.Basic:
