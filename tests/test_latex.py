@@ -370,6 +370,15 @@ def test_hostile_input_fails_quickly(text: str) -> None:
     assert time.perf_counter() - started < 2.0
 
 
+def test_long_valid_input_parses_quickly() -> None:
+    # 600 terms near the length limit: one flatten of the sum, not one per term
+    text = "-".join(f"x_{{{i}}}" for i in range(600))
+    started = time.perf_counter()
+    value = parse_latex(text)
+    assert time.perf_counter() - started < 3.0
+    assert value == 2 * symbol("x_0") - sum(symbol(f"x_{i}") for i in range(600))
+
+
 def test_nothing_is_executed(tmp_path, monkeypatch) -> None:
     marker = tmp_path / "pwned"
     for text in (rf"\immediate\write18{{touch {marker}}}", rf"\input{{{marker}}}",

@@ -139,14 +139,20 @@ class Parser(NameRules):
         try:
             if self.is_sym("+") or self.is_sym("-"):
                 sign = -1 if self.advance().value == "-" else 1
-                result = sign * self.term()
+                terms = [sign * self.term()]
             else:
-                result = self.term()
+                terms = [self.term()]
             while self.is_sym("+") or self.is_sym("-"):
-                op = self.advance()
-                right = self.term()
-                result = result + right if op.value == "+" else result - right
-            return result
+                sign = -1 if self.advance().value == "-" else 1
+                terms.append(sign * self.term())
+            if len(terms) == 1:
+                return terms[0]
+            if any(isinstance(t, sp.MatrixBase) for t in terms):
+                result = terms[0]
+                for right in terms[1:]:
+                    result = result + right
+                return result
+            return sp.Add(*terms)  # one flatten, not one per term
         finally:
             self.depth -= 1
 
