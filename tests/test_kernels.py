@@ -422,3 +422,22 @@ def test_simplex_projection_matches_bisection(backend):
     single(x, np.zeros(3), {}, 1)
     np.testing.assert_allclose(x, _simplex_by_bisection(np.array([3.0, -1.0, 0.5]), 2.0),
                                atol=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_state_and_hyperparameter_names_that_clash_with_kernel_names(backend):
+    """A state called ``sqrt`` and a hyperparameter called ``np`` are renamed, not shadowed."""
+    s, h = sp.Symbol("sqrt", real=True), sp.Symbol("np", positive=True)
+    hp = Hyperparameter(h, sp.Interval.open(0, 1), sp.Rational(1, 2))
+
+    def apply(u, state, ctx):
+        new = h * state[s] + u
+        return sp.sqrt(new**2 + 1) * u, {s: new}
+
+    method = chain("clash", Transform("c", apply, (hp,), (StateVar(s),)), scale_by_learning_rate())
+    step = compile(method, _backend(backend), alpha=0.1)
+    x, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    state = step.init_state(x)
+    step(x, g, state, 1)
+    np.testing.assert_allclose(state["sqrt"], g)
+    np.testing.assert_allclose(x, [1.0, 2.0] - 0.1 * np.sqrt(g**2 + 1) * g)

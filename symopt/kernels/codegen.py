@@ -43,10 +43,14 @@ from symopt.symbols import is_identifier
 
 __all__ = ["ArraySlot", "KernelPlan", "NameTable", "Target", "check_supported", "lower"]
 
-#: Names the generated modules bind themselves; user names never shadow them.
-RESERVED = frozenset({"np", "numpy", "math", "numba", "prange", "x", "g", "p", "t"}) | frozenset(
-    dir(builtins)
-)
+#: Names the generated modules bind themselves (and numexpr's function names); user
+#: names never shadow them.
+RESERVED = frozenset({
+    "np", "numpy", "math", "numba", "prange", "functools", "x", "g", "p", "t",
+    "where", "sqrt", "sum", "prod", "exp", "log", "log1p", "expm1", "sin", "cos", "tan",
+    "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh",
+    "arctanh", "real", "imag", "conj", "contains", "axis", "floor", "ceil", "fmod",
+}) | frozenset(dir(builtins))
 
 
 class NameTable:
