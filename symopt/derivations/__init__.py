@@ -42,6 +42,7 @@ __all__ = [
 METHODS = {
     "gd": "gd", "gradient_descent": "gd",
     "heavy_ball": "heavy_ball", "momentum": "heavy_ball",
+    "heavy_ball_ema": "heavy_ball_ema", "nesterov": "nesterov",
     "newton": "newton",
     "adam": "adam",
 }
@@ -66,8 +67,8 @@ def derivations_for(problem: Problem, method: str | None = None) -> list[Derivat
     name = METHODS[key]
     if name == "gd":
         return [gd_derivation(problem)]
-    if name == "heavy_ball":
-        return [heavy_ball_derivation(problem)]
+    if name in ("heavy_ball", "heavy_ball_ema", "nesterov"):
+        return [heavy_ball_derivation(problem, method=name)]
     if name == "newton":
         general = newton_scalar() if len(problem.variables) == 1 else newton_multivariate()
         return [general, newton_on_problem(problem)]

@@ -47,11 +47,17 @@ def heavy_ball_derivation(problem: Problem | str, *, method: str = "heavy_ball")
     hb = get_method(method)
     rule = hb.rule()
     (buffer,) = [s.symbol for s in hb.state]
-    d = Derivation(f"Heavy-ball momentum on $f = {latex(problem.objective)}$",
+    # The hyperparameters' admissible domains (β in [0, 1)) hold throughout.
+    admissible = {h.symbol: h.domain for h in hb.hyperparameters
+                  if isinstance(h.domain, sp.Interval)}
+    name = "Heavy-ball momentum" if hb.name == "heavy ball" else hb.name.capitalize()
+    d = Derivation(f"{name} on $f = {latex(problem.objective)}$",
                    intro="The iteration matrix along one eigen-direction, its "
                          "characteristic polynomial, the stability region and the "
-                         "optimal step size and momentum.",
-                   domains={LAMBDA: sp.Interval.open(0, 10)})
+                         "optimal step size and momentum, for "
+                         + ", ".join(f"${latex(k)} \\in {latex(v)}$"
+                                     for k, v in admissible.items()) + ".",
+                   domains={LAMBDA: sp.Interval.open(0, 10), **admissible})
     define_objective(d, problem)
     derive_gradient(d, problem)
     eigenvalues = spectrum_steps(d, problem)
@@ -120,11 +126,19 @@ def _optimum(d: Derivation, method, eigenvalues, poly, optimal_hyperparameters,
         return
     a_star, b_star = symbol("alphastar"), symbol("betastar")
     values = general.value.hyperparameters
+    a1, a0 = sp.Poly(poly, Z).coeff_monomial(Z), sp.Poly(poly, Z).coeff_monomial(1)
+    double = [sp.simplify((a1**2 - 4 * a0).subs(values).subs(LAMBDA, lam)) for lam in (mu, L)]
+    if any(v != 0 for v in double):
+        # Not heavy ball's shape of optimum (double roots at both ends): say so in prose.
+        d.note("symopt.analysis finds the optimum $" + ", ".join(
+            f"{latex(k)}^* = {latex(v)}" for k, v in example.hyperparameters.items())
+            + f"$ with rate ${latex(example.rate)}$ by equioscillation; its derivation is "
+            "not a double root at both ends of the spectrum and is not reproduced here.")
+        return
     d.assume(sp.Le(mu, L), "the extreme eigenvalues $\\mu = \\lambda_{\\min}$, "
              "$L = \\lambda_{\\max}$", restrict=True)
     d.define(a_star, values[ALPHA], "optimal step size (equioscillation)")
     d.define(b_star, values[BETA], "optimal momentum")
-    a1, a0 = sp.Poly(poly, Z).coeff_monomial(Z), sp.Poly(poly, Z).coeff_monomial(1)
     at = {ALPHA: a_star, BETA: b_star}
     for lam, where in ((mu, "\\mu"), (L, "L")):
         disc = sp.Add(a1.subs(at).subs(LAMBDA, lam)**2, -4 * a0.subs(at), evaluate=False)
