@@ -266,6 +266,9 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
             **hyperparameters: object) -> CompiledStep:
     """Compile ``method`` to an in-place step function for arrays of ``dtype``.
 
+    ``backend`` is ``"numpy"`` (in-place ufunc calls), ``"numba"`` (one fused,
+    multithreaded loop) or ``"numexpr"`` (one fused evaluate per output); the
+    last two need the extra ``[fast]``. ``dtype`` is float32 or float64.
     Hyperparameters are numbers (checked against their domains) or 1-D arrays
     of one length B (a sweep: the step then works on arrays of shape (B, n), one
     row per value). ``batched=True`` asks for row-wise reductions without a
