@@ -274,11 +274,18 @@ def test_compiled_seed_004():
     assert traj.iterates[-1] == pytest.approx([1.0])  # the seed's loop: x* = 1
 
 
-def test_half_space_and_simplex_are_refused_by_the_compiler():
-    # a is per-coordinate data and τ needs a sort: the kernels refuse them with a clear error.
-    from symopt.errors import SymoptError
-    from symopt.kernels import compile as compile_method
+def test_compiled_half_space_and_simplex_runs_converge_to_kkt_points():
+    # The kernels take the half-space normal as per-coordinate data and compute τ as a
+    # reduction; their runs end at the KKT points found symbolically (values by hand in
+    # test_half_space_run_matches_kkt and test_simplex_run_matches_kkt).
+    from symopt.kernels import run as compiled_run
 
-    for feasible in (HalfSpace(1), Simplex(1)):
-        with pytest.raises(SymoptError):
-            compile_method(projected_gd(feasible), alpha=0.1)
+    f = Problem("(x - 1)**2 + (y - 2)**2")
+    for x0 in ([0.0, 0.0], [3.0, -4.0]):
+        traj = compiled_run(f, projected_gd(HalfSpace(1)), np.array(x0), 100, alpha=0.25,
+                            data={"a": np.ones(2)})
+        assert traj.iterates[-1] == pytest.approx([0.0, 1.0], abs=1e-10)
+    g = Problem("(x - 1)**2 + y**2 + (z + 1)**2")
+    for x0 in ([1 / 3, 1 / 3, 1 / 3], [4.0, -2.0, 0.5]):
+        traj = compiled_run(g, projected_gd(Simplex(1)), np.array(x0), 100, alpha=0.3)
+        assert traj.iterates[-1] == pytest.approx([1.0, 0.0, 0.0], abs=1e-10)

@@ -221,13 +221,14 @@ def solve_kkt(problem: Problem, *, timeout: float | None = None,
             continue
         cases.append(_run_case(conditions, active, timeout))
     convex = convex_program(problem, conditions)
+    exprs = (conditions.objective, *conditions.inequalities, *conditions.equalities)
+    smooth = not any(e.has(*_NONSMOOTH) for e in exprs)
     points = [p for case in cases for p in case.points]
-    points = [replace(p, global_minimum=_global(p, points, convex)) for p in points]
+    best = _weierstrass(conditions, cases, points, smooth)
+    points = [replace(p, global_minimum=_global(p, points, convex, best)) for p in points]
     by_case = iter(points)
     cases = [replace(c, points=tuple(next(by_case) for _ in c.points)) for c in cases]
     notes = []
-    exprs = (conditions.objective, *conditions.inequalities, *conditions.equalities)
-    smooth = not any(e.has(*_NONSMOOTH) for e in exprs)
     if not smooth:
         notes.append("f or a constraint is not differentiable everywhere (Abs, Max, sign, "
                      "...): the KKT conditions hold only where they are differentiable, so "
@@ -239,6 +240,11 @@ def solve_kkt(problem: Problem, *, timeout: float | None = None,
                 f"LICQ fails at the feasible point {_point(irregular.point)}, which is not a "
                 "KKT point: a minimizer there would not satisfy the KKT conditions"
             )
+    if best is not None and not any(p.global_minimum.value is True for p in points):
+        where = [_point(q.point) for k in cases for q in k.irregular
+                 if sp.simplify(conditions.objective.subs(q.point) - best[0]).is_zero]
+        notes.append(f"{best[1]}: the global minimum f = {best[0]} is attained at "
+                     f"{', '.join(where)}, where LICQ fails (not a KKT point)")
     return KKTResult(conditions, tuple(cases), tuple(points), convex, tuple(notes), smooth)
 
 
@@ -512,9 +518,15 @@ def _affine(h: sp.Expr, variables: Sequence[sp.Symbol]) -> bool:
     return poly.total_degree() <= 1 and not any(co.has(*variables) for co in poly.coeffs())
 
 
-def _global(p: KKTPoint, points: Sequence[KKTPoint], convex: Finding[bool]) -> Finding[bool]:
+def _global(p: KKTPoint, points: Sequence[KKTPoint], convex: Finding[bool],
+            best: tuple[sp.Expr, str] | None = None) -> Finding[bool]:
     if convex.value is True:
         return Finding(True, "convex program: every KKT point is a global minimizer")
+    if best is not None:
+        value, why = best
+        if sp.simplify(p.value - value).is_zero:
+            return Finding(True, f"{why}; f = {value} is the least value among them")
+        return Finding(False, f"{why}; the least value among them is {value} < {p.value}")
     if p.kind.value in ("maximum", "neither"):
         return Finding(False, f"not a local minimum ({p.kind.reason})")
     for q in points:
@@ -524,6 +536,63 @@ def _global(p: KKTPoint, points: Sequence[KKTPoint], convex: Finding[bool]) -> F
             return Finding(False, f"f = {q.value} < {p.value} at the KKT point {_point(q.point)}")
     return Finding.unknown("the problem is not known to be a convex program: the KKT conditions "
                            f"alone do not prove a global minimum ({convex.reason})")
+
+
+def _weierstrass(c: KKTConditions, cases: Sequence[ActiveSetCase], points: Sequence[KKTPoint],
+                 smooth: bool) -> tuple[sp.Expr, str] | None:
+    """The least candidate value when a global minimizer must be a found candidate.
+
+    On a compact feasible set a continuous f attains its minimum (Weierstrass); the
+    minimizer is a KKT point or a point where LICQ fails. When the enumeration of
+    both is complete, the least value over them is the global minimum value.
+    """
+    complete = smooth and all(k.status != "unknown" and k.complete for k in cases)
+    irregular = [q for k in cases for q in k.irregular]
+    if not complete or c.parameters or any(p.free for p in points):
+        return None
+    if any(p.condition != sp.true for p in points) or any(
+            q.condition != sp.true for q in irregular):
+        return None
+    bounded = _bounded(c)
+    values = [p.value for p in points] + [sp.simplify(c.objective.subs(q.point))
+                                          for q in irregular]
+    if bounded is None or not values or not all(v.is_real for v in values):
+        return None
+    best = values[0]
+    for v in values[1:]:
+        difference = sp.simplify(v - best)
+        if difference.is_negative:
+            best = v
+        elif difference.is_negative is None:
+            return None
+    return best, (f"the feasible set is compact ({bounded}), so a global minimizer exists, "
+                  "and it is a KKT point or a point where LICQ fails: all of them were found")
+
+
+def _bounded(c: KKTConditions) -> str | None:
+    """Why {g ≤ 0, h = 0} is bounded: a constraint with a constant positive definite Hessian
+    (a ball or ellipsoid), or lower and upper bounds on every variable; else None."""
+    for e in (*c.inequalities, *c.equalities):
+        H = sp.hessian(e, c.variables)
+        if not H.free_symbols and H.is_positive_definite:
+            relation = "<=" if e in c.inequalities else "="
+            return f"{{{e} {relation} 0}} is bounded: its Hessian is constant positive definite"
+    lower, upper = set(), set()
+    for e, kinds in [(g, ("ineq",)) for g in c.inequalities] + [
+            (h, ("ineq", "eq")) for h in c.equalities]:
+        used = [v for v in c.variables if e.has(v)]
+        if len(used) != 1 or not e.is_polynomial(used[0]):
+            continue
+        slope = sp.Poly(e, used[0])
+        if slope.degree() != 1 or not slope.LC().is_number:
+            continue
+        if "eq" in kinds or slope.LC().is_positive:
+            upper.add(used[0])
+        if "eq" in kinds or slope.LC().is_negative:
+            lower.add(used[0])
+    if lower >= set(c.variables) and upper >= set(c.variables):
+        return "every variable has a lower and an upper bound"
+    return None
 
 
 # -- text ------------------------------------------------------------------------

@@ -16,12 +16,12 @@ simplex x ≥ 0, Σx = r     max(y − τ, 0)                       ``r``; τ = 
 
 The half-space normal ``a`` is a vector, so it enters the per-coordinate rule
 as the *data symbol* ``a`` (coordinate i of the rule reads aᵢ) and aᵀy, ‖a‖²
-are coordinate sums; a compiler must be handed the array ``a`` (the kernels do
-not take per-coordinate data yet and refuse the rule, naming ``a``). The simplex
-threshold τ solves Σᵢ max(yᵢ − τ, 0) = r; it needs a sort, so it is no closed
-per-coordinate formula: it is the reduction node :class:`simplex_threshold`,
-whose numeric value :meth:`simplex_threshold.numeric` defines (Held, Wolfe &
-Crowder 1974; Duchi et al. 2008). Kernels without that reduction refuse it.
+are coordinate sums; the kernels take the array as per-coordinate data
+(``data={"a": array}``). The simplex threshold τ solves Σᵢ max(yᵢ − τ, 0) = r;
+it needs a sort, so it is no closed per-coordinate formula: it is the reduction
+node :class:`simplex_threshold`, whose numeric value
+:meth:`simplex_threshold.numeric` defines (Held, Wolfe & Crowder 1974; Duchi et
+al. 2008) and which kernels compute before the elementwise update.
 
 >>> from symopt.methods.projected import Box, projected_gd
 >>> projected_gd(Box(lower=1)).rule(alpha="0.1").x_next
