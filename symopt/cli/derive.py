@@ -58,7 +58,8 @@ def derive(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     method: Annotated[
         str | None, typer.Option("--method", help="Derive a method on the objective: gd, "
-                                 "heavy_ball (momentum), newton, adam.")
+                                 "heavy_ball (momentum), nesterov, heavy_ball_ema, newton, "
+                                 "adam.")
     ] = None,
     latex: Annotated[bool, typer.Option("--latex", help="Checked derivation as LaTeX.")] = False,
     markdown: Annotated[
