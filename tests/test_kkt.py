@@ -493,3 +493,38 @@ def test_total_time_limit_marks_the_rest_unknown():
     r = solve_kkt(p, timeout=0, total=0)
     assert r.points == () and not r.complete
     assert all("total time limit" in case.reason for case in r.cases)
+
+
+def test_global_minimum_on_a_compact_nonconvex_set():
+    # min xy on the disc x² + y² ≤ 2 (f not convex). By hand: the interior point (0, 0) is a
+    # saddle; on the circle (y, x) + 2λ(x, y) = 0 gives (±1, ∓1) with λ = 1/2, f = −1, and
+    # (1, 1), (−1, −1) with λ = −1/2 < 0 (rejected). The disc is compact: the least value wins.
+    r = solve_kkt(Problem("x*y", constraints=["x**2 + y**2 <= 2"]), timeout=0)
+    by_point = {tuple(pt.point.values()): pt for pt in r.points}
+    assert set(by_point) == {(0, 0), (-1, 1), (1, -1)}
+    assert by_point[(-1, 1)].global_minimum.value is True
+    assert by_point[(1, -1)].global_minimum.value is True
+    assert by_point[(0, 0)].global_minimum.value is False
+    assert "compact" in by_point[(1, -1)].global_minimum.reason
+    found = scipy_minima(lambda v: v[0] * v[1],
+                         [{"type": "ineq", "fun": lambda v: 2 - v @ v}],
+                         [np.array(p) for p in ((0.5, 0.1), (-1.0, -0.2), (0.3, -0.9))])
+    assert min(v[0] * v[1] for v in found) == pytest.approx(-1.0, abs=1e-6)
+
+
+def test_global_minimum_on_the_circle():
+    # min x + y on x² + y² = 1: ν = ±1/√2 at ∓(1/√2, 1/√2); the circle is compact.
+    r = solve_kkt(Problem("x + y", constraints=["x**2 + y**2 = 1"]), timeout=0)
+    by_x = {pt.point[x]: pt for pt in r.points}
+    low, high = by_x[-sp.sqrt(2) / 2], by_x[sp.sqrt(2) / 2]
+    assert low.global_minimum.value is True and low.kind.value == "minimum"
+    assert high.global_minimum.value is False and high.kind.value == "maximum"
+    for found in scipy_minima(lambda v: v[0] + v[1],
+                              [{"type": "eq", "fun": lambda v: v @ v - 1}],
+                              [np.array([1.0, 0.0]), np.array([-0.3, 0.8])]):
+        assert found == pytest.approx([-np.sqrt(0.5)] * 2, abs=1e-6)
+
+
+def test_global_minimum_at_a_point_where_licq_fails():
+    r = solve_kkt(Problem("x", constraints=["x**2 <= 0"]), timeout=0)
+    assert any("global minimum f = 0 is attained at (x = 0)" in n for n in r.notes)
