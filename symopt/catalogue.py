@@ -549,25 +549,106 @@ def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
     return _result(entry, status, value, time.perf_counter() - start)
 
 
+def _serve(conn: Any, entries: list[Entry]) -> None:
+    """A worker: run the entries it is sent (by index) until told to stop.
+
+    One worker runs many entries, so SymPy's caches stay warm between them.
+    """
+    while True:
+        index = conn.recv()
+        if index is None:
+            break
+        try:
+            message: tuple = (index, "ok", entries[index].run())
+        except BaseException as exc:  # report every failure to the parent
+            message = (index, "error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(message)
+        except Exception as exc:  # an unpicklable outcome
+            conn.send((index, "error", f"the outcome could not be returned: {exc}"))
+    conn.close()
+
+
+class _Worker:
+    def __init__(self, entries: list[Entry]):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.conn, child = ctx.Pipe()
+        # not daemonic: entries start their own time-limited workers
+        self.process = ctx.Process(target=_serve, args=(child, entries), daemon=False)
+        self.process.start()
+        child.close()
+        self.index: int | None = None
+        self.started = 0.0
+        self.limit = 0.0
+
+    def send(self, index: int, limit: float) -> None:
+        self.index, self.started, self.limit = index, time.perf_counter(), limit
+        self.conn.send(index)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill and self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                kill = True
+            self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
 def _run_parallel(entries: list[Entry], seconds: float, jobs: int,
                   progress: Callable[[Result], None] | None) -> list[Result]:
-    """Run entries ``jobs`` at a time, each in its own worker; results in catalogue order."""
+    """Run entries on ``jobs`` long-lived workers; an entry past its limit is stopped by
+    killing its worker (a fresh one takes its place). Results come in catalogue order."""
     from multiprocessing.connection import wait
 
-    pending = list(enumerate(entries))
-    active: dict[int, _Running] = {}
+    pending = list(range(len(entries)))
     results: dict[int, Result] = {}
-    while pending or active:
-        while pending and len(active) < jobs:
-            index, entry = pending.pop(0)
-            active[index] = _Running(entry, seconds)
-        wait([r.receiver for r in active.values()], timeout=0.1)
-        for index, running in list(active.items()):
-            if running.receiver.poll(0) or running.expired() or not running.process.is_alive():
-                results[index] = running.result()
-                del active[index]
-                if progress is not None:
-                    progress(results[index])
+    workers = [_Worker(entries) for _ in range(min(jobs, len(entries)))]
+
+    def finish(index: int, status: str, value: Any, elapsed: float) -> None:
+        results[index] = _result(entries[index], status, value, elapsed)
+        if progress is not None:
+            progress(results[index])
+
+    try:
+        while len(results) < len(entries):
+            for worker in workers:
+                if worker.index is None and pending:
+                    index = pending.pop(0)
+                    own = entries[index].info.timeout
+                    worker.send(index, min(seconds, own) if own else seconds)
+            busy = [w for w in workers if w.index is not None]
+            ready = wait([w.conn for w in busy], timeout=0.1)
+            for position, worker in enumerate(workers):
+                if worker.index is None:
+                    continue
+                if worker.conn in ready:
+                    try:
+                        index, status, value = worker.conn.recv()
+                    except EOFError:  # the worker died (e.g. killed by the OS)
+                        index, status, value = worker.index, "error", (
+                            f"the worker stopped without a result (exit code "
+                            f"{worker.process.exitcode})")
+                        worker.stop(kill=True)
+                        workers[position] = _Worker(entries)
+                    finish(index, status, value, worker.elapsed())
+                    worker.index = None
+                elif worker.elapsed() > worker.limit:
+                    finish(worker.index, "timeout", f"stopped after {worker.limit:g} s",
+                           worker.elapsed())
+                    worker.stop(kill=True)
+                    workers[position] = _Worker(entries)
+    finally:
+        for worker in workers:
+            worker.stop()
     return [results[i] for i in range(len(entries))]
 
 
