@@ -267,8 +267,20 @@ class TextbookLatexPrinter(LatexPrinter):
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         if _unevaluated(expr):
-            with _Order(self, "none"):
-                return super()._print_Mul(expr)
+            # The factors in the order the builder wrote them; only this product is
+            # reordered, not the expressions inside it.
+            args = list(expr.args)
+            sign = ""
+            if args and args[0] == -1:
+                sign, args = "- ", args[1:]
+            from sympy.printing.precedence import PRECEDENCE
+
+            tex = ""
+            for i, a in enumerate(args):
+                if i:  # two numbers side by side need a dot: 4 · 2/5
+                    tex += r" \cdot " if args[i - 1].is_number and a.is_number else " "
+                tex += self.parenthesize(a, PRECEDENCE["Mul"], strict=True)
+            return sign + tex
         return super()._print_Mul(expr)
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
@@ -308,20 +320,6 @@ def _unevaluated(expr: sp.Expr) -> bool:
         return expr.func(*expr.args).args != expr.args
     except (TypeError, ValueError):
         return False
-
-
-class _Order:
-    """Temporarily print with another term order."""
-
-    def __init__(self, printer: LatexPrinter, order: str):
-        self.printer, self.order = printer, order
-
-    def __enter__(self) -> None:
-        self.saved = self.printer._settings["order"]
-        self.printer._settings["order"] = self.order
-
-    def __exit__(self, *exc: object) -> None:
-        self.printer._settings["order"] = self.saved
 
 
 def _negative(term: sp.Expr) -> bool:

@@ -41,7 +41,8 @@ def newton_scalar() -> Derivation:
     slope = sp.Add(d1, sp.Mul(d2, x - xk, evaluate=False), evaluate=False)
     d.equation(sp.Derivative(m(x), x), slope, "differentiate the model")
     d.equation(sp.Derivative(m(x), x, 2), d2, "its curvature: a minimum when $f''(x_k) > 0$")
-    stationary = sp.Eq(slope.subs(x, xn), 0)
+    at_next = sp.Add(d1, sp.Mul(d2, xn - xk, evaluate=False), evaluate=False)
+    stationary = sp.Eq(at_next, 0, evaluate=False)
     d.assume(stationary, "set $m'(x_{k+1}) = 0$")
     step = xk - d1 / d2
     d.solve(stationary, xn, step, "solve for $x_{k+1}$ (when $f''(x_k) \\ne 0$)")
