@@ -242,6 +242,7 @@ def test_iterations_to_epsilon():
                         hyperparameters={"alpha": "2/5"}, epsilon="1e-6")) == "false"
 
 
+@pytest.mark.slow
 def test_heavy_ball_stability_and_optimum():
     # heavy ball (torch form) on λ: z² − (1 + β − αλ)z + β; Jury: 0 ≤ β < 1, 0 < αλ < 2(1 + β).
     # On x² + y² (λ = 2): 0 < α < 1 + β.
@@ -288,13 +289,17 @@ def test_claims_about_a_spectrum():
     assert status(Claim("stability", r"0 < \alpha < \frac{2}{L}", **on)) == "true"
     v = check(Claim("stability", r"0 < \alpha \le \frac{2}{L}", **on))
     assert v.status == "false" and "does not converge" in v.counterexample
+    # a list of eigenvalues
+    assert status(Claim("optimal_step", "2/5", method="gd", spectrum=["1", "4"])) == "true"
+
+
+@pytest.mark.slow
+def test_polyak_heavy_ball_on_a_spectrum():
     # Polyak's heavy ball: α* = 4/(√L + √μ)², β* = ((√κ − 1)/(√κ + 1))²
     assert status(Claim("optimal_step", {
         "alpha": r"\frac{4}{(\sqrt{L} + \sqrt{\mu})^2}",
         "beta": r"\left(\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}\right)^2"},
         method="heavy_ball", spectrum="[mu, L]")) == "true"
-    # a list of eigenvalues
-    assert status(Claim("optimal_step", "2/5", method="gd", spectrum=["1", "4"])) == "true"
 
 
 def test_first_steps_with_a_constant_gradient():

@@ -52,6 +52,7 @@ def test_doc_example_parses_and_checks():
     assert all(v.as_expected is not False for v in verdicts.values())
 
 
+@pytest.mark.slow
 def test_every_example_file_is_as_expected():
     for path in sorted(EXAMPLES.glob("*.toml")):
         for v in check_file(path):
