@@ -141,3 +141,33 @@ def logistic_convex():
     holds = all(v.value is True for v in verdicts)
     return Outcome.check(holds, r"\ell''(z) = " + sp.latex(second),
                          "; ".join(str(v) for v in verdicts))
+
+
+@claim("002-iterations-1-over-eps", seed="002", where="Convex Case — Guaranteed Convergence",
+       quote="This is O(1/T) convergence — to get ε-accuracy requires O(1/ε) iterations",
+       stated="T ≥ ‖θ₀ − θ*‖²/(2αε) steps suffice")
+def iterations_one_over_eps():
+    """Solving the bound R²/(2αT) ≤ ε for T gives T ≥ R²/(2αε), proportional to 1/ε."""
+    R, eps_ = symbols("R epsilon")
+    alpha, T = symbol("alpha"), sp.Symbol("T", positive=True)
+    solution = sp.solve(sp.Eq(R**2 / (2 * alpha * T), eps_), T)
+    stated = R**2 / (2 * alpha * eps_)
+    outcome = Outcome.compare(stated, solution[0] if solution else sp.nan,
+                              "the bound decreases in T, so every T past the root works.")
+    return outcome
+
+
+@claim("002-kappa-slow", seed="002", where="Strongly Convex Case — Exponential Convergence",
+       quote="When κ is large (ill-conditioned — ravine), the contraction factor (1−1/κ) is "
+       "close to 1 → slow convergence", stated="reaching ε takes ≈ κ·ln(1/ε) steps")
+def kappa_slow():
+    """Steps to shrink the gap by ε with factor 1 − 1/κ: T = ln(1/ε)/(−ln(1 − 1/κ)), and
+    T/κ → ln(1/ε) as κ → ∞ (so T grows linearly with κ)."""
+    kappa, eps_ = symbol("kappa"), sp.Rational(1, 10**6)
+    steps = sp.log(1 / eps_) / (-sp.log(1 - 1 / kappa))
+    ratio = sp.limit(steps / kappa, kappa, sp.oo)
+    table = {k: int(sp.ceiling(steps.subs(kappa, k))) for k in (4, 100, 10000)}
+    holds = sp.simplify(ratio - sp.log(10**6)) == 0
+    return Outcome.check(holds, r"T(\kappa) = \frac{\ln(1/\epsilon)}{-\ln(1-1/\kappa)} \sim "
+                         r"\kappa \ln(1/\epsilon)",
+                         f"steps for ε = 10⁻⁶: {table} (κ = 4, 100, 10⁴).")
