@@ -686,13 +686,17 @@ class Summary:
         return groups
 
     def counts(self) -> dict[str, int]:
-        """The summary line: claims, true, false-as-expected, unexpected, unknown."""
+        """The summary line: claims, true, false as expected, unexpected (split into
+        false-unexpected and true-unexpected), unknown (with errors and timeouts)."""
         unknown = sum(r.verdict in ("unknown", "error", "timeout") for r in self.results)
+        surprises = [r for r in self.results if r.status == "unexpected"]
         return {
             "claims": len(self.results),
             "true": self.count("true"),
             "false-as-expected": self.count("false-as-expected"),
-            "unexpected": self.count("unexpected"),
+            "unexpected": len(surprises),
+            "false-unexpected": sum(r.verdict == "false" for r in surprises),
+            "true-unexpected": sum(r.verdict == "true" for r in surprises),
             "unknown": unknown,
         }
 

@@ -156,7 +156,8 @@ def test_failures_become_verdicts_and_timeouts_stop_the_entry(small):
     assert "boom" in next(r for r in summary.results if r.verdict == "error").outcome.evidence
     assert not summary.ok
     assert summary.counts() == {"claims": 5, "true": 2, "false-as-expected": 1,
-                                "unexpected": 0, "unknown": 2}
+                                "unexpected": 0, "false-unexpected": 0,
+                                "true-unexpected": 0, "unknown": 2}
 
 
 def test_select_runs_a_subset(small):

@@ -96,13 +96,17 @@ def _print(summary: Summary, verbose: bool) -> None:
         topics.add_row(topic, str(len(results)), f"{sum(r.seconds for r in results):.2f}",
                        f"{slowest.entry.info.id} ({slowest.seconds:.2f} s)")
     console.print(topics)
+    slowest = sorted(summary.results, key=lambda r: -r.seconds)[:5]
+    console.print("slowest entries: " + ", ".join(
+        f"{r.entry.info.id} {r.seconds:.1f} s" for r in slowest) + " (-v: every entry)")
     counts = summary.counts()
     seeds = ", ".join(f"{seed}: {n}" for seed, n in summary.seeds_covered.items())
     console.print(
         f"[bold]{counts['claims']} claims[/] checked in {summary.seconds:.1f} s "
         f"({summary.cpu_seconds:.1f} s CPU) — "
         f"[green]{counts['true']} true[/], [cyan]{counts['false-as-expected']} false as "
-        f"expected[/] (the text is wrong), [red]{counts['unexpected']} unexpected[/], "
+        f"expected[/] (the text is wrong), [red]{counts['false-unexpected']} false "
+        f"unexpectedly, {counts['true-unexpected']} true unexpectedly[/], "
         f"[yellow]{counts['unknown']} unknown[/]. Claims per seed: {seeds}."
     )
     console.print("[bold green]every verdict is the expected one[/]" if summary.ok
