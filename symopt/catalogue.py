@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -432,15 +433,27 @@ def _outcome_from_verdict(verdict: Any) -> Outcome:
 
 
 def _math_text(text: str) -> str:
-    """A correct value from the claims engine (SymPy text) as LaTeX when it parses."""
+    """A value from the claims engine (SymPy text) as LaTeX; words stay words."""
     if not text:
         return ""
+    known = {"sqrt", "exp", "log", "sin", "cos", "tan", "Abs", "sign", "Max", "Min", "oo",
+             "pi", "Interval", "Union", "Matrix", "lambda", "theta", "alpha", "beta",
+             "gamma", "epsilon", "kappa", "sigma", "rho", "eta", "mu", "floor", "ceiling"}
+    words = set(re.findall(r"[A-Za-z]{3,}", text))
+    if not words <= known:
+        return _latex_text(text)
     try:
         from symopt.parse import parse
 
         return sp.latex(parse(text))
-    except Exception:  # not an expression (a word, an interval): show it as text
-        return r"	ext{" + text.replace("\\", "").replace("{", "(").replace("}", ")") + "}"
+    except Exception:  # not an expression (an interval in words, a list): show it as text
+        return _latex_text(text)
+
+
+def _latex_text(text: str) -> str:
+    for char in "\\{}_^$&%#~":
+        text = text.replace(char, " " if char in "\\~^" else "\\" + char)
+    return r"\text{" + text + "}"
 
 
 # -- running ----------------------------------------------------------------------
