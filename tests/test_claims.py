@@ -421,3 +421,14 @@ def test_trajectory():
             "hyperparameters": {"alpha": 0.1}, "x0": [1, 1]}
     assert status(Claim("trajectory", ["(1, 1)", "(0.7, 0.7)"], **pair)) == "true"
     assert status(Claim("trajectory", ["(1, 1)", "(0.7, 0.73)"], **pair)) == "false"
+
+
+def test_region_with_a_symbolic_curvature():
+    # heavy ball on (a/2)(x² + y²), a > 0: Jury on z² − (1 + β − αa)z + β:
+    # 0 ≤ β < 1 and 0 < αa < 2(1 + β)
+    spec = ProblemSpec("a/2*(x**2 + y**2)", ("x", "y"), assumptions={"a": "positive"})
+    both = ["alpha", "beta"]
+    assert status(Claim("stability", "0 <= beta < 1 and 0 < alpha < 2*(1 + beta)/a",
+                        problem=spec, method="heavy_ball", parameter=both)) == "true"
+    assert status(Claim("stability", "0 <= beta < 1 and 0 < alpha < 2/a",
+                        problem=spec, method="heavy_ball", parameter=both)) == "false"

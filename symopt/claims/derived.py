@@ -452,28 +452,35 @@ def _spectrum_problem(ctx: Context, parameters: dict | None = None):
 
 def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, analysis
                       ) -> Verdict:
+    from symopt.claims.sets import _simple_point
+
     stated = ctx.resolve(read_region(ctx.claim.stated, parameters, ctx.local))
     correct = region.condition
-    box = {}
-    for p in parameters:
-        domain = _domain(ctx, p)
-        high = domain.sup if domain.sup.is_finite else _alpha_bound(analysis)
-        box[p] = (max(domain.inf, 0) if domain.inf.is_finite else -high, high)
     free = (stated.free_symbols | correct.free_symbols) - set(parameters)
-    if free:
-        return Verdict.unknown("region comparison needs numbers for "
-                               f"{', '.join(sorted(map(str, free)))}")
-    result = compare_regions(stated, correct, parameters, box)
-    if result.equal is True:
-        return Verdict.true(f"the region is {correct}: {result.how}", correct=str(correct))
-    if result.equal is None:
-        return Verdict.unknown(result.how)
-    return Verdict.false(f"the iteration converges exactly where {correct}",
-                         correct=str(correct), counterexample=result.how)
+    # symbols other than the hyperparameters (L, a, ...) are compared at a few values
+    trials = [_simple_point(free, 0), _simple_point(free, 1)] if free else [{}]
+    agreed = []
+    for values in trials:
+        box = {}
+        for p in parameters:
+            domain = _domain(ctx, p)
+            high = domain.sup if domain.sup.is_finite else _alpha_bound(analysis, values)
+            box[p] = (max(domain.inf, 0) if domain.inf.is_finite else -high, high)
+        result = compare_regions(stated.xreplace(values), correct.xreplace(values),
+                                 parameters, box)
+        at = f" (at {', '.join(f'{k} = {v}' for k, v in values.items())})" if values else ""
+        if result.equal is False:
+            return Verdict.false(f"the iteration converges exactly where {correct}",
+                                 correct=str(correct), counterexample=result.how + at)
+        if result.equal is None:
+            return Verdict.unknown(result.how + at)
+        agreed.append(result.how + at)
+    return Verdict.true(f"the region is {correct}: {'; '.join(agreed)}", correct=str(correct))
 
 
-def _alpha_bound(analysis) -> sp.Expr:
+def _alpha_bound(analysis, values: dict | None = None) -> sp.Expr:
     eigen = analysis.eigenvalues.value if analysis.eigenvalues.known else []
+    eigen = [sp.sympify(e).xreplace(values or {}) for e in eigen]  # safe: SymPy objects
     positive = [e for e in eigen if e.is_number and e.is_positive]
     return 8 / min(positive) if positive else sp.Integer(10)
 
