@@ -194,3 +194,14 @@ def test_unsolvable_polynomial_equations_are_separated_numerically():
                     reference="x**7 + a*x**4 + b*x**3 + c*x + d = 0", unknowns=("x",)),
               timeout=LIMIT)
     assert v.status == "false" and "solves the" in v.counterexample
+
+
+def _check_inside_a_worker():
+    return check(Claim("stationary_points", "[(1)]", problem="(x - 1)**2")).status
+
+
+def test_check_inside_someone_elses_time_limited_worker():
+    # a daemonic worker may not start processes; check then works under that worker's limit
+    from symopt.timeout import run_with_timeout
+
+    assert run_with_timeout(_check_inside_a_worker, seconds=60) == "true"
