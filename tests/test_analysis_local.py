@@ -85,3 +85,8 @@ def test_choosing_the_minimiser_and_safe_text():
 
     with pytest.raises(ParseError):
         analyze("x**4 - 2*x**2", "gd", at={"x": "__import__('os')"})
+
+
+def test_constrained_problems_are_not_analysed_as_unconstrained():
+    a = analyze(Problem("x**2 + y**2", constraints=["x + y >= 1"]), "gd")
+    assert a.kind == "constrained" and not a.stability.known and "constrained" in a.rate.reason

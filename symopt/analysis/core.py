@@ -131,6 +131,11 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
     problem = Problem(problem) if isinstance(problem, str) else problem
     method = get_method(method) if isinstance(method, str) else method
     fixed = method.substitution(hyperparameters)
+    if problem.constraints:
+        unknown = Finding.unknown("the problem is constrained; this linear analysis covers "
+                                  "unconstrained problems (see symopt.kkt)")
+        return Analysis(problem, method, fixed, "constrained", unknown, unknown, unknown,
+                        unknown, unknown, unknown, unknown, unknown, unknown)
     quadratic = problem.quadratic
     kind = "quadratic" if quadratic is not None else "local"
     eigenvalues, minimiser = _spectrum(problem, quadratic, at)
