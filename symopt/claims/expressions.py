@@ -213,16 +213,17 @@ def check_update(claim: Claim) -> Verdict:
     substitution = ctx.hyperparameters
     text = update_text(claim.stated) if isinstance(claim.stated, str) else claim.stated
     stated = ctx.value(text)
-    if claim.problem is None and claim.steps is not None:
-        return _constant_gradient(ctx, stated, int(claim.steps), substitution)
     if claim.problem is None:
-        correct = rule.x_next.xreplace(substitution) if substitution else rule.x_next
         allowed = {rule.x, rule.g, rule.t, rule.p, *rule.state_next,
                    *(h.symbol for h in method.hyperparameters)}
         strangers = stated.free_symbols - allowed
         if len(strangers) == 1 and rule.x not in stated.free_symbols:
             # θ ← θ − η∇L(θ): the one unknown name is the iterate
             stated = stated.xreplace({strangers.pop(): rule.x})
+    if claim.problem is None and claim.steps is not None:
+        return _constant_gradient(ctx, stated, int(claim.steps), substitution)
+    if claim.problem is None:
+        correct = rule.x_next.xreplace(substitution) if substitution else rule.x_next
         if method.uses_newton_direction:
             note = "p is the Newton direction (∇²f)⁻¹∇f per coordinate"
         else:
