@@ -149,3 +149,9 @@ def test_structure_errors_are_parse_errors(tmp_path):
     with pytest.raises(ParseError):
         load_claims(write(tmp_path, "[problems.p]\nobjectiv = 'x'\n[[claims]]\nkind='L'\n"
                                     "stated='1'\n"))
+
+
+def test_option_types_are_checked(tmp_path):
+    text = GOOD.replace('stated = "4"', 'stated = "4"\nsteps = "many"')
+    verdicts = check_file(write(tmp_path, text))
+    assert verdicts[0].status == "error" and "steps" in verdicts[0].summary

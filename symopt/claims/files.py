@@ -144,6 +144,15 @@ def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
     values["source"] = dict(source)
     if "expect" in values and not isinstance(values["expect"], bool):
         raise ParseError(f"expect must be true or false, got {values['expect']!r}")
+    for key, kinds, what in (("steps", (int,), "a whole number"),
+                             ("rounding", (int,), "a whole number of decimals"),
+                             ("significant", (int,), "a whole number of digits"),
+                             ("tolerance", (int, float), "a number"),
+                             ("rel_tolerance", (int, float), "a number"),
+                             ("timeout", (int, float), "a number of seconds")):
+        if key in values and (isinstance(values[key], bool) or
+                              not isinstance(values[key], kinds) or values[key] < 0):
+            raise ParseError(f"{key} must be {what} ≥ 0, got {values[key]!r}")
     for key in ("unknowns",):
         if key in values:
             values[key] = tuple(values[key])
