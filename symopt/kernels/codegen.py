@@ -131,12 +131,6 @@ class KernelPlan:
     #: Reductions that are simplex thresholds τ(arg, radius) instead of sums: their radius.
     thresholds: dict[sp.Symbol, sp.Symbol] = field(default_factory=dict)
 
-    @property
-    def array_symbols(self) -> set[sp.Symbol]:
-        return {sp.Symbol(a.name, **a.symbol.assumptions0) for a in self.arrays} | {
-            s for s, _ in self.temps
-        }
-
     def scalar_order(self) -> list[tuple[str, sp.Symbol, sp.Expr]]:
         """Scalars and reductions interleaved in a valid evaluation order.
 
@@ -148,6 +142,7 @@ class KernelPlan:
         pending_scalars = list(self.scalars)
         pending_red = list(self.reductions)
         temps = dict(self.temps)
+        scalar_syms = {c for c, _ in self.scalars}
 
         def needs(expr: sp.Expr) -> set[sp.Symbol]:
             found, stack, seen = set(), [expr], set()
@@ -159,7 +154,7 @@ class KernelPlan:
                     seen.add(s)
                     if s in temps:
                         stack.append(temps[s])
-                    elif s.name.startswith("_c") or s in reduction_syms:
+                    elif s in scalar_syms or s in reduction_syms:
                         found.add(s)
             return found
 

@@ -116,7 +116,6 @@ class CompiledStep:
         self.state_names = tuple(s.symbol.name for s in method.state)
         self.uses_p = method.uses_newton_direction
         self._kernel = kernel
-        self._fixed = fixed
         self._hp_values = [swept[h] if h in swept else np.array([float(fixed[h])])
                            for h in hp_order]
         self._slots = [(slot.role, slot.symbol.name) for slot in slots]
