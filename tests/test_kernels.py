@@ -441,3 +441,56 @@ def test_state_and_hyperparameter_names_that_clash_with_kernel_names(backend):
     step(x, g, state, 1)
     np.testing.assert_allclose(state["sqrt"], g)
     np.testing.assert_allclose(x, [1.0, 2.0] - 0.1 * np.sqrt(g**2 + 1) * g)
+
+
+def _reference_with_sums(rule, x, g, state, t):
+    """The rule per coordinate with exact SymPy numbers; coordinate_sum summed by hand."""
+    n = len(x)
+
+    def env(i):
+        return {rule.x: sp.Float(x[i], 30), rule.g: sp.Float(g[i], 30), rule.t: t,
+                **{s: sp.Float(state[s.name][i], 30) for s in rule.state_next}}
+
+    def value(e, i):
+        for node in e.atoms(coordinate_sum):
+            e = e.xreplace({node: sum(value(node.args[0], j) for j in range(n))})
+        return e.xreplace(env(i)).evalf(30)
+
+    new_x = np.array([float(value(rule.x_next, i)) for i in range(n)])
+    return new_x, {s.name: np.array([float(value(e, i)) for i in range(n)])
+                   for s, e in rule.state_next.items()}
+
+
+S1, S2 = sp.Symbol("s1", real=True), sp.Symbol("s2", real=True)
+KAPPA = Hyperparameter(sp.Symbol("kappa", positive=True), sp.Interval.open(0, sp.oo),
+                       sp.Rational(3, 2))
+CUSTOM_RULES = [
+    # states that swap, a state set to a constant, a state read after x changes
+    lambda u, s, c: (sp.tanh(u) * sp.cos(T) + u**3 + s[S2], {S1: s[S2], S2: s[S1] + c.x}),
+    # a reduction over x, Min, a symbolic power, a state that is the hyperparameter
+    lambda u, s, c: (u / sp.sqrt(s[S2] + u**2 + 1) - c.x / coordinate_sum(c.x**2 + 1)
+                     + sp.Abs(s[S1]) ** KAPPA.symbol, {S1: sp.Min(s[S1], u), S2: KAPPA.symbol}),
+    # Max of three, a rational power, log
+    lambda u, s, c: (sp.Max(u, s[S1], -1) / (1 + u**2) ** sp.Rational(3, 2),
+                     {S1: sp.log(1 + u**2), S2: s[S2]}),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", range(len(CUSTOM_RULES)))
+def test_custom_rules_match_the_symbolic_rule(backend, case):
+    method = chain(f"custom {case}", Transform("f", CUSTOM_RULES[case], (KAPPA,),
+                                               (StateVar(S1, sp.S.One), StateVar(S2, X))),
+                   scale_by_learning_rate())
+    rule = method.rule(alpha=sp.Rational(1, 10), kappa=sp.Rational(3, 2))
+    rng = np.random.default_rng(case)
+    x, g = rng.uniform(0.5, 2, 4), rng.uniform(-1, 1, 4)
+    step = compile(method, _backend(backend), alpha=0.1)
+    state = step.init_state(x)
+    want_x, want_state = x.copy(), {k: v.copy() for k, v in state.items()}
+    for t in (1, 2, 3):
+        want_x, want_state = _reference_with_sums(rule, want_x, g, want_state, t)
+        step(x, g, state, t)
+    np.testing.assert_allclose(x, want_x, rtol=1e-12)
+    for key in state:
+        np.testing.assert_allclose(state[key], want_state[key], rtol=1e-12)
