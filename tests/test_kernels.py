@@ -494,3 +494,16 @@ def test_custom_rules_match_the_symbolic_rule(backend, case):
     np.testing.assert_allclose(x, want_x, rtol=1e-12)
     for key in state:
         np.testing.assert_allclose(state[key], want_state[key], rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_elementwise_piecewise(backend):
+    """Clip u to u if |u| ≤ 1, else sign(u) from step 3 on, else 0 (written out by hand)."""
+    clip = Transform("clip", lambda u, s, c: (
+        sp.Piecewise((u, sp.Abs(u) <= 1), (sp.sign(u), T > 2), (0, True)), {}))
+    step = compile(chain("clipped", clip, scale_by_learning_rate()), _backend(backend), alpha=0.5)
+    g = np.array([0.5, -3.0, 2.0, -0.2])
+    for t, u in [(1, [0.5, 0.0, 0.0, -0.2]), (3, [0.5, -1.0, 1.0, -0.2])]:
+        x = np.zeros(4)
+        step(x, g, {}, t)
+        np.testing.assert_allclose(x, -0.5 * np.array(u))

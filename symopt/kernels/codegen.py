@@ -344,8 +344,11 @@ class _Lowering:
         return expr.func(*[self.hoist(a) for a in expr.args], evaluate=False)
 
     def _hoist_cond(self, cond: sp.Basic) -> sp.Basic:
-        if cond in (sp.true, sp.false) or not self._is_array(cond):
+        if cond in (sp.true, sp.false):
             return cond
+        if not self._is_array(cond):  # a per-step condition: a 0/1 scalar
+            flag = self.scalar(sp.Piecewise((1, cond), (0, True)))
+            return sp.StrictGreaterThan(flag, 0, evaluate=False)
         if isinstance(cond, sp.core.relational.Relational):
             lhs, rhs = (self.hoist(a) for a in cond.args)
             return cond.func(lhs, rhs, evaluate=False)

@@ -46,6 +46,21 @@ _UNARY = {
 }
 
 
+_RELATIONS = {sp.StrictLessThan: "less", sp.LessThan: "less_equal",
+              sp.StrictGreaterThan: "greater", sp.GreaterThan: "greater_equal",
+              sp.Equality: "equal", sp.Unequality: "not_equal"}
+
+
+def _leaves(tree: object):
+    """The operands (``("val"|"in"|"sc"|"lit", ...)``) of a where/condition tree."""
+    if tree[0] in ("where", "call"):  # type: ignore[index]
+        start = 1 if tree[0] == "where" else 2  # type: ignore[index]
+        for child in tree[start:]:  # type: ignore[index]
+            yield from _leaves(child)
+    else:
+        yield tree
+
+
 class ScalarPrinter(NumPyPrinter):
     """Prints per-step scalars; numbers print as float literals."""
 
@@ -153,10 +168,48 @@ class _Emitter:
             return self.new(_UNARY[type(expr)], self.value(expr.args[0]))
         if isinstance(expr, (sp.Max, sp.Min)):
             return self._fold("maximum" if isinstance(expr, sp.Max) else "minimum", expr.args)
+        if isinstance(expr, sp.Piecewise):
+            return self._piecewise(expr)
         raise UnsupportedError(
             f"the numpy backend cannot compile {type(expr).__name__} ({expr}); "
             "try backend='numba'"
         )
+
+    def _piecewise(self, expr: sp.Piecewise) -> tuple[str, object]:
+        """np.where over the pieces (it allocates: the one elementwise form that does)."""
+        pieces = list(expr.args)
+        if pieces[-1][1] == sp.true:
+            tree: object = self._operand(pieces.pop()[0])
+        else:
+            tree = ("lit", "np.nan")
+        for value, cond in reversed(pieces):
+            tree = ("where", self._condition(cond), self._operand(value), tree)
+        operands = list(_leaves(tree))
+        vid = self.n_values
+        self.n_values += 1
+        self.instrs.append(_Instr("where", operands, vid, expr=tree))  # type: ignore[arg-type]
+        return ("val", vid)
+
+    def _operand(self, expr: sp.Expr) -> tuple[str, object]:
+        if expr.is_Number:
+            return ("lit", repr(float(expr)))
+        return self.value(expr)
+
+    def _condition(self, cond: sp.Basic) -> object:
+        if cond in (sp.true, sp.false):
+            return ("lit", str(bool(cond)))
+        if type(cond) in _RELATIONS:
+            lhs, rhs = (self._operand(a) for a in cond.args)
+            return ("call", _RELATIONS[type(cond)], lhs, rhs)
+        if isinstance(cond, (sp.And, sp.Or)):
+            op = "logical_and" if isinstance(cond, sp.And) else "logical_or"
+            tree = self._condition(cond.args[0])
+            for arg in cond.args[1:]:
+                tree = ("call", op, tree, self._condition(arg))
+            return tree
+        if isinstance(cond, sp.Not):
+            return ("call", "logical_not", self._condition(cond.args[0]))
+        raise UnsupportedError(f"the numpy backend cannot compile the condition {cond}")
 
     def _fold(self, op: str, args: tuple[sp.Expr, ...]) -> tuple[str, object]:
         # Array operands first: a ufunc needs at least one array among its inputs.
@@ -280,6 +333,14 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         kind, value = operand
         return where[value] if kind == "val" else str(value)  # type: ignore[index]
 
+    def render(tree: object) -> str:
+        kind = tree[0]  # type: ignore[index]
+        if kind == "where":
+            return f"np.where({', '.join(render(c) for c in tree[1:])})"  # type: ignore[index]
+        if kind == "call":
+            return f"np.{tree[1]}({', '.join(render(c) for c in tree[2:])})"  # type: ignore
+        return ref(tree)  # type: ignore[arg-type]
+
     constants, body = [], []
     for ins in emitter.instrs:
         if ins.op == "scalar":
@@ -289,6 +350,8 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
             body.append(f"{ins.name} = _rsum({ref(ins.args[0])})")
         elif ins.op == "simplex":
             body.append(f"{ins.name} = _cast(_simplex({ref(ins.args[0])}, {ref(ins.args[1])}))")
+        elif ins.op == "where":
+            body.append(f"np.copyto({where[ins.out]}, {render(ins.expr)})")
         elif ins.op == "copyto":
             body.append(f"np.copyto({where[ins.out]}, {ref(ins.args[0])})")
         else:
