@@ -578,3 +578,9 @@ def test_random_hyperparameters_match_torch(float64_torch, name):
         assert np.allclose(x, theirs, rtol=1e-9, atol=1e-11)
 
     check()
+
+
+def test_numpy_scalar_hyperparameters_are_read_exactly():
+    g, x = symbol("g"), symbol("x")
+    assert gradient_descent().rule(alpha=np.float64(0.1)).x_next == x - g / 10
+    assert gradient_descent().rule(alpha=np.float32(0.5)).x_next == x - g / 2

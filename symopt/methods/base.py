@@ -358,7 +358,8 @@ def _exact(value: object, name: str) -> sp.Expr:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise DomainError(f"{name} must be finite, got {value!r}")
-        return sp.Rational(repr(value))
+        # float() first: NumPy's float64 subclasses float but its repr is 'np.float64(...)'.
+        return sp.Rational(repr(float(value)))
     if isinstance(value, str):
         from symopt.parse import parse
 
