@@ -432,3 +432,11 @@ def test_region_with_a_symbolic_curvature():
                         problem=spec, method="heavy_ball", parameter=both)) == "true"
     assert status(Claim("stability", "0 <= beta < 1 and 0 < alpha < 2/a",
                         problem=spec, method="heavy_ball", parameter=both)) == "false"
+
+
+def test_points_written_as_equations():
+    # x² + xy + y² − 3x: 2x + y = 3, x + 2y = 0 ⇒ (2, −1)
+    f = "x**2 + x*y + y**2 - 3*x"
+    assert status(Claim("minimizer", r"$x^* = 2, y^* = -1$", problem=f)) == "true"
+    assert status(Claim("minimizer", "x = 2 and y = -1", problem=f)) == "true"
+    assert status(Claim("minimizer", "(x, y) = (2, 1)", problem=f)) == "false"

@@ -163,12 +163,16 @@ def read_point(stated: object, variables: tuple[sp.Symbol, ...], local: Local | 
     {x: 1, y: 0}
     >>> read_point({"y": 2, "x": "1/2"}, (x, y))
     {x: 1/2, y: 2}
+    >>> read_point("x = 1, y = -1", (x, y)), read_point("(x, y) = (2, 3)", (x, y))
+    ({x: 1, y: -1}, {x: 2, y: 3})
     """
     if isinstance(stated, Mapping):
         by_name = {v.name: v for v in variables}
         point = {}
         for key, value in stated.items():
             name = canonical_name(str(key))
+            if name not in by_name and name.endswith("star") and name[:-4] in by_name:
+                name = name[:-4]  # x^* names the variable x at the point
             if name not in by_name:
                 raise ParseError(f"point names {key!r}, which is not a variable "
                                  f"({', '.join(by_name)})")
@@ -177,6 +181,17 @@ def read_point(stated: object, variables: tuple[sp.Symbol, ...], local: Local | 
         if missing:
             raise ParseError(f"point misses the variables {missing}")
         return {v: point[v] for v in variables}
+    if isinstance(stated, str) and re.search(r"(?<![<>!=])=(?!=)", stated):
+        # "x = 1, y = 2" (or "(x, y) = (1, 2)" read as its right-hand side)
+        text = clean(stated).strip()
+        parts = [p for p in re.split(r",|;|\\quad|\band\b", text) if p.strip()]
+        pairs = [re.split(r"(?<![<>!=])=(?!=)", p) for p in parts]
+        if all(len(pair) == 2 and pair[0].strip() for pair in pairs):
+            names = [pair[0].strip().strip("$") for pair in pairs]
+            if all(re.fullmatch(r"\\?[A-Za-z][A-Za-z0-9_{}\\^*']*", n) for n in names):
+                return read_point({n: pair[1].strip().strip("$")
+                                   for n, pair in zip(names, pairs)}, variables, local)
+        stated = drop_name(text)
     if isinstance(stated, str):
         text = clean(stated).strip()
         if text.startswith("(") and text.endswith(")"):
