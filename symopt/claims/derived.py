@@ -514,6 +514,8 @@ def check_kkt(claim: Claim) -> Verdict:
         return Verdict.unknown("no KKT point was found" +
                                ("" if result.complete else " (the enumeration is incomplete)"))
     names = set(points[0])
+    stated = {(k[:-4] if k not in names and k.endswith("star") and k[:-4] in names else k): v
+              for k, v in stated.items()}  # x^*, λ^* name x, λ at the point
     unknown = [k for k in stated if k not in names]
     unnamed = [k for k in names if k not in stated and k not in
                {v.name for v in ctx.problem.variables}]
