@@ -440,3 +440,13 @@ def test_points_written_as_equations():
     assert status(Claim("minimizer", r"$x^* = 2, y^* = -1$", problem=f)) == "true"
     assert status(Claim("minimizer", "x = 2 and y = -1", problem=f)) == "true"
     assert status(Claim("minimizer", "(x, y) = (2, 1)", problem=f)) == "false"
+
+
+def test_hessian_eigenvalues():
+    # ½(w₁² + 4w₂²): Hessian diag(1, 4) (seed 001: λ₁ = 1, λ₂ = 4)
+    bowl = "(w1**2 + 4*w2**2)/2"
+    assert status(Claim("eigenvalues", "1, 4", problem=bowl)) == "true"
+    assert status(Claim("hessian_eigenvalues", [4, 1], problem=bowl)) == "true"
+    v = check(Claim("eigenvalues", "1, 2", problem=bowl))
+    assert v.status == "false" and "det" in v.counterexample
+    assert status(Claim("eigenvalues", "[1]", problem=bowl)) == "false"

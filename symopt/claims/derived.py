@@ -43,7 +43,7 @@ def _finding(ctx: Context, finding: Finding, what: str, stated: sp.Basic | None 
     return verdict
 
 
-@register("smoothness", "L")
+@register("smoothness", "L", "lipschitz_gradient")
 def check_smoothness(claim: Claim) -> Verdict:
     """L, the largest Hessian eigenvalue over ℝⁿ."""
     ctx = Context.of(claim)
@@ -84,6 +84,43 @@ def check_convex(claim: Claim) -> Verdict:
     return Verdict.false(f"f is {correct}", correct=correct,
                          counterexample=(f"the Hessian has a negative eigenvalue at "
                                          f"{show(witness)}" if witness else finding.reason))
+
+
+@register("eigenvalues", "hessian_eigenvalues")
+def check_eigenvalues(claim: Claim) -> Verdict:
+    """The Hessian's eigenvalues (at ``at`` when it is not constant), as a multiset."""
+    ctx = Context.of(claim)
+    problem = ctx.problem
+    hessian = problem.hessian
+    if claim.at is not None:
+        hessian = hessian.xreplace(ctx.point(claim.at))
+    raw = claim.stated
+    if isinstance(raw, str):
+        from symopt.claims.sets import _split_top
+        from symopt.claims.text import clean
+
+        body = clean(raw).strip().strip("{}[]()")
+        raw = [p for p in _split_top(body, [",", ";"]) if p.strip()]
+    if not isinstance(raw, (list, tuple)) or not raw:
+        raise ParseError("eigenvalues are stated as a list")
+    stated = [ctx.value(v) for v in raw]
+    correct: list[sp.Expr] = []
+    for value, multiplicity in hessian.eigenvals().items():
+        correct += [sp.simplify(value)] * multiplicity
+    shown = ", ".join(show(v) for v in correct)
+    remaining = list(correct)
+    for value in stated:
+        match = next((c for c in remaining if compare(value, c).equal is True), None)
+        if match is None:
+            det = sp.simplify((hessian - value * sp.eye(hessian.rows)).det())
+            return Verdict.false(f"the eigenvalues are {shown}", correct=shown,
+                                 counterexample=f"{show(value)} is not an eigenvalue of "
+                                 f"{show(hessian)} (det(H − {show(value)}I) = {show(det)})")
+        remaining.remove(match)
+    if remaining:
+        return Verdict.false(f"the eigenvalues are {shown}", correct=shown,
+                             counterexample=f"{', '.join(show(v) for v in remaining)} missing")
+    return Verdict.true(f"the eigenvalues of {show(hessian)} are {shown}", correct=shown)
 
 
 def analysis_of(ctx: Context, *, epsilon: object = None, free: tuple[str, ...] = ()):
@@ -179,7 +216,7 @@ def _method_symbol(ctx: Context, name: str) -> sp.Symbol:
                      f"{', '.join(h.symbol.name for h in ctx.method.hyperparameters)}")
 
 
-@register("optimal_step", "optimal_hyperparameters")
+@register("optimal_step", "optimal_hyperparameters", "optimal_learning_rate")
 def check_optimal_step(claim: Claim) -> Verdict:
     """α* (or a table of optimal hyperparameters) minimising the worst-case rate."""
     ctx = Context.of(claim)
@@ -227,7 +264,7 @@ def _refute_optimum(ctx: Context, stated: dict, optimum, sym: sp.Symbol, correct
                          counterexample=counter)
 
 
-@register("rate")
+@register("rate", "convergence_rate")
 def check_rate(claim: Claim) -> Verdict:
     """The contraction factor per step (given hyperparameters, else the optimal ones)."""
     ctx = Context.of(claim)
@@ -338,7 +375,7 @@ def _stateless_fixed_point(ctx: Context) -> Verdict:
                          counterexample=f"one step from {shown} gives {moved}")
 
 
-@register("stability", "stability_interval", "stability_region")
+@register("stability", "stability_interval", "stability_region", "learning_rate_range")
 def check_stability(claim: Claim) -> Verdict:
     """The set of hyperparameter values for which the iteration converges."""
     ctx = Context.of(claim)
