@@ -450,3 +450,13 @@ def test_hessian_eigenvalues():
     v = check(Claim("eigenvalues", "1, 2", problem=bowl))
     assert v.status == "false" and "det" in v.counterexample
     assert status(Claim("eigenvalues", "[1]", problem=bowl)) == "false"
+
+
+def test_behaviour_kinds_with_true_or_false():
+    # GD on x² with α = 1: x ← −x, bounded and never converging
+    gd = {"problem": "x**2", "method": "gd", "hyperparameters": {"alpha": 1}}
+    assert status(Claim("converges", True, **gd)) == "false"
+    assert status(Claim("converges", False, **gd)) == "true"
+    assert status(Claim("diverges", False, **gd)) == "true"
+    assert status(Claim("oscillates", True, **gd)) == "true"
+    assert status(Claim("behaviour", "does not converge", **gd)) == "true"

@@ -273,13 +273,24 @@ def _defaults_note(ctx: Context) -> list[str]:
 def check_behaviour(claim: Claim) -> Verdict:
     """``converges`` / ``diverges`` / ``oscillates`` from x0 (numeric run + linear analysis)."""
     ctx = Context.of(claim)
-    stated_text = claim.stated if claim.kind in ("behaviour", "behavior") else claim.kind
-    if isinstance(stated_text, bool):
-        stated_text = claim.kind if stated_text else f"not {claim.kind}"
-    word = _WORDS.get(str(stated_text).strip().lower())
+    negated = False
+    if claim.kind in ("behaviour", "behavior"):
+        stated_text = str(claim.stated)
+    else:
+        # kind "converges" (or "diverges", "oscillates") with stated = true / false
+        flag = str(claim.stated).strip().lower()
+        if flag not in ("true", "false"):
+            raise ParseError(f"a {claim.kind!r} claim states true or false, got "
+                             f"{claim.stated!r}")
+        stated_text, negated = claim.kind, flag == "false"
+    word = _WORDS.get(stated_text.strip().lower())
     if word is None:
         raise ParseError(f"behaviour must be one of converges, diverges, oscillates, "
                          f"'does not converge'; got {stated_text!r}")
+    if word == "not converges":
+        word, negated = "converges", not negated
+    if negated:
+        stated_text = f"does not {word.rstrip('s')}"
     result = _run(ctx, claim.steps if claim.steps is not None else 200)
     kinds = {v.name: classify(result.coordinate(i), result.blew_up)
              for i, v in enumerate(result.variables)}
@@ -302,7 +313,7 @@ def check_behaviour(claim: Claim) -> Verdict:
         # spectral radius (a factor 0.9995 converges, just slowly)
         evidence.append(f"the run alone is inconclusive; the spectral radius decides: {linear}")
         actual = linear
-    holds = actual == word or (word == "not converges" and actual != "converges")
+    holds = (actual == word) != negated
     if holds:
         return Verdict.true(f"the run {actual}", *evidence, correct=actual)
     bad = [k for k, v in kinds.items() if v == actual] or list(kinds)
