@@ -263,7 +263,7 @@ def test_cli_derive_outputs(tmp_path):
     from symopt.cli import run
 
     assert run(["derive", "2*w**2", "--method", "gd", "--latex"]) == 0
-    assert run(["derive", r"\frac{1}{2}(w_1^2 + 4 w_2^2)", "--method", "momentum",
+    assert run(["derive", r"\frac{1}{2}(\theta - 5)^2", "--method", "newton",
                 "--markdown"]) == 0
     assert run(["derive", "x**2", "--method", "lbfgs", "--latex"]) == 2
     assert run(["derive", "x**2", "--pdf"]) == 2
