@@ -108,3 +108,10 @@ def test_approximate_answers_are_read_as_rounded():
     for stated, expected in [("r ≈ 0.667", "true"), (r"$r \approx 0.67$", "true"),
                              ("r ≈ 0.66", "false"), ("0.667", "false")]:
         assert verdict(stated, "2/3").status == expected, stated
+
+
+def test_unicode_as_people_type_it():
+    for stated, reference in [("½x²", "x**2/2"), ("(κ−1)/(κ+1)", "(kappa-1)/(kappa+1)"),
+                              ("√2/2", "1/sqrt(2)"), ("(1 − 4α)ᵏ w₀", "(1-4*alpha)**k*w_0"),
+                              ("2⁻¹", "1/2")]:
+        assert verdict(stated, reference).status == "true", stated

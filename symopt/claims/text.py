@@ -68,9 +68,30 @@ def _parse(text: str, local: Local | None, relations: bool = False) -> sp.Basic:
             raise ParseError("LaTeX input needs symopt.latex, which is not available",
                              text=text) from None
         return parse_latex(text, local=local)
+    text = plain_unicode(text)
     # |a| as people write it (not nested): abs(a)
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
     return parse_expr(text, local=local, relations=relations)
+
+
+_FRACTIONS = {"½": "(1/2)", "⅓": "(1/3)", "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)",
+              "⅕": "(1/5)", "⅛": "(1/8)", "∞": "oo", "π": "pi"}
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵏᵗⁿ", "0123456789-ktn")
+
+
+def plain_unicode(text: str) -> str:
+    """Unicode math people type (½, √2, x², αᵏ, 1/κ⁻¹, ∞) in SymPy syntax.
+
+    >>> plain_unicode("½x² + √(y) − 3ᵏ")
+    '(1/2)x**(2) + sqrt(y) − 3**(k)'
+    """
+    for char, replacement in _FRACTIONS.items():
+        text = text.replace(char, replacement)
+    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵏᵗⁿ]+",
+                  lambda m: f"**({m.group(0).translate(_SUPERSCRIPTS)})", text)
+    text = re.sub(r"√\s*(\([^()]*\)|[A-Za-z0-9_.]+)",
+                  lambda m: f"sqrt({m.group(1).strip('()')})", text)
+    return text
 
 
 def drop_name(text: str) -> str:
