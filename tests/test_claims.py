@@ -460,3 +460,11 @@ def test_behaviour_kinds_with_true_or_false():
     assert status(Claim("diverges", False, **gd)) == "true"
     assert status(Claim("oscillates", True, **gd)) == "true"
     assert status(Claim("behaviour", "does not converge", **gd)) == "true"
+
+
+def test_gd_with_one_over_L_on_a_spectrum():
+    # α = 1/L on λ ∈ [μ, L]: factors 1 − λ/L ∈ [0, 1 − μ/L]: rate 1 − μ/L = 1 − 1/κ
+    on = {"method": "gd", "spectrum": "[mu, L]", "hyperparameters": {"alpha": "1/L"}}
+    assert status(Claim("rate", "1 - mu/L", **on)) == "true"
+    assert status(Claim("rate", "1 - 1/kappa", **on)) == "true"
+    assert status(Claim("rate", "1 - 2*mu/L", **on)) == "false"

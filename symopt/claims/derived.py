@@ -39,8 +39,22 @@ def _finding(ctx: Context, finding: Finding, what: str, stated: sp.Basic | None 
         return Verdict.unknown(f"{what} could not be derived: {finding.reason}")
     correct = finding.value
     stated = ctx.value(ctx.claim.stated) if stated is None else stated
-    verdict = decide(ctx.numbers(stated, correct), correct, f"{what} ({finding.reason})")
-    return verdict
+    ordered_stated, ordered_correct = _ordered(ctx, stated, correct)
+    return decide(ctx.numbers(ordered_stated, ordered_correct), correct,
+                  f"{what} ({finding.reason})")
+
+
+def _ordered(ctx: Context, *exprs: sp.Basic) -> list[sp.Basic]:
+    """With a spectrum [μ, L] of symbols, write L = μ + gap (gap > 0) so that random
+    points respect μ < L (|1 − μ/L| is 1 − μ/L only there)."""
+    if not isinstance(ctx.claim.spectrum, str):
+        return list(exprs)
+    spectrum = spectrum_of(ctx)
+    start, end = spectrum.start, spectrum.end
+    if not (isinstance(end, sp.Symbol) and end not in start.free_symbols) or start.is_number:
+        return list(exprs)
+    gap = sp.Symbol(f"{end.name}_minus_{start}", positive=True)
+    return [e.xreplace({end: start + gap}) for e in exprs]
 
 
 @register("smoothness", "L", "lipschitz_gradient")
@@ -187,6 +201,12 @@ def _on_spectrum(ctx: Context, spectrum, epsilon: object, values: dict) -> _OnSp
     fixed = set(method.substitution(values))
     if all(h.symbol in fixed for h in method.hyperparameters):
         rate = worst_rate(method, spectrum, **values)
+        if not rate.known and not method.state and isinstance(spectrum, sp.Interval):
+            # one factor 1 − αλ (or the like), linear in λ: |·| is worst at an end
+            ends = worst_rate(method, [spectrum.start, spectrum.end], **values)
+            if ends.known:
+                rate = Finding(ends.value, "the factor is linear in λ, so the worst case over "
+                               "[μ, L] is at an end")
     elif optimal.known:
         rate = Finding(optimal.value.rate, "the optimal rate (hyperparameters at the minimax "
                        "values)")
@@ -235,7 +255,7 @@ def check_optimal_step(claim: Claim) -> Verdict:
         if correct is None:
             return Verdict.unknown(f"{sym} is not among the optimised hyperparameters "
                                    f"{show(optimum.hyperparameters)}")
-        result = ctx.numbers(value, correct)
+        result = ctx.numbers(*_ordered(ctx, value, correct))
         if result.equal is not True:
             return _refute_optimum(ctx, stated, optimum, sym, correct, result)
     return Verdict.true(f"{show(optimum.hyperparameters)} minimise the worst-case rate "
@@ -282,14 +302,15 @@ def check_rate(claim: Claim) -> Verdict:
         found = worst_rate(ctx.method, analysis.eigenvalues.value, **values)
         if not found.known:
             return Verdict.unknown(f"the rate could not be derived: {found.reason}")
-        return decide(compare(stated, found.value), found.value,
+        return decide(compare(*_ordered(ctx, stated, found.value)), found.value,
                       f"the rate r({', '.join(sorted(s.name for s in open_hps))}) "
                       f"({found.reason})")
     kappa = symbol("kappa")
     if kappa in stated.free_symbols and analysis.optimal.known and \
             "optimal" in analysis.rate.reason:
         correct = analysis.optimal.value.rate_kappa
-    return decide(ctx.numbers(stated, correct), correct, f"the rate ({analysis.rate.reason})")
+    return decide(ctx.numbers(*_ordered(ctx, stated, correct)), correct,
+                  f"the rate ({analysis.rate.reason})")
 
 
 @register("iterations")
