@@ -116,6 +116,7 @@ def load(name: str) -> Callable[[str, dict], sp.Basic]:
         from sympy.parsing.latex import parse_latex
 
         backend = name.split("-")[1]
+        parse_latex("x", backend=backend)  # ImportError here if lark / antlr are missing
         return lambda text, local: parse_latex(normalise(text), backend=backend)
     raise ValueError(f"unknown backend {name}")
 
