@@ -468,3 +468,12 @@ def test_gd_with_one_over_L_on_a_spectrum():
     assert status(Claim("rate", "1 - mu/L", **on)) == "true"
     assert status(Claim("rate", "1 - 1/kappa", **on)) == "true"
     assert status(Claim("rate", "1 - 2*mu/L", **on)) == "false"
+
+
+def test_rate_in_the_claims_own_hyperparameters():
+    # Polyak's heavy ball on ½(x² + 4y²) (λ ∈ {1, 4}) with α = 4/9, β = 1/9: both directions
+    # have a double root √β = 1/3. On x² + 4y² (λ ∈ {2, 8}) the same α is too large:
+    # αλ = 32/9 > 2(1 + β) = 20/9.
+    hb = {"method": "heavy_ball", "hyperparameters": {"alpha": "4/9", "beta": "1/9"}}
+    assert status(Claim("rate", "sqrt(beta)", problem="x**2/2 + 2*y**2", **hb)) == "true"
+    assert status(Claim("rate", "sqrt(beta)", problem="x**2 + 4*y**2", **hb)) == "false"

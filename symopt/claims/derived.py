@@ -38,7 +38,10 @@ def _finding(ctx: Context, finding: Finding, what: str, stated: sp.Basic | None 
     if not finding.known:
         return Verdict.unknown(f"{what} could not be derived: {finding.reason}")
     correct = finding.value
-    stated = ctx.value(ctx.claim.stated) if stated is None else stated
+    if stated is None:
+        stated = ctx.value(ctx.claim.stated)
+        if ctx.claim.method is not None:
+            stated = stated.xreplace(ctx.hyperparameters)
     ordered_stated, ordered_correct = _ordered(ctx, stated, correct)
     return decide(ctx.numbers(ordered_stated, ordered_correct), correct,
                   f"{what} ({finding.reason})")
@@ -291,7 +294,8 @@ def check_rate(claim: Claim) -> Verdict:
     analysis = analysis_of(ctx)
     if not analysis.rate.known:
         return Verdict.unknown(f"the rate could not be derived: {analysis.rate.reason}")
-    stated = ctx.value(claim.stated)
+    # β in "√β" means the claim's β when the claim gives it a value
+    stated = ctx.value(claim.stated).xreplace(ctx.hyperparameters)
     correct = analysis.rate.value
     open_hps = {h.symbol for h in ctx.method.hyperparameters} - set(ctx.hyperparameters)
     if stated.free_symbols & open_hps and analysis.eigenvalues.known:
