@@ -531,7 +531,23 @@ class Parser(NameRules):
         if current.kind == "num" and len(current.value) > 2:
             raise self.fail(f"ambiguous '\\frac{current.value}': write \\frac{{..}}{{..}}",
                             current)
-        return self.argument(tok), self.argument(tok)
+        numerator_is_d = self.starts_with_d()
+        numerator = self.argument(tok)
+        if numerator_is_d and self.starts_with_d():
+            # \frac{d f}{d x} would cancel the d's and read f/x
+            raise self.fail("Leibniz notation \\frac{d}{dx} is not supported (symopt derives "
+                            "derivatives itself; write f'(x))", tok)
+        return numerator, self.argument(tok)
+
+    def starts_with_d(self) -> bool:
+        """Whether the argument starts with a differential ``d`` (``{d x}``, ``\\mathrm{d}``)."""
+        last = len(self.tokens) - 1
+        j = self.i + 1 if self.is_sym("{") else self.i
+        first, after = self.tokens[min(j, last)], self.tokens[min(j + 1, last)]
+        if first.kind == "word" and first.value[:1] == "d" and len(first.value) <= 2:
+            return not self.is_sym("_", after)  # d_1 is a name
+        return first.kind == "cmd" and first.value in ("mathrm", "text", "operatorname") and \
+            self.tokens[min(j + 2, last)].value == "d"
 
     def argument(self, tok: Tok) -> sp.Basic:
         """A command argument: a braced group or a single token (TeX rules)."""
