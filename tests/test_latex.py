@@ -287,6 +287,7 @@ def test_exact_numbers() -> None:
         ("1e-8", 1, "ambiguous 'e'"),
         (r"\frac{d}{dx} x^2", 0, "Leibniz notation"),
         (r"\frac{d f}{d x}", 0, "Leibniz notation"),
+        (r"\frac{\Delta x}{\Delta t}", 6, r"ambiguous '\Delta x'"),
         (r"\frac{\mathrm{d} f}{\mathrm{d} x}", 0, "Leibniz notation"),
         (r"\text{learning rate}", 0, "one name"),
         ("|x|y|z|", 4, "ambiguous bars"),

@@ -228,6 +228,15 @@ class Parser(NameRules):
             name = self.name_atom()
             if name is not None:
                 value = self.finish_name(name)
+                nxt = self.tok
+                if name.base in ("Delta", "delta") and name.canonical() == name.base and (
+                        nxt.kind == "word" or self.is_sym("(") or (nxt.kind == "cmd" and (
+                            nxt.value in GREEK_NAMES | MODIFIERS | FONTS))):
+                    # Δx is "the change in x", not Δ·x (and Δx/Δt would cancel)
+                    shown = nxt.value if nxt.kind != "cmd" else "\\" + nxt.value
+                    raise self.fail(f"ambiguous '\\{name.base} {shown}': a change or a product? "
+                                    f"write \\{name.base}_{{...}} for a name or "
+                                    f"\\{name.base} \\cdot ... for a product", start)
                 latin = len(name.base) == 1 and name.base.isascii()
                 if (name.bold or latin) and self.is_sym("^") and \
                         self.after_caret_is("T", "top", "intercal"):
