@@ -30,3 +30,10 @@ def test_bad_input_is_one_line_and_exit_2():
 
 def test_unknown_command_exit_2():
     assert run(["no-such-command"]) == 2
+
+
+def test_derive_table_shows_bracketed_values_verbatim(capsys):
+    # '[w_1]' must not be swallowed as rich markup.
+    assert run(["derive", r"\frac{1}{2}(w_1^2 + 4 w_2^2)"]) == 0
+    out = capsys.readouterr().out
+    assert "[[w_1], [4*w_2]]" in out and "[w_1, w_2]" in out

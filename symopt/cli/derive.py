@@ -8,6 +8,7 @@ from typing import Annotated
 import sympy as sp
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from symopt.cli import app, console
 from symopt.errors import SymoptError
@@ -86,7 +87,7 @@ def derive(
     if as_json:
         console.print_json(json.dumps({k: _jsonable(v) for k, v in facts.items()}))
         return
-    table = Table(title=f"f = {sp.sstr(problem.objective)}", show_header=False)
+    table = Table(title=Text(f"f = {sp.sstr(problem.objective)}"), show_header=False)
     table.add_column("fact", style="bold")
     table.add_column("value")
     for key, value in facts.items():
@@ -98,5 +99,5 @@ def derive(
             text = sp.sstr(value.tolist())
         else:
             text = str(value)
-        table.add_row(key, text)
+        table.add_row(key, Text(text))  # Text: '[w_1]' is data, not rich markup
     console.print(table)
