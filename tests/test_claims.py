@@ -217,6 +217,7 @@ def test_closed_form_by_induction():
                         method="gd")) == "true"
     v = check(Claim("closed_form", "(1 - 2*alpha)**k*w_0", problem="2*w**2", method="gd"))
     assert v.status == "false" and v.counterexample.startswith("k = 1")
+    assert v.correct == "w_0*(1 - 4*alpha)**k"
     bowl = ProblemSpec("(w1**2 + 4*w2**2)/2")
     assert status(Claim("closed_form", "[w1_0*(1 - alpha)**k, w2_0*(1 - 4*alpha)**k]",
                         problem=bowl, method="gd")) == "true"
