@@ -155,3 +155,11 @@ def test_option_types_are_checked(tmp_path):
     text = GOOD.replace('stated = "4"', 'stated = "4"\nsteps = "many"')
     verdicts = check_file(write(tmp_path, text))
     assert verdicts[0].status == "error" and "steps" in verdicts[0].summary
+
+
+def test_cli_several_files(tmp_path, capsys):
+    ok = write(tmp_path, GOOD.split("[[claims]]\nid = \"alpha-star\"")[0], "ok.toml")
+    bad = write(tmp_path, GOOD.replace('stated = "4"', 'stated = "2"'), "bad.toml")
+    assert run(["check", ok, bad, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [d["summary"] for d in data] == ["1 claims: 1 true", "2 claims: 1 true, 1 false"]

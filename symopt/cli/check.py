@@ -1,11 +1,12 @@
-"""``symopt check FILE.toml``: check the claims of a file (docs/claims-format.md).
+"""``symopt check FILE.toml [FILE.toml ...]``: check the claims of files (docs/claims-format.md).
 
 Exit code 0 when every claim holds, 1 when any is false (or left undecided:
-unknown, timeout), 2 when the file (or a claim in it) cannot be read.
+unknown, timeout), 2 when a file (or a claim in it) cannot be read.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -15,24 +16,30 @@ from symopt.cli import app, console
 
 @app.command()
 def check(
-    path: Annotated[str, typer.Argument(help="A claims file (TOML).")],
+    paths: Annotated[list[str], typer.Argument(help="Claims files (TOML).")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="A Markdown table.")] = False,
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Seconds per claim.")
     ] = None,
 ) -> int:
-    """Check every claim of a claims file: verdict, evidence, correct value, counterexample."""
+    """Check every claim of claims files: verdict, evidence, correct value, counterexample."""
     from symopt.claims import check_file, load_claims
     from symopt.claims.report import exit_code, summary, to_json, to_markdown, to_table
 
-    loaded = load_claims(path)
-    verdicts = check_file(loaded, timeout=timeout)
+    loaded = [load_claims(path) for path in paths]  # every file is read before any check
+    reports, codes = [], []
+    for claims in loaded:
+        verdicts = check_file(claims, timeout=timeout)
+        codes.append(exit_code(verdicts))
+        if as_json:
+            reports.append(json.loads(to_json(verdicts, claims.title)))
+        elif markdown:
+            print(to_markdown(verdicts, claims.title))
+        else:
+            console.print(to_table(verdicts, claims.title))
+            console.print(summary(verdicts))
     if as_json:
-        print(to_json(verdicts, loaded.title))
-    elif markdown:
-        print(to_markdown(verdicts, loaded.title))
-    else:
-        console.print(to_table(verdicts, loaded.title))
-        console.print(summary(verdicts))
-    return exit_code(verdicts)
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False,
+                         indent=2))
+    return max(codes)
