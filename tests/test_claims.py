@@ -478,3 +478,17 @@ def test_rate_in_the_claims_own_hyperparameters():
     hb = {"method": "heavy_ball", "hyperparameters": {"alpha": "4/9", "beta": "1/9"}}
     assert status(Claim("rate", "sqrt(beta)", problem="x**2/2 + 2*y**2", **hb)) == "true"
     assert status(Claim("rate", "sqrt(beta)", problem="x**2 + 4*y**2", **hb)) == "false"
+
+
+def test_state_with_a_constant_gradient():
+    # Adam, constant g: m_t = β₁m_{t−1} + (1 − β₁)g from m₀ = 0 gives m_t = (1 − β₁ᵗ)g
+    # (so m̂_t = g: seed 002's bias correction), v_t = (1 − β₂ᵗ)g²
+    assert status(Claim("state", {"m": "(1 - beta_1**t)*g", "v": "(1 - beta_2**t)*g**2"},
+                        method="adam")) == "true"
+    assert status(Claim("state", {"m": "(1 - beta_1**(t - 1))*g",
+                                  "v": "(1 - beta_2**t)*g**2"}, method="adam")) == "false"
+    assert status(Claim("state", {"m": "(1 - beta_1**3)*g"}, method="adam", steps=3)) \
+        == "true"
+    # AdaGrad: G_t = t g²; heavy ball (torch form): b_t = (1 − βᵗ)g/(1 − β)
+    assert status(Claim("state", "t*g**2", method="adagrad")) == "true"
+    assert status(Claim("state", "(1 - beta**t)/(1 - beta)*g", method="heavy_ball")) == "true"

@@ -532,3 +532,65 @@ def _constrained_minimizer(ctx: Context, stated: dict) -> Verdict:
            else f"{_pt(stated)} violates a constraint")
     return Verdict.false(f"the constrained minimizer is {shown}", correct=shown,
                          counterexample=why)
+
+
+@register("state")
+def check_state(claim: Claim) -> Verdict:
+    """A method's state with a constant gradient g: after ``steps`` steps, or as a formula in t.
+
+    ``stated`` is a table (``{m = "(1 - beta_1**t)*g"}``) or, for one state variable, a
+    value. Without ``steps`` the formula in t is proved by induction: it holds at t = 1
+    and one step maps its value at t to its value at t + 1.
+    """
+    from symopt.methods.base import G, T, X
+
+    ctx = Context.of(claim)
+    method, rule = ctx.method, ctx.method.rule()
+    names = {s.name: s for s in rule.state_next}
+    if not names:
+        return Verdict.unknown(f"{method.name} keeps no state")
+    if isinstance(claim.stated, dict):
+        stated = {}
+        for key, value in claim.stated.items():
+            name = str(key).strip()
+            if name not in names:
+                raise ParseError(f"{key!r} is not a state variable of {method.name} "
+                                 f"({', '.join(names)})")
+            stated[names[name]] = ctx.value(value)
+    elif len(names) == 1:
+        stated = {next(iter(names.values())): ctx.value(claim.stated)}
+    else:
+        raise ParseError(f"give the state as a table of {', '.join(names)}")
+    sub = ctx.hyperparameters
+    state = method.initial_state(X)
+    if claim.steps is not None:
+        steps = int(claim.steps)
+        if not 1 <= steps <= 50:
+            raise ParseError(f"steps must be between 1 and 50, got {steps}")
+        for t in range(1, steps + 1):
+            values = {X: X, G: G, T: sp.Integer(t), **state}
+            state = {k: v.xreplace(values) for k, v in rule.state_next.items()}
+        for k, v in stated.items():
+            correct = sp.simplify(state[k].xreplace(sub))
+            result = compare(v, correct)
+            if result.equal is not True:
+                return decide(result, correct, f"{k} after {steps} step(s), constant g")
+        return Verdict.true(f"after {steps} step(s) with a constant g: "
+                            f"{show({k: state[k].xreplace(sub) for k in stated})}")
+    t = T
+    first = {k: v.xreplace({X: X, G: G, T: sp.S.One, **state}) for k, v in rule.state_next.items()}
+    for k, v in stated.items():
+        result = compare(v.xreplace({t: sp.S.One}), first[k].xreplace(sub))
+        if result.equal is not True:
+            return decide(result, first[k], f"{k} at t = 1")
+    if set(stated) != set(rule.state_next):
+        return Verdict.unknown("the induction needs a formula for every state variable: "
+                               f"{', '.join(names)}")
+    current = {k: v for k, v in stated.items()}
+    for k, expr in rule.state_next.items():
+        following = expr.xreplace({X: X, G: G, T: t + 1, **current}).xreplace(sub)
+        result = compare(following, stated[k].xreplace({t: t + 1}))
+        if result.equal is not True:
+            return decide(result, None, f"the induction step for {k} (t → t + 1)")
+    return Verdict.true("by induction on t: the formula holds at t = 1 and one step with a "
+                        "constant g maps it at t to it at t + 1")
