@@ -107,8 +107,9 @@ def test_inequality_kind_refutes_seed001_slow_direction():
     assert v.status == "false" and v.as_expected is True
     assert status(Claim("inequality", "abs(1 - 4*alpha) < abs(1 - alpha)",
                         where="0 < alpha < 1/4")) == "true"
-    # Cauchy–Schwarz-type bound: (a + b)² ≤ 2(a² + b²)
-    assert status(Claim("inequality", "(a + b)**2 <= 2*(a**2 + b**2)")) in ("true", "unknown")
+    # (a + b)² ≤ 2(a² + b²): the gap is (a − b)² ≥ 0; but not strictly (a = b)
+    assert status(Claim("inequality", "(a + b)**2 <= 2*(a**2 + b**2)")) == "true"
+    assert status(Claim("inequality", "(a + b)**2 < 2*(a**2 + b**2)")) != "true"
 
 
 def test_stationary_points_minimizer_minimum():

@@ -71,11 +71,13 @@ def check_inequality(claim: Claim) -> Verdict:
     strict = isinstance(relation, (sp.Lt, sp.Gt))
     symbols = sorted(gap.free_symbols, key=lambda s: s.name)
     condition = _where(claim, ctx, symbols)
-    simplified = sp.simplify(gap)
-    if condition is sp.true and (simplified.is_positive or (not strict and
-                                                             simplified.is_nonnegative)):
-        return Verdict.true(f"{relation} holds: the gap {simplified} is "
-                            f"{'positive' if strict else 'nonnegative'} under the assumptions")
+    if condition is sp.true:
+        # the gap in forms whose sign the assumptions decide: (a − b)², α·(…)², …
+        for form in (sp.simplify(gap), sp.factor(gap)):
+            if form.is_positive or (not strict and form.is_nonnegative):
+                return Verdict.true(f"{relation} holds: the gap {form} is "
+                                    f"{'positive' if strict else 'nonnegative'} under the "
+                                    "assumptions")
     if len(symbols) == 1:
         verdict = _univariate(relation, symbols[0], condition)
         if verdict is not None:
