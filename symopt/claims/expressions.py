@@ -100,7 +100,35 @@ def check_inequality(claim: Claim) -> Verdict:
                                  f" vs {show(relation.rhs.xreplace(point))}")
         if tried >= 60:
             break
+    if strict and condition is sp.true and symbols:
+        # a strict bound fails where the gap vanishes (a = b in (a − b)² > 0)
+        witness = _zero_of(gap, symbols, rng)
+        if witness is not None:
+            where = ", ".join(f"{k} = {show(v)}" for k, v in witness.items())
+            return Verdict.false(f"{relation} fails at {where}", correct=None,
+                                 counterexample=f"at {where} both sides equal "
+                                 f"{show(sp.simplify(relation.lhs.xreplace(witness)))}")
     return Verdict.unknown(f"no counterexample at {tried} random points, but not proved")
+
+
+def _zero_of(gap: sp.Expr, symbols: list[sp.Symbol], rng: random.Random) -> dict | None:
+    """A point (respecting the assumptions) where ``gap`` is exactly 0, if one is found."""
+    first, rest = symbols[0], symbols[1:]
+    try:
+        roots = sp.solve(gap, first)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    for root in roots[:4]:
+        for _ in range(5):
+            point = sample_point(set(rest), rng)
+            value = sp.simplify(root.xreplace(point))
+            if not value.is_real or (first.is_positive and not value.is_positive) or \
+                    (first.is_integer and not value.is_integer):
+                continue
+            point[first] = value
+            if sp.simplify(gap.xreplace(point)) == 0:
+                return {s: point[s] for s in symbols}
+    return None
 
 
 def _where(claim: Claim, ctx: Context, symbols: list[sp.Symbol]) -> sp.Basic:
