@@ -494,3 +494,18 @@ def test_state_with_a_constant_gradient():
     # AdaGrad: G_t = t g²; heavy ball (torch form): b_t = (1 − βᵗ)g/(1 − β)
     assert status(Claim("state", "t*g**2", method="adagrad")) == "true"
     assert status(Claim("state", "(1 - beta**t)/(1 - beta)*g", method="heavy_ball")) == "true"
+
+
+def test_convergence_order():
+    # Newton on f with f''(x*) ≠ 0 is quadratic: e_{k+1} ≈ (f'''/2f'')e_k². On x⁴ (f''(0) = 0)
+    # the Newton map is x − 4x³/12x² = (2/3)x: linear (seed 001's claim is conditional).
+    # GD on a quadratic is linear (ratio max|1 − αλ| = 0.8 here).
+    newton = {"method": "newton"}
+    assert status(Claim("convergence_order", "quadratic", problem="x**2 + x**3/3 + x**4",
+                        x0=["1/2"], **newton)) == "true"
+    assert status(Claim("convergence_order", "quadratic", problem="exp(x) - 2*x", x0=[1],
+                        **newton)) == "true"
+    v = check(Claim("convergence_order", "quadratic", problem="x**4", x0=[1], **newton))
+    assert v.status == "false" and v.correct == "linear"
+    assert status(Claim("convergence_order", "linear", problem="x**2 + 4*y**2", method="gd",
+                        hyperparameters={"alpha": 0.1}, x0=[1, 1])) == "true"

@@ -349,6 +349,78 @@ def _factors(ctx: Context) -> str:
     return "; ".join(parts)
 
 
+_ORDERS = {"linear": 1, "linearly": 1, "quadratic": 2, "quadratically": 2, "cubic": 3,
+           "superlinear": None, "superlinearly": None}
+
+
+@register("convergence_order", "order")
+def check_convergence_order(claim: Claim) -> Verdict:
+    """The local order of convergence (``linear``, ``superlinear``, ``quadratic`` or p).
+
+    Read off an exact run: p ≈ log(e_{k+1}/e_k) / log(e_k/e_{k−1}) for the errors
+    e_k = ‖x_k − x*‖, with x* the stationary point the run reaches.
+    """
+    ctx = Context.of(claim)
+    text = str(claim.stated).strip().lower()
+    if text in _ORDERS:
+        stated_order, superlinear = _ORDERS[text], text.startswith("superlinear")
+    else:
+        value = ctx.value(claim.stated)
+        if not value.is_number:
+            raise ParseError(f"an order is linear, superlinear, quadratic or a number, "
+                             f"got {claim.stated!r}")
+        stated_order, superlinear = float(value), False
+    result = _run(ctx, claim.steps if claim.steps is not None else 60)
+    limit = _limit(ctx, result)
+    errors = []
+    for x in result.iterates:
+        e = max(abs(sp.N(a - b, 60)) for a, b in zip(x, limit))
+        if e < sp.Float("1e-45", 60):
+            break
+        errors.append(e)
+    estimates = [float(sp.log(errors[k + 1] / errors[k]) / sp.log(errors[k] / errors[k - 1]))
+                 for k in range(1, len(errors) - 1) if errors[k] < sp.Float("1e-2", 60)]
+    if not estimates:
+        return Verdict.unknown("the run reached its limit too fast (or not at all) to read "
+                               "off an order")
+    order = estimates[-1]
+    ratio = float(errors[-1] / errors[-2]) if len(errors) >= 2 else 0.0
+    found = ("linear" if abs(order - 1) < 0.15 and ratio > 1e-3 else
+             "quadratic" if abs(order - 2) < 0.3 else
+             "superlinear" if order > 1.15 else "sublinear")
+    evidence = f"errors ‖x_k − x*‖: {', '.join(show(sp.N(e, 3)) for e in errors[-5:])}; " \
+               f"order estimates {', '.join(f'{p:.3g}' for p in estimates[-3:])}"
+    if superlinear:
+        holds = found in ("superlinear", "quadratic") or order > 1.15
+    elif stated_order is not None and stated_order in (1, 2, 3) and isinstance(stated_order, int):
+        holds = found == {1: "linear", 2: "quadratic"}.get(stated_order) or \
+            (stated_order == 3 and abs(order - 3) < 0.4)
+    else:
+        holds = abs(order - float(stated_order)) < 0.2
+    if holds:
+        return _noted(Verdict.true(f"the run converges with order ≈ {order:.3g} ({found})",
+                                   evidence, correct=found), ctx)
+    return _noted(Verdict.false(f"the order is ≈ {order:.3g} ({found})", correct=found,
+                                counterexample=evidence), ctx)
+
+
+def _limit(ctx: Context, result: Run) -> list[sp.Expr]:
+    """The stationary point nearest the run's last iterate (the last iterate if none)."""
+    last = result.iterates[-1]
+    try:
+        points = [list(p.point.values()) for p in ctx.problem.stationary_points()]
+    except (UnsupportedError, NotImplementedError, ValueError, TypeError):
+        points = []
+    best = None
+    for p in points:
+        if not all(v.is_real for v in p):
+            continue
+        distance = max(abs(sp.N(a - b, 30)) for a, b in zip(p, last))
+        if best is None or distance < best[0]:
+            best = (distance, p)
+    return best[1] if best is not None and best[0] < sp.Float("1e-3", 30) else last
+
+
 def _brief(value: sp.Expr) -> str:
     """An iterate for a report: exact when short, else 6 significant digits."""
     text = show(value)
