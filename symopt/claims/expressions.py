@@ -1,5 +1,5 @@
 r"""Checkers for expression claims: equal, equation, inequality, gradient, Hessian, update,
-stationary points, minimizer and minimum value.
+closed form, state, stationary points, (local) minimizer and minimum value.
 
 >>> from symopt.claims import Claim, check
 >>> check(Claim("equation", "x**2 + 2*x = -1", reference="(x + 1)**2 = 0")).status

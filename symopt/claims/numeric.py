@@ -1,4 +1,4 @@
-"""Claims about runs: the iterate or the value after k steps, and the behaviour.
+"""Claims about runs: the iterate, trajectory or value after k steps, the behaviour, the order.
 
 A run applies the method's own symbolic rule (:meth:`symopt.methods.Method.rule`)
 step by step with exact rationals — 50-digit numbers once a value is
