@@ -16,15 +16,13 @@ dtype, so float32 stays float32.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from symopt.errors import UnsupportedError
 from symopt.kernels.codegen import KernelPlan
-from symopt.kernels.numpy_backend import ScalarPrinter, simplex_tau
+from symopt.kernels.numpy_backend import GeneratedKernel, ScalarPrinter, simplex_tau
 
 __all__ = ["NumexprKernel", "generate"]
 
@@ -38,22 +36,8 @@ _RELATIONS = {sp.StrictLessThan: "<", sp.LessThan: "<=", sp.StrictGreaterThan: "
               sp.GreaterThan: ">=", sp.Equality: "==", sp.Unequality: "!="}
 
 
-@dataclass
-class NumexprKernel:
-    """Generated source and the function it defines."""
-
-    source: str
-    function: Callable[..., None]
-    n_buffers: int
-
-    def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
-             buffers: list[np.ndarray]) -> None:
-        """Run one step: arrays in plan order, swept values as (B,) arrays."""
-        extra = [h[:, None] for h in hyperparameters]
-        if self.n_buffers:
-            self.function(*arrays, t, *extra, buffers)
-        else:
-            self.function(*arrays, t, *extra)
+class NumexprKernel(GeneratedKernel):
+    """Generated numexpr source and the function it defines."""
 
 
 class _Printer:

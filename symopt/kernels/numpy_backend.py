@@ -87,12 +87,11 @@ class _Instr:
 
 
 @dataclass
-class NumpyKernel:
-    """Generated source, the compiled function and the buffers it needs."""
+class GeneratedKernel:
+    """Generated source and the step function it defines (shared by numpy and numexpr)."""
 
     source: str
     function: Callable[..., None]
-    arguments: list[str]
     n_buffers: int
 
     def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
@@ -103,6 +102,13 @@ class NumpyKernel:
             self.function(*arrays, t, *extra, buffers)
         else:
             self.function(*arrays, t, *extra)
+
+
+@dataclass
+class NumpyKernel(GeneratedKernel):
+    """A NumPy kernel also records its argument names."""
+
+    arguments: list[str]
 
 
 class _Emitter:
@@ -377,4 +383,4 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt kernel>", "exec"), namespace)
-    return NumpyKernel(source, namespace["step_kernel"], arguments, n_buffers)
+    return NumpyKernel(source, namespace["step_kernel"], n_buffers, arguments)

@@ -120,6 +120,13 @@ def _bound(value: object, name: str) -> sp.Expr | None:
     return number
 
 
+def _positive_radius(value: object) -> sp.Expr:
+    r = _bound(value, "radius")
+    if r is None or (r.is_number and not r.is_positive):
+        raise DomainError(f"the radius must be positive, got {r}")
+    return r
+
+
 def _symbolic(value: sp.Expr | None, domain: sp.Set, description: str,
               default: sp.Expr | None = None) -> tuple[Hyperparameter, ...]:
     if isinstance(value, sp.Symbol):
@@ -186,10 +193,7 @@ class Ball(ConvexSet):
     name: str = field(init=False, default="ball")
 
     def __post_init__(self) -> None:
-        r = _bound(self.radius, "radius")
-        if r is None or (r.is_number and not r.is_positive):
-            raise DomainError(f"the radius must be positive, got {r}")
-        object.__setattr__(self, "radius", r)
+        object.__setattr__(self, "radius", _positive_radius(self.radius))
 
     @property
     def hyperparameters(self) -> tuple[Hyperparameter, ...]:
@@ -244,10 +248,7 @@ class Simplex(ConvexSet):
     name: str = field(init=False, default="simplex")
 
     def __post_init__(self) -> None:
-        r = _bound(self.radius, "radius")
-        if r is None or (r.is_number and not r.is_positive):
-            raise DomainError(f"the radius must be positive, got {r}")
-        object.__setattr__(self, "radius", r)
+        object.__setattr__(self, "radius", _positive_radius(self.radius))
 
     @property
     def hyperparameters(self) -> tuple[Hyperparameter, ...]:
