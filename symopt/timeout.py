@@ -61,10 +61,13 @@ def run_with_timeout(fn: Callable[..., T], *args: Any, seconds: float | None = N
     Raises :class:`~symopt.errors.SymoptTimeoutError` when the limit passes (the
     worker is killed) and re-raises any exception the function raised.
     ``seconds=None`` uses :data:`DEFAULT_SECONDS`; ``seconds=0`` or a negative
-    value runs the function in this process without a limit.
+    value runs the function in this process without a limit. Called inside
+    another worker, the function runs in place under that worker's limit.
     """
     limit = DEFAULT_SECONDS if seconds is None else seconds
-    if limit <= 0:
+    if limit <= 0 or mp.current_process().daemon:
+        # Inside a worker (daemonic: it may not start processes) the enclosing
+        # worker's limit already bounds this work, so nested calls run in place.
         return fn(*args, **kwargs)
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)

@@ -45,3 +45,12 @@ def test_works_outside_the_main_thread():
 def test_reraises_errors():
     with pytest.raises(ValueError, match="inner failure"):
         run_with_timeout(_boom, seconds=5)
+
+
+def _nested():
+    # A worker is daemonic and may not start processes: the inner call runs in place.
+    return run_with_timeout(pow, 3, 4, seconds=5)
+
+
+def test_nested_limits_run_inside_the_outer_worker():
+    assert run_with_timeout(_nested, seconds=10) == 81

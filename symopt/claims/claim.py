@@ -15,7 +15,6 @@ work really stops at the limit. Bad input raises a
 
 from __future__ import annotations
 
-import multiprocessing
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -172,11 +171,8 @@ def _load_kinds() -> None:
             continue
 
 
-def _run(claim: Claim, in_worker: bool) -> Verdict:
-    """Check in this process (inside the worker, nested limits run in place)."""
-    if in_worker:
-        # A worker cannot start workers of its own; its own limit bounds everything.
-        _timeout.DEFAULT_SECONDS = 0
+def _run(claim: Claim) -> Verdict:
+    """Check in this process (inside a worker, nested time limits run in place)."""
     _load_kinds()
     from symopt.claims.equivalence import set_domains
 
@@ -207,16 +203,8 @@ def check(claim: Claim, *, timeout: float | None = None) -> Verdict:
     if limit is None:
         limit = _timeout.DEFAULT_SECONDS
     _load_kinds()
-    if limit > 0 and multiprocessing.current_process().daemon:
-        # inside a daemonic worker (someone else's time limit) no process can be started:
-        # check here, under that worker's limit
-        return replace(_run(claim, True), claim_id=claim.id, kind=claim.kind,
-                       expect=claim.expect, note=claim.note)
     try:
-        if limit > 0:
-            verdict = _timeout.run_with_timeout(_run, claim, True, seconds=limit)
-        else:
-            verdict = _run(claim, False)
+        verdict = _timeout.run_with_timeout(_run, claim, seconds=limit)
     except SymoptTimeoutError:
         verdict = Verdict("timeout", f"no verdict within {limit:g} s; the work was stopped")
     return replace(verdict, claim_id=claim.id, kind=claim.kind, expect=claim.expect,
