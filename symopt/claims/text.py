@@ -71,7 +71,7 @@ def _parse(text: str, local: Local | None, relations: bool = False) -> sp.Basic:
     text = plain_unicode(text)
     # |a| as people write it (not nested): abs(a)
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
-    return parse_expr(text, local=local, relations=relations)
+    return parse_expr(text, local=local, relations=relations)  # safe: symopt.parse
 
 
 _FRACTIONS = {"½": "(1/2)", "⅓": "(1/3)", "⅔": "(2/3)", "¼": "(1/4)", "¾": "(3/4)",

@@ -27,7 +27,7 @@ class sigmoid(sp.Function):  # noqa: N801 - reads like the math
     """
 
     @classmethod
-    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
+    def eval(cls, arg: sp.Expr) -> sp.Expr | None:  # safe: SymPy Function.eval hook
         if arg.is_Number:
             return 1 / (1 + sp.exp(-arg))
         return None

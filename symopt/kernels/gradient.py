@@ -61,7 +61,7 @@ def _function(name: str, problem: Problem, entries: Sequence[sp.Expr],
     import builtins
 
     # safe: generated source; the names in it are generated (_v*, _e*) or numpy's
-    exec(builtins.compile(source, f"<symopt {name}>", "exec"), namespace)
+    exec(builtins.compile(source, f"<symopt {name}>", "exec"), namespace)  # safe: generated
     function = namespace[name]
     function.source = source
     return function

@@ -197,7 +197,7 @@ def _jit(source: str, dt: np.dtype, parallel: bool = True) -> Callable[..., None
         namespace = {"np": np, "numpy": np, "math": __import__("math"), "prange": numba.prange,
                      "_dt": dt.type, "_simplex_tau": _simplex_tau()}
         # safe: generated source; every name in it was checked by is_identifier or generated
-        exec(compile(source, "<symopt numba kernel>", "exec"), namespace)
+        exec(compile(source, "<symopt numba kernel>", "exec"), namespace)  # safe: names checked
         _CACHE[key] = numba.njit(parallel=parallel, error_model="numpy", fastmath=False)(
             namespace["step_kernel"])
     return _CACHE[key]

@@ -204,7 +204,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         "_simplex": functools.partial(simplex_tau, batched=batched),
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
-    exec(compile(source, "<symopt numexpr kernel>", "exec"), namespace)
+    exec(compile(source, "<symopt numexpr kernel>", "exec"), namespace)  # safe: names checked
     return NumexprKernel(source, namespace["step_kernel"], n_buffers)
 
 

@@ -382,5 +382,5 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         "_simplex": functools.partial(simplex_tau, batched=batched),
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
-    exec(compile(source, "<symopt kernel>", "exec"), namespace)
+    exec(compile(source, "<symopt kernel>", "exec"), namespace)  # safe: names checked
     return NumpyKernel(source, namespace["step_kernel"], n_buffers, arguments)

@@ -246,9 +246,8 @@ def _initializer(init: sp.Expr, fixed: Mapping[sp.Symbol, sp.Expr]):
     text = ScalarPrinter({"fully_qualified_modules": True}).doprint(
         init.xreplace({X: sp.Symbol(name)}))
     namespace: dict[str, Any] = {"numpy": np}
-    # safe: generated source; the only name in it is the generated x
-    exec(compile_source(f"def init(x):\n    return numpy.broadcast_to({text}, x.shape)\n"),
-         namespace)
+    source = f"def init(x):\n    return numpy.broadcast_to({text}, x.shape)\n"
+    exec(compile_source(source), namespace)  # safe: generated source, one generated name
     make = namespace["init"]
     return lambda params: np.array(make(params), dtype=params.dtype)
 
