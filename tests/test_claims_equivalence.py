@@ -115,3 +115,22 @@ def test_unicode_as_people_type_it():
                               ("√2/2", "1/sqrt(2)"), ("(1 − 4α)ᵏ w₀", "(1-4*alpha)**k*w_0"),
                               ("2⁻¹", "1/2")]:
         assert verdict(stated, reference).status == "true", stated
+
+
+def test_cancellation_never_refutes_a_true_gradient():
+    """Regression: 1 − σ(z) at z ≈ 600 cancels beyond 60 digits; evaluating it without
+    strict precision produced garbage and called a correct cross-entropy gradient false."""
+    from symopt.claims import Claim, ProblemSpec, check
+
+    def s(z):
+        return f"1/(1+exp(-({z})))"
+
+    z1, z2 = "w0*a1+w1*b1", "w0*a2+w1*b2"
+    loss = (f"-(y1*log({s(z1)}) + (1-y1)*log(1-{s(z1)}) "
+            f"+ y2*log({s(z2)}) + (1-y2)*log(1-{s(z2)}))/2")
+    gradient = (f"[({s(z1)}-y1)*a1/2 + ({s(z2)}-y2)*a2/2, "
+                f"({s(z1)}-y1)*b1/2 + ({s(z2)}-y2)*b2/2]")
+    problem = ProblemSpec(loss, variables=("w0", "w1"))
+    assert check(Claim("gradient", gradient, problem=problem)).status == "true"
+    wrong = gradient.replace("*b2/2]", "*a2/2]")
+    assert check(Claim("gradient", wrong, problem=problem)).status == "false"

@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
 
 __all__ = ["Comparison", "compare", "compare_equations", "compare_numbers", "sample_point"]
 
@@ -123,7 +124,16 @@ def _numeric(value: sp.Basic, digits: int) -> sp.Basic | None:
         return None
     if value.is_Rational:
         return value
-    number = sp.N(value, digits)
+    # strict: SymPy must reach the requested accuracy or say so. Without it,
+    # cancellation (1 − σ(z) for large z) silently yields garbage digits, and a
+    # true claim would be "refuted" at that point.
+    try:
+        number = sp.N(value, digits, strict=True)
+    except PrecisionExhausted:
+        try:
+            number = sp.N(value, digits, strict=True, maxn=20 * digits)
+        except PrecisionExhausted:
+            return None  # beyond reach at this point: no evidence either way
     if number.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not number.is_number:
         return None
     return number
