@@ -45,6 +45,7 @@ from symopt.symbols import canonical_name, symbol
 __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
+    "MAX_FACTORIAL",
     "MAX_LENGTH",
     "looks_like_latex",
     "parse",
@@ -58,6 +59,8 @@ MAX_LENGTH = 5000
 MAX_DEPTH = 50
 #: Largest number of decimal digits an exact numeric result may have.
 MAX_DIGITS = 5000
+#: Largest integer whose factorial is computed exactly (3000! has 9131 digits).
+MAX_FACTORIAL = 3000
 
 
 def _sigmoid(z: sp.Expr) -> sp.Expr:
@@ -69,8 +72,8 @@ def _log(z: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
 
 
 def _factorial(n: sp.Expr) -> sp.Expr:
-    if n.is_Integer and n > 3000:
-        raise ValueError("factorial argument above 3000")
+    if n.is_Integer and n > MAX_FACTORIAL:
+        raise ValueError(f"factorial argument above {MAX_FACTORIAL}")
     return sp.factorial(n)
 
 

@@ -17,6 +17,7 @@ def test_factorials_that_differ():
     # 1/2004! and 1/2006! differ by a factor 2005·2006; both are below 10⁻⁵⁷⁰⁰.
     v = verdict("1/factorial(2004)", "1/factorial(2006)")
     assert v.status == "false"
+    assert verdict(r"\frac{1}{2004!}", r"\frac{1}{2006!}").status == "false"
     assert compare(parse_expr("1/factorial(2004)"), parse_expr("2005*2006/factorial(2006)")).equal
 
 

@@ -16,6 +16,7 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
 from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
+from symopt.parse import MAX_FACTORIAL
 from symopt.symbols import canonical_name, symbol
 
 #: Most terms a ``\sum`` with numeric bounds may expand to.
@@ -276,8 +277,8 @@ class Parser(NameRules):
                 raise self.fail("a prime must follow a name or a function", tok)
             elif self.is_sym("!"):
                 self.advance()
-                if value.is_Integer and value > 1000:
-                    raise self.fail("factorial argument above 1000", tok)
+                if value.is_Integer and value > MAX_FACTORIAL:
+                    raise self.fail(f"factorial argument above {MAX_FACTORIAL}", tok)
                 value = sp.factorial(value)
             else:
                 return value
