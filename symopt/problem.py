@@ -262,28 +262,11 @@ class Problem:
         >>> Problem("x**4 - x**2").convexity().value
         False
         """
-        H = self.hessian
-        if not self.hessian.free_symbols & set(self.variables):
-            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
-            signs = [_sign(e) for e in eigen]
-            if all(s is not None and s >= 0 for s in signs):
-                return Finding(True, "the Hessian is constant and positive semidefinite "
-                               f"(eigenvalues {list(eigen)})")
-            if any(s is not None and s < 0 for s in signs):
-                return Finding(False, f"the Hessian has a negative eigenvalue ({list(eigen)})")
-            return Finding.unknown(f"the signs of the Hessian's eigenvalues {list(eigen)} "
-                                   "depend on the parameters")
-        # Sylvester's criterion for semidefiniteness: every principal minor ≥ 0.
-        minors = _principal_minors(H)
-        decided = [_nonnegative(m) for m in minors]
-        if all(d is True for d in decided):
-            return Finding(True, "every principal minor of the Hessian is nonnegative "
-                           "for all real values of the variables")
-        witness = _negative_curvature_point(H, self.variables, self.parameters)
-        if witness is not None:
-            return Finding(False, f"the Hessian is not positive semidefinite at {witness}",
-                           {"point": witness})
-        return Finding.unknown("could not decide the sign of the Hessian's principal minors")
+        try:
+            return run_with_timeout(_convexity, self.hessian, self.variables, self.parameters,
+                                    seconds=self.timeout)
+        except SymoptTimeoutError as exc:
+            return Finding.unknown(f"deciding the sign of the Hessian took too long: {exc}")
 
     def smoothness(self) -> Finding[sp.Expr]:
         """L = sup over x of the largest Hessian eigenvalue (for a convex f).
@@ -339,6 +322,32 @@ class Problem:
 
 def _natural_key(s: sp.Symbol) -> tuple:
     return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s.name))
+
+
+def _convexity(H: sp.Matrix, variables: Sequence[sp.Symbol],
+               parameters: Sequence[sp.Symbol]) -> Finding[bool]:
+    """Convexity from the Hessian (run in a worker: minors of big Hessians can blow up)."""
+    if not H.free_symbols & set(variables):
+        eigen = _eigenvalues(H)
+        signs = [_sign(e) for e in eigen]
+        if all(s is not None and s >= 0 for s in signs):
+            return Finding(True, "the Hessian is constant and positive semidefinite "
+                           f"(eigenvalues {list(eigen)})")
+        if any(s is not None and s < 0 for s in signs):
+            return Finding(False, f"the Hessian has a negative eigenvalue ({list(eigen)})")
+        return Finding.unknown(f"the signs of the Hessian's eigenvalues {list(eigen)} "
+                               "depend on the parameters")
+    # Sylvester's criterion for semidefiniteness: every principal minor ≥ 0.
+    minors = _principal_minors(H)
+    decided = [_nonnegative(m) for m in minors]
+    if all(d is True for d in decided):
+        return Finding(True, "every principal minor of the Hessian is nonnegative "
+                       "for all real values of the variables")
+    witness = _negative_curvature_point(H, variables, parameters)
+    if witness is not None:
+        return Finding(False, f"the Hessian is not positive semidefinite at {witness}",
+                       {"point": witness})
+    return Finding.unknown("could not decide the sign of the Hessian's principal minors")
 
 
 def _solve_gradient(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> list[dict]:

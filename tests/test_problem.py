@@ -114,3 +114,9 @@ def test_errors():
         Problem("3")
     with pytest.raises(UnsupportedError):
         Problem("[[1, 2]]")
+
+
+def test_convexity_reports_unknown_at_its_time_limit():
+    p = Problem("exp(x*y*z)*sin(x + y)**2*cosh(z - x)", timeout=0.05)
+    finding = p.convexity()
+    assert not finding.known and "too long" in finding.reason
