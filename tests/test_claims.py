@@ -509,3 +509,18 @@ def test_convergence_order():
     assert v.status == "false" and v.correct == "linear"
     assert status(Claim("convergence_order", "linear", problem="x**2 + 4*y**2", method="gd",
                         hyperparameters={"alpha": 0.1}, x0=[1, 1])) == "true"
+
+
+def test_global_minimizer_without_convexity():
+    """Hand-checked: Rosenbrock's f ≥ 0 with f(1, 1) = 0; x³ − 3x has a local minimum at 1
+    but f(−10) = −970 < f(1) = −2, and it is unbounded below; x³ − 3x has two stationary
+    points, written as a flat list for one variable."""
+    from symopt.claims import Claim, ProblemSpec, check
+
+    rosenbrock = ProblemSpec("(1 - x)**2 + 100*(y - x**2)**2")
+    assert check(Claim("minimizer", "(1, 1)", problem=rosenbrock)).status == "true"
+    cubic = ProblemSpec("x**3 - 3*x")
+    verdict = check(Claim("minimizer", "1", problem=cubic))
+    assert verdict.status == "false" and "unbounded below" in verdict.correct
+    assert check(Claim("stationary_points", "[1, -1]", problem=cubic)).status == "true"
+    assert check(Claim("stationary_points", "[1]", problem=cubic)).status == "false"

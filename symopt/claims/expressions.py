@@ -20,7 +20,7 @@ from symopt.claims.claim import Claim, Verdict, register
 from symopt.claims.context import Context, show
 from symopt.claims.equivalence import Comparison, compare, compare_equations, sample_point
 from symopt.claims.text import clean, read_relation
-from symopt.errors import ParseError, UnsupportedError
+from symopt.errors import ParseError, SymoptError, UnsupportedError
 from symopt.methods.base import NEWTON_DIRECTION
 from symopt.symbols import symbol
 
@@ -294,6 +294,8 @@ def check_stationary_points(claim: Claim) -> Verdict:
     stated_raw = claim.stated
     if isinstance(stated_raw, str):
         inner = clean(stated_raw).strip()
+        if len(problem.variables) == 1 and inner.startswith("[") and inner.endswith("]"):
+            inner = inner[1:-1]  # one variable: "[1, -1]" lists two points, not one
         stated_raw = [] if inner in ("[]", "{}", "none", "") else _split_points(inner)
     stated = [ctx.point(p) for p in stated_raw]
     correct = [pt.point for pt in problem.stationary_points()]
@@ -329,7 +331,11 @@ def _same_point(a: dict, b: dict) -> bool:
 
 @register("minimizer")
 def check_minimizer(claim: Claim) -> Verdict:
-    """The stated point is the global minimizer (first-order condition + convexity)."""
+    """The stated point is the global minimizer.
+
+    Proved by ∇f = 0 with convexity, or by f − f(x*) ≥ 0 read off the objective (a sum
+    of squares); refuted by ∇f ≠ 0, a saddle or maximum, or a point with a lower value.
+    """
     ctx = Context.of(claim)
     problem = ctx.problem
     stated = ctx.point(claim.stated)
@@ -350,12 +356,26 @@ def check_minimizer(claim: Claim) -> Verdict:
     if convex.value is True:
         return Verdict.true(f"∇f{_pt(stated)} = 0 and f is convex ({convex.reason}), so "
                             f"{_pt(stated)} is a global minimizer", correct=_pt(stated))
+    value = problem.objective.xreplace(stated)
+    raw = problem.objective - value
+    # As written first: a sum of squares is recognised before simplify expands it.
+    gap = next((g for g in (raw, sp.factor(raw)) if g.is_nonnegative), None)
+    if gap is not None:
+        return Verdict.true(f"∇f{_pt(stated)} = 0 and f − f{_pt(stated)} = {show(gap)} ≥ 0 for "
+                            "all real values, so it is a global minimizer", correct=_pt(stated))
     kind = problem.classify(stated)
     if kind.kind in ("saddle", "maximum"):
         return Verdict.false(f"{_pt(stated)} is a {kind.kind}, not a minimizer",
                              correct=_minimizers_text(problem) or None,
                              counterexample=f"the Hessian at {_pt(stated)} has eigenvalues "
                              f"{', '.join(show(e) for e in kind.hessian_eigenvalues)}")
+    lower = _lower_point(problem, value)
+    if lower is not None:
+        below = show(problem.objective.xreplace(lower))
+        return Verdict.false(f"{_pt(stated)} is not a global minimizer",
+                             correct=_global_minimum_text(problem),
+                             counterexample=f"f{_pt(lower)} = {below} < f{_pt(stated)} = "
+                             f"{show(value)}")
     return Verdict.unknown(f"{_pt(stated)} is stationary ({kind.kind}); f is not known to be "
                            f"convex ({convex.reason}), so global optimality is not proved")
 
@@ -386,6 +406,37 @@ def check_local_minimizer(claim: Claim) -> Verdict:
                             "global, hence local, minimizer", correct=_pt(stated))
     return Verdict.unknown(f"the second-order test is inconclusive at {_pt(stated)} "
                            f"(Hessian eigenvalues {eigen})")
+
+
+def _global_minimum_text(problem) -> str | None:
+    """'none: f is unbounded below' when that is proved (one variable), else None."""
+    if len(problem.variables) != 1 or problem.parameters:
+        return None
+    from sympy.calculus.util import minimum
+
+    from symopt.timeout import run_with_timeout
+
+    try:
+        low = run_with_timeout(minimum, problem.objective, problem.variables[0], sp.S.Reals,
+                               seconds=10)
+    except (SymoptError, NotImplementedError, ValueError):
+        return None
+    return "none: f is unbounded below (inf f = −∞)" if low == -sp.oo else None
+
+
+def _lower_point(problem, value: sp.Expr) -> dict | None:
+    """A rational point where f is exactly below ``value`` (a small grid search), or None."""
+    if problem.parameters or not value.is_number:
+        return None
+    import itertools
+
+    grid = [sp.Rational(k, 2) for k in range(-20, 21)]
+    for values in itertools.islice(itertools.product(grid, repeat=len(problem.variables)), 2000):
+        point = dict(zip(problem.variables, values))
+        below = problem.objective.xreplace(point) - value
+        if below.is_number and below.is_negative:
+            return point
+    return None
 
 
 def _minimizers_text(problem) -> str:
