@@ -524,3 +524,19 @@ def test_global_minimizer_without_convexity():
     assert verdict.status == "false" and "unbounded below" in verdict.correct
     assert check(Claim("stationary_points", "[1, -1]", problem=cubic)).status == "true"
     assert check(Claim("stationary_points", "[1]", problem=cubic)).status == "false"
+
+
+def test_oscillating_convergence_reads_as_oscillates():
+    """Hand-checked: GD on 2w² with α = 0.3 has factor 1 − 4·0.3 = −0.2 (seed 001 calls
+    1/4 < α < 1/2 oscillating); with α = 0.1 the factor 0.6 is a monotone approach."""
+    from symopt.claims import Claim, MethodSpec, ProblemSpec, check
+
+    problem = ProblemSpec("2*w**2")
+    def behaviour(alpha, stated):
+        method = MethodSpec("gd", hyperparameters={"alpha": alpha})
+        return check(Claim("behaviour", stated, problem=problem, method=method, x0="1")).status
+
+    assert behaviour("0.3", "oscillates") == "true"
+    assert behaviour("0.3", "converges") == "true"
+    assert behaviour("0.1", "oscillates") == "false"
+    assert behaviour("0.6", "diverges") == "true"
