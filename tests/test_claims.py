@@ -540,3 +540,13 @@ def test_oscillating_convergence_reads_as_oscillates():
     assert behaviour("0.3", "converges") == "true"
     assert behaviour("0.1", "oscillates") == "false"
     assert behaviour("0.6", "diverges") == "true"
+
+
+def test_state_induction_on_the_variables_it_reads():
+    """By hand: Adam's m_t = β₁m_{t−1} + (1 − β₁)g from m_0 = 0 is (1 − β₁ᵗ)g for a constant g;
+    its update reads only m, so no formula for v is needed. (1 − β₁^{t+1})g is wrong at t = 1."""
+    from symopt.claims import Claim, MethodSpec, check
+
+    adam = MethodSpec("adam")
+    assert check(Claim("state", {"m": "(1 - beta_1**t)*g"}, method=adam)).status == "true"
+    assert check(Claim("state", {"m": "(1 - beta_1**(t+1))*g"}, method=adam)).status == "false"

@@ -664,11 +664,21 @@ def check_state(claim: Claim) -> Verdict:
         result = compare(v.xreplace({t: sp.S.One}), first[k].xreplace(sub))
         if result.equal is not True:
             return decide(result, first[k], f"{k} at t = 1")
-    if set(stated) != set(rule.state_next):
-        return Verdict.unknown("the induction needs a formula for every state variable: "
-                               f"{', '.join(names)}")
+    # The stated variables must be closed under "its update reads": Adam's m alone is
+    # enough (its update reads only m and g), its v needs no formula.
+    needed, frontier = set(stated), list(stated)
+    while frontier:
+        for dep in rule.state_next[frontier.pop()].free_symbols & set(rule.state_next):
+            if dep not in needed:
+                needed.add(dep)
+                frontier.append(dep)
+    if needed != set(stated):
+        missing = ", ".join(sorted(s.name for s in needed - set(stated)))
+        return Verdict.unknown(f"the induction also needs a formula for {missing} (the stated "
+                               "state's update reads it)")
     current = {k: v for k, v in stated.items()}
-    for k, expr in rule.state_next.items():
+    for k in stated:
+        expr = rule.state_next[k]
         following = expr.xreplace({X: X, G: G, T: t + 1, **current}).xreplace(sub)
         result = compare(following, stated[k].xreplace({t: t + 1}))
         if result.equal is not True:
