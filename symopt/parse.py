@@ -196,9 +196,7 @@ def parse_relation(text: str, *, local: Mapping[str, sp.Basic] | None = None) ->
 
 def _rewrite(text: str) -> tuple[str, list[int]]:
     """Token-level rewrite; returns the new source and, per character, its origin."""
-    pieces: list[tuple[str, int]] = []
-    for i, char in enumerate(text):
-        pieces.append((_UNICODE.get(char, char), i))
+    pieces = [(_UNICODE.get(char, char), i) for i, char in enumerate(text)]
     # Unicode Greek letters and subscript digits become names (θ₀ → theta_0).
     normalised, origin = "", []
     i = 0
@@ -223,7 +221,7 @@ def _rewrite(text: str) -> tuple[str, list[int]]:
         raise ParseError(f"cannot tokenise input ({exc})", text=text) from None
     out, out_origin = [], []
     previous: tokenize.TokenInfo | None = None
-    for tok in tokens:
+    for index, tok in enumerate(tokens):
         if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT,
                         tokenize.DEDENT, tokenize.COMMENT):
             if tok.type == tokenize.COMMENT:
@@ -240,7 +238,7 @@ def _rewrite(text: str) -> tuple[str, list[int]]:
             string = "=="
         elif tok.type == tokenize.NAME and keyword.iskeyword(string) and string == "lambda":
             # 'lambda' as a symbol name (an eigenvalue); the keyword is never needed.
-            nxt = tokens[tokens.index(tok) + 1]
+            nxt = tokens[index + 1]
             if not (nxt.type == tokenize.OP and nxt.string not in ("(", "[", ".")) and \
                     nxt.type != tokenize.NEWLINE:
                 raise ParseError("lambda expressions are not allowed", text=text,
@@ -255,8 +253,6 @@ def _rewrite(text: str) -> tuple[str, list[int]]:
             out_origin.append(_at(origin, previous.end[1], text))
         out.append(string)
         out_origin += [_at(origin, start, text)] * len(string)
-        if len(string) == 0:
-            continue
         previous = tok
     source = "".join(out)
     return source, out_origin

@@ -35,6 +35,7 @@ import sympy as sp
 from symopt.errors import ParseError, SymoptTimeoutError, UnsupportedError
 from symopt.parse import parse, parse_relation
 from symopt.result import Finding
+from symopt.symbols import canonical_name, symbol
 from symopt.timeout import run_with_timeout
 
 __all__ = ["Constraint", "Problem", "Quadratic", "StationaryPoint"]
@@ -144,8 +145,6 @@ class Problem:
                 if isinstance(v, sp.Symbol):
                     chosen.append(v)
                 else:
-                    from symopt.symbols import canonical_name, symbol
-
                     chosen.append(by_name.get(canonical_name(v), symbol(v)))
         if not chosen:
             raise UnsupportedError(f"the objective {expr} has no variables")

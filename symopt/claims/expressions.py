@@ -185,24 +185,24 @@ def _at(ctx: Context, stated: sp.Basic, correct: sp.Basic) -> tuple[sp.Basic, sp
     return stated.subs(point), correct.subs(point), f" at {label}"
 
 
+def _derivative(claim: Claim, attribute: str, label: str) -> Verdict:
+    ctx = Context.of(claim)
+    correct = getattr(ctx.problem, attribute)
+    stated = _vector(ctx.value(claim.stated), len(ctx.problem.variables))
+    stated, correct, where = _at(ctx, stated, correct)
+    return decide(compare(stated, correct), correct, f"{label}{where}")
+
+
 @register("gradient")
 def check_gradient(claim: Claim) -> Verdict:
     """The stated gradient (a vector in the problem's variables)."""
-    ctx = Context.of(claim)
-    correct = ctx.problem.gradient
-    stated = _vector(ctx.value(claim.stated), len(ctx.problem.variables))
-    stated, correct, where = _at(ctx, stated, correct)
-    return decide(compare(stated, correct), correct, f"∇f{where}")
+    return _derivative(claim, "gradient", "∇f")
 
 
 @register("hessian")
 def check_hessian(claim: Claim) -> Verdict:
     """The stated Hessian (a matrix in the problem's variables)."""
-    ctx = Context.of(claim)
-    correct = ctx.problem.hessian
-    stated = _vector(ctx.value(claim.stated), len(ctx.problem.variables))
-    stated, correct, where = _at(ctx, stated, correct)
-    return decide(compare(stated, correct), correct, f"∇²f{where}")
+    return _derivative(claim, "hessian", "∇²f")
 
 
 _ITERATE = r"(?:x|w|theta|\\theta|θ)"

@@ -77,13 +77,18 @@ def _text(value: object, where: str) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def _problem(name: str, table: object) -> ProblemSpec:
+def _check_table(label: str, table: object, allowed: set[str]) -> None:
+    """``table`` is a TOML table whose keys are all in ``allowed``."""
     if not isinstance(table, Mapping):
-        raise ParseError(f"[problems.{name}] must be a table")
-    unknown = set(table) - _PROBLEM_KEYS
+        raise ParseError(f"{label} must be a table")
+    unknown = set(table) - allowed
     if unknown:
-        raise ParseError(f"[problems.{name}] has unknown key {sorted(unknown)[0]!r}; allowed: "
-                         f"{', '.join(sorted(_PROBLEM_KEYS))}")
+        raise ParseError(f"{label} has unknown key {sorted(unknown)[0]!r}; allowed: "
+                         f"{', '.join(sorted(allowed))}")
+
+
+def _problem(name: str, table: object) -> ProblemSpec:
+    _check_table(f"[problems.{name}]", table, _PROBLEM_KEYS)
     if "objective" not in table:
         raise ParseError(f"[problems.{name}] needs an objective")
     variables = table.get("variables")
@@ -100,12 +105,7 @@ def _problem(name: str, table: object) -> ProblemSpec:
 
 
 def _method(name: str, table: object) -> MethodSpec:
-    if not isinstance(table, Mapping):
-        raise ParseError(f"[methods.{name}] must be a table")
-    unknown = set(table) - _METHOD_KEYS
-    if unknown:
-        raise ParseError(f"[methods.{name}] has unknown key {sorted(unknown)[0]!r}; allowed: "
-                         f"{', '.join(sorted(_METHOD_KEYS))}")
+    _check_table(f"[methods.{name}]", table, _METHOD_KEYS)
     hyper = table.get("hyperparameters", {})
     if not isinstance(hyper, Mapping):
         raise ParseError(f"[methods.{name}] hyperparameters must be a table")
