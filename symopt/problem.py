@@ -113,6 +113,12 @@ class Problem:
     (a,)
     """
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: see :mod:`symopt.display`."""
+        from symopt.display import problem_markdown
+
+        return problem_markdown(self)
+
     def __init__(
         self,
         objective: sp.Expr | str,
