@@ -15,7 +15,13 @@ from functools import cached_property
 import sympy as sp
 
 from symopt.claims.claim import Claim
-from symopt.claims.equivalence import Comparison, compare, compare_numbers, set_domains
+from symopt.claims.equivalence import (
+    Comparison,
+    compare,
+    compare_numbers,
+    set_domains,
+    set_names,
+)
 from symopt.claims.text import (
     approximate_decimals,
     assumption_symbols,
@@ -70,6 +76,7 @@ class Context:
         if claim.problem is not None:
             local.update(assumption_symbols(claim.problem.assumptions))
         local.update(assumption_symbols(claim.assumptions))
+        set_names(local)  # a name is one symbol everywhere in the claim
         return cls(claim, local)
 
     def value(self, stated: object) -> sp.Basic:
