@@ -127,3 +127,27 @@ def test_a_false_state_formula_gets_the_closed_form(method, stated, name, closed
     assert v.status == "false"
     assert (parse_expr(v.correct) - parse_expr(closed_form)).simplify() == 0, v.correct
     assert check(Claim("state", {name: closed_form}, method=method)).status == "true"
+
+
+# -- hyperparameter names and ε = 0 ------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["eta", "η", "lr", "alpha"])
+def test_eta_as_a_hyperparameter_key_is_alpha(key):
+    # GD on 2w² from w = 1 with step 0.1: w₁ = 1 − 0.1·4 = 0.6
+    v = check(Claim("iterate", "0.6", problem="2*w**2", method="gd", x0=[1], steps=1,
+                    hyperparameters={key: "0.1"}))
+    assert v.status == "true", v
+
+
+def test_a_step_size_given_twice_is_an_error():
+    with pytest.raises(ParseError, match="twice"):
+        check(Claim("iterate", "0.6", problem="2*w**2", method="gd", x0=[1], steps=1,
+                    hyperparameters={"eta": "0.1", "alpha": "0.2"}))
+
+
+def test_adam_without_epsilon_first_step_is_alpha_sign_g():
+    # Kingma & Ba §2.1: with ε = 0 the first bias-corrected step is α·ĝ/|ĝ| = α·sign(g)
+    v = check(Claim("update", "x - alpha*sign(g)", method="adam", steps=1,
+                    hyperparameters={"epsilon": 0}))
+    assert v.status == "true", v
+    assert any("undefined where g = 0" in e for e in v.evidence)

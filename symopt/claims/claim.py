@@ -251,14 +251,22 @@ def load_kinds() -> None:
 def _run(claim: Claim) -> Verdict:
     """Check in this process (inside a worker, nested time limits run in place)."""
     load_kinds()
+    from symopt.claims.context import take_notes
     from symopt.claims.equivalence import set_domains, set_names
 
     set_domains({})
     set_names({})
+    take_notes()
     checker = KINDS.get(claim.kind)
     if checker is None:
         raise UnsupportedError(f"unknown claim kind {claim.kind!r}; known: "
                                f"{', '.join(sorted(KINDS))}")
+    verdict = _verdict(checker, claim)
+    notes = tuple(f"note: {n}" for n in take_notes() if f"note: {n}" not in verdict.evidence)
+    return replace(verdict, evidence=(*verdict.evidence, *notes)) if notes else verdict
+
+
+def _verdict(checker: Callable[[Claim], Verdict], claim: Claim) -> Verdict:
     try:
         return checker(claim)
     except SolverError as exc:
