@@ -151,3 +151,28 @@ def test_adam_without_epsilon_first_step_is_alpha_sign_g():
                     hyperparameters={"epsilon": 0}))
     assert v.status == "true", v
     assert any("undefined where g = 0" in e for e in v.evidence)
+
+
+# -- Newton closed forms on non-quadratic objectives end, with a verdict -----------------
+
+def test_newton_closed_form_on_a_homogeneous_quartic():
+    # f homogeneous of degree 4: ∇²f(x)·x = 3∇f(x) (Euler), so Newton's step is
+    # x − x/3 = (2/3)x and x_k = (2/3)^k x_0. The iterates of a non-quadratic rule grow
+    # too fast to build symbolically: this ran past its time limit before.
+    import time
+
+    start = time.monotonic()
+    v = check(Claim("closed_form", "[(2/3)**k*x_0, (2/3)**k*y_0]",
+                    problem="x**4 + x**2*y**2 + y**4", method="newton"), timeout=120)
+    assert v.status == "true", v
+    assert time.monotonic() - start < 120
+    v = check(Claim("closed_form", "[(1/2)**k*x_0, (2/3)**k*y_0]",
+                    problem="x**4 + x**2*y**2 + y**4", method="newton"), timeout=120)
+    assert v.status == "false", v
+
+
+def test_a_closed_form_wrong_only_from_k_3_is_refuted_by_an_exact_run():
+    # GD on x²: x_k = (1 − 2α)^k x_0; adding k(k − 1)(k − 2) changes nothing for k ≤ 2
+    v = check(Claim("closed_form", "(1 - 2*alpha)**k*x_0 + k*(k - 1)*(k - 2)",
+                    problem="x**2", method="gd"))
+    assert v.status == "false" and v.counterexample.startswith("k = 3"), v

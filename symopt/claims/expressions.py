@@ -514,17 +514,9 @@ def check_closed_form(claim: Claim) -> Verdict:
     if not isinstance(formula, sp.MatrixBase) or formula.shape != (n, 1):
         raise ParseError(f"the closed form must give {n} coordinate(s)")
     substitution = ctx.hyperparameters
-    iterates = [sp.Matrix(start)]
-    for step in range(6):
-        at = formula.xreplace({k: sp.Integer(step)})
-        result = compare(at, iterates[-1])
-        if result.equal is False:
-            shown = show(iterates[-1] if n > 1 else iterates[-1][0])
-            return Verdict.false(f"x_{step} = {shown}", correct=_closed_form(ctx, start),
-                                 counterexample=f"k = {step}: the formula gives "
-                                 f"{show(at if n > 1 else at[0])}, {step} step(s) give "
-                                 f"{shown} ({result.how})")
-        iterates.append(sp.Matrix(_step_from(ctx, list(iterates[-1]), step + 1, substitution)))
+    refuted = _early_iterates(ctx, formula, start, k, substitution)
+    if refuted is not None:
+        return refuted
     current = list(formula)
     following = _step_from(ctx, current, None, substitution, k)
     result = compare(sp.Matrix(following), formula.xreplace({k: k + 1}))
@@ -533,6 +525,45 @@ def check_closed_form(claim: Claim) -> Verdict:
                             f"maps its value at k to its value at k + 1 ({result.how})",
                             "the first 6 iterates agree exactly")
     return decide(result, None, "the induction step x_k → x_{k+1}")
+
+
+def _early_iterates(ctx: Context, formula: sp.Matrix, start: list, k: sp.Symbol,
+                    substitution: dict, steps: int = 6) -> Verdict | None:
+    """Compare the formula with the first iterates; a refutation, or None when they agree.
+
+    The first two are compared as formulas in the start. Later iterates of a
+    non-linear rule (Newton on a quartic) grow too fast to build symbolically, so
+    from k = 2 on they are exact runs from a random rational start (and random values
+    of any open hyperparameter).
+    """
+    n = len(start)
+    iterates = [sp.Matrix(start)]
+    point: dict = {}
+    for step in range(steps):
+        if step == 2:
+            others = (formula.free_symbols | set().union(*(v.free_symbols for v in start))) \
+                - {k}
+            point = sample_point(others, random.Random(13))
+            iterates = [sp.Matrix([v.xreplace(point) for v in start])]
+            for t in range(1, step + 1):
+                iterates.append(sp.Matrix(_step_from(ctx, list(iterates[-1]), t,
+                                                     substitution)).xreplace(point))
+        at = formula.xreplace({k: sp.Integer(step), **point})
+        result = compare(at, iterates[-1])
+        if result.equal is False:
+            iterate = iterates[-1].applyfunc(
+                lambda e: sp.factor(sp.cancel(e)) if sp.count_ops(e) < 400 else e)
+            shown = show(iterate if n > 1 else iterate[0])
+            where = (" from " + ", ".join(f"{s} = {show(v)}" for s, v in point.items())
+                     if point else "")
+            return Verdict.false(f"x_{step} = {shown}{where}", correct=_closed_form(ctx, start),
+                                 counterexample=f"k = {step}: the formula gives "
+                                 f"{show(at if n > 1 else at[0])}, {step} step(s){where} give "
+                                 f"{shown} ({result.how})")
+        following = _step_from(ctx, list(iterates[-1]), step + 1, substitution)
+        iterates.append(sp.Matrix(following).xreplace(point) if point else
+                        sp.Matrix(following))
+    return None
 
 
 def _closed_form(ctx: Context, start: list) -> str | None:
