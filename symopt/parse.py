@@ -194,6 +194,32 @@ def parse_relation(text: str, *, local: Mapping[str, sp.Basic] | None = None) ->
     return result
 
 
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _check_brackets(source: str, text: str, origin: list[int]) -> None:
+    """A plain error for brackets that do not match (before the tokenizer's own words).
+
+    >>> try:
+    ...     _check_brackets("(0 < a", "(0 < a", list(range(6)))
+    ... except ParseError as exc:
+    ...     print(exc.reason)
+    '(' is never closed
+    """
+    stack: list[tuple[str, int]] = []
+    for i, char in enumerate(source):
+        if char in _CLOSING:
+            stack.append((char, i))
+        elif char in _CLOSING.values():
+            if not stack or _CLOSING[stack[-1][0]] != char:
+                raise ParseError(f"{char!r} has no matching opening bracket", text=text,
+                                 position=_at(origin, i, text))
+            stack.pop()
+    if stack:
+        char, i = stack[-1]
+        raise ParseError(f"{char!r} is never closed", text=text, position=_at(origin, i, text))
+
+
 def _rewrite(text: str) -> tuple[str, list[int]]:
     """Token-level rewrite; returns the new source and, per character, its origin."""
     pieces = [(_UNICODE.get(char, char), i) for i, char in enumerate(text)]
@@ -215,10 +241,12 @@ def _rewrite(text: str) -> tuple[str, list[int]]:
     normalised += raw[i:]
     origin += raw_origin[i:]
 
+    _check_brackets(normalised, text, origin)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(normalised).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
-        raise ParseError(f"cannot tokenise input ({exc})", text=text) from None
+        message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        raise ParseError(f"cannot read the input: {message}", text=text) from None
     out, out_origin = [], []
     previous: tokenize.TokenInfo | None = None
     for index, tok in enumerate(tokens):
@@ -316,10 +344,19 @@ class _Builder:
             return self.number(node)
         if isinstance(node, ast.Name):
             return self.name(node.id, node)
+        if isinstance(node, ast.BoolOp) and self.relations:
+            # "0 < a and a < 1/2", "a < 0 or a > 1"
+            parts = [self.condition(self.build(v), node) for v in node.values]
+            return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
         if isinstance(node, ast.BinOp):
             left, right = self.build(node.left), self.build(node.right)
             if isinstance(node.op, ast.Pow):
                 return self.power(left, right, node)
+            if isinstance(node.op, (ast.BitAnd, ast.BitOr)) and self.relations:
+                # SymPy prints a conjunction as "(0 < a) & (a < 1/2)"
+                left, right = self.condition(left, node), self.condition(right, node)
+                return sp.And(left, right) if isinstance(node.op, ast.BitAnd) else \
+                    sp.Or(left, right)
             op = _BINARY.get(type(node.op))
             if op is None:
                 raise self.fail(f"operator {type(node.op).__name__} is not allowed", node)
@@ -439,6 +476,14 @@ class _Builder:
             raise self.fail("only name[index] subscripts are allowed", node)
         suffix = str(index.value) if isinstance(index, ast.Constant) else index.id
         return self.name(f"{node.value.id}_{suffix}", node)
+
+    def condition(self, value: sp.Basic, node: ast.AST) -> sp.Basic:
+        """``value`` if it is a condition (a relation, or conditions joined); else a plain error."""
+        if isinstance(value, (sp.Rel, sp.And, sp.Or)):
+            return value
+        raise self.fail("'&', '|', 'and' and 'or' join conditions, and this side is not "
+                        f"one ({value}); write each condition in parentheses, as in "
+                        "(0 < alpha) & (alpha < 1/2)", node)
 
     def compare(self, node: ast.Compare) -> sp.Basic:
         terms = [self.build(node.left)] + [self.build(c) for c in node.comparators]

@@ -17,11 +17,14 @@ symopt.errors.SymoptTimeoutError: sleep did not finish within 0.5 s
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import pickle
+import signal
 import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from symopt.errors import SymoptError, SymoptTimeoutError
@@ -34,24 +37,69 @@ T = TypeVar("T")
 DEFAULT_SECONDS = float(os.environ.get("SYMOPT_TIMEOUT", "20"))
 
 
-def _context() -> mp.context.BaseContext:
-    # fork starts in milliseconds and inherits the imported SymPy; spawn would
-    # re-import everything (about a second) on each call.
-    methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else "spawn")
+#: True inside a worker started here: nested limits run in place under its limit.
+_IN_WORKER = False
 
 
-def _worker(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+def _outcome(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple:
+    global _IN_WORKER
+    _IN_WORKER = True
     try:
-        result = ("ok", fn(*args, **kwargs))
+        return ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # report every failure to the parent
-        result = ("error", exc, traceback.format_exc())
+        return ("error", exc, traceback.format_exc())
+
+
+def _send(conn: Any, result: tuple) -> None:
     try:
         conn.send(result)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         conn.send(("error", SymoptError(f"result could not be returned: {exc}"), ""))
     finally:
         conn.close()
+
+
+def _worker(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    _send(conn, _outcome(fn, args, kwargs))
+
+
+def _start(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, Callable[[], None]]:
+    """Start the worker: a receiving connection and a function that stops and reaps it.
+
+    Where ``fork`` exists the worker is forked directly (``os.fork``), not through
+    ``multiprocessing.Process``: a daemonic process (a ``multiprocessing.Pool`` or a
+    dask worker) may not start ``Process`` children, and running the work in place
+    there would leave it without a limit.
+    """
+    if hasattr(os, "fork"):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
+            os.close(read_fd)
+            try:
+                _send(Connection(write_fd, readable=False), _outcome(fn, args, kwargs))
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+
+        def stop() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+        return Connection(read_fd, writable=False), stop
+    receiver, sender = mp.get_context("spawn").Pipe(duplex=False)
+    process = mp.get_context("spawn").Process(target=_worker, args=(sender, fn, args, kwargs),
+                                              daemon=True)
+    process.start()
+    sender.close()
+
+    def stop_process() -> None:
+        if process.is_alive():
+            process.kill()
+        process.join()
+
+    return receiver, stop_process
 
 
 def run_with_timeout(fn: Callable[..., T], *args: Any, seconds: float | None = None,
@@ -65,15 +113,11 @@ def run_with_timeout(fn: Callable[..., T], *args: Any, seconds: float | None = N
     another worker, the function runs in place under that worker's limit.
     """
     limit = DEFAULT_SECONDS if seconds is None else seconds
-    if limit <= 0 or mp.current_process().daemon:
-        # Inside a worker (daemonic: it may not start processes) the enclosing
-        # worker's limit already bounds this work, so nested calls run in place.
+    if limit <= 0 or _IN_WORKER:
+        # Inside a worker started here, the enclosing worker's limit already bounds
+        # this work, so nested calls run in place.
         return fn(*args, **kwargs)
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_worker, args=(sender, fn, args, kwargs), daemon=True)
-    process.start()
-    sender.close()
+    receiver, stop = _start(fn, args, kwargs)
     try:
         if not receiver.poll(limit):
             raise SymoptTimeoutError(
@@ -84,12 +128,10 @@ def run_with_timeout(fn: Callable[..., T], *args: Any, seconds: float | None = N
         except EOFError:
             raise SymoptError(
                 f"{getattr(fn, '__name__', 'work')} stopped without a result "
-                f"(worker exit code {process.exitcode})"
+                "(the worker was killed or crashed)"
             ) from None
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
+        stop()
         receiver.close()
     if outcome[0] == "ok":
         return outcome[1]

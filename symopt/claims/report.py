@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 
 from symopt.claims.claim import Verdict
@@ -82,6 +83,12 @@ def to_table(verdicts: Sequence[Verdict], title: str = "") -> Table:
 
     >>> to_table([Verdict.true("the difference simplifies to 0")]).row_count
     1
+    >>> from rich.console import Console
+    >>> console = Console(width=60)
+    >>> with console.capture() as shown:
+    ...     console.print(to_table([Verdict.true("x_0 = Matrix([[x_0], [y_0]])")]))
+    >>> "Matrix([[x_0], [y_0]])" in shown.get()
+    True
     """
     table = Table(title=title or None, show_lines=True)
     table.add_column("claim", style="bold", overflow="fold")
@@ -90,7 +97,9 @@ def to_table(verdicts: Sequence[Verdict], title: str = "") -> Table:
     table.add_column("evidence / correct value", overflow="fold")
     for v in verdicts:
         style = _STYLE.get(v.status, "")
-        table.add_row(v.claim_id or "-", v.kind, f"[{style}]{v.status}[/]", _detail(v))
+        # the texts hold brackets ("Matrix([[x_0], [y_0]])") that rich would read as markup
+        table.add_row(escape(v.claim_id or "-"), escape(v.kind), f"[{style}]{v.status}[/]",
+                      escape(_detail(v)))
     return table
 
 
