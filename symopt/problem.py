@@ -36,7 +36,7 @@ from symopt.errors import ParseError, SymoptTimeoutError, UnsupportedError
 from symopt.parse import parse, parse_relation
 from symopt.result import Finding
 from symopt.symbols import canonical_name, symbol
-from symopt.timeout import run_with_timeout
+from symopt.timeout import check_seconds, run_with_timeout
 
 __all__ = ["Constraint", "Problem", "Quadratic", "StationaryPoint"]
 
@@ -168,7 +168,9 @@ class Problem:
             chosen = self._real_variables(chosen, variables, local)
         self.variables: tuple[sp.Symbol, ...] = tuple(chosen)
         self.parameters: tuple[sp.Symbol, ...] = parameters
-        self.timeout = timeout
+        # 0 runs the work in place (for callers already inside a limit); others are checked.
+        self.timeout = timeout if timeout is None or (timeout == 0 and not isinstance(
+            timeout, bool)) else check_seconds(timeout, "timeout")
         self.name = name or (self.source or str(expr))
 
     def _real_variables(self, chosen: list[sp.Symbol], given: Sequence | None,

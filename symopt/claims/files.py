@@ -35,6 +35,7 @@ from typing import Any
 
 from symopt.claims.claim import Claim, MethodSpec, ProblemSpec, Verdict, check
 from symopt.errors import ParseError, SymoptError
+from symopt.timeout import check_seconds
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -148,11 +149,12 @@ def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
                              ("rounding", (int,), "a whole number of decimals"),
                              ("significant", (int,), "a whole number of digits"),
                              ("tolerance", (int, float), "a number"),
-                             ("rel_tolerance", (int, float), "a number"),
-                             ("timeout", (int, float), "a number of seconds")):
+                             ("rel_tolerance", (int, float), "a number")):
         if key in values and (isinstance(values[key], bool) or
                               not isinstance(values[key], kinds) or values[key] < 0):
             raise ParseError(f"{key} must be {what} ≥ 0, got {values[key]!r}")
+    if "timeout" in values:
+        values["timeout"] = check_seconds(values["timeout"], "timeout")
     for key in ("unknowns",):
         if key in values:
             values[key] = tuple(values[key])
@@ -209,9 +211,8 @@ def load_claims(source: str | Path) -> ClaimsFile:
                                  expect if isinstance(expect, bool) else None, note))
         seen.add(ident)
     timeout = data.get("timeout")
-    if timeout is not None and (isinstance(timeout, bool) or
-                                not isinstance(timeout, (int, float))):
-        raise ParseError("timeout must be a number of seconds")
+    if timeout is not None:
+        timeout = check_seconds(timeout, f"{path or 'claims file'}: timeout")
     return ClaimsFile(str(data.get("title", path)), tuple(entries), path, timeout)
 
 
@@ -219,6 +220,8 @@ def check_file(claims: ClaimsFile | str | Path, *, timeout: float | None = None,
                progress: Callable[[Entry, Verdict], None] | None = None) -> list[Verdict]:
     """Check every claim of a file; unreadable or failing claims do not stop the others."""
     loaded = claims if isinstance(claims, ClaimsFile) else load_claims(claims)
+    if timeout is not None:
+        timeout = check_seconds(timeout, "timeout")
     limit = timeout if timeout is not None else loaded.timeout
     verdicts = []
     for entry in loaded.entries:

@@ -31,9 +31,15 @@ err_console = Console(stderr=True, highlight=False)
 # Command modules register themselves on `app` when imported.
 from symopt.cli import analyze, check, compile, derive, kkt, prove  # noqa: E402, F401
 
+#: Longest integer the CLI prints (3000!, the largest factorial accepted, has 9131 digits).
+MAX_PRINTED_DIGITS = 10_000
+
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` and return the exit code (for tests and :func:`main`)."""
+    if hasattr(sys, "set_int_max_str_digits") and 0 < sys.get_int_max_str_digits() \
+            < MAX_PRINTED_DIGITS:
+        sys.set_int_max_str_digits(MAX_PRINTED_DIGITS)
     try:
         result = app(args=list(argv) if argv is not None else None, standalone_mode=False)
     except _ABORTS:

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from symopt.catalogue import ENTRY_SECONDS, Result, Summary, discover, run_catalogue
 from symopt.cli import app, console
+from symopt.timeout import check_seconds
 
 _STYLE = {"true": "green", "false-as-expected": "cyan", "unexpected": "bold red"}
 
@@ -36,8 +37,8 @@ def prove(
                      "(default: docs/catalogue next to proofs/)."),
     ] = None,
     no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not write pages.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds per entry (0: no limit, in-process)."
-                                           )] = ENTRY_SECONDS,
+    timeout: Annotated[float, typer.Option(help="Seconds per entry (a positive number, at "
+                                           "most 3600).")] = ENTRY_SECONDS,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Entries run at once "
                                              "(default: the CPUs, at most 4).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One row per claim.")] = False,
@@ -46,6 +47,7 @@ def prove(
     """Check every claim of the seed texts; exit 0 when each verdict is the expected one."""
     from symopt.catalogue import default_proofs_dir
 
+    timeout = check_seconds(timeout, "--timeout")
     root = proofs if proofs is not None else default_proofs_dir()
     total = len(discover(root)) if not select else None
     with Progress(

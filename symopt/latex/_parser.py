@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -16,13 +15,11 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
 from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
-from symopt.parse import MAX_FACTORIAL
+from symopt.parse import EXPONENTIAL, MAX_DIGITS, MAX_FACTORIAL, exponential_digits, power_digits
 from symopt.symbols import canonical_name, symbol
 
 #: Most terms a ``\sum`` with numeric bounds may expand to.
 MAX_SUM_TERMS = 100
-#: Largest number of decimal digits an exact numeric power may have.
-MAX_DIGITS = 5000
 _MATRICES = {"bmatrix", "pmatrix", "matrix", "Bmatrix"}
 
 
@@ -292,11 +289,11 @@ class Parser(NameRules):
             if abs(exponent) > 100:
                 raise self.fail("matrix power above 100", tok)
             return base**exponent
-        if base.is_number and exponent.is_number and base.is_Rational and exponent.is_Rational:
-            size = abs(math.log10(abs(float(base)))) if base not in (0, 1, -1) else 0.0
-            if size * abs(float(exponent)) > MAX_DIGITS:
-                raise self.fail("power too large to compute exactly", tok)
-        elif exponent.is_Integer and abs(exponent) > 10**6:
+        digits = power_digits(base, exponent)
+        if digits > MAX_DIGITS:
+            raise self.fail(f"power too large to compute exactly (about {digits:.3g} digits; "
+                            f"the limit is {MAX_DIGITS})", tok)
+        if exponent.is_Integer and abs(exponent) > 10**6:
             raise self.fail("exponent too large", tok)
         return sp.Pow(base, exponent)
 
@@ -622,6 +619,9 @@ class Parser(NameRules):
             raise self.fail(f"\\{name} needs an argument", tok)
         if isinstance(arg, sp.MatrixBase):
             raise self.fail(f"\\{name} of a matrix is not supported", tok)
+        if name in EXPONENTIAL and exponential_digits(arg) > MAX_DIGITS:
+            raise self.fail(f"\\{name} of a number this large cannot be computed exactly "
+                            f"(about {exponential_digits(arg):.3g} digits)", tok)
         value = sp.log(arg, base) if base is not None else FUNCTIONS[name](arg)
         return value if power is None else value**power
 
