@@ -67,7 +67,7 @@ def test_a_dense_quartic_in_200_variables_is_refused_by_size_quickly():
     p = Problem(sum(xs) ** 4, variables=list(xs), timeout=5)
     start = time.monotonic()
     with pytest.raises(UnsupportedError, match="200 variables"):
-        p.hessian
+        _ = p.hessian
     finding = p.convexity()
     assert not finding.known and "200 variables" in finding.reason
     assert not p.smoothness().known
