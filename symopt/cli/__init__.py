@@ -6,11 +6,13 @@ Errors a user can cause print one line and exit with code 2, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from symopt.errors import SymoptError
 
@@ -51,9 +53,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         return getattr(exc, "exit_code", 2)
     except SymoptError as exc:
         message = str(exc).splitlines()
-        err_console.print(f"[bold red]error:[/] {message[0]}", soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(message[0])}", soft_wrap=True)
         for line in message[1:]:
             err_console.print(line, markup=False, soft_wrap=True)
+        return 2
+    except (RecursionError, MemoryError) as exc:
+        err_console.print(f"[bold red]error:[/] the input is too large or nested too deeply "
+                          f"({type(exc).__name__})", soft_wrap=True)
+        return 2
+    except Exception as exc:  # the promise: no traceback for any input
+        if os.environ.get("SYMOPT_DEBUG"):
+            raise
+        text = escape(f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
+        err_console.print(f"[bold red]error:[/] internal error ({text}); please report it "
+                          "with the input (SYMOPT_DEBUG=1 shows the traceback)", soft_wrap=True)
         return 2
     return result if isinstance(result, int) else 0
 
