@@ -3,6 +3,9 @@
 Shows progress, prints a summary (claims, true, false as expected, unexpected,
 unknown, time per topic and the slowest entries), writes the generated pages
 to ``docs/catalogue/`` and exits 0 when every verdict matches its ``expect``.
+
+The ``*.py`` files of the proofs directory are imported, so their code runs (as
+pytest runs test files); the ``*.toml`` files are data. docs/security.md says more.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ _STYLE = {"true": "green", "false-as-expected": "cyan", "unexpected": "bold red"
 @app.command()
 def prove(
     proofs: Annotated[
-        Path | None, typer.Argument(help="The proofs/ directory (default: the repository's).")
+        Path | None, typer.Argument(help="The proofs/ directory (default: the repository's). "
+                                    "Its *.py files are imported and run, like pytest "
+                                    "does: give only a directory you trust.")
     ] = None,
     select: Annotated[
         str | None, typer.Option("--select", "-k", help="Only ids or topics containing this.")
@@ -44,7 +49,11 @@ def prove(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One row per claim.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
 ) -> int:
-    """Check every claim of the seed texts; exit 0 when each verdict is the expected one."""
+    """Check every claim of the seed texts; exit 0 when each verdict is the expected one.
+
+    PROOFS/*.py files are imported (their code runs, as with pytest); only the
+    TOML files are read as data. Run it on directories you trust.
+    """
     from symopt.catalogue import default_proofs_dir
 
     timeout = check_seconds(timeout, "--timeout")
