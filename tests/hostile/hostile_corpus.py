@@ -225,6 +225,9 @@ def _cases() -> list[Case]:
     add(Case("tex-directory", ("derive", "x**2", "--tex", "{dir}")))
     add(Case("tex-missing-dir", ("derive", "x**2", "--tex", "{dir}/no/such/a.tex")))
     add(Case("tex-pdf-without-tex", ("derive", "x**2", "--pdf")))
+    for name, path in (("directory", "{dir}"), ("missing-dir", "{dir}/no/a.png"),
+                       ("format", "{dir}/a.xyz")):
+        add(Case(f"plot-{name}", ("analyze", "x**2", "--method", "gd", "--plot", path)))
     add(Case("prove-missing-dir", ("prove", "{dir}/nope", "--no-docs")))
     add(Case("prove-bad-toml", ("prove", "{dir}", "--no-docs"),
              files={"a.toml": "source = [1, 2]\n" + _CLAIM}))
