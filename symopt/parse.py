@@ -46,6 +46,7 @@ __all__ = [
     "EXPONENTIAL",
     "MAX_DEPTH",
     "MAX_DIGITS",
+    "MAX_EXACT_DIGITS",
     "MAX_FACTORIAL",
     "MAX_LENGTH",
     "exponential_digits",
@@ -54,6 +55,7 @@ __all__ = [
     "parse_expr",
     "parse_relation",
     "power_digits",
+    "rational_digits",
 ]
 
 #: Longest accepted input, in characters.
@@ -64,6 +66,8 @@ MAX_DEPTH = 50
 MAX_DIGITS = 5000
 #: Largest integer whose factorial is computed exactly (3000! has 9131 digits).
 MAX_FACTORIAL = 3000
+#: Most digits (numerator and denominator) of any exact number built while parsing.
+MAX_EXACT_DIGITS = 20_000
 
 
 def _sigmoid(z: sp.Expr) -> sp.Expr:
@@ -127,6 +131,19 @@ def power_digits(base: sp.Basic, exponent: sp.Basic) -> float:
             or exponent.is_finite is False:
         return 0.0
     return _magnitude(exponent) * _height(base)
+
+
+def rational_digits(value: object) -> float:
+    """Decimal digits of an exact rational's numerator and denominator (0 for anything else).
+
+    Read from the bit lengths, so it is cheap even for a huge number.
+
+    >>> rational_digits(sp.Rational(10**20, 3))
+    21.0
+    """
+    if not isinstance(value, sp.Rational):
+        return 0.0
+    return float(round((abs(value.p).bit_length() + value.q.bit_length()) * math.log10(2)))
 
 
 def exponential_digits(argument: sp.Basic) -> float:
@@ -370,9 +387,14 @@ class _Builder:
         if self.depth > 4 * MAX_DEPTH:
             raise self.fail(f"expression nested deeper than {4 * MAX_DEPTH} levels", node)
         try:
-            return self._build(node)
+            result = self._build(node)
         finally:
             self.depth -= 1
+        if rational_digits(result) > MAX_EXACT_DIGITS:  # a product or sum of large numbers
+            raise self.fail(f"number too large to compute exactly (about "
+                            f"{rational_digits(result):.3g} digits; the limit is "
+                            f"{MAX_EXACT_DIGITS})", node)
+        return result
 
     def _build(self, node: ast.AST) -> sp.Basic:
         if isinstance(node, ast.Constant):

@@ -33,8 +33,8 @@ err_console = Console(stderr=True, highlight=False)
 # Command modules register themselves on `app` when imported.
 from symopt.cli import analyze, check, compile, derive, kkt, prove  # noqa: E402, F401
 
-#: Longest integer the CLI prints (3000!, the largest factorial accepted, has 9131 digits).
-MAX_PRINTED_DIGITS = 10_000
+#: Longest integer the CLI prints (symopt.parse.MAX_EXACT_DIGITS; 3000! has 9131 digits).
+MAX_PRINTED_DIGITS = 20_000
 
 
 def run(argv: Sequence[str] | None = None) -> int:

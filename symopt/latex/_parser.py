@@ -15,7 +15,15 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
 from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
-from symopt.parse import EXPONENTIAL, MAX_DIGITS, MAX_FACTORIAL, exponential_digits, power_digits
+from symopt.parse import (
+    EXPONENTIAL,
+    MAX_DIGITS,
+    MAX_EXACT_DIGITS,
+    MAX_FACTORIAL,
+    exponential_digits,
+    power_digits,
+    rational_digits,
+)
 from symopt.symbols import canonical_name, symbol
 
 #: Most terms a ``\sum`` with numeric bounds may expand to.
@@ -150,7 +158,12 @@ class Parser(NameRules):
                 for right in terms[1:]:
                     result = result + right
                 return result
-            return sp.Add(*terms)  # one flatten, not one per term
+            number = sp.S.Zero  # exact numbers summed one by one, each sum checked
+            for t in terms:
+                if isinstance(t, sp.Rational):
+                    number += t
+                    self.check_digits(rational_digits(number))
+            return sp.Add(number, *(t for t in terms if not isinstance(t, sp.Rational)))
         finally:
             self.depth -= 1
 
@@ -184,6 +197,13 @@ class Parser(NameRules):
                 result = multiply(result, self.postfix())
             else:
                 return result
+            self.check_digits(rational_digits(result), tok)
+
+    def check_digits(self, digits: float, tok: Tok | None = None) -> None:
+        """Refuse an exact number above MAX_EXACT_DIGITS digits."""
+        if digits > MAX_EXACT_DIGITS:
+            raise self.fail(f"number too large to compute exactly (about {digits:.3g} digits; "
+                            f"the limit is {MAX_EXACT_DIGITS})", tok)
 
     def unary(self) -> sp.Basic:
         if self.is_sym("-") or self.is_sym("+"):

@@ -90,3 +90,21 @@ def test_a_claim_timeout_is_validated(value):
 def test_check_file_refuses_an_invalid_timeout(value):
     with pytest.raises(DomainError):
         check_file(load_claims(CLAIM), timeout=value)
+
+
+@pytest.mark.parametrize("text", [
+    "*".join(["9**5000"] * 150) + "*x",  # each power is small, the product is not
+    "*".join(["factorial(3000)"] * 100),
+    " + ".join([r"\frac{1}{3^{4000}}", r"\frac{1}{7^{4000}}", r"\frac{1}{11^{4000}}",
+                r"\frac{1}{13^{4000}}"]),  # coprime denominators: the sum's digits add up
+])
+def test_products_and_sums_of_large_numbers_are_refused(text):
+    with pytest.raises(ParseError, match="too large"):
+        parse(text)
+
+
+@pytest.mark.parametrize("text", [r"\frac{1}{2004!} - \frac{1}{2006!}",
+                                  "1/factorial(2004) - 1/factorial(2006)"])
+def test_large_factorials_stay_exact(text):
+    # 1/2004! − 1/2006! = (2006·2005 − 1)/2006!
+    assert parse(text) == sp.Rational(2006 * 2005 - 1, sp.factorial(2006))
