@@ -37,6 +37,7 @@ import numpy as np
 import sympy as sp
 
 from symopt.errors import SymoptError
+from symopt.timeout import check_seconds
 
 __all__ = [
     "ClaimInfo",
@@ -374,11 +375,15 @@ def _toml_entries(path: Path) -> list[Entry]:
         import tomli as tomllib  # type: ignore[no-redef]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SymoptError(f"{path.name} is not a valid TOML file: {exc}") from exc
+    from symopt.claims.files import check_fields
+
+    check_fields(path.name, data, "file")
     default_seed = str(data.get("source", ""))[:3]
     entries = []
     for index, raw in enumerate(data.get("claims", [])):
+        check_fields(f"{path.name}: [[claims]] {index + 1}", raw, "claim")
         source = raw.get("source", {})
         source = {"quote": source} if isinstance(source, str) else source
         info = ClaimInfo(
@@ -390,7 +395,8 @@ def _toml_entries(path: Path) -> list[Entry]:
             where=str(source.get("where", "")),
             note=str(raw.get("note", "")),
             kind=str(raw.get("kind", "")),
-            timeout=float(raw["timeout"]) if isinstance(raw.get("timeout"), (int, float)) else None,
+            timeout=check_seconds(raw["timeout"], f"{path.name}: timeout") if "timeout" in raw
+            else None,
         )
         entries.append(Entry(info, path.stem, path, _TomlClaim(path, info.id)))
     return entries

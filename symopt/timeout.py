@@ -18,6 +18,7 @@ symopt.errors.SymoptTimeoutError: sleep did not finish within 0.5 s
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing as mp
 import os
 import pickle
@@ -27,14 +28,52 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from symopt.errors import SymoptError, SymoptTimeoutError
+from symopt.errors import DomainError, SymoptError, SymoptTimeoutError
 
-__all__ = ["DEFAULT_SECONDS", "run_with_timeout"]
+__all__ = ["DEFAULT_SECONDS", "MAX_SECONDS", "check_seconds", "run_with_timeout"]
 
 T = TypeVar("T")
 
-#: Default limit for one piece of symbolic work, in seconds.
-DEFAULT_SECONDS = float(os.environ.get("SYMOPT_TIMEOUT", "20"))
+#: Longest time limit accepted anywhere, in seconds (one hour).
+MAX_SECONDS = 3600.0
+
+
+def check_seconds(value: object, what: str = "time limit") -> float:
+    """A time limit as a float, after checking it is a positive finite number ≤ MAX_SECONDS.
+
+    Zero, negative, NaN, infinite or huge values would switch the limit off (or
+    overflow the clock); each is a :class:`~symopt.errors.DomainError`.
+
+    >>> check_seconds(2)
+    2.0
+    >>> check_seconds(0, "timeout")
+    Traceback (most recent call last):
+    ...
+    symopt.errors.DomainError: timeout must be a number of seconds in (0, 3600], got 0
+    """
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+    if isinstance(number, bool) or not isinstance(number, (int, float)) \
+            or not math.isfinite(number) or not 0 < number <= MAX_SECONDS:
+        raise DomainError(f"{what} must be a number of seconds in (0, {MAX_SECONDS:g}], "
+                          f"got {value!r}"[:200])
+    return float(number)
+
+
+#: Default limit for one piece of symbolic work, in seconds (environment: SYMOPT_TIMEOUT;
+#: an invalid value there is reported when a limit is first needed).
+def _default_seconds() -> float:
+    try:
+        return check_seconds(os.environ.get("SYMOPT_TIMEOUT", "20"), "SYMOPT_TIMEOUT")
+    except SymoptError:
+        return math.nan  # refused by check_seconds where a limit is needed
+
+
+DEFAULT_SECONDS: float = _default_seconds()
 
 
 #: True inside a worker started here: nested limits run in place under its limit.
@@ -108,12 +147,17 @@ def run_with_timeout(fn: Callable[..., T], *args: Any, seconds: float | None = N
 
     Raises :class:`~symopt.errors.SymoptTimeoutError` when the limit passes (the
     worker is killed) and re-raises any exception the function raised.
-    ``seconds=None`` uses :data:`DEFAULT_SECONDS`; ``seconds=0`` or a negative
-    value runs the function in this process without a limit. Called inside
-    another worker, the function runs in place under that worker's limit.
+    ``seconds=None`` uses :data:`DEFAULT_SECONDS`; ``seconds=0`` runs the function
+    in this process without a limit (for callers already inside a limit; never
+    reachable from files or the command line). Negative, NaN, infinite or
+    values above :data:`MAX_SECONDS` are refused. Called inside another worker,
+    the function runs in place under that worker's limit.
     """
-    limit = DEFAULT_SECONDS if seconds is None else seconds
-    if limit <= 0 or _IN_WORKER:
+    if seconds == 0 and not isinstance(seconds, bool):
+        return fn(*args, **kwargs)
+    limit = check_seconds(DEFAULT_SECONDS if seconds is None else seconds,
+                          "SYMOPT_TIMEOUT" if seconds is None else "time limit")
+    if _IN_WORKER:
         # Inside a worker started here, the enclosing worker's limit already bounds
         # this work, so nested calls run in place.
         return fn(*args, **kwargs)

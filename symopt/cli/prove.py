@@ -3,6 +3,9 @@
 Shows progress, prints a summary (claims, true, false as expected, unexpected,
 unknown, time per topic and the slowest entries), writes the generated pages
 to ``docs/catalogue/`` and exits 0 when every verdict matches its ``expect``.
+
+The ``*.py`` files of the proofs directory are imported, so their code runs (as
+pytest runs test files); the ``*.toml`` files are data. docs/security.md says more.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rich.table import Table
 
 from symopt.catalogue import ENTRY_SECONDS, Result, Summary, discover, run_catalogue
 from symopt.cli import app, console
+from symopt.timeout import check_seconds
 
 _STYLE = {"true": "green", "false-as-expected": "cyan", "unexpected": "bold red"}
 
@@ -25,7 +29,9 @@ _STYLE = {"true": "green", "false-as-expected": "cyan", "unexpected": "bold red"
 @app.command()
 def prove(
     proofs: Annotated[
-        Path | None, typer.Argument(help="The proofs/ directory (default: the repository's).")
+        Path | None, typer.Argument(help="The proofs/ directory (default: the repository's). "
+                                    "Its *.py files are imported and run, like pytest "
+                                    "does: give only a directory you trust.")
     ] = None,
     select: Annotated[
         str | None, typer.Option("--select", "-k", help="Only ids or topics containing this.")
@@ -36,16 +42,21 @@ def prove(
                      "(default: docs/catalogue next to proofs/)."),
     ] = None,
     no_docs: Annotated[bool, typer.Option("--no-docs", help="Do not write pages.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds per entry (0: no limit, in-process)."
-                                           )] = ENTRY_SECONDS,
+    timeout: Annotated[float, typer.Option(help="Seconds per entry (a positive number, at "
+                                           "most 3600).")] = ENTRY_SECONDS,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Entries run at once "
                                              "(default: the CPUs, at most 4).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One row per claim.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
 ) -> int:
-    """Check every claim of the seed texts; exit 0 when each verdict is the expected one."""
+    """Check every claim of the seed texts; exit 0 when each verdict is the expected one.
+
+    PROOFS/*.py files are imported (their code runs, as with pytest); only the
+    TOML files are read as data. Run it on directories you trust.
+    """
     from symopt.catalogue import default_proofs_dir
 
+    timeout = check_seconds(timeout, "--timeout")
     root = proofs if proofs is not None else default_proofs_dir()
     total = len(discover(root)) if not select else None
     with Progress(
