@@ -174,3 +174,32 @@ def test_ema_heavy_ball_and_damped_newton_optima_in_runs():
     assert newton.hyperparameters == {alpha: 1} and newton.rate == 0
     trajectory = run(SEED, "damped_newton", [1.0, -2.0], 1, alpha=1.0)
     assert np.allclose(trajectory.final, 0, atol=1e-15)
+
+
+@pytest.mark.parametrize("eigenvalues", [[4, 1], [1, 4], [2, 4, 1], [4, "5/2", 1]])
+def test_gd_optimum_does_not_depend_on_the_order_of_the_eigenvalues(eigenvalues):
+    # by hand: μ = 1, L = 4 whatever the order; α* = 2/(μ + L) = 2/5, r = (L − μ)/(L + μ) = 3/5
+    best = optimal_hyperparameters(get_method("gd"), eigenvalues).value
+    assert best.hyperparameters == {alpha: sp.Rational(2, 5)}
+    assert best.rate == sp.Rational(3, 5)
+    assert (best.mu, best.L) == (1, 4)
+
+
+def test_heavy_ball_optimum_for_an_unsorted_spectrum():
+    # Polyak with μ = 1, L = 4: α* = 4/(√L + √μ)² = 4/9, β* = ((√L − √μ)/(√L + √μ))² = 1/9,
+    # rate √β* = 1/3
+    best = optimal_hyperparameters(get_method("heavy_ball"), [4, 1]).value
+    assert best.hyperparameters == {alpha: sp.Rational(4, 9), beta: sp.Rational(1, 9)}
+    assert best.rate == sp.Rational(1, 3)
+
+
+def test_irrational_and_symbolic_eigenvalue_lists_are_ordered_or_unknown():
+    # [√2, 1, π/2]: μ = 1, L = π/2 (the middle entry); α* = 2/(1 + π/2) = 4/(2 + π),
+    # r = (π/2 − 1)/(π/2 + 1) = (π − 2)/(π + 2)
+    best = optimal_hyperparameters(get_method("gd"), [sp.sqrt(2), 1, sp.pi / 2]).value
+    assert sp.simplify(best.hyperparameters[alpha] - 4 / (2 + sp.pi)) == 0
+    assert sp.simplify(best.rate - (sp.pi - 2) / (sp.pi + 2)) == 0
+    # [L, μ] with no known order between them: unknown, not a guess that the list is sorted
+    for spectrum in ([L, mu], [mu, L]):
+        found = optimal_hyperparameters(get_method("gd"), spectrum)
+        assert not found.known and "order" in found.reason

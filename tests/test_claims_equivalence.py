@@ -135,3 +135,35 @@ def test_cancellation_never_refutes_a_true_gradient():
     assert check(Claim("gradient", gradient, problem=problem)).status == "true"
     wrong = gradient.replace("*b2/2]", "*a2/2]")
     assert check(Claim("gradient", wrong, problem=problem)).status == "false"
+
+
+# -- pairs that agree on a large region and differ elsewhere --------------------------------
+# (by hand, α > 0: max(α, 1/2) = α exactly for α ≥ 1/2; |1 − 4α| = 1 − 4α exactly for
+# α ≤ 1/4; max(α, 1/10) = α for α ≥ 1/10; |x| = x for x ≥ 0.) One sample point in the wrong
+# region would call each pair equal; every seed must separate them, and the counterexample
+# must lie where the hand derivation says the two differ.
+
+PIECEWISE_PAIRS = [
+    ("max(alpha, 1/2)", "alpha", lambda p: p["alpha"] < sp.Rational(1, 2)),
+    ("1 - 4*alpha", "abs(1 - 4*alpha)", lambda p: p["alpha"] > sp.Rational(1, 4)),
+    ("max(alpha, 1/10)", "alpha", lambda p: p["alpha"] < sp.Rational(1, 10)),
+    ("abs(x)", "x", lambda p: p["x"] < 0),
+    ("min(1, 2*alpha)", "2*alpha", lambda p: p["alpha"] > sp.Rational(1, 2)),
+]
+
+
+def test_pairs_equal_on_a_region_are_separated_for_every_seed():
+    for stated, correct, differs_at in PIECEWISE_PAIRS:
+        for seed in range(12):
+            result = compare(parse_expr(stated), parse_expr(correct), seed=seed)
+            assert result.equal is False, (stated, correct, seed, result)
+            point = {k: sp.Rational(v) for k, v in result.point.items()}
+            assert differs_at(point), (stated, correct, point)
+
+
+def test_pairs_equal_on_a_region_are_false_claims():
+    for stated, correct, _ in PIECEWISE_PAIRS:
+        assert verdict(stated, correct).status == "false", (stated, correct)
+    # and the true piecewise identities are still equal: max(α, 1/2) = (α + 1/2 + |α − 1/2|)/2
+    assert verdict("max(alpha, 1/2)", "(alpha + 1/2 + abs(alpha - 1/2))/2").status == "true"
+    assert verdict("abs(1 - 4*alpha)", "abs(4*alpha - 1)").status == "true"
