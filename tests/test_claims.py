@@ -386,6 +386,31 @@ def test_minimizers_first_and_second_order():
     assert status(Claim("local_minimizer", "-1", problem="x**3 - 3*x")) == "false"
 
 
+@pytest.mark.parametrize(("objective", "point", "lower"), [
+    ("x**3", "0", "(-1/10)"),
+    ("x**3 + y**2", "(0, 0)", "(-1/10, 0)"),
+    ("x**3 - 3*x*y**2", "(0, 0)", "(-1/10, 0)"),
+    ("-x**4", "0", "(1/10)"),
+])
+def test_degenerate_points_that_are_not_local_minimizers(objective, point, lower):
+    # by hand: along the x-axis f(t, 0) − f(0) = t³ (or −t⁴), negative for small t < 0
+    # (or every t ≠ 0), so the origin is not a local minimizer although ∇f = 0 there and
+    # the Hessian has no negative eigenvalue to show it
+    for kind in ("local_minimizer", "minimizer"):
+        v = check(Claim(kind, point, problem=objective))
+        assert v.status == "false", (kind, objective, v)
+    v = check(Claim("local_minimizer", point, problem=objective))
+    assert v.counterexample.startswith(f"f{lower} <"), v
+
+
+def test_degenerate_local_minimizers_stay_true_or_unknown():
+    # x⁴ + y² ≥ 0 = f(0, 0): a minimizer; (y − x²)(y − 2x²) has a minimum at 0 on every line
+    # through 0 but is negative at (x, 3x²/2): no line shows it, so unknown (not true)
+    assert status(Claim("local_minimizer", "(0, 0)", problem="x**4 + y**2")) == "true"
+    assert status(Claim("local_minimizer", "(0, 0)",
+                        problem="(y - x**2)*(y - 2*x**2)")) == "unknown"
+
+
 def test_exact_runs_match_torch_optim():
     # the claims' runs apply the method's symbolic rule; torch.optim is an independent
     # implementation of the same methods (defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8)
