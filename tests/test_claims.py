@@ -152,11 +152,13 @@ def test_optimal_step_and_rate():
 
 
 def test_rate_in_kappa():
-    # GD with α* on [μ, L]: (κ − 1)/(κ + 1)
-    v = check(Claim("rate", "(kappa - 1)/(kappa + 1)",
-                    problem="(mu*x**2 + L*y**2)/2", method="gd",
-                    assumptions={"mu": "positive", "L": "positive"}))
-    assert v.status in ("true", "unknown")
+    # GD with α* = 2/(μ + L) on [μ, L]: r = |1 − α*μ| = (L − μ)/(L + μ) = (κ − 1)/(κ + 1)
+    for stated in ("(kappa - 1)/(kappa + 1)", "(L - mu)/(L + mu)"):
+        assert status(Claim("rate", stated, method="gd", spectrum="[mu, L]")) == "true"
+    # the rate of GD with step 1/L, and heavy ball's rate, are not GD's optimal rate
+    for stated in ("(kappa - 1)/kappa", "(sqrt(kappa) - 1)/(sqrt(kappa) + 1)"):
+        v = check(Claim("rate", stated, method="gd", spectrum="[mu, L]"))
+        assert v.status == "false" and v.correct == "(L - mu)/(L + mu)", (stated, v)
 
 
 def test_stability_interval_and_counterexample_run():
