@@ -203,3 +203,17 @@ def test_irrational_and_symbolic_eigenvalue_lists_are_ordered_or_unknown():
     for spectrum in ([L, mu], [mu, L]):
         found = optimal_hyperparameters(get_method("gd"), spectrum)
         assert not found.known and "order" in found.reason
+
+
+def test_worst_rate_is_the_largest_radius_over_the_eigenvalues():
+    # by hand, GD multiplies the λ-component by 1 − αλ: α = 1/2 on {1, 4} gives 1/2 and −1,
+    # so the worst radius is 1 (no convergence); α = 2/5 on {4, 1, 2} gives 3/5, 3/5, 1/5
+    from symopt.analysis import worst_rate
+
+    gd = get_method("gd")
+    assert worst_rate(gd, [1, 4], alpha="1/2").value == 1
+    assert worst_rate(gd, [4, 1, 2], alpha="2/5").value == sp.Rational(3, 5)
+    # heavy ball, α = 1/3, β = 1/6 at λ = 1: z² − (1 + β − α)z + β = z² − (5/6)z + 1/6
+    # = (z − 1/2)(z − 1/3)
+    assert worst_rate(get_method("heavy_ball"), [1], alpha="1/3", beta="1/6").value == \
+        sp.Rational(1, 2)
