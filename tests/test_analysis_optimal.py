@@ -217,3 +217,20 @@ def test_worst_rate_is_the_largest_radius_over_the_eigenvalues():
     # = (z − 1/2)(z − 1/3)
     assert worst_rate(get_method("heavy_ball"), [1], alpha="1/3", beta="1/6").value == \
         sp.Rational(1, 2)
+
+
+def test_each_optimum_says_which_root_placement_it_rests_on():
+    # by hand, heavy ball at α = 4/9, β = 1/9 on [1, 4]: z² − (1 + β − αλ)z + β is
+    # z² − (2/3)z + 1/9 = (z − 1/3)² at λ = 1 and z² + (2/3)z + 1/9 = (z + 1/3)² at λ = 4:
+    # every root at +r at μ and at −r at L. Nesterov's optimum (Lessard, Recht & Packard
+    # 2016) has a double root only at μ; at L, −r is one root of two.
+    z = sp.Symbol("z")
+    hb = optimal_hyperparameters(get_method("heavy_ball"), [1, 4])
+    a, b = hb.value.hyperparameters[alpha], hb.value.hyperparameters[beta]
+    for lam, root in ((1, sp.Rational(1, 3)), (4, -sp.Rational(1, 3))):
+        assert sp.expand(z**2 - (1 + b - a * lam) * z + b - (z - root) ** 2) == 0
+    for name in ("gd", "heavy_ball"):
+        ansatz = optimal_hyperparameters(get_method(name), [1, 4]).evidence["ansatz"]
+        assert "every root" in ansatz and "at −r for λ = L" in ansatz, (name, ansatz)
+    ansatz = optimal_hyperparameters(get_method("nesterov"), [1, 4]).evidence["ansatz"]
+    assert "−r is a root for λ = L" in ansatz
