@@ -415,8 +415,60 @@ def check_local_minimizer(claim: Claim) -> Verdict:
     if problem.convexity().value is True:
         return Verdict.true(f"∇f = 0 and f is convex (Hessian eigenvalues {eigen} there): a "
                             "global, hence local, minimizer", correct=_pt(stated))
+    descent = _descent_along_a_line(problem, stated)
+    if descent is not None:
+        direction, (c, k), near = descent
+        return Verdict.false(f"{_pt(stated)} is not a local minimizer: along the direction "
+                             f"d = {_pt(direction)}, f(x* + t·d) − f(x*) = ({show(c)})·t^{k} + "
+                             "higher powers of t, which is negative for small t of one sign",
+                             correct=None,
+                             counterexample=f"f{_pt(near)} < f{_pt(stated)}")
     return Verdict.unknown(f"the second-order test is inconclusive at {_pt(stated)} "
                            f"(Hessian eigenvalues {eigen})")
+
+
+def _descent_along_a_line(problem, stated: dict
+                          ) -> tuple[dict, tuple[sp.Expr, int], dict] | None:
+    """A line through a degenerate stationary point on which f decreases, or None.
+
+    Along x* + t·d, f(x* + t·d) − f(x*) = c·tᵏ + O(tᵏ⁺¹) for the lowest power k with
+    c ≠ 0 (a Taylor series in t; f without piecewise pieces). k odd, or k even with
+    c < 0, makes f lower than f(x*) for all small t of one sign: not a local minimizer.
+    Directions tried: the axes and their pairwise sums and differences. Returns
+    (d, (c, k), a point with t = ±1/10ʲ where f is exactly below f(x*)).
+    """
+    import itertools
+
+    from symopt.claims.equivalence import _PIECEWISE
+
+    if problem.parameters or problem.objective.has(*_PIECEWISE):
+        return None
+    t = sp.Dummy("t", real=True)
+    n = len(problem.variables)
+    axes = [tuple(int(i == j) for j in range(n)) for i in range(n)]
+    pairs = [tuple(a + s * b for a, b in zip(u, v)) for u, v in itertools.combinations(axes, 2)
+             for s in (1, -1)]
+    value = problem.objective.xreplace(stated)
+    for d in axes + pairs[:40]:
+        line = {x: stated[x] + t * c for x, c in zip(problem.variables, d)}
+        phi = problem.objective.xreplace(line) - value
+        try:
+            series = sp.series(phi, t, 0, 7).removeO()
+        except (ValueError, TypeError, NotImplementedError, ArithmeticError):
+            continue
+        poly = sp.Poly(sp.expand(series), t) if series.is_polynomial(t) else None
+        if poly is None or poly.is_zero:
+            continue
+        k = min(m[0] for m in poly.monoms())
+        c = poly.coeff_monomial(t**k)
+        if not c.is_number or not (k % 2 == 1 or c.is_negative):
+            continue
+        sign = -1 if k % 2 == 1 and c.is_positive else 1  # where c·tᵏ < 0
+        for j in range(1, 13):
+            near = {x: v.xreplace({t: sign * sp.Rational(1, 10**j)}) for x, v in line.items()}
+            if (problem.objective.xreplace(near) - value).is_negative:
+                return dict(zip(problem.variables, d)), (c, k), near
+    return None
 
 
 def _global_minimum_text(problem) -> str | None:

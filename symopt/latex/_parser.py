@@ -42,6 +42,7 @@ class Parser(NameRules):
     depth: int = 0
     closers: list[str] = field(default_factory=list)  # open | and || (abs, norm)
     bound: dict[str, sp.Symbol] = field(default_factory=dict)  # \sum indices
+    in_subscript: int = 0  # inside x_{...}, where i is an index, not the imaginary unit
     applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
 
     # -- helpers
@@ -535,6 +536,8 @@ class Parser(NameRules):
             self.i += 4
             if word == "e":
                 return sp.E
+            if word == "i":
+                return sp.I
             return self.function(Tok("cmd", word, tok.pos), advance=False)
         if name == "sum":
             return self.sum(tok)
