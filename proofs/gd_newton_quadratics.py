@@ -129,17 +129,45 @@ def model_derivative():
 
 
 @claim("001-newton-1d", seed="001", where="Deriving the Newton Step",
-       quote="x_{k+1} = x_k − f'(x_k)/f''(x_k)", stated="x_{k+1} = x_k − f'(x_k)/f''(x_k)")
-def newton_1d():
-    """Solving g'(x) = 0 gives the Newton step, which is symopt's Newton rule with p = f'/f''."""
-    model = f0 + f1 * (xx - xk) + f2 * (xx - xk) ** 2 / 2
+       quote="To find the minimum of this quadratic approximation g(x), we set its derivative "
+       "to zero … x_{k+1} = x_k − f'(x_k)/f''(x_k)",
+       stated="x_{k+1} = x_k − f'(x_k)/f''(x_k) is the minimum of the quadratic model",
+       expect="conditional",
+       note="g'(x) = 0 gives the Newton point whenever f''(x_k) ≠ 0, but it is the model's "
+       "minimum only when f''(x_k) > 0; the text does not say so",
+       perturbed={"stated": xk + f1 / sp.Symbol("f2", nonzero=True, real=True)})
+def newton_1d(stated=None):
+    """Solving g'(x) = 0 gives the Newton step, which is symopt's Newton rule with p = f'/f''.
+    It is the model's minimum when g'' = f''(x_k) > 0 (f2 a positive symbol), and its maximum
+    when f''(x_k) < 0: on x⁴ − x² at x = 0.1, f'' = −1.88 and symopt's Newton step goes to
+    the model's maximiser, raising f."""
+    curvature = sp.Symbol("f2", nonzero=True, real=True)
+    stated = xk - f1 / curvature if stated is None else stated
+    model = f0 + f1 * (xx - xk) + curvature * (xx - xk) ** 2 / 2
     (root,) = sp.solve(sp.diff(model, xx), xx)
     p = sp.Symbol("p", real=True)
-    rule = newton().rule().x_next.subs({p: f1 / f2, xx: xk})
-    holds = sp.simplify(root - (xk - f1 / f2)) == 0 and sp.simplify(rule - root) == 0
-    return Outcome.check(holds, root, "g'(x) = 0 ⇔ x = x_k − f1/f2; the model's second "
-                         "derivative f2 > 0 makes it the model's minimizer.").with_derivation(
-                             newton_scalar())
+    rule = newton().rule().x_next.subs({p: f1 / curvature, xx: xk})
+    is_root = sp.simplify(root - stated) == 0 and sp.simplify(rule - root) == 0
+    positive = {curvature: f2}  # under the condition: f2 is a positive symbol
+    holds_under = is_root and bool(sp.diff(model, xx, 2).subs(positive) > 0)
+    problem = Problem("x**4 - x**2")
+    x0 = sp.Rational(1, 10)
+    (x1,) = iterate(problem, newton(), [x0], 1)[-1]
+    second = problem.hessian[0, 0].subs(problem.variables[0], x0)
+    f = problem.objective.subs
+    v = problem.variables[0]
+    fails_outside = (second < 0 and sp.simplify(x1 - stated.subs(
+        {xk: x0, f1: problem.gradient[0].subs(v, x0), curvature: second})) == 0
+                     and f(v, x1) > f(v, x0))
+    return Outcome.conditional(
+        holds_under, fails_outside, r"f''(x_k) > 0",
+        r"x^4 - x^2,\ x_k = \tfrac{1}{10}:\ f''(x_k) = " + sp.latex(second)
+        + r",\ x_{k+1} = " + sp.latex(x1) + r"\ \text{(the model's maximum)}",
+        root,
+        f"g'(x) = 0 ⇔ x = x_k − f1/f2 (f2 ≠ 0); g'' = f2, so the point is the model's minimum "
+        f"only if f2 > 0. On x⁴ − x² from x = 1/10: f'' = {second}, Newton goes to "
+        f"{x1} ≈ {float(x1):.5f} and f rises from {f(v, x0)} to {float(f(v, x1)):.3g}."
+    ).with_derivation(newton_scalar())
 
 
 @claim("001-newton-alpha", seed="001", where="Deriving the Newton Step",

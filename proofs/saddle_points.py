@@ -1,7 +1,8 @@
 """Saddle points and the second-order conditions for a minimum.
 
 Seed 004 plots the saddle of x² − y²; seed 002 defines a saddle by the Hessian's
-mixed-sign eigenvalues, and says "a critical point is a local min only if all
+mixed-sign eigenvalues — right only at a nondegenerate critical point (x² + y³ has
+a saddle with eigenvalues 2 and 0) — and says "a critical point is a local min only if all
 eigenvalues are positive" — positive eigenvalues are sufficient, not necessary.
 """
 
@@ -29,22 +30,74 @@ def saddle():
                          {"x": [float(p[0]) for p in path], "y": [float(p[1]) for p in path]})
 
 
+_SIGN_PATTERNS = {
+    "mixed": lambda eig: min(eig) < 0 < max(eig),
+    "positive": lambda eig: min(eig) > 0,
+}
+
+
+def _signs_near(problem, point, directions):
+    """The signs f(p + t·v) − f(p) takes for small t ≠ 0 along each direction v, from the
+    leading term c·tᵏ of its series in t (odd k: both signs on that line)."""
+    t = sp.Symbol("t", real=True)
+    base = problem.objective.subs(point)
+    signs = set()
+    for v in directions:
+        shifted = {x: point[x] + t * c for x, c in zip(problem.variables, v)}
+        change = sp.expand(problem.objective.subs(shifted) - base)
+        if change == 0:
+            continue
+        term = sp.Poly(change, t).terms()[-1]  # lowest power of t
+        (power,), coefficient = term
+        signs |= {1, -1} if power % 2 else {sp.sign(coefficient)}
+    return signs
+
+
 @claim("002-saddle", seed="002", where="Problem 2 — Saddle Points",
        quote="A saddle point is where ∇J = 0 but it's neither a local min nor max — the Hessian "
        "has both positive and negative eigenvalues", stated="saddle ⇔ ∇J = 0 and eigenvalues of "
-       "both signs")
-def saddle_definition():
-    """The Hessian of x² − y² is diag(2, −2); along y the function decreases, along x it grows."""
-    problem = Problem("x**2 - y**2")
-    eig = sorted(problem.hessian.eigenvals())
-    x, y = problem.variables
-    t = sp.Symbol("t", positive=True)
-    up = problem.objective.subs({x: t, y: 0}) > 0
-    down = problem.objective.subs({x: 0, y: t}) < 0
-    holds = eig == [-2, 2] and bool(up) and bool(down)
-    return Outcome.check(holds, r"\nabla^2 f = \mathrm{diag}(2, -2)",
-                         "f(t, 0) = t² > 0 and f(0, t) = −t² < 0 for every t ≠ 0: neither a "
-                         "minimum nor a maximum.")
+       "both signs", expect="conditional",
+       note="'eigenvalues of both signs ⇒ saddle' always holds at a critical point; 'saddle ⇒ "
+       "eigenvalues of both signs' needs a nonsingular Hessian: x² + y³ has a saddle at 0 with "
+       "eigenvalues 2 and 0", perturbed={"pattern": "positive"})
+def saddle_definition(pattern="mixed"):
+    """At a critical point with a nonsingular Hessian the quadratic term decides (the
+    second-order conditions): definite ⇒ strict minimum or maximum, eigenvalues of both
+    signs ⇒ f rises along one eigenvector and falls along another. Checked on nondegenerate
+    critical points (f's signs near the point along the axes and the eigenvectors, from the
+    leading term of f(p + tv) − f(p), against the eigenvalues' signs), and outside the
+    condition on x² + y³, whose origin is a saddle (f(0, t) = t³) with eigenvalues 2 and 0."""
+    says_saddle = _SIGN_PATTERNS[pattern]
+    agree = []
+    for text in ("x**2 - y**2", "x**2 + x*y - 2*y**2", "x**2 + y**2 + x**3", "-x**2 - 3*y**2",
+                 "x**2 - y**2 + x*y**3"):
+        problem = Problem(text)
+        for point in problem.stationary_points():
+            eig = list(point.hessian_eigenvalues)
+            if 0 in eig or not all(e.is_real for e in eig):
+                continue
+            hessian = problem.hessian.subs(point.point)
+            vectors = [[int(i == j) for j in range(2)] for i in range(2)]
+            vectors += [list(v) for _, _, vs in hessian.eigenvects() for v in vs]
+            saddle = _signs_near(problem, point.point, vectors) == {1, -1}
+            agree.append((text, saddle == says_saddle(eig)))
+    holds_under = all(ok for _, ok in agree) if agree else None
+    outside = Problem("x**2 + y**3")
+    (origin,) = outside.stationary_points()
+    eig = list(origin.hessian_eigenvalues)
+    saddle_outside = _signs_near(outside, origin.point, [[1, 0], [0, 1]]) == {1, -1}
+    fails_outside = saddle_outside and not says_saddle(eig)
+    return Outcome.conditional(
+        holds_under, fails_outside,
+        r"\det \nabla^2 J(\theta^*) \ne 0\ \text{(a nondegenerate critical point)}",
+        r"x^2 + y^3 \text{ at } (0, 0):\ \text{saddle } (f(0, t) = t^3),\ "
+        r"\text{eigenvalues } " + sp.latex(sorted(eig)),
+        r"\nabla^2 f = \mathrm{diag}(2, -2) \text{ for } x^2 - y^2",
+        f"Nondegenerate critical points checked (saddle by f's signs near the point = "
+        f"eigenvalues of both signs): {agree}. x² + y³: symopt classes the origin "
+        f"'{origin.kind}' (eigenvalues {eig}); f(0, t) = t³ takes both signs, so it is a "
+        f"saddle without a negative eigenvalue. Rests on the second-order conditions "
+        f"(a theorem) for the nondegenerate case, checked on these instances.")
 
 
 @claim("002-local-min-iff", seed="002", where="Problem 2 — Saddle Points",

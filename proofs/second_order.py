@@ -1,8 +1,10 @@
 """Second-order methods: Newton's convergence order, L-BFGS, and "Adam approximates Newton".
 
 Seeds 001 and 002 say Newton's method converges quadratically (digits double) —
-true at a nondegenerate minimum, false in general. Seeds 002 and 004 recommend
-L-BFGS for small problems. Seed 002 claims Adam's second moment approximates the
+true at a nondegenerate minimum, false in general. Seed 004 recommends L-BFGS for
+small problems (checked: it reaches Newton's minimiser; seed 002's "superlinear" for
+L-BFGS is not checked — the superlinear theory is full BFGS's, limited memory is only
+guaranteed R-linear). Seed 002 claims Adam's second moment approximates the
 diagonal of the Hessian — it estimates the squared gradient instead.
 """
 
@@ -90,13 +92,18 @@ def _logistic_problem():
     return Problem(loss / len(_LABELS), variables=[w1, w2, b])
 
 
-@claim("004-lbfgs", seed="004 002", where="§6 Second-Order Methods: Newton and Quasi-Newton",
-       quote="L-BFGS: approximates Hessian using past gradients – popular for smaller problems  "
-       "/  Quasi-Newton (L-BFGS) | Approx 2nd order | Superlinear",
-       stated="L-BFGS reaches the same minimizer as Newton on a small logistic regression")
-def lbfgs_vs_newton():
-    """scipy's L-BFGS-B (with symopt's gradient) and symopt's Newton (10 steps) on a
-    non-separable 8-point logistic regression agree to 1e-6."""
+@claim("004-lbfgs", seed="004", where="§6 Second-Order Methods: Newton and Quasi-Newton",
+       quote="L-BFGS: approximates Hessian using past gradients – popular for smaller problems",
+       stated="L-BFGS (scipy) minimises a small logistic regression: it reaches Newton's "
+       "minimiser",
+       note="this checks where L-BFGS ends, not how fast: seed 002's 'Quasi-Newton (L-BFGS) | "
+       "Superlinear' is the theory of full BFGS (Dennis–Moré); limited-memory BFGS is only "
+       "guaranteed R-linear convergence (Liu & Nocedal, 1989)",
+       perturbed={"stated_point": (0.0, 0.0, 0.0)})
+def lbfgs_vs_newton(stated_point=None):
+    """scipy's L-BFGS-B (with symopt's gradient) and symopt's Newton (10 steps, ‖∇f‖ below
+    1e-10) on a non-separable 8-point logistic regression; the claim holds when L-BFGS's
+    point is within 1e-6 of the stated minimiser (by default Newton's)."""
     from scipy.optimize import minimize
 
     problem = _logistic_problem()
@@ -106,11 +113,12 @@ def lbfgs_vs_newton():
                       method="L-BFGS-B", options={"gtol": 1e-12, "ftol": 1e-15})
     path = iterate(problem, newton(), [0, 0, 0], 10, numeric=True)
     newton_point = np.array(path[-1])
-    gap = float(np.max(np.abs(result.x - newton_point)))
+    target = newton_point if stated_point is None else np.array(stated_point, dtype=float)
+    gap = float(np.max(np.abs(result.x - target)))
     grad_norm = float(np.linalg.norm(grad(*newton_point)))
     holds = result.success and gap < 1e-6 and grad_norm < 1e-10
     return Outcome.check(holds, r"w^* \approx " + ", ".join(f"{v:.6f}" for v in newton_point),
                          f"L-BFGS-B: {result.nit} iterations; Newton: 10 steps, ‖∇f‖ = "
-                         f"{grad_norm:.1e}; max difference {gap:.1e}.",
+                         f"{grad_norm:.1e}; max difference from the stated point {gap:.1e}.",
                          {"Newton ‖w_k − w*‖": [float(np.linalg.norm(np.array(p) - newton_point))
                                                 for p in path]})
