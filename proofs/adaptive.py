@@ -306,12 +306,16 @@ def lion_sign():
        quote="θ_{t+1} = θ_t − η m_t/(√v_t + ε)", stated="this update (no bias correction) is Adam",
        expect=False,
        note="Kingma & Ba divide by (1 − β₁ᵗ) and (1 − β₂ᵗ): the text's first step is "
-       "(1 − β₁)/√(1 − β₂) ≈ 3.16 times Adam's")
-def adam_without_correction():
-    """The text's rule written with symopt's Adam moments, against symopt's Adam, at t = 1."""
+       "(1 − β₁)/√(1 − β₂) ≈ 3.16 times Adam's", perturbed={"corrected": True})
+def adam_without_correction(corrected=False):
+    """The text's rule written with symopt's Adam moments, against symopt's Adam, at t = 1
+    (``corrected``: the text's rule with Kingma & Ba's bias correction added)."""
     rule = adam().rule()
     eta = alpha
-    text_rule = x - eta * rule.state_next[m] / (sp.sqrt(rule.state_next[v]) + eps)
+    m_t, v_t = rule.state_next[m], rule.state_next[v]
+    if corrected:
+        m_t, v_t = m_t / (1 - beta_1**t), v_t / (1 - beta_2**t)
+    text_rule = x - eta * m_t / (sp.sqrt(v_t) + eps)
     at = {m: 0, v: 0, t: 1, g: 1, beta_1: sp.Rational(9, 10), beta_2: sp.Rational(999, 1000),
           eps: sp.Rational(1, 10**8), x: 0, alpha: 1}
     text_first, adam_first = text_rule.subs(at), rule.x_next.subs(at)

@@ -136,7 +136,7 @@ def momentum_run():
                          {"θ₀": [float(p[0]) for p in path], "θ₁": [float(p[1]) for p in path]})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _radii(method, **hyper):
     """symopt's spectral radius per eigenvalue of the ravine (λ = 2: θ₀, λ = 20: θ₁)."""
     return {d.lam: d.radius for d in analyze(RAVINE, method, **hyper).directions}

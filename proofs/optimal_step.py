@@ -94,22 +94,39 @@ def rate_star():
 
 @claim("001-convex-needed", seed="001", where="Finding the Optimal Learning Rate",
        quote="For a quadratic, convex function, the optimal learning rate α* balances the "
-       "convergence of all dimensions", stated="α* = 2/(λmin + λmax) works for every convex "
-       "quadratic", expect=False,
+       "convergence of all dimensions", stated="α* = 2/(λmin + λmax) makes GD converge, every "
+       "direction at the same rate, on every convex quadratic", expect="conditional",
        note="needs λmin > 0 (strong convexity): with λmin = 0, α* = 2/λmax puts the steep "
-       "direction exactly on the stability boundary (factor −1)")
-def convex_needed():
-    """On f = 2w₂² viewed in (w₁, w₂) (convex, λ = 0 and 4) the formula gives α = 1/2."""
+       "direction exactly on the stability boundary (factor −1)",
+       perturbed={"stated_step": 1 / (lmin + lmax)})
+def convex_needed(stated_step=None):
+    """GD's factor along λ is 1 − αλ, linear in λ, so its largest modulus over [λmin, λmax]
+    is at an end. With 0 < λmin ≤ λmax (symbols) and α = 2/(λmin + λmax) the two ends are
+    ±(λmax − λmin)/(λmax + λmin): balanced, and below 1 in modulus. Outside (λmin = 0):
+    f = 2w₂² in (w₁, w₂) has eigenvalues 0 and 4, the formula gives α = 1/2 and w₂
+    alternates ±1 for ever (w₁ never moves)."""
+    stated_step = 2 / (lmin + lmax) if stated_step is None else stated_step
+    m, big = sp.Symbol("m", positive=True), sp.Symbol("d", nonnegative=True)
+    inside = {lmin: m, lmax: m + big}  # 0 < λmin ≤ λmax
+    ends = [sp.simplify((1 - stated_step * lam).subs(inside)) for lam in (lmin, lmax)]
+    balanced = sp.simplify(ends[0] + ends[1]) == 0
+    below_one = sp.simplify(1 - ends[0]).is_positive and sp.simplify(1 + ends[0]).is_positive
+    holds_under = bool(balanced and below_one)
     flat = Problem("2*w2**2 + 0*w1", variables=["w1", "w2"])
     eig = flat.quadratic.eigenvalues
-    a_star = 2 / (min(eig) + max(eig))
-    path = iterate(flat, gradient_descent(), [1, 1], 6, alpha=a_star)
+    step = stated_step.subs({lmin: min(eig), lmax: max(eig)})
+    path = iterate(flat, gradient_descent(), [1, 1], 6, alpha=step)
     w2 = [p[1] for p in path]
-    converges = w2[-1] == 0
-    return Outcome.check(converges, r"\alpha^* = 2/(0 + 4) = \tfrac12:\ w_2 \text{ alternates}",
-                         f"eigenvalues {eig}; GD with α = {a_star}: w₂ = {[str(v) for v in w2]}"
-                         " — it never converges.", {"w₂": [float(v) for v in w2]})
-
+    fails_outside = min(eig) == 0 and abs(w2[-1]) == abs(w2[0]) != 0
+    return Outcome.conditional(
+        holds_under, fails_outside, r"\lambda_{\min} > 0\ \text{(strongly convex)}",
+        r"2w_2^2 \text{ in } (w_1, w_2):\ \lambda = 0, 4,\ \alpha^* = "
+        + sp.latex(step) + r",\ w_2 = " + ", ".join(str(v) for v in w2[:4]) + r", \dots",
+        r"1 - \alpha^*\lambda \in \{" + ", ".join(sp.latex(e) for e in ends) + r"\}",
+        f"ends of the factor 1 − αλ for 0 < λmin = m ≤ λmax = m + d: {ends} (balanced: "
+        f"{balanced}, modulus below 1: {bool(below_one)}). λmin = 0: eigenvalues {eig}, GD "
+        f"with α = {step}: w₂ = {[str(v) for v in w2]} — it never converges.",
+        {"w₂": [float(v) for v in w2]})
 
 
 @claim("002-L-eigen", seed="002", where="Mathematical Condition for Convergence",
