@@ -943,8 +943,8 @@ def _topic_intro(results: list[Result]) -> tuple[str, str]:
     if first.path.suffix == ".py":
         module = sys.modules.get(f"symopt_proofs_{first.path.stem}")
         doc = (inspect.getdoc(module) or "") if module is not None else ""
-        title, _, rest = doc.partition("\n")
-        return title.strip().rstrip(".") or _title(first.topic), rest.strip()
+        title, _, rest = doc.partition("\n\n")  # the first paragraph is the title
+        return " ".join(title.split()).rstrip(".") or _title(first.topic), rest.strip()
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10

@@ -109,11 +109,7 @@ def _print(summary: Summary, verbose: bool, wall: tuple[float, str],
                           verdict(r.verdict, r.status),
                           cell(f"{r.seconds:.2f}"), cell((r.outcome.evidence or "")[:300]))
         console.print(table)
-    topics = Table(title="time per topic", caption=(
-        f"seconds: each entry's own time, summed per topic; {summary.workers} worker"
-        f"{'s run' if summary.workers > 1 else ' runs'} the entries"
-        + (" in parallel, so the topics add up to more than the wall time"
-           if summary.workers > 1 else "")))
+    topics = Table(title="time per topic")
     topics.add_column("topic")
     topics.add_column("claims", justify="right")
     topics.add_column("seconds", justify="right")
@@ -124,6 +120,10 @@ def _print(summary: Summary, verbose: bool, wall: tuple[float, str],
                        cell(f"{sum(r.seconds for r in results):.2f}"),
                        cell(f"{slowest.entry.info.id} ({slowest.seconds:.2f} s)"))
     console.print(topics)
+    console.print(f"(seconds: each entry's own time, summed per topic; {summary.workers} "
+                  f"worker{'s run' if summary.workers > 1 else ' runs'} the entries"
+                  + (" in parallel, so the topics add up to more than the wall time)"
+                     if summary.workers > 1 else ")"), markup=False)
     slowest = sorted(summary.results, key=lambda r: -r.seconds)[:5]
     console.print(cell("slowest entries: " + ", ".join(
         f"{r.entry.info.id} {r.seconds:.1f} s" for r in slowest) + " (-v: every entry)"))
