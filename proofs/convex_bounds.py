@@ -38,18 +38,21 @@ def convexity_definition():
        quote="This ensures: Only one global minimum.",
        stated="a convex function has exactly one global minimizer", expect=False,
        note="convexity makes every local minimum global and the minimizers a convex set; "
-       "uniqueness needs strict convexity, existence needs more (eˣ has no minimizer)")
-def unique_minimum():
-    """f(x, y) = x² is convex with minimizers {(0, y)}; eˣ is convex with none."""
-    flat = Problem("x**2", variables=["x", "y"])
+       "uniqueness needs strict convexity, existence needs more (eˣ has no minimizer)",
+       perturbed={"flat": "x**2 + y**2", "growing": "exp(x) + exp(-x)"})
+def unique_minimum(flat="x**2", growing="exp(x)"):
+    """f(x, y) = x² is convex with minimizers {(0, y)}; eˣ is convex with none. (Strictly
+    convex, coercive examples refute nothing: the verdict is then unknown.)"""
+    flat = Problem(flat, variables=["x", "y"])
     convex = flat.convexity().value is True
     solutions = sp.solve(list(flat.gradient), list(flat.variables), dict=True)
-    free = set(flat.variables) - set(solutions[0])
-    exp = Problem("exp(x)")
+    free = set(flat.variables) - set(solutions[0]) if solutions else set()
+    exp = Problem(growing)
     exp_convex = exp.convexity().value is True
     exp_points = sp.solveset(exp.gradient[0], exp.variables[0], sp.S.Reals)
-    unique = not (convex and free and exp_convex and exp_points == sp.EmptySet)
-    return Outcome.check(unique, r"\arg\min x^2 = \{(0, y) : y \in \mathbb{R}\},\ "
+    refuted = (convex and bool(free)) or (exp_convex and exp_points == sp.EmptySet)
+    return Outcome.check(False if refuted else None,
+                         r"\arg\min x^2 = \{(0, y) : y \in \mathbb{R}\},\ "
                          r"\arg\min e^x = \emptyset",
                          f"x² on ℝ²: ∇f = 0 ⇔ {solutions[0]}, {sorted(map(str, free))} free; "
                          f"eˣ: convex, ∇f = 0 has solutions {exp_points}.")
@@ -59,12 +62,14 @@ def unique_minimum():
        quote="Gradient descent will find it reliably (no traps).",
        stated="on a convex function GD always reaches the minimum", expect=False,
        note="true with a minimizer and a step 0 < α < 2/L (then GD converges on a convex "
-       "L-smooth f); any larger step diverges even on x²")
-def gd_finds_it():
-    """GD on the convex x² with α = 1.5: x ← −2x diverges."""
-    path = [p[0] for p in iterate(Problem("x**2"), gradient_descent(), [1], 10, alpha="1.5")]
+       "L-smooth f); any larger step diverges even on x²", perturbed={"alpha": "0.5"})
+def gd_finds_it(alpha="1.5"):
+    """GD on the convex x² with α = 1.5: x ← −2x diverges. (A step that converges refutes
+    nothing: the verdict is then unknown.)"""
+    path = [p[0] for p in iterate(Problem("x**2"), gradient_descent(), [1], 10, alpha=alpha)]
     reaches = abs(path[-1]) < 1
-    return Outcome.check(reaches, r"x_k = (-2)^k x_0 \text{ for } \alpha = 1.5 > 2/L = 1",
+    return Outcome.check(None if reaches else False,
+                         r"x_k = (-2)^k x_0 \text{ for } \alpha = 1.5 > 2/L = 1",
                          f"iterates {[str(v) for v in path[:6]]} …",
                          {"x_k": [float(v) for v in path]})
 

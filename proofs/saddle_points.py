@@ -104,10 +104,12 @@ def saddle_definition(pattern="mixed"):
        quote="a critical point is a local min only if all eigenvalues are positive",
        stated="local minimum ⇒ every Hessian eigenvalue > 0", expect=False,
        note="the necessary condition is ≥ 0 (positive semidefinite); all positive is the "
-       "sufficient condition")
-def local_min_only_if_positive():
+       "sufficient condition", perturbed={"strict": False})
+def local_min_only_if_positive(strict=True):
     """f = x⁴ + y² has a strict global minimum at 0 (f ≥ 0 = f(0), equality only at 0) but
-    Hessian eigenvalues 0 and 2."""
+    Hessian eigenvalues 0 and 2: a counterexample to "every eigenvalue > 0". (With
+    ``strict=False`` — every eigenvalue ≥ 0, the true necessary condition — the example
+    refutes nothing and the verdict is unknown: an example proves no universal claim.)"""
     problem = Problem("x**4 + y**2")
     (point,) = problem.stationary_points()
     eig = sorted(point.hessian_eigenvalues)
@@ -115,9 +117,9 @@ def local_min_only_if_positive():
     nonnegative = all(term.is_nonnegative for term in terms)
     only_zero = all(sp.solveset(term, *term.free_symbols, sp.S.Reals) == sp.FiniteSet(0)
                     for term in terms)
-    all_positive = all(e > 0 for e in eig)
+    satisfied = all((e > 0) if strict else (e >= 0) for e in eig)
     is_minimum = bool(nonnegative) and only_zero
-    return Outcome.check(all_positive or not is_minimum,
+    return Outcome.check(None if satisfied or not is_minimum else False,
                          r"x^4 + y^2:\ \text{minimum at } 0,\ \text{eigenvalues } "
                          + sp.latex(eig),
                          f"symopt classifies (0, 0) as '{point.kind}' from the Hessian alone; "
@@ -128,11 +130,14 @@ def local_min_only_if_positive():
        quote="if ‖g‖ < ε: break # gradient near zero → at minimum",
        stated="a (near-)zero gradient means a minimum", expect=False,
        note="∇J = 0 at every stationary point: saddles and maxima too (the text's own "
-       "Problem 2); the stopping test is fine, the comment's conclusion is not")
-def gradient_norm_stop():
-    """x² − y² has ∇f = 0 at the origin, a saddle; −x² has it at a maximum."""
+       "Problem 2); the stopping test is fine, the comment's conclusion is not",
+       perturbed={"conclusion": ("minimum", "maximum", "saddle")})
+def gradient_norm_stop(conclusion=("minimum",)):
+    """x² − y² has ∇f = 0 at the origin, a saddle; −x² has it at a maximum. (A conclusion
+    these examples do not refute — "a minimum, a maximum or a saddle" — is left unknown.)"""
     kinds = {text: [pt.kind for pt in Problem(text).stationary_points()]
              for text in ("x**2 - y**2", "-x**2")}
-    only_minima = all(kind == "minimum" for found in kinds.values() for kind in found)
-    return Outcome.check(only_minima, r"\nabla f = 0:\ \text{minimum, maximum or saddle}",
+    refuted = any(kind not in conclusion for found in kinds.values() for kind in found)
+    return Outcome.check(False if refuted else None,
+                         r"\nabla f = 0:\ \text{minimum, maximum or saddle}",
                          f"stationary points and their kind: {kinds}.")
