@@ -180,13 +180,14 @@ def iterations_one_over_eps():
 
 @claim("002-kappa-slow", seed="002", where="Strongly Convex Case — Exponential Convergence",
        quote="When κ is large (ill-conditioned — ravine), the contraction factor (1−1/κ) is "
-       "close to 1 → slow convergence", stated="reaching ε takes ≈ κ·ln(1/ε) steps")
-def kappa_slow():
+       "close to 1 → slow convergence", stated="reaching ε takes ≈ κ·ln(1/ε) steps",
+       perturbed={"power": 2})
+def kappa_slow(power=1):
     """Steps to shrink the gap by ε with factor 1 − 1/κ: T = ln(1/ε)/(−ln(1 − 1/κ)), and
     T/κ → ln(1/ε) as κ → ∞ (so T grows linearly with κ)."""
     kappa, eps_ = symbol("kappa"), sp.Rational(1, 10**6)
     steps = sp.log(1 / eps_) / (-sp.log(1 - 1 / kappa))
-    ratio = sp.limit(steps / kappa, kappa, sp.oo)
+    ratio = sp.limit(steps / kappa**power, kappa, sp.oo)
     table = {k: int(sp.ceiling(steps.subs(kappa, k))) for k in (4, 100, 10000)}
     holds = sp.simplify(ratio - sp.log(10**6)) == 0
     return Outcome.check(holds, r"T(\kappa) = \frac{\ln(1/\epsilon)}{-\ln(1-1/\kappa)} \sim "

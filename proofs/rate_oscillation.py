@@ -293,13 +293,15 @@ def bowl_a_diverges():
 @claim("002-ravine-zigzag", seed="002", where="Problem 3 — Ravines",
        quote="In a ravine, gradient descent oscillates wildly across the narrow dimension",
        stated="the steep coordinate zigzags for 1/λmax < α < 2/λmax while converging",
-       note="conditional: with α < 1/λmax there is no zigzag at all")
-def ravine_zigzag():
+       note="conditional: with α < 1/λmax there is no zigzag at all",
+       perturbed={"stated": ("0", "1/2")})
+def ravine_zigzag(stated=("1/4", "1/2")):
     """On the bowl (λmax = 4) the w₂ factor 1 − 4α lies in (−1, 0) exactly for α ∈ (1/4, 1/2)."""
     factor = _gd_factor(BOWL, W2)
     derived = _solve(factor < 0, factor > -1)
     path = iterate(BOWL, gradient_descent(), [1, 1], 12, alpha="0.45")
-    return Outcome.check(derived == sp.Interval.open(sp.Rational(1, 4), sp.Rational(1, 2)),
+    low, high = (sp.Rational(v) for v in stated)  # 1/λmax and 2/λmax on the bowl
+    return Outcome.check(derived == sp.Interval.open(low, high),
                          derived, "α = 0.45: w₂ factor −0.8 (zigzag), w₁ factor 0.55 (slow, "
                          "monotone).",
                          {"w₁": [float(p[0]) for p in path], "w₂": [float(p[1]) for p in path]})
