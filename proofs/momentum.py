@@ -46,15 +46,16 @@ def expansion():
 
 @claim("002-momentum-steady", seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="In steady state, if the gradient is constant g, the velocity converges to "
-       "v* = −α/(1−β) g", stated="v* = −αg/(1 − β)")
-def steady():
+       "v* = −α/(1−β) g", stated="v* = −αg/(1 − β)",
+       perturbed={"stated": -alpha * g / (1 + beta)})
+def steady(stated=-alpha * g / (1 - beta)):
     """symopt's constant-gradient analysis of heavy ball, and an exact run on f = x."""
     found = constant_gradient(heavy_ball())
     derived = found.value.step_limit
     path = iterate(Problem("x"), heavy_ball(), [0], 200, alpha="0.1", beta="0.9")
     last_step = path[-1][0] - path[-2][0]
     numeric = abs(last_step - (-1)) < sp.Rational(1, 10**8)
-    outcome = Outcome.compare(-alpha * g / (1 - beta), derived,
+    outcome = Outcome.compare(stated, derived,
                               f"{found.reason}. Exact run on f = x (g = 1), α = 0.1, β = 0.9: "
                               f"the 200th step is {float(last_step):.10f} → −α/(1 − β) = −1.",
                               {"x_{t} − x_{t−1}": [float(b - a) for (a,), (b,) in
@@ -64,11 +65,11 @@ def steady():
 
 @claim("002-effective-lr", seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="With β = 0.9, the effective learning rate is α/(1−0.9) = 10α",
-       stated="effective learning rate 10α")
-def effective_lr():
+       stated="effective learning rate 10α", perturbed={"stated": 9 * alpha})
+def effective_lr(stated=10 * alpha):
     """The steady step divided by −g, at β = 0.9."""
     found = constant_gradient(heavy_ball(), beta="0.9").value
-    return Outcome.compare(10 * alpha, sp.simplify(-found.step_limit / g),
+    return Outcome.compare(stated, sp.simplify(-found.step_limit / g),
                            "amplification 1/(1 − β) = 10.")
 
 

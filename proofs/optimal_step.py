@@ -38,11 +38,10 @@ def optimal_1d():
 
 @claim("001-alpha-star", seed="001", where="Finding the Optimal Learning Rate",
        quote="1 − α*λmin = −(1 − α*λmax)  ⇒  α* = 2/(λmin + λmax)",
-       stated="α* = 2/(λmin + λmax)")
-def alpha_star_formula():
+       stated="α* = 2/(λmin + λmax)", perturbed={"stated": 1 / (lmin + lmax)})
+def alpha_star_formula(stated=2 / (lmin + lmax)):
     """Solve the equalisation equation; it minimises max|1 − αλ| over [λmin, λmax]."""
     (solution,) = sp.solve(sp.Eq(1 - alpha * lmin, -(1 - alpha * lmax)), alpha)
-    stated = 2 / (lmin + lmax)
     # At α*, both end-point factors have modulus (λmax − λmin)/(λmax + λmin); moving α
     # up or down increases one of them, so α* is the minimax step.
     r = sp.simplify(1 - solution * lmin)
@@ -53,8 +52,8 @@ def alpha_star_formula():
 
 
 @claim("001-alpha-star-value", seed="001", where="Finding the Optimal Learning Rate",
-       quote="α* = 2/(1 + 4) = 2/5 = 0.4", stated="α* = 0.4")
-def alpha_star_value():
+       quote="α* = 2/(1 + 4) = 2/5 = 0.4", stated="α* = 0.4", perturbed={"stated": "0.5"})
+def alpha_star_value(stated="0.4"):
     """symopt's optimal step for GD on the bowl, by equioscillation from the rule."""
     optimum = analyze(BOWL, "gd").optimal
     derived = optimum.value.hyperparameters[alpha]
@@ -62,7 +61,7 @@ def alpha_star_value():
     radius = {a: max(abs(1 - a), abs(1 - 4 * a)) for a in grid}
     best = min(radius, key=radius.get)
     derivation = gd_derivation(BOWL)
-    outcome = Outcome.compare(sp.Rational("0.4"), derived,
+    outcome = Outcome.compare(sp.Rational(stated), derived,
                               f"{optimum.reason}. Grid check over α = 0.01…0.49: the smallest "
                               f"max(|1 − α|, |1 − 4α|) is at α = {best}.")
     if best != sp.Rational(2, 5) or derivation.results["alpha_star"] != derived:

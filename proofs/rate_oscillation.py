@@ -44,19 +44,21 @@ W1, W2 = BOWL.variables
 
 
 @claim("001-one-step", seed="001", where="Convergence Analysis in 1D",
-       quote="w₁ = w₀ − α(4w₀) = w₀(1 − 4α)", stated="w₁ = w₀(1 − 4α)")
-def one_step():
+       quote="w₁ = w₀ − α(4w₀) = w₀(1 − 4α)", stated="w₁ = w₀(1 − 4α)",
+       perturbed={"stated": w0 * (1 - 2 * alpha)})
+def one_step(stated=w0 * (1 - 4 * alpha)):
     """One GD step on 2w² from w₀, symbolic α."""
     step = iterate(ONE_D, gradient_descent(), [w0], 1)[1][0]
-    return Outcome.compare(w0 * (1 - 4 * alpha), step)
+    return Outcome.compare(stated, step)
 
 
 @claim("001-closed-form", seed="001", where="Convergence Analysis in 1D",
-       quote="w_k = (1 − 4α)^k w₀", stated="w_k = (1 − 4α)ᵏ w₀")
-def closed_form():
+       quote="w_k = (1 − 4α)^k w₀", stated="w_k = (1 − 4α)ᵏ w₀",
+       perturbed={"factor": 1 - 2 * alpha})
+def closed_form(factor=1 - 4 * alpha):
     """Induction: the formula holds at k = 0 and one GD step maps w_k to w_{k+1}."""
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    stated = (1 - 4 * alpha) ** k * w0
+    stated = factor ** k * w0
     step = iterate(ONE_D, gradient_descent(), [stated], 1)[1][0]
     induction = sp.simplify(step - stated.subs(k, k + 1)) == 0 and stated.subs(k, 0) == w0
     run = [p[0] for p in iterate(ONE_D, gradient_descent(), [3], 6, alpha="0.1")]
@@ -68,14 +70,16 @@ def closed_form():
 
 
 @claim("001-stability", seed="001", where="Convergence Condition",
-       quote="|1 − 4α| < 1 ⇒ 0 < α < 1/2", stated="0 < α < 1/2")
-def stability():
+       quote="|1 − 4α| < 1 ⇒ 0 < α < 1/2", stated="0 < α < 1/2",
+       perturbed={"stated": sp.Interval.open(0, 1)})
+def stability(stated=None):
     """The set of α > 0 with |1 − 4α| < 1, and runs on both sides of 1/2."""
+    stated = sp.Interval.open(0, sp.Rational(1, 2)) if stated is None else stated
     derived = _solve(sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])) < 1)
     inside = iterate(ONE_D, gradient_descent(), [1], 60, alpha="0.49")[-1][0]
     outside = iterate(ONE_D, gradient_descent(), [1], 60, alpha="0.51")[-1][0]
     derivation = gd_derivation(ONE_D)
-    holds = (derived == sp.Interval.open(0, sp.Rational(1, 2)) == derivation.results["interval"]
+    holds = (stated == derived == derivation.results["interval"]
              and abs(inside) < 1 < abs(outside))
     return Outcome.check(holds, derived,
                          f"solveset(|1 − 4α| < 1, α > 0) = {derived}; after 60 steps from 1: "
@@ -84,10 +88,12 @@ def stability():
 
 
 @claim("001-rate", seed="001", where="Convergence Rate",
-       quote="r(α) = |1 − 4α|", stated="r(α) = |1 − 4α|")
-def rate():
+       quote="r(α) = |1 − 4α|", stated="r(α) = |1 − 4α|",
+       perturbed={"stated": sp.Abs(1 - 2 * alpha)})
+def rate(stated=None):
     """The contraction factor per step is |w_{k+1}/w_k|."""
-    return Outcome.compare(sp.Abs(1 - 4 * alpha), sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])))
+    stated = sp.Abs(1 - 4 * alpha) if stated is None else stated
+    return Outcome.compare(stated, sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])))
 
 
 @claim("001-too-large", seed="001 000 003", where="Convergence Rate",
@@ -242,14 +248,14 @@ def w2_diverges():
 
 @claim("002-bowl", seed="002", where="The Quadratic Bowl",
        quote="J(θ) = ½aθ² … a geometric sequence multiplied by (1 − αa) each step",
-       stated="θ_{t+1} = (1 − αa)θ_t")
-def bowl_a_step():
+       stated="θ_{t+1} = (1 − αa)θ_t", perturbed={"sign": 1})
+def bowl_a_step(sign=-1):
     """GD on ½aθ² with a > 0 (symopt's house rule: a is real; we assume a > 0)."""
     a = sp.Symbol("a", positive=True)
     theta = symbol("theta")
     problem = Problem(a * theta**2 / 2, variables=[theta])
     factor = _gd_factor(problem, problem.variables[0])
-    return Outcome.compare(1 - alpha * a, factor)
+    return Outcome.compare(1 + sign * alpha * a, factor)
 
 
 def _scaled_interval(condition) -> sp.Set:
