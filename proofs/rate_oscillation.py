@@ -98,8 +98,8 @@ def rate(stated=None):
 
 @claim("001-too-large", seed="001 000 003", where="Convergence Rate",
        quote="Too large (α > 1/2): r(α) > 1 → oscillation and divergence",
-       stated="for α > 1/2 the iterates change sign and grow")
-def too_large():
+       stated="for α > 1/2 the iterates change sign and grow", perturbed={"threshold": "1/4"})
+def too_large(threshold="1/2"):
     """{α > 0 : 1 − 4α < −1} is (1/2, ∞): the factor is negative and of modulus > 1.
 
     Seeds 000 ("too large η → overshooting") and 003 ("too large leads to divergence or
@@ -113,7 +113,7 @@ def too_large():
     x2 = Problem("x**2")
     overshoot = _solve(_gd_factor(x2, x2.variables[0]) < 0)
     diverge = _solve(sp.Abs(_gd_factor(x2, x2.variables[0])) > 1)
-    holds = (derived == sp.Interval.open(sp.Rational(1, 2), sp.oo) and signs
+    holds = (derived == sp.Interval.open(sp.Rational(threshold), sp.oo) and signs
              and overshoot == sp.Interval.open(sp.Rational(1, 2), sp.oo)
              and diverge == sp.Interval.open(1, sp.oo))
     return Outcome.check(holds, derived,
@@ -147,37 +147,39 @@ def too_small(below="1/4"):
 @claim("001-oscillating-convergence", seed="001", where="Convergence Rate (gap)",
        quote="(not stated: the text skips 1/4 < α < 1/2)",
        stated="for 1/4 < α < 1/2 GD converges while oscillating",
-       note="the text's three cases omit this regime")
-def oscillating_convergence():
+       note="the text's three cases omit this regime", perturbed={"stated": ("0", "1/2")})
+def oscillating_convergence(stated=("1/4", "1/2")):
     """{α > 0 : −1 < 1 − 4α < 0} = (1/4, 1/2): the sign alternates and |w| shrinks."""
     factor = _gd_factor(ONE_D, ONE_D.variables[0])
     derived = _solve(factor > -1, factor < 0)
     path = [p[0] for p in iterate(ONE_D, gradient_descent(), [1], 10, alpha="0.4")]
-    holds = derived == sp.Interval.open(sp.Rational(1, 4), sp.Rational(1, 2)) and all(
+    holds = derived == sp.Interval.open(*(sp.Rational(v) for v in stated)) and all(
         a * b < 0 and abs(b) < abs(a) for a, b in itertools.pairwise(path))
     return Outcome.check(holds, derived, "α = 0.4: factor −3/5, the iterates alternate in sign "
                          "and shrink.", {"w_k, α = 0.4": [float(v) for v in path]})
 
 
 @claim("001-bowl", seed="001", where="Convergence Analysis in 2D",
-       quote="f(w) = ½(w₁² + 4w₂²) = ½ wᵀ diag(1, 4) w", stated="A = diag(1, 4), b = 0")
-def bowl_matrix():
+       quote="f(w) = ½(w₁² + 4w₂²) = ½ wᵀ diag(1, 4) w", stated="A = diag(1, 4), b = 0",
+       perturbed={"diagonal": (1, 2)})
+def bowl_matrix(diagonal=(1, 4)):
     """symopt recognises the bowl as the quadratic ½wᵀAw with A = diag(1, 4)."""
     quadratic = BOWL.quadratic
-    holds = quadratic.A == sp.diag(1, 4) and quadratic.b == sp.zeros(2, 1) and quadratic.c == 0
+    holds = quadratic.A == sp.diag(*diagonal) and quadratic.b == sp.zeros(2, 1) and quadratic.c == 0
     return Outcome.check(holds, quadratic.A, "A is the (constant) Hessian; b = −∇f(0) = 0.")
 
 
 
 @claim("001-bowl-closed-form", seed="001", where="Convergence Analysis in 2D",
        quote="w₁⁽ᵏ⁾ = w₁⁽⁰⁾(1 − α)ᵏ, w₂⁽ᵏ⁾ = w₂⁽⁰⁾(1 − 4α)ᵏ",
-       stated="decoupled closed forms (1 − α)ᵏ and (1 − 4α)ᵏ")
-def bowl_closed_form():
+       stated="decoupled closed forms (1 − α)ᵏ and (1 − 4α)ᵏ",
+       perturbed={"eigenvalues": (1, 2)})
+def bowl_closed_form(eigenvalues=(1, 4)):
     """Four symbolic GD steps from (a, b) match the two closed forms."""
     a, b = sp.symbols("a b", real=True)
     path = iterate(BOWL, gradient_descent(), [a, b], 4)
-    holds = all(sp.expand(p[0] - a * (1 - alpha) ** k) == 0
-                and sp.expand(p[1] - b * (1 - 4 * alpha) ** k) == 0
+    holds = all(sp.expand(p[0] - a * (1 - eigenvalues[0] * alpha) ** k) == 0
+                and sp.expand(p[1] - b * (1 - eigenvalues[1] * alpha) ** k) == 0
                 for k, p in enumerate(path))
     return Outcome.check(holds, r"\left(w_1^{(0)}(1-\alpha)^k,\ w_2^{(0)}(1-4\alpha)^k\right)",
                          "checked for k = 0…4 with symbolic α and start (a, b); the coordinates "
@@ -186,12 +188,12 @@ def bowl_closed_form():
 
 @claim("001-eigenvalues", seed="001", where="Key Insight",
        quote="The eigenvalues of the Hessian are λ₁ = 1 and λ₂ = 4. Each dimension converges "
-       "at rate |1 − αλᵢ|", stated="λ = 1, 4; rates |1 − αλᵢ|")
-def eigenvalues():
+       "at rate |1 − αλᵢ|", stated="λ = 1, 4; rates |1 − αλᵢ|", perturbed={"stated": [1, 2]})
+def eigenvalues(stated=(1, 4)):
     """Eigenvalues of the Hessian and the per-coordinate factors."""
     eig = BOWL.quadratic.eigenvalues
     factors = [_gd_factor(BOWL, W1), _gd_factor(BOWL, W2)]
-    holds = eig == [1, 4] and all(sp.simplify(f - (1 - alpha * lam)) == 0
+    holds = eig == list(stated) and all(sp.simplify(f - (1 - alpha * lam)) == 0
                                   for f, lam in zip(factors, eig))
     return Outcome.check(holds, eig, f"GD factors per coordinate: {factors}.")
 
@@ -234,13 +236,13 @@ def slow_direction(slow="w2"):
        quote="If α > 1/2: The w₂ direction oscillates and may diverge",
        stated="for α > 1/2, w₂ oscillates and diverges",
        note="it always diverges for α > 1/2 ('may' is too weak); it already oscillates "
-       "(converging) for 1/4 < α < 1/2")
-def w2_diverges():
+       "(converging) for 1/4 < α < 1/2", perturbed={"threshold": "1/4"})
+def w2_diverges(threshold="1/2"):
     """{α > 0 : 1 − 4α < −1} = (1/2, ∞), while the w₁ factor 1 − α stays in (−1, 1) until 2."""
     derived = _solve(_gd_factor(BOWL, W2) < -1)
     path = iterate(BOWL, gradient_descent(), [1, 1], 10, alpha="0.55")
     grows = all(abs(b[1]) > abs(a[1]) and a[1] * b[1] < 0 for a, b in itertools.pairwise(path))
-    return Outcome.check(derived == sp.Interval.open(sp.Rational(1, 2), sp.oo) and grows,
+    return Outcome.check(derived == sp.Interval.open(sp.Rational(threshold), sp.oo) and grows,
                          derived, "α = 0.55: w₂ factor −1.2 (alternates, grows); w₁ factor 0.45.",
                          {"w₂, α = 0.55": [float(p[1]) for p in path]})
 
@@ -265,34 +267,37 @@ def _scaled_interval(condition) -> sp.Set:
 
 @claim("002-bowl-converges", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| < 1 (i.e., α < 2/a): sequence converges to 0",
-       stated="0 < α < 2/a converges")
-def bowl_a_converges():
+       stated="0 < α < 2/a converges", perturbed={"bound": 1})
+def bowl_a_converges(bound=2):
     """With s = αa > 0: |1 − s| < 1 ⇔ 0 < s < 2."""
     derived = _scaled_interval(lambda f: sp.Abs(f) < 1)
-    return Outcome.check(derived == sp.Interval.open(0, 2), r"0 < \alpha a < 2",
+    return Outcome.check(derived == sp.Interval.open(0, bound), r"0 < \alpha a < 2",
                          f"solveset(|1 − s| < 1, s > 0) = {derived} with s = αa.")
 
 
 @claim("002-bowl-oscillates", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| = 1 (i.e., α = 2/a): stuck oscillating between +θ₀ and −θ₀",
-       stated="α = 2/a: θ alternates θ₀, −θ₀, …")
-def bowl_a_oscillates():
+       stated="α = 2/a: θ alternates θ₀, −θ₀, …", perturbed={"step_times_a": 1})
+def bowl_a_oscillates(step_times_a=2):
     """Four exact steps with α = 2/a from a symbolic θ₀."""
     a = sp.Symbol("a", positive=True)
     theta, theta0 = sp.symbols("theta theta0", real=True)
     problem = Problem(a * theta**2 / 2, variables=[theta])
-    path = [p[0] for p in iterate(problem, gradient_descent(), [theta0], 4, alpha=2 / a)]
+    path = [p[0] for p in iterate(problem, gradient_descent(), [theta0], 4,
+                                  alpha=step_times_a / a)]
     only_boundary = _scaled_interval(lambda f: sp.Eq(sp.Abs(f), 1))
-    holds = path == [theta0, -theta0, theta0, -theta0, theta0] and only_boundary == {2}
+    holds = (path == [theta0, -theta0, theta0, -theta0, theta0]
+             and only_boundary == {step_times_a})
     return Outcome.check(holds, path, f"{{s > 0 : |1 − s| = 1}} = {only_boundary} (s = αa).")
 
 
 @claim("002-bowl-diverges", seed="002", where="The Quadratic Bowl",
-       quote="If |1 − αa| > 1 (i.e., α > 2/a): sequence diverges", stated="α > 2/a diverges")
-def bowl_a_diverges():
+       quote="If |1 − αa| > 1 (i.e., α > 2/a): sequence diverges", stated="α > 2/a diverges",
+       perturbed={"bound": 1})
+def bowl_a_diverges(bound=2):
     """With s = αa > 0: |1 − s| > 1 ⇔ s > 2."""
     derived = _scaled_interval(lambda f: sp.Abs(f) > 1)
-    return Outcome.check(derived == sp.Interval.open(2, sp.oo), r"\alpha a > 2",
+    return Outcome.check(derived == sp.Interval.open(bound, sp.oo), r"\alpha a > 2",
                          f"solveset(|1 − s| > 1, s > 0) = {derived}.")
 
 

@@ -57,13 +57,11 @@ NOT_YET = {
     "002-level-curves", "002-simultaneous", "002-momentum-expansion",
     "002-alternating-cancel", "003-momentum-ema", "004-momentum-run", "002-nag-lookahead",
     "002-nag-rate", "001-rate-optimal-1d", "001-rate-star", "002-L-eigen",
-    "002-one-over-L-fits", "001-too-large", "001-oscillating-convergence", "001-bowl",
-    "001-bowl-closed-form", "001-eigenvalues", "001-rate-2d", "001-w2-diverges",
-    "002-bowl-converges", "002-bowl-oscillates", "002-bowl-diverges", "002-normal-equation",
-    "002-minibatch-unbiased", "002-epoch-ceil", "004-saddle", "002-step-decay",
-    "002-exp-decay", "002-cosine", "002-warmup", "002-cyclical", "003-inverse-time",
-    "001-newton-quadratic", "002-taylor-decrease", "002-descent-method",
-    "002-bound-1-over-L", "002-mental-model-decrease",
+    "002-one-over-L-fits", "001-rate-2d", "002-normal-equation", "002-minibatch-unbiased",
+    "002-epoch-ceil", "004-saddle", "002-step-decay", "002-exp-decay", "002-cosine",
+    "002-warmup", "002-cyclical", "003-inverse-time", "001-newton-quadratic",
+    "002-taylor-decrease", "002-descent-method", "002-bound-1-over-L",
+    "002-mental-model-decrease",
 }
 
 #: Entries whose two runs take more than a few seconds (run with the slow tests).
