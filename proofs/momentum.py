@@ -75,8 +75,9 @@ def effective_lr(stated=10 * alpha):
 
 @claim("002-alternating-cancel", seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="gradients in the across-valley direction alternate signs each step → they cancel "
-       "in the average", stated="alternating ±g gives a bounded velocity of size α|g|/(1 + β)")
-def alternating():
+       "in the average", stated="alternating ±g gives a bounded velocity of size α|g|/(1 + β)",
+       perturbed={"stated": alpha / (1 - beta)})
+def alternating(stated=alpha / (1 + beta)):
     """The 2-periodic steady state of b ← βb + g with g alternating: |b| = |g|/(1 + β)."""
     rule = heavy_ball().rule()
     b_even = sp.Symbol("B")
@@ -85,7 +86,7 @@ def alternating():
     (fixed,) = sp.solve(sp.Eq(after_minus, b_even), b_even)
     amplitude = sp.simplify(sp.Abs(alpha * fixed))
     ratio = sp.simplify(amplitude / (alpha / (1 - beta)))
-    holds = sp.simplify(amplitude - alpha / (1 + beta)) == 0
+    holds = sp.simplify(amplitude - stated) == 0
     return Outcome.check(holds, r"|v| = \frac{\alpha|g|}{1+\beta}\ \text{vs}\ "
                          r"\frac{\alpha|g|}{1-\beta}\ \text{for a constant } g",
                          f"2-cycle of the buffer: b = {fixed} after a −g step; the ratio to the "
@@ -120,17 +121,18 @@ RAVINE = Problem("theta_0**2 + 10*theta_1**2")
 
 @claim("004-momentum-run", seed="004", where="§4 Momentum",
        quote="path_mom = gradient_descent_with_momentum(grad_quad, np.array([5.0, 1.0]), "
-       "lr=0.1, beta=0.9)", stated="momentum converges on the ill-conditioned problem")
-def momentum_run():
+       "lr=0.1, beta=0.9)", stated="momentum converges on the ill-conditioned problem",
+       perturbed={"lr": "2"})
+def momentum_run(lr="0.1"):
     """symopt's analysis: per eigenvalue λ ∈ {2, 20} the roots of z² − (1.9 − 0.01λ)z + 0.9 are
     complex with modulus √0.9 ≈ 0.949; an exact 150-step run confirms it."""
-    analysis = analyze(RAVINE, "heavy_ball_ema", alpha="0.1", beta="0.9")
+    analysis = analyze(RAVINE, "heavy_ball_ema", alpha=lr, beta="0.9")
     rate = analysis.rate.value
-    path = iterate(RAVINE, heavy_ball_ema(), [5, 1], 150, numeric=True, alpha="0.1",
+    path = iterate(RAVINE, heavy_ball_ema(), [5, 1], 150, numeric=True, alpha=lr,
                    beta="0.9")
     size = max(abs(v) for v in path[-1])
-    holds = (rate is not None and sp.simplify(rate - sp.sqrt(sp.Rational(9, 10))) == 0
-             and size < 5 * sp.Rational(95, 100) ** 150 * 10)
+    holds = (rate is not None and bool(rate < 1)
+             and size < 5 * float(rate) ** 150 * 100)
     return Outcome.check(holds, r"\rho = \sqrt{0.9} \approx " + f"{float(rate):.4f}",
                          f"{analysis.behaviour.value}: {analysis.rate.reason}. After 150 "
                          f"steps (floats) max|θ| = {float(size):.2e}.",

@@ -23,13 +23,13 @@ BOWL = Problem("(w1**2 + 4*w2**2)/2")
 
 @claim("001-rate-optimal-1d", seed="001", where="Convergence Rate",
        quote="Optimal (α = 1/4): r(α) = 0 → fastest convergence",
-       stated="α* = 1/4 on 2w², r(α*) = 0")
-def optimal_1d():
+       stated="α* = 1/4 on 2w², r(α*) = 0", perturbed={"stated": "1/2"})
+def optimal_1d(stated="1/4"):
     """On f = 2w² the optimum is α = 1/4: one step reaches the minimizer."""
     result = analyze("2*w**2", "gd")
     optimum = result.optimal.value
-    one_step = iterate(Problem("2*w**2"), gradient_descent(), [7], 1, alpha=sp.Rational(1, 4))
-    holds = (optimum.hyperparameters[alpha] == sp.Rational(1, 4) and optimum.rate == 0
+    one_step = iterate(Problem("2*w**2"), gradient_descent(), [7], 1, alpha=sp.Rational(stated))
+    holds = (optimum.hyperparameters[alpha] == sp.Rational(stated) and optimum.rate == 0
              and one_step[1] == [0])
     return Outcome.check(holds, r"\alpha^* = " + sp.latex(optimum.hyperparameters[alpha])
                          + r",\ r = " + sp.latex(optimum.rate),
@@ -71,8 +71,8 @@ def alpha_star_value(stated="0.4"):
 
 @claim("001-rate-star", seed="001", where="Finding the Optimal Learning Rate",
        quote="r(α*) = (λmax − λmin)/(λmax + λmin) = (4 − 1)/(4 + 1) = 3/5",
-       stated="r(α*) = 3/5")
-def rate_star():
+       stated="r(α*) = 3/5", perturbed={"stated": "4/5"})
+def rate_star(stated="3/5"):
     """The optimal rate, symbolically and on the bowl, and an exact run at α = 2/5."""
     general = sp.simplify(sp.Abs(1 - 2 / (lmin + lmax) * lmin))
     stated_general = (lmax - lmin) / (lmax + lmin)
@@ -81,8 +81,9 @@ def rate_star():
     path = iterate(BOWL, gradient_descent(), [1, 1], 8, alpha=sp.Rational(2, 5))
     ratios = {abs(b[i] / a[i]) for a, b in itertools.pairwise(path) for i in range(2)}
     kappa = sp.Rational(4)
-    holds = (general_ok and optimum.rate == sp.Rational(3, 5) and ratios == {sp.Rational(3, 5)}
-             and (kappa - 1) / (kappa + 1) == sp.Rational(3, 5))
+    value = sp.Rational(stated)
+    holds = (general_ok and optimum.rate == value and ratios == {value}
+             and (kappa - 1) / (kappa + 1) == value)
     return Outcome.check(holds, r"r(\alpha^*) = " + sp.latex(stated_general) + r" = \tfrac35",
                          "symopt's optimum rate is 3/5 = (κ − 1)/(κ + 1) with κ = 4; exact run "
                          "at α = 2/5 from (1, 1): both coordinates shrink by exactly 3/5 per "

@@ -199,12 +199,14 @@ def eigenvalues(stated=(1, 4)):
 
 
 @claim("001-rate-2d", seed="001", where="The Fundamental Problem",
-       quote="r(α) = max{|1 − α|, |1 − 4α|}", stated="r(α) = max{|1 − α|, |1 − 4α|}")
-def rate_2d():
+       quote="r(α) = max{|1 − α|, |1 − 4α|}", stated="r(α) = max{|1 − α|, |1 − 4α|}",
+       perturbed={"eigenvalues": (1, 2)})
+def rate_2d(eigenvalues=(1, 4)):
     """The spectral radius of the iteration matrix I − αA."""
     M = sp.eye(2) - alpha * BOWL.hessian
     derived = sp.Max(*[sp.Abs(v) for v in M.eigenvals()])
-    return Outcome.compare(sp.Max(sp.Abs(1 - alpha), sp.Abs(1 - 4 * alpha)), derived,
+    stated = sp.Max(*[sp.Abs(1 - lam * alpha) for lam in eigenvalues])
+    return Outcome.compare(stated, derived,
                            "eigenvalues of I − αA are 1 − α and 1 − 4α.")
 
 
