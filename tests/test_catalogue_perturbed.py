@@ -56,10 +56,9 @@ NOT_YET = {
     "004-parabola-run", "002-directional", "002-steepest-ascent", "002-unique-steepest",
     "002-level-curves", "002-simultaneous", "002-momentum-expansion", "003-momentum-ema",
     "002-nag-lookahead", "002-L-eigen", "002-one-over-L-fits", "002-normal-equation",
-    "002-minibatch-unbiased", "002-epoch-ceil", "004-saddle", "002-step-decay",
-    "002-exp-decay", "002-cosine", "002-warmup", "002-cyclical", "003-inverse-time",
-    "001-newton-quadratic", "002-taylor-decrease", "002-descent-method",
-    "002-bound-1-over-L", "002-mental-model-decrease",
+    "002-minibatch-unbiased", "002-epoch-ceil", "004-saddle", "001-newton-quadratic",
+    "002-taylor-decrease", "002-descent-method", "002-bound-1-over-L",
+    "002-mental-model-decrease",
 }
 
 #: Entries whose two runs take more than a few seconds (run with the slow tests).
