@@ -126,11 +126,11 @@ def rmsprop_ema():
 
 @claim("002-adam-defaults", seed="002", where="Adam — The Algorithm",
        quote="Paper recommendations: α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸",
-       stated="α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8")
-def adam_defaults():
+       stated="α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8", perturbed={"beta_2": "0.99"})
+def adam_defaults(beta_2="0.999"):
     """symopt's Adam defaults (Kingma & Ba, Algorithm 1; torch.optim.Adam)."""
     stated = {"alpha": sp.Rational("0.001"), "beta_1": sp.Rational("0.9"),
-              "beta_2": sp.Rational("0.999"), "epsilon": sp.Rational(1, 10**8)}
+              "beta_2": sp.Rational(beta_2), "epsilon": sp.Rational(1, 10**8)}
     derived = adam().defaults()
     return Outcome.check(derived == stated, ", ".join(f"{k} = {sp.latex(val)}"
                                                       for k, val in derived.items()))
@@ -138,11 +138,12 @@ def adam_defaults():
 
 @claim("002-bias-correction", seed="002", where="The Bias Correction — Why It's Necessary",
        quote="Both m and v are initialized to zero … The bias correction factors (1−β₁ᵗ) and "
-       "(1−β₂ᵗ) counteract this", stated="for a constant g, m̂_t = g and v̂_t = g² at every t")
-def bias_correction():
+       "(1−β₂ᵗ) counteract this", stated="for a constant g, m̂_t = g and v̂_t = g² at every t",
+       perturbed={"power": 2})
+def bias_correction(power=1):
     """m_t = (1 − β₁ᵗ)g and v_t = (1 − β₂ᵗ)g² exactly, so the corrected moments are unbiased."""
     steady = constant_gradient(adam()).value
-    m_hat = sp.simplify(steady.states[m] / (1 - beta_1**t))
+    m_hat = sp.simplify(steady.states[m] / (1 - beta_1**(power * t)))
     v_hat = sp.simplify(steady.states[v] / (1 - beta_2**t))
     _, states = _run(adam(), [3] * 4, beta_1="0.9", beta_2="0.999")
     numeric = [st[m] / (1 - sp.Rational(9, 10) ** j) for j, st in enumerate(states) if j]
@@ -154,13 +155,13 @@ def bias_correction():
 
 @claim("002-bias-limit", seed="002", where="The Bias Correction — Why It's Necessary",
        quote="as t → ∞, β₁ᵗ → 0 and β₂ᵗ → 0, so the correction factors approach 1",
-       stated="1 − βᵗ → 1 for 0 ≤ β < 1")
-def bias_limit():
+       stated="1 − βᵗ → 1 for 0 ≤ β < 1", perturbed={"stated": 0})
+def bias_limit(stated=1):
     """The factors at the defaults, and the limit for a symbolic β ∈ (0, 1)."""
     b = sp.Symbol("b", positive=True)
     general = sp.limit((1 - (b / (1 + b)) ** t), t, sp.oo)  # β = b/(1+b) ∈ (0, 1)
     at_1000 = [1 - sp.Rational(9, 10) ** 1000, 1 - sp.Rational(999, 1000) ** 1000]
-    return Outcome.check(general == 1, sp.Integer(1),
+    return Outcome.check(general == stated, sp.Integer(1),
                          f"lim (1 − βᵗ) = {general}; at t = 1000 the defaults give "
                          f"{float(at_1000[0]):.6f} and {float(at_1000[1]):.4f} — β₂'s correction "
                          "still matters after 1000 steps.")
@@ -168,12 +169,13 @@ def bias_limit():
 
 @claim("002-adam-sign", seed="002", where="Understanding Adam's Effective Step Size",
        quote="If gradient is consistent … m̂/√v̂ ≈ g/|g| = sign(g). The effective step is roughly "
-       "±α", stated="constant g: the step is −αg/(|g| + ε) ≈ −α·sign(g)")
-def adam_sign():
+       "±α", stated="constant g: the step is −αg/(|g| + ε) ≈ −α·sign(g)",
+       perturbed={"scale": 2})
+def adam_sign(scale=1):
     """Adam's step under a constant gradient, and the first step for any gradient."""
     steady = constant_gradient(adam()).value
     first = sp.simplify(adam().rule().x_next.subs({m: 0, v: 0, t: 1}) - x)
-    stated = -alpha * g / (sp.Abs(g) + eps)
+    stated = -scale * alpha * g / (sp.Abs(g) + eps)
     outcome = Outcome.compare(stated, steady.step, "every step t (not only the limit) is "
                               f"{steady.step}; the very first step is {first} for any g.")
     if outcome.verdict == "true" and sp.simplify(first - stated) != 0:
@@ -183,8 +185,9 @@ def adam_sign():
 
 @claim("002-adam-noisy", seed="002", where="Understanding Adam's Effective Step Size",
        quote="If gradient is noisy (alternates sign): m̂ ≈ 0 (signals cancel) while v̂ remains "
-       "nonzero → very small update", stated="alternating ±g: |m| settles at (1 − β₁)/(1 + β₁)·|g|")
-def adam_noisy():
+       "nonzero → very small update", stated="alternating ±g: |m| settles at (1 − β₁)/(1 + β₁)·|g|",
+       perturbed={"stated": (1 - beta_1) / (1 + beta_1) ** 2})
+def adam_noisy(stated=(1 - beta_1) / (1 + beta_1)):
     """The 2-cycle of m ← β₁m + (1 − β₁)g with g alternating, and a 150-step run."""
     rule = adam().rule()
     M = sp.Symbol("M")
@@ -195,8 +198,9 @@ def adam_noisy():
     xs, states = _run(adam(), [(-1) ** j for j in range(150)], alpha="0.001", beta_1="0.9",
                       beta_2="0.999")
     last = abs(states[-1][m])
-    holds = (sp.simplify(amplitude**2 - ((1 - beta_1) / (1 + beta_1)) ** 2) == 0
-             and abs(last - sp.Rational(1, 19)) < sp.Rational(1, 10**6))
+    at_default = stated.subs(beta_1, sp.Rational(9, 10))
+    holds = (sp.simplify(amplitude**2 - stated**2) == 0
+             and abs(last - at_default) < sp.Rational(1, 10**6))
     return Outcome.check(holds, r"|m| \to \frac{1-\beta_1}{1+\beta_1}|g| = \tfrac{1}{19}|g|",
                          f"2-cycle amplitude {amplitude}; after 150 exact steps |m| = "
                          f"{float(last):.6f}, so each step is ≈ α/19 ≈ 0.053α.",
@@ -206,13 +210,13 @@ def adam_noisy():
 @claim("002-adam-composition", seed="002 003", where="Adam — The Gold Standard",
        quote="Adam = Momentum + RMSProp + bias correction  /  Adam combines momentum and "
        "adaptive learning rates", stated="Adam's step is the EMA momentum divided by RMSProp's "
-       "denominator, with both moments bias-corrected")
-def adam_composition():
+       "denominator, with both moments bias-corrected", perturbed={"momentum_beta": "rho"})
+def adam_composition(momentum_beta="beta_1"):
     """Without the correction factors (β₁ᵗ, β₂ᵗ → 0) symopt's Adam rule is exactly RMSProp's
     rule (ρ = β₂) with g replaced by the EMA-momentum buffer of heavy_ball_ema (β = β₁)."""
     adam_rule = adam().rule().x_next.subs({beta_1**t: 0, beta_2**t: 0})
     rho, beta = symbol("rho"), symbol("beta")
-    momentum = heavy_ball_ema().rule().state_next[v].subs({beta: beta_1, v: m})
+    momentum = heavy_ball_ema().rule().state_next[v].subs({beta: symbol(momentum_beta), v: m})
     rms = rmsprop().rule().x_next
     composed = (x - alpha * momentum / (eps + sp.sqrt(g**2 * (1 - rho) + rho * v))).subs(
         rho, beta_2)
@@ -227,8 +231,8 @@ def adam_composition():
        quote="Standard Adam applies L2 regularization to the gradient before adaptive scaling — "
        "this inadvertently reduces the effective regularization. AdamW applies weight decay "
        "directly to the parameters", stated="the decay's effect per step is −αλx in AdamW but "
-       "≈ 0 (divided by the adaptive scale) in Adam + L2")
-def adamw_decoupled():
+       "≈ 0 (divided by the adaptive scale) in Adam + L2", perturbed={"swap": True})
+def adamw_decoupled(swap=False):
     """First step (m = v = 0, t = 1): d(step)/dλ at λ = 0 is −αx for AdamW, −αxε/(|g| + ε)² for
     Adam with L2 — negligible unless |g| is tiny."""
     lam = symbol("lambda_wd")
@@ -236,6 +240,8 @@ def adamw_decoupled():
     l2_step = adam(weight_decay=True).rule().x_next.subs({m: 0, v: 0, t: 1}) - x
     w_rate = sp.simplify(sp.diff(w_step, lam).subs(lam, 0))
     l2_rate = sp.simplify(sp.diff(l2_step, lam).subs(lam, 0))
+    if swap:  # the claim stated the other way round
+        w_rate, l2_rate = l2_rate, w_rate
     at = {g: 1, eps: sp.Rational(1, 10**8), x: 1}
     holds = (sp.simplify(w_rate + alpha * x) == 0
              and sp.simplify(l2_rate.subs(at) / w_rate.subs(at)) < sp.Rational(1, 10**7))
@@ -247,8 +253,9 @@ def adamw_decoupled():
 @claim("002-nadam", seed="002", where="Adam Variants Worth Knowing",
        quote="Adam with Nesterov momentum (NAG) replacing classical momentum. Uses the lookahead "
        "gradient for the first moment", stated="NAdam keeps Adam's second moment and gives the "
-       "current gradient an extra (look-ahead) weight in the first moment")
-def nadam_lookahead():
+       "current gradient an extra (look-ahead) weight in the first moment",
+       perturbed={"heavier": "adam"})
+def nadam_lookahead(heavier="nadam"):
     """NAdam's step vs Adam's: same denominator; NAdam's numerator is a·m + c·g with the new
     gradient entering beyond its (1 − β₁) share in m (torch's form)."""
     mu = symbol("mu_product")
@@ -261,7 +268,7 @@ def nadam_lookahead():
     linear = all(sp.diff(numerator, *pair) == 0 for pair in ((m, m), (g, g), (m, g)))
     g_weight = sp.N(numerator.diff(g))
     adam_g = sp.N(a_num.diff(g).subs(at))
-    holds = linear and not n_num.has(v) and g_weight > adam_g
+    holds = linear and not n_num.has(v) and (g_weight > adam_g) == (heavier == "nadam")
     return Outcome.check(holds, r"\text{numerator} = a\,m + c\,g", f"at t = 1 the current "
                          f"gradient's weight is {float(g_weight):.4f} in NAdam vs "
                          f"{float(adam_g):.4f} in Adam (bias-corrected EMA).")
@@ -273,10 +280,11 @@ def nadam_lookahead():
        stated="v̂ = max(v̂_{t−1}, v_t) never decreases, so α/(√v̂ + ε) never increases",
        note="true of the text's formula (the max of bias-corrected moments) and of Reddi et al.; "
        "torch's AMSGrad keeps the max of the raw v and divides by (1 − β₂ᵗ) afterwards, so its "
-       "denominator can shrink: with g = 1, 0, 0, … it falls from 1 to √0.001/√(1 − 0.999ᵗ)")
-def amsgrad_monotone():
+       "denominator can shrink: with g = 1, 0, 0, … it falls from 1 to √0.001/√(1 − 0.999ᵗ)",
+       perturbed={"state": "v"})
+def amsgrad_monotone(state="v_max"):
     """symopt's AMSGrad state v_max is a running maximum; a run with a gradient burst."""
-    vmax = symbol("v_max")
+    vmax = symbol(state)  # the stated running maximum
     rule = amsgrad().rule()
     new = rule.state_next[vmax]
     nondecreasing = isinstance(new, sp.Max) and vmax in new.args
@@ -290,13 +298,13 @@ def amsgrad_monotone():
 @claim("002-lion", seed="002", where="Adam Variants Worth Knowing",
        quote="Uses only the sign of the momentum update, not its magnitude. More memory "
        "efficient (no second moment)", stated="|Δx| = α per coordinate; one state buffer "
-       "(Adam: two)")
-def lion_sign():
+       "(Adam: two)", perturbed={"buffers": 2})
+def lion_sign(buffers=1):
     """Lion's step has modulus α whenever the interpolation is nonzero; state sizes compared."""
     rule = lion().rule(lambda_wd=0, beta_1="0.9")
     step = rule.x_next - x
     sizes = {sp.Abs(step.subs({m: mm, g: gg})) for mm, gg in ((1, 2), (-3, 1), (5, -100))}
-    holds = sizes == {alpha} and len(lion().state) == 1 and len(adam().state) == 2
+    holds = sizes == {alpha} and len(lion().state) == buffers and len(adam().state) == 2
     return Outcome.check(holds, r"\Delta x = -\alpha\,\mathrm{sign}(\beta_1 m + (1-\beta_1)g)",
                          f"|Δx| = {sizes} at three (m, g); state: Lion {_names(lion())}, "
                          f"Adam {_names(adam())}.")
