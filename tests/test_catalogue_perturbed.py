@@ -48,20 +48,19 @@ for _id in ("002-linreg-gradient", "002-logreg-gradient", "004-logreg-gradient",
 NOT_YET = {
     "002-adagrad-monotone", "002-adagrad-sparse", "002-rmsprop-ema", "003-adam-fails",
     "003-convexity-def", "002-convex-bound", "002-strong-bound", "003-logreg-convex",
-    "002-iterations-1-over-eps", "gd-rule", "000-demo-trajectory", "000-compare",
-    "000-newton-faster", "000-newton-sympy", "000-newton-rule", "001-taylor2",
-    "001-model-derivative", "001-newton-alpha", "001-newton-nd", "004-parabola-run",
-    "002-directional", "002-steepest-ascent", "002-unique-steepest", "002-level-curves",
-    "002-simultaneous", "002-momentum-expansion", "003-momentum-ema", "002-nag-lookahead",
-    "002-L-eigen", "002-one-over-L-fits", "002-normal-equation", "002-minibatch-unbiased",
-    "002-epoch-ceil", "004-saddle", "001-newton-quadratic", "002-taylor-decrease",
-    "002-descent-method", "002-bound-1-over-L", "002-mental-model-decrease",
+    "002-iterations-1-over-eps", "002-directional", "002-steepest-ascent",
+    "002-unique-steepest", "002-level-curves", "002-simultaneous", "002-momentum-expansion",
+    "003-momentum-ema", "002-nag-lookahead", "002-L-eigen", "002-one-over-L-fits",
+    "002-normal-equation", "002-minibatch-unbiased", "002-epoch-ceil", "004-saddle",
+    "001-newton-quadratic", "002-taylor-decrease", "002-descent-method",
+    "002-bound-1-over-L", "002-mental-model-decrease",
 }
 
 #: Entries whose two runs take more than a few seconds (run with the slow tests).
 SLOW = {"004-momentum-helps", "004-momentum-speeds-up", "002-gd-linear-1-over-T",
         "004-lbfgs", "002-saddle", "001-newton-1d", "004-gd-theta1", "001-alpha-star-value",
-        "001-stability", "004-momentum-run", "002-bias-correction"}
+        "001-stability", "004-momentum-run", "002-bias-correction",
+        "001-newton-nd"}
 
 
 def _perturbation(identifier):
