@@ -46,7 +46,6 @@ for _id in ("002-linreg-gradient", "002-logreg-gradient", "004-logreg-gradient",
 #: Entries with no perturbation yet, most of them low-risk exact comparisons of a stated
 #: formula (Outcome.compare); this list only shrinks.
 NOT_YET = {
-    "002-adagrad-monotone", "002-adagrad-sparse", "002-rmsprop-ema", "003-adam-fails",
     "003-convexity-def", "002-convex-bound", "002-strong-bound", "003-logreg-convex",
     "002-iterations-1-over-eps", "002-momentum-expansion", "003-momentum-ema",
     "002-nag-lookahead", "002-L-eigen", "002-one-over-L-fits", "002-normal-equation",
