@@ -23,13 +23,16 @@ lam = sp.Symbol("lambda", nonnegative=True)
 
 @claim("003-convexity-def", seed="003", where="Convexity",
        quote="f(λx₁ + (1−λ)x₂) ≤ λf(x₁) + (1−λ)f(x₂)",
-       stated="x² satisfies the definition; symopt proves it convex")
-def convexity_definition():
+       stated="x² satisfies the definition; symopt proves it convex",
+       perturbed={"objective": "x**3"})
+def convexity_definition(objective="x**2"):
     """For f = x² the gap is λ(1 − λ)(x₁ − x₂)² ≥ 0 on λ ∈ [0, 1]."""
-    f = lambda z: z**2  # noqa: E731 - the definition's f
+    problem = Problem(objective)
+    (v,) = problem.variables
+    f = sp.Lambda(v, problem.objective)  # the definition's f
     gap = sp.factor(lam * f(x1) + (1 - lam) * f(x2) - f(lam * x1 + (1 - lam) * x2))
     stated = lam * (1 - lam) * (x1 - x2) ** 2
-    convex = Problem("x**2").convexity()
+    convex = problem.convexity()
     outcome = Outcome.compare(stated, gap, f"symopt: {convex}.")
     return outcome if convex.value is True else Outcome.check(False, gap, convex.reason)
 
@@ -150,14 +153,14 @@ def linear_vs_one_over_t(stated_rate=None, step="2/5"):
 
 @claim("003-logreg-convex", seed="003", where="Common Misunderstandings",
        quote="Many classical ML problems (logistic regression, SVMs) are convex",
-       stated="the logistic loss is convex")
-def logistic_convex():
+       stated="the logistic loss is convex", perturbed={"sign": -1})
+def logistic_convex(sign=1):
     """ℓ(z) = log(1 + e^{−z}) has ℓ'' = σ(z)(1 − σ(z)) > 0; the loss of one sample in (w, b) is
     convex (its Hessian is ℓ''·[x, 1][x, 1]ᵀ ⪰ 0)."""
     z = symbol("z")
-    loss = Problem(sp.log(1 + sp.exp(-z)), variables=[z])
+    loss = Problem(sign * sp.log(1 + sp.exp(-z)), variables=[z])  # sign −1: its negative
     second = sp.simplify(loss.hessian[0, 0])
-    sample = Problem("log(1 + exp(-(3*w + b)))", variables=["w", "b"])
+    sample = Problem(f"{sign}*log(1 + exp(-(3*w + b)))", variables=["w", "b"])
     verdicts = [loss.convexity(), sample.convexity()]
     holds = all(v.value is True for v in verdicts)
     return Outcome.check(holds, r"\ell''(z) = " + sp.latex(second),
@@ -166,13 +169,13 @@ def logistic_convex():
 
 @claim("002-iterations-1-over-eps", seed="002", where="Convex Case — Guaranteed Convergence",
        quote="This is O(1/T) convergence — to get ε-accuracy requires O(1/ε) iterations",
-       stated="T ≥ ‖θ₀ − θ*‖²/(2αε) steps suffice")
-def iterations_one_over_eps():
+       stated="T ≥ ‖θ₀ − θ*‖²/(2αε) steps suffice", perturbed={"power": 2})
+def iterations_one_over_eps(power=1):
     """Solving the bound R²/(2αT) ≤ ε for T gives T ≥ R²/(2αε), proportional to 1/ε."""
     R, eps_ = symbols("R epsilon")
     alpha, T = symbol("alpha"), sp.Symbol("T", positive=True)
     solution = sp.solve(sp.Eq(R**2 / (2 * alpha * T), eps_), T)
-    stated = R**2 / (2 * alpha * eps_)
+    stated = R**2 / (2 * alpha * eps_**power)
     outcome = Outcome.compare(stated, solution[0] if solution else sp.nan,
                               "the bound decreases in T, so every T past the root works.")
     return outcome

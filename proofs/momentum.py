@@ -24,8 +24,9 @@ b_state, v_state = symbol("b"), symbol("v")
 @claim("002-momentum-expansion", seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="The velocity v⁽ᵗ⁾ is an exponentially weighted average of past gradients. "
        "Expanding recursively:", stated="v⁽ᵗ⁾ = −α Σₖ β^{t−k} g⁽ᵏ⁾ (v⁽⁰⁾ = 0)",
-       note="a weighted *sum*: the weights total α(1 − βᵗ)/(1 − β), not 1")
-def expansion():
+       note="a weighted *sum*: the weights total α(1 − βᵗ)/(1 − β), not 1",
+       perturbed={"offset": 1})
+def expansion(offset=0):
     """Unroll heavy ball's state for five symbolic gradients g₁…g₅ from b = 0."""
     method = heavy_ball()
     grads = sp.symbols("g1:6", real=True)
@@ -34,7 +35,7 @@ def expansion():
     for t, gt in enumerate(grads, start=1):
         _, state = method.step(symbol("x"), gt, state, sp.Integer(t))
         velocity = -alpha * state[b_state]  # classical v = −αb
-        stated = -alpha * sum(beta ** (t - k) * grads[k - 1] for k in range(1, t + 1))
+        stated = -alpha * sum(beta ** (t - k + offset) * grads[k - 1] for k in range(1, t + 1))
         ok = ok and sp.expand(velocity - stated) == 0
     weights = sp.simplify(sum(alpha * beta ** (5 - k) for k in range(1, 6)))
     total = sp.simplify(weights - alpha * (1 - beta**5) / (1 - beta))
@@ -97,12 +98,12 @@ def alternating(stated=alpha / (1 + beta)):
        quote="v_t = βv_{t−1} + (1 − β)∇L(θ_t); θ_{t+1} = θ_t − ηv_t",
        stated="the EMA form is heavy ball with α = η(1 − β); its steady step is −ηg",
        note="so the EMA form does not amplify the step by 1/(1 − β): with the same η it is "
-       "(1 − β) times the classical momentum of seed 002")
-def ema_form():
+       "(1 − β) times the classical momentum of seed 002", perturbed={"scale": "1"})
+def ema_form(scale="1 - beta"):
     """Both rules side by side: with v = (1 − β)b they produce the same iterates."""
     eta = symbol("eta")
     ema = heavy_ball_ema().rule(alpha=eta)
-    classical = heavy_ball().rule(alpha=eta * (1 - beta))
+    classical = heavy_ball().rule(alpha=eta * {"1 - beta": 1 - beta, "1": 1}[scale])
     b = b_state
     ema_x = ema.x_next.subs(v_state, (1 - beta) * b)
     ema_v = ema.state_next[v_state].subs(v_state, (1 - beta) * b)

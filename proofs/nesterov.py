@@ -20,8 +20,9 @@ alpha, beta, g, x, b = (symbol(n) for n in ("alpha", "beta", "g", "x", "b"))
 @claim("002-nag-lookahead", seed="002", where="Nesterov Accelerated Gradient (NAG)",
        quote="instead of computing the gradient at the current position, compute it at the "
        "lookahead position (where momentum would take you)",
-       stated="v' = βv − α∇J(θ + βv), θ' = θ + v' is Nesterov's method")
-def lookahead():
+       stated="v' = βv − α∇J(θ + βv), θ' = θ + v' is Nesterov's method",
+       perturbed={"look": 0})
+def lookahead(look=1):
     """With y = θ + βv (the look-ahead point) and b = −v/α, the text's step maps (y, v) exactly
     as symopt's torch-form rule maps (x, b); an exact 8-step run on ½(x² + 10y²) agrees."""
     theta, v = symbol("theta"), symbol("v")
@@ -38,8 +39,8 @@ def lookahead():
     a, bt = sp.Rational(1, 20), sp.Rational(9, 10)
     ok = True
     for k in range(1, 9):
-        look = th + bt * vel
-        vel = bt * vel - a * problem.at(problem.gradient, list(look))
+        ahead = th + look * bt * vel  # look = 0: the gradient at θ (heavy ball), not ahead
+        vel = bt * vel - a * problem.at(problem.gradient, list(ahead))
         th = th + vel
         ok = ok and list(th + bt * vel) == path[k]
     return Outcome.check(algebra and ok, r"y = \theta + \beta v:\ y' = y - (1+\beta)\alpha g "
