@@ -131,26 +131,28 @@ def convex_needed(stated_step=None):
 
 @claim("002-L-eigen", seed="002", where="Mathematical Condition for Convergence",
        quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",
-       stated="L = sup of the Hessian's largest eigenvalue")
-def smoothness():
+       stated="L = sup of the Hessian's largest eigenvalue", perturbed={"which": "smallest"})
+def smoothness(which="largest"):
     """L of the bowl (4) and of the softplus log(1 + eˣ) (sup f'' = 1/4 at x = 0)."""
     bowl = BOWL.smoothness()
     softplus = Problem("log(1 + exp(x))").smoothness()
     quarter = softplus.known and sp.simplify(softplus.value - sp.Rational(1, 4)) == 0
-    holds = bowl.value == 4 and quarter
+    stated = {"largest": max, "smallest": min}[which](BOWL.quadratic.eigenvalues)
+    holds = bowl.value == stated and quarter
     return Outcome.check(holds, r"L_{bowl} = 4,\ L_{softplus} = \tfrac14",
                          f"bowl: {bowl.reason}; softplus: f'' = σ(1 − σ) ≤ 1/4 — {softplus}.")
 
 
 @claim("002-one-over-L-fits", seed="002", where="Mathematical Condition for Convergence",
        quote="Intuitively: 1/L is the step size that exactly 'fits' the curvature of the loss "
-       "landscape", stated="α = 1/L removes the steepest direction's error in one step")
-def one_over_l_fits():
+       "landscape", stated="α = 1/L removes the steepest direction's error in one step",
+       perturbed={"scale": 2})
+def one_over_l_fits(scale=1):
     """On the bowl (L = 4) the GD factor of the λ = L direction is 1 − α·4 = 0 at α = 1/4; the
     flatter direction then shrinks by 1 − μ/L = 3/4 per step."""
     L = BOWL.smoothness().value
-    path = iterate(BOWL, gradient_descent(), [1, 1], 3, alpha=1 / L)
-    holds = all(p[1] == 0 for p in path[1:]) and path[1][0] == sp.Rational(3, 4)
+    path = iterate(BOWL, gradient_descent(), [1, 1], 3, alpha=1 / (scale * L))
+    holds = all(p[1] == 0 for p in path[1:]) and path[1][0] == 1 - 1 / (scale * L)
     return Outcome.check(holds, r"1 - \tfrac1L\cdot L = 0,\ 1 - \tfrac{\mu}{L} = \tfrac34",
                          f"exact run from (1, 1) with α = 1/L = {1 / L}: "
                          f"{[[str(c) for c in p] for p in path]}.")

@@ -21,15 +21,16 @@ Y = sp.Matrix([1, 0, 2, -1])
 
 
 @claim("002-normal-equation", seed="002", where="Why Can't We Just Solve It Directly?",
-       quote="The normal equation θ = (XᵀX)⁻¹Xᵀy", stated="θ = (XᵀX)⁻¹Xᵀy minimises ‖Xθ − y‖²")
-def normal_equation():
+       quote="The normal equation θ = (XᵀX)⁻¹Xᵀy", stated="θ = (XᵀX)⁻¹Xᵀy minimises ‖Xθ − y‖²",
+       perturbed={"transpose_y": False})
+def normal_equation(transpose_y=True):
     """symopt's stationary point of ‖Xθ − y‖² for a fixed 4×2 X equals the formula; GD with
     α < 2/L converges to it (exact run, 300 steps, floats)."""
     theta = sp.symbols("theta1 theta2", real=True)
     residual = X * sp.Matrix(theta) - Y
     problem = Problem((residual.T * residual)[0], variables=theta)
     (point,) = problem.stationary_points()
-    formula = (X.T * X).inv() * X.T * Y
+    formula = (X.T * X).inv() * (X.T * Y if transpose_y else X[:2, :].T * Y[:2, :])
     derived = sp.Matrix([point.point[v] for v in theta])
     L = problem.smoothness().value
     path = iterate(problem, gradient_descent(), [0, 0], 300, numeric=True, alpha=1 / L)
@@ -47,8 +48,8 @@ def _batch_mean(grads, batch):
 @claim("002-minibatch-unbiased", seed="002 003", where="Mini-Batch Gradient Descent",
        quote="Gradient estimate is a sample mean — by the law of large numbers, it's a good "
        "approximation of the true gradient", stated="E[mini-batch gradient] = full gradient "
-       "(for B = 1: seed 003's SGD step ∇L_i)")
-def minibatch_unbiased():
+       "(for B = 1: seed 003's SGD step ∇L_i)", perturbed={"divide_by": "m"})
+def minibatch_unbiased(divide_by="B"):
     """Averaging the batch mean over all C(m, B) equally likely batches gives the full mean,
     for symbolic per-sample gradients g₁…g₆ and every B = 1…6."""
     grads = sp.symbols("g1:7", real=True)
@@ -56,7 +57,9 @@ def minibatch_unbiased():
     ok = True
     for size in range(1, 7):
         batches = list(itertools.combinations(range(6), size))
-        expectation = sum(_batch_mean(grads, bt) for bt in batches) / len(batches)
+        means = [_batch_mean(grads, bt) if divide_by == "B" else sum(grads[i] for i in bt) / 6
+                 for bt in batches]
+        expectation = sum(means) / len(batches)
         ok = ok and sp.simplify(expectation - full) == 0
     return Outcome.check(ok, r"\mathbb{E}_{\mathcal B}\Big[\tfrac1B\sum_{i\in\mathcal B} g_i\Big]"
                          r" = \tfrac1m\sum_i g_i",
@@ -67,12 +70,13 @@ def minibatch_unbiased():
 @claim("002-epoch-ceil", seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
        quote="With mini-batch GD and batch size B, one epoch consists of ⌈m/B⌉ gradient updates",
        stated="⌈m/B⌉ updates per epoch (seed 004: m = 1000, B = 32); SGD makes m, batch "
-       "GD 1")
-def epoch_ceil():
+       "GD 1", perturbed={"rounding": "floor"})
+def epoch_ceil(rounding="ceil"):
     """Seed 004's loop `for i in range(0, len(X), batch_size)` makes ⌈1000/32⌉ = 32 updates."""
     counts = {(m, b): len(range(0, m, b)) for m in (1000, 1024, 7) for b in (1, 3, 32, 64)}
     counts[(1000, 1000)] = len(range(0, 1000, 1000))  # batch GD: one update per epoch
-    holds = all(n == math.ceil(m / b) for (m, b), n in counts.items())
+    rounded = {"ceil": math.ceil, "floor": math.floor}[rounding]
+    holds = all(n == rounded(m / b) for (m, b), n in counts.items())
     return Outcome.check(holds, r"\lceil 1000/32 \rceil = 32",
                          f"loop counts {counts} all equal ⌈m/B⌉.")
 

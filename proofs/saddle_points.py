@@ -14,15 +14,17 @@ from symopt.methods import gradient_descent
 
 
 @claim("004-saddle", seed="004", where="§3 Challenges in Optimization",
-       quote="Z = X**2 - Y**2  # saddle at (0,0)", stated="(0, 0) is a saddle point of x² − y²")
-def saddle():
+       quote="Z = X**2 - Y**2  # saddle at (0,0)", stated="(0, 0) is a saddle point of x² − y²",
+       perturbed={"kind": "minimum"})
+def saddle(kind="saddle"):
     """symopt's stationary points of x² − y² and their kind; GD started next to the saddle
     leaves it along y (factor 1 + 2α) while x shrinks (factor 1 − 2α)."""
     problem = Problem("x**2 - y**2")
     (point,) = problem.stationary_points()
     path = iterate(problem, gradient_descent(), ["1", "1/1000"], 50, alpha="0.1")
     escapes = abs(path[-1][1]) > 1 and abs(path[-1][0]) < sp.Rational(1, 100)
-    holds = point.point == {v: 0 for v in problem.variables} and point.kind == "saddle" and escapes
+    holds = (point.point == {v: 0 for v in problem.variables} and point.kind == kind
+             and escapes == (kind == "saddle"))
     return Outcome.check(holds, r"(0, 0):\ \text{saddle, eigenvalues } "
                          + sp.latex(list(point.hessian_eigenvalues)),
                          f"GD from (1, 0.001), α = 0.1: after 50 steps "

@@ -24,15 +24,15 @@ from symopt.symbols import symbol
 @claim("001-newton-quadratic", seed="001 002", where="Advantages: Quadratic Convergence",
        quote="Newton's method exhibits quadratic convergence, meaning the error decreases "
        "quadratically with each iteration  /  the number of correct digits roughly doubles",
-       stated="e_{k+1} ≈ C·e_k² near a nondegenerate minimum")
-def newton_quadratic():
+       stated="e_{k+1} ≈ C·e_k² near a nondegenerate minimum", perturbed={"order": 3})
+def newton_quadratic(order=2):
     """On f = (x − 1)²(x + 2) (minimum x* = 1, f''(1) = 6): symopt's Newton constant
     C = f'''/(2f'') = 1/2, and an exact 5-step run from x = 2 shows e_{k+1}/e_k² → 1/2."""
     problem = Problem("(x - 1)**2*(x + 2)")
     constant = analyze(problem, "newton").newton_constant
     path = [p[0] for p in iterate(problem, newton(), [2], 5)]
     errors = [abs(v - 1) for v in path]
-    ratios = [errors[k + 1] / errors[k] ** 2 for k in range(4)]
+    ratios = [errors[k + 1] / errors[k] ** order for k in range(4)]
     digits = [float(-sp.log(e, 10)) for e in errors[1:]]
     holds = (constant.value == sp.Rational(1, 2)
              and abs(ratios[-1] - sp.Rational(1, 2)) < sp.Rational(1, 1000))
