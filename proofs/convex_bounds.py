@@ -196,3 +196,31 @@ def kappa_slow(power=1):
     return Outcome.check(holds, r"T(\kappa) = \frac{\ln(1/\epsilon)}{-\ln(1-1/\kappa)} \sim "
                          r"\kappa \ln(1/\epsilon)",
                          f"steps for ε = 10⁻⁶: {table} (κ = 4, 100, 10⁴).")
+
+
+@claim("004-convex-local-global", seed="004", where="§8 Convex vs. Non-convex Optimization",
+       quote="Convex: any local minimum is global.",
+       stated="every local minimum of a convex function is a global minimum",
+       perturbed={"objective": "x**4 - x**3 - 2*x**2 + 3*x"})
+def convex_local_global(objective="x**4 + x**2"):
+    """The argument, in symbols: if f(y) = f(x) − d with d > 0, convexity bounds f on the
+    segment by (1 − t)f(x) + t·f(y) = f(x) − t·d < f(x) for every t ∈ (0, 1], so points
+    below f(x) come arbitrarily close to x and x is no local minimum. Illustrated on a
+    function symopt proves convex (its only real local minimum is the global one); a
+    non-convex f is checked for local minima of different heights instead."""
+    t, d, fx = (sp.Symbol(n, positive=True) for n in ("t", "d", "f_x"))
+    chord = sp.simplify((1 - t) * fx + t * (fx - d) - fx)
+    argument = bool(chord.is_negative)
+    problem = Problem(objective)
+    convex = problem.convexity()
+    minima = [pt for pt in problem.stationary_points()
+              if pt.kind == "minimum" and all(c.is_real for c in pt.point.values())]
+    heights = sorted({problem.objective.subs(pt.point) for pt in minima})
+    if convex.value is True:
+        holds = argument and len(heights) <= 1
+    else:
+        holds = False if len(heights) > 1 else None
+    return Outcome.check(holds, r"(1-t)f(x) + t f(y) - f(x) = " + sp.latex(chord)
+                         + r" < 0 \text{ when } f(y) = f(x) - d,\ d > 0",
+                         f"{objective}: convex — {convex}; real local minima at "
+                         f"{[pt.point for pt in minima]} with values {heights}.")

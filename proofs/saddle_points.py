@@ -6,6 +6,8 @@ a saddle with eigenvalues 2 and 0) — and says "a critical point is a local min
 eigenvalues are positive" — positive eigenvalues are sufficient, not necessary.
 """
 
+import itertools
+
 import sympy as sp
 
 from symopt import Problem
@@ -143,3 +145,35 @@ def gradient_norm_stop(conclusion=("minimum",)):
     return Outcome.check(False if refuted else None,
                          r"\nabla f = 0:\ \text{minimum, maximum or saddle}",
                          f"stationary points and their kind: {kinds}.")
+
+
+@claim("002-saddle-frequency", seed="002", where="Problem 2 — Saddle Points",
+       quote="a critical point is a local min only if all eigenvalues are positive — "
+       "exponentially unlikely in high dimensions",
+       stated="for a random symmetric Hessian, P(every eigenvalue > 0) falls at least "
+       "geometrically with the dimension",
+       note="a statement about a random-matrix model (here the Gaussian orthogonal ensemble), "
+       "not about a given network's Hessians; the decay is in fact faster, ≈ exp(−(ln 3/4)n²) "
+       "(Dean & Majumdar, 2006). Numeric evidence (Monte Carlo), not a proof",
+       perturbed={"event": "some eigenvalue > 0"})
+def saddle_frequency(event="every eigenvalue > 0"):
+    """100 000 GOE matrices (H = (A + Aᵀ)/2, A with standard normal entries; seeded) per
+    dimension n = 1…4: the fraction with every eigenvalue positive, and its ratio from one
+    dimension to the next — at most the first ratio (< 1) means at least geometric decay."""
+    import numpy as np
+
+    rng = np.random.default_rng(1847)
+    fractions = []
+    for n in range(1, 5):
+        a = rng.standard_normal((100_000, n, n))
+        eigenvalues = np.linalg.eigvalsh((a + np.swapaxes(a, 1, 2)) / 2)
+        hit = (eigenvalues.min(axis=1) > 0 if event == "every eigenvalue > 0"
+               else eigenvalues.max(axis=1) > 0)
+        fractions.append(float(hit.mean()))
+    ratios = [b / a for a, b in itertools.pairwise(fractions)] if all(fractions) else [0.0]
+    geometric = ratios[0] < 1 and all(r <= ratios[0] + 0.02 for r in ratios)
+    return Outcome.check(geometric, r"P_n(\lambda_{\min} > 0):\ "
+                         + ", ".join(f"{p:.4f}" for p in fractions) + r"\ (n = 1, \dots, 4)",
+                         f"fractions {[round(p, 5) for p in fractions]} ({event}); ratios "
+                         f"{[round(r, 3) for r in ratios]}.",
+                         {"P(n)": fractions})

@@ -134,3 +134,27 @@ def lbfgs_vs_newton(stated_point=None):
                          f"{grad_norm:.1e}; max difference from the stated point {gap:.1e}.",
                          {"Newton ‖w_k − w*‖": [float(np.linalg.norm(np.array(p) - newton_point))
                                                 for p in path]})
+
+
+@claim("001-hessian-cost", seed="001 002", where="The Computational Bottleneck",
+       quote="Computing H: Requires O(N²) operations for N parameters  /  O(n²) storage",
+       stated="a Hessian has Θ(N²) distinct entries (one second derivative each)",
+       note="the inversion's O(N³) is the operation count of an algorithm (Gaussian "
+       "elimination, ≈ N³/3 multiplications), not checked here",
+       perturbed={"power": 3})
+def hessian_cost(power=2):
+    """The Hessian of a generic f(x₁, …, x_N) for N = 1…6: its distinct entries (∂²f/∂xᵢ∂xⱼ,
+    i ≤ j by symmetry) number N(N + 1)/2, which grows like N^power exactly when power = 2."""
+    counts = {}
+    for n in range(1, 7):
+        xs = sp.symbols(f"x1:{n + 1}", real=True)
+        f = sp.Function("f")(*xs)
+        counts[n] = len(set(sp.hessian(f, xs)))
+    N = sp.Symbol("N", positive=True, integer=True)
+    exact = all(c == n * (n + 1) // 2 for n, c in counts.items())
+    growth = sp.limit(N * (N + 1) / 2 / N**power, N, sp.oo)
+    holds = exact and bool(growth.is_positive and growth.is_finite)
+    return Outcome.check(holds, r"\#\{\partial^2 f/\partial x_i \partial x_j\} = "
+                         r"\frac{N(N+1)}{2},\ \lim \frac{N(N+1)/2}{N^" + str(power) + "} = "
+                         + sp.latex(growth),
+                         f"distinct second derivatives for N = 1…6: {counts}.")
