@@ -185,3 +185,30 @@ def minibatch_run(lr=0.01):
                          f"full-data MSE after epochs 1, 10, 100: {losses[0]:.4g}, "
                          f"{losses[9]:.4g}, {losses[-1]:.5g}; least squares {best:.5f}.",
                          {"MSE": losses})
+
+
+@claim("004-linreg-convex", seed="004", where="§8 Convex vs. Non-convex Optimization",
+       quote="Many classic models (linear regression, SVM) are convex.",
+       stated="the least-squares loss ‖Xθ − y‖² is convex in θ (the SVM part is not checked)",
+       perturbed={"sign": -1})
+def linreg_convex(sign=1):
+    """The Hessian of ‖Xθ − y‖² is 2XᵀX, and vᵀ(2XᵀX)v = 2‖Xv‖² ≥ 0 for every v: shown for a
+    symbolic 3×2 X (the identity holds entry by entry), and symopt proves the loss convex
+    for the fixed X of this file."""
+    entries = sp.symbols("a1:7", real=True)
+    Xs = sp.Matrix(3, 2, entries)
+    theta = sp.symbols("theta1 theta2", real=True)
+    ys = sp.Matrix(sp.symbols("y1:4", real=True))
+    residual = Xs * sp.Matrix(theta) - ys
+    problem = Problem(sign * (residual.T * residual)[0], variables=theta)
+    v = sp.Matrix(sp.symbols("v1 v2", real=True))
+    quadratic_form = sp.expand((v.T * problem.hessian * v)[0])
+    squares = sign * 2 * ((Xs * v).T * (Xs * v))[0]  # ± twice a sum of squares
+    identity = sp.expand(quadratic_form - squares) == 0
+    fixed = Problem(sign * ((X * sp.Matrix(theta) - Y).T * (X * sp.Matrix(theta) - Y))[0],
+                    variables=theta).convexity()
+    holds = identity and squares.is_nonnegative is True and fixed.value is True
+    return Outcome.check(holds, r"\nabla^2 \|X\theta - y\|^2 = 2X^TX,\ v^T(2X^TX)v = "
+                         r"2\|Xv\|^2 \ge 0",
+                         f"symbolic 3×2 X: vᵀ∇²f v − 2‖Xv‖² expands to 0 ({identity}); fixed "
+                         f"X: {fixed}.")
