@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from rich.markup import escape
 from rich.table import Table
 
 from symopt.claims.claim import Verdict
@@ -90,16 +89,16 @@ def to_table(verdicts: Sequence[Verdict], title: str = "") -> Table:
     >>> "Matrix([[x_0], [y_0]])" in shown.get()
     True
     """
+    from symopt.cli.cells import cell  # every cell literal text: '[2*x]' is not markup
+
     table = Table(title=title or None, show_lines=True)
     table.add_column("claim", style="bold", overflow="fold")
     table.add_column("kind")
     table.add_column("verdict")
     table.add_column("evidence / correct value", overflow="fold")
     for v in verdicts:
-        style = _STYLE.get(v.status, "")
-        # the texts hold brackets ("Matrix([[x_0], [y_0]])") that rich would read as markup
-        table.add_row(escape(v.claim_id or "-"), escape(v.kind), f"[{style}]{v.status}[/]",
-                      escape(_detail(v)))
+        table.add_row(cell(v.claim_id or "-"), cell(v.kind),
+                      cell(v.status, style=_STYLE.get(v.status, "")), cell(_detail(v)))
     return table
 
 
