@@ -29,7 +29,7 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 # Command modules register themselves on `app` when imported.
-from symopt.cli import analyze, check, compile, derive, kkt, prove  # noqa: E402, F401
+from symopt.cli import analyze, check, compile, derive, kkt, prove, verify  # noqa: E402, F401
 
 
 def run(argv: Sequence[str] | None = None) -> int:

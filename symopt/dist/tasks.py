@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -123,12 +124,13 @@ def tasks_from_file(source: str | Path | Any, *, timeout: float | None = None) -
 
 
 def _worker_name() -> str:
-    try:
-        from distributed import get_worker
-    except ImportError:
+    """The address of the dask worker running this, or ``local`` (distributed not loaded:
+    importing it only to ask would cost a second)."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
         return "local"
     try:
-        return str(get_worker().address)
+        return str(distributed.get_worker().address)
     except ValueError:  # not inside a dask worker
         return "local"
 
