@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from symopt.claims import Claim
+from symopt.claims import Claim, ProblemSpec
 from symopt.errors import DomainError
 
 __all__ = ["FAMILIES", "MAX_CLAIMS", "corpus", "to_toml", "write_corpus"]
@@ -119,7 +119,7 @@ def _gradient(rng: random.Random, true: bool) -> Claim:
         c, a, b = parts[which][k]
         parts[which][k] = (2 * c, a, b)
     stated = [" + ".join(_monomial(*t) for t in part) or "0" for part in parts]
-    return Claim("gradient", f"[{stated[0]}, {stated[1]}]", problem=f)
+    return Claim("gradient", f"[{stated[0]}, {stated[1]}]", problem=ProblemSpec(f, ("x", "y")))
 
 
 def _equal(rng: random.Random, true: bool) -> Claim:
@@ -181,7 +181,10 @@ def to_toml(claims: Sequence[Claim], title: str = "generated corpus") -> str:
         lines += ["[[claims]]", f"id = {_toml_value(claim.id)}",
                   f"kind = {_toml_value(claim.kind)}", f"stated = {_toml_value(claim.stated)}"]
         if claim.problem is not None:
-            lines.append(f"problem = {{ objective = {_toml_value(claim.problem.objective)} }}")
+            variables = claim.problem.variables
+            listed = f", variables = {json.dumps(list(variables))}" if variables else ""
+            lines.append(f"problem = {{ objective = {_toml_value(claim.problem.objective)}"
+                         f"{listed} }}")
         if claim.method is not None:
             lines.append(f"method = {_toml_value(claim.method.name)}")
         if claim.reference is not None:
