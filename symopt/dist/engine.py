@@ -102,7 +102,7 @@ class DaskEngine(Engine):
                                   "distributed.scheduler.allowed-failures": RETRIES})
         try:
             cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=threads,
-                                               processes=True, dashboard_address=None)
+                                               processes=True, dashboard_address=":0")
             client = distributed.Client(cluster)
         except BaseException:
             config.__exit__(None, None, None)
