@@ -51,6 +51,10 @@ def prove(
                                            "most 3600).")] = ENTRY_SECONDS,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Entries run at once "
                                              "(default: the CPUs, at most 4).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Run on a local dask cluster of N worker processes.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Run on a running dask scheduler (tcp://HOST:8786).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One row per claim.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
 ) -> int:
@@ -75,8 +79,16 @@ def prove(
         def advance(result: Result) -> None:
             bar.update(task, advance=1, description=result.entry.info.id)
 
-        summary = run_catalogue(root, select=select, seconds=timeout, jobs=jobs,
-                                progress=advance)
+        if workers is None and scheduler is None:
+            summary = run_catalogue(root, select=select, seconds=timeout, jobs=jobs,
+                                    progress=advance)
+        else:  # each entry one task on a dask cluster (docs/cluster.md)
+            from symopt.dist import open_engine
+            from symopt.dist.prove import run_catalogue_on
+
+            with open_engine(workers, scheduler) as engine:
+                summary = run_catalogue_on(engine, root, select=select, seconds=timeout,
+                                           progress=advance)
 
     written: Path | None = None
     if not (no_docs or select):
