@@ -162,15 +162,22 @@ class Initial:
         }
         return sp.expand(sum((c * value[k]() for k, c in self.terms), sp.S.Zero))
 
+    def quantity(self, n: object = "N") -> str:
+        """The left-hand side in words.
+
+        >>> initial_condition({"function_gap": 1, "distance": "1/2"}).quantity()
+        'f(x₀) − f* + 1/2·‖x₀ − x*‖²'
+        """
+        return " + ".join((INITIAL_KINDS[k] if c == 1 else f"{c}·{INITIAL_KINDS[k]}").format(N=n)
+                          for k, c in self.terms)
+
     def describe(self, n: object = "N") -> str:
         """The condition in words.
 
         >>> initial_condition("distance", 2).describe()
         '‖x₀ − x*‖² ≤ 2'
         """
-        parts = [(INITIAL_KINDS[k] if c == 1 else f"{c}·({INITIAL_KINDS[k]})").format(N=n)
-                 for k, c in self.terms]
-        return f"{' + '.join(parts)} ≤ {self.bound}"
+        return f"{self.quantity(n)} ≤ {self.bound}"
 
 
 def initial_condition(spec: str | Mapping[str, object] | Initial, bound: object = 1) -> Initial:
