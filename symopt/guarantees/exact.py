@@ -317,7 +317,6 @@ def counterexample(problem: PerformanceProblem, rate: object,
     >>> found.value, found.evidence["counterexample"].dimension
     (False, 1)
     """
-    import numpy as np
 
     tau = _exact_rate(rate)
     result = result or problem.solve()
@@ -325,20 +324,52 @@ def counterexample(problem: PerformanceProblem, rate: object,
     if worst <= float(tau) * (1 + 1e-7):
         return Finding.unknown(f"the numeric worst case {worst:.8g} does not exceed the rate "
                                f"{tau}: no counterexample to look for")
-    gram = _reduced_gram(problem, float(tau) + (worst - float(tau)) / 2)
-    if gram is None:
-        gram = result.gram
-    vals, vecs = np.linalg.eigh((gram + gram.T) / 2)
-    keep = vals > 1e-7 * max(vals.max(), 1e-12)
-    factor = (vecs[:, keep] * np.sqrt(vals[keep])).T  # rows: coordinates
-    for d in _DENOMINATORS[1:]:
-        coords = sp.Matrix([[_rational(float(v), d) for v in row] for row in factor])
-        found = _check_points(problem, coords, tau)
-        if found is not None:
-            return found
+    for shrink in (1e-2, 1e-3, 1e-4, 0.0):
+        gram = _reduced_gram(_shrunk(problem, shrink), float(tau) + (worst - float(tau)) / 2)
+        if gram is None:
+            continue
+        for d in _DENOMINATORS[1:]:
+            coords = _rounded_factor(gram, d, float(problem.initial.bound))
+            found = _check_points(problem, coords, tau)
+            if found is not None:
+                return found
     return Finding.unknown(
         "the numeric worst case exceeds the rate, but no rounding of its Gram matrix "
         f"satisfied every interpolation condition exactly ({result.summary()})", worst=worst)
+
+
+def _shrunk(problem: PerformanceProblem, delta: float) -> PerformanceProblem:
+    """The same problem over a slightly smaller class (L' = (1 − δ)L, μ' ≥ μ + δL).
+
+    Points interpolable by the smaller class satisfy the original conditions with
+    slack wherever two points differ, so their rounding stays interpolable.
+    """
+    if delta == 0:
+        return problem
+    cls = problem.cls
+    d = sp.Rational(delta).limit_denominator(10**6)
+    L = cls.L * (1 - d)
+    mu = -L if cls.mu == -cls.L else cls.mu + d * cls.L
+    from symopt.guarantees.classes import FunctionClass
+
+    return PerformanceProblem(FunctionClass(cls.name, L, mu), problem.recurrence, problem.N,
+                              problem.measure, problem.initial)
+
+
+def _rounded_factor(gram: Any, denominator: int, bound: float) -> sp.Matrix:
+    """Rational coordinates of the basis vectors (rows: dimensions) with G ≈ PᵀP.
+
+    A rank-one factor is scaled so that x₀ − x* has coordinate √bound (its
+    length when the initial condition is a distance), which keeps it simple.
+    """
+    import numpy as np
+
+    vals, vecs = np.linalg.eigh((gram + gram.T) / 2)
+    keep = vals > 1e-7 * max(vals.max(), 1e-12)
+    factor = (vecs[:, keep] * np.sqrt(vals[keep])).T
+    if factor.shape[0] == 1 and abs(factor[0, 0]) > 1e-6:
+        factor = factor / factor[0, 0] * np.sqrt(bound)
+    return sp.Matrix([[_rational(float(v), denominator) for v in row] for row in factor])
 
 
 def _reduced_gram(problem: PerformanceProblem, target: float):
