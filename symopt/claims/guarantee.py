@@ -130,8 +130,8 @@ def check_guarantee(claim: Claim) -> Verdict:
         found = certify(problem, rate, result)
         if found.value is True:
             cert = found.evidence["certificate"]
-            return Verdict.true(f"true — certificate (exact): {cert.statement}", found.reason,
-                                numeric, *cert.describe().splitlines()[1:])
+            return Verdict.true(f"true — certificate (exact): {cert.statement}",
+                                _short(found.reason), numeric, _multipliers(cert))
         return Verdict.unknown(f"holds numerically ({numeric}); no exact certificate: "
                                f"{found.reason}", numeric)
     correct = f"{worst:.8g}·({initial.quantity(steps)})"
@@ -149,6 +149,18 @@ def check_guarantee(claim: Claim) -> Verdict:
                              evidence=(numeric,))
     return Verdict.unknown(f"fails numerically: {numeric} exceeds the stated rate {rate}; no "
                            f"exact counterexample ({found.reason})", numeric)
+
+
+def _short(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _multipliers(cert) -> str:
+    """The nonzero multipliers, by condition label (each shown when short)."""
+    parts = [f"{lam}·[{label}]" if len(str(lam)) <= 12 else f"[{label}]"
+             for lam, _, label in cert.multipliers if lam != 0]
+    return (f"bound − measure = Σ λᵢ·cᵢ + vᵀSv over {len(parts)} interpolation "
+            f"inequalities: {' + '.join(parts)}; v = ({', '.join(map(str, cert.basis))})")
 
 
 def _show(coords: tuple) -> str:

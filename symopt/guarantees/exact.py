@@ -44,7 +44,6 @@ import sympy as sp
 from symopt.errors import DomainError
 from symopt.guarantees.certificate import Certificate
 from symopt.guarantees.pep import PEPResult, PerformanceProblem, quadratic_form
-from symopt.guarantees.positivity import prove_psd
 from symopt.result import Finding
 
 __all__ = ["ExactCounterexample", "certify", "counterexample"]
@@ -112,12 +111,15 @@ def certify(problem: PerformanceProblem, rate: object = None,
     tight = tau is None or float(tau) <= worst * (1 + 1e-6) + 1e-9
     tried = []
     if tight:
-        found = _round(problem, coeffs, tau, worst, lam, w, result.gram)
-        if found is not None:
-            return found
+        for duals in (_dual(problem, coeffs, worst, sparse=True), (lam, w)):
+            if duals is None:
+                continue
+            found = _round(problem, coeffs, tau, worst, *duals, result.gram)
+            if found is not None:
+                return found
         tried.append("rounding the optimal dual (S·G = 0 imposed exactly)")
     if tau is not None and float(tau) > worst * (1 + 1e-9):
-        margin = _margin_dual(problem, coeffs, float(tau))
+        margin = _dual(problem, coeffs, float(tau))
         if margin is not None:
             found = _round(problem, coeffs, tau, worst, *margin)
             if found is not None:
@@ -156,7 +158,7 @@ def _round(problem: PerformanceProblem, coeffs: _Coefficients, tau: sp.Expr | No
                 residual -= v * coeffs.conditions[i][0]
         for j, v in enumerate(w_q):
             residual -= v * coeffs.measures[j][0]
-        if prove_psd(residual).value is not True:
+        if not _psd(residual):
             continue
         cert = _certificate(problem, nu, support, lam_q, w_q, residual)
         check = cert.verify()
@@ -164,6 +166,28 @@ def _round(problem: PerformanceProblem, coeffs: _Coefficients, tau: sp.Expr | No
             return Finding(True, f"{cert.statement}: {check.reason}",
                            {"certificate": cert, "denominator": d})
     return None
+
+
+def _psd(matrix: sp.Matrix) -> bool:
+    """Exact PSD test of a rational matrix (LDLᵀ in Python fractions; a fast pre-check).
+
+    >>> _psd(sp.Matrix([[1, 1], [1, 1]])), _psd(sp.Matrix([[0, 1], [1, 0]]))
+    (True, False)
+    """
+    a = [[Fraction(int(sp.fraction(e)[0]), int(sp.fraction(e)[1])) for e in row]
+         for row in matrix.tolist()]
+    while a:
+        d = a[0][0]
+        if d < 0:
+            return False
+        if d == 0:
+            if any(v != 0 for v in a[0][1:]):
+                return False
+            a = [row[1:] for row in a[1:]]
+            continue
+        a = [[a[i][j] - a[i][0] * a[0][j] / d for j in range(1, len(a))]
+             for i in range(1, len(a))]
+    return True
 
 
 def _range_basis(gram: Any, denominator: int) -> list[sp.Matrix]:
@@ -216,17 +240,29 @@ def _solve_equalities(coeffs: _Coefficients, support: Sequence[int], nu: sp.Expr
         A = A.col_join(sp.Matrix([[p[k] for p in products] for k in range(len(u))]))
         b = b.col_join(target)
     z = sp.Matrix(lam + w)
-    r = b - A * z
-    if any(r):
-        rows = A.T.columnspace()  # independent rows of A, as columns of Aᵀ
-        keep = [i for i in range(A.rows) if A.row(i).T in rows]
-        Ak, rk = A.extract(keep, list(range(A.cols))), r.extract(keep, [0])
-        try:
-            z = z + Ak.T * (Ak * Ak.T).LUsolve(rk)
-        except (ValueError, ZeroDivisionError):
-            return None
-        if any(b - A * z):
-            return None
+    if not any(b - A * z):
+        return list(z[: len(support)]), list(z[len(support):])
+    # keep most values as rounded; solve for a basis of columns, largest values first
+    from sympy.polys.matrices import DomainMatrix
+
+    order = sorted(range(A.cols), key=lambda c: -abs(z[c]))
+    _, pivots = DomainMatrix.from_Matrix(A.extract(list(range(A.rows)), order)).to_field().rref()
+    basic = [order[p] for p in pivots]
+    fixed = [c for c in range(A.cols) if c not in basic]
+    sub = A.extract(list(range(A.rows)), basic)
+    rhs = b - A.extract(list(range(A.rows)), fixed) * z.extract(fixed, [0])
+    _, independent = DomainMatrix.from_Matrix(sub.T).to_field().rref()
+    square = DomainMatrix.from_Matrix(sub.extract(list(independent), list(range(len(basic)))))
+    try:
+        values = square.to_field().lu_solve(
+            DomainMatrix.from_Matrix(rhs.extract(list(independent), [0])).to_field()
+        ).to_Matrix()
+    except (ValueError, ZeroDivisionError, sp.polys.matrices.exceptions.DMError):
+        return None
+    for c, v in zip(basic, values):
+        z[c] = v
+    if any(b - A * z):
+        return None  # the equations are inconsistent for these rounded values
     return list(z[: len(support)]), list(z[len(support):])
 
 
@@ -247,8 +283,14 @@ def _certificate(problem: PerformanceProblem, nu: sp.Expr, support: Sequence[int
                        sp.Matrix(residual))
 
 
-def _margin_dual(problem: PerformanceProblem, coeffs: _Coefficients, tau: float):
-    """Multipliers with ν = τ fixed maximising the smallest eigenvalue of S (None if infeasible)."""
+def _dual(problem: PerformanceProblem, coeffs: _Coefficients, tau: float, *,
+          sparse: bool = False):
+    """Multipliers with ν = τ fixed (None if infeasible).
+
+    By default the smallest eigenvalue of S is maximised (a margin for rounding);
+    ``sparse`` minimises Σλ instead, which favours a vertex of the optimal face
+    (few conditions, simple multipliers) for a tight rate.
+    """
     import cvxpy as cp
     import numpy as np
 
@@ -268,14 +310,16 @@ def _margin_dual(problem: PerformanceProblem, coeffs: _Coefficients, tau: float)
     constraints = [cp.sum(w) == 1, (S + S.T) / 2 - s * np.eye(n) >> 0, s <= 1]
     if ia.size:
         constraints.append(tau * ia - w @ ma - lam @ ca == 0)
-    problem_ = cp.Problem(cp.Maximize(s), constraints)
+    if sparse:
+        constraints.append(s == 0)
+    problem_ = cp.Problem(cp.Minimize(cp.sum(lam)) if sparse else cp.Maximize(s), constraints)
     try:
         problem_.solve(solver="CLARABEL")
     except cp.error.SolverError:
         return None
     if problem_.status not in ("optimal", "optimal_inaccurate") or s.value is None:
         return None
-    if s.value <= 0:
+    if not sparse and s.value <= 0:
         return None
     return np.maximum(lam.value, 0), np.maximum(w.value, 0)
 
