@@ -69,6 +69,9 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.max_n <= 30:
         parser.error("--max-n must be between 1 and 30")
+    start = time.perf_counter()
+    run("gd-convex", 1)  # first use of cvxpy / Clarabel (imports, canonicalisation caches)
+    print(f"warm-up (imports, first solve): {time.perf_counter() - start:.2f} s")
     print(f"{'example':20} {'N':>3} {'build s':>8} {'solve s':>8} {'exact s':>8}  outcome")
     for name in args.examples:
         for n in range(1, args.max_n + 1):

@@ -64,6 +64,8 @@ def test_gd_convex_counterexample_to_the_worst_quadratic_rate():
         for xj, gj, fj in pts:
             assert fi - fj - gj * (xi - xj) - (gi - gj) ** 2 / 2 >= 0
     assert f1 > rate * x0**2
+    assert cex.one_dimensional()[-1] == (0, 0, 0)  # x* with f* = 0, ready for an interpolant
+    assert cex.iterates == ((x0,), (x1,))
 
 
 def test_true_statement_has_no_counterexample():

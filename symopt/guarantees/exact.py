@@ -340,11 +340,28 @@ class ExactCounterexample:
     points: tuple[tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...], sp.Expr], ...]
     measure: sp.Expr
     initial: sp.Expr
+    #: every iterate x₀, …, x_N (coordinates), also those the oracle is not called at
+    iterates: tuple[tuple[sp.Expr, ...], ...] = ()
+    #: whether x* = 0 with ∇f(x*) = 0 and f* = 0 belongs to the data (classes with a minimizer)
+    with_minimizer: bool = True
 
     @property
     def dimension(self) -> int:
         """The number of coordinates."""
         return self.coordinates.rows
+
+    def one_dimensional(self) -> list[tuple[sp.Expr, sp.Expr, sp.Expr]]:
+        """The data (x, f'(x), f(x)) of a 1-D interpolating function, x* = 0 included.
+
+        >>> cex = ExactCounterexample(sp.Matrix([[1, sp.Rational(1, 3)]]), (sp.Rational(1, 2),),
+        ...                           (((1,), (sp.Rational(1, 3),), sp.Rational(1, 2)),), 0, 0)
+        >>> cex.one_dimensional()
+        [(1, 1/3, 1/2), (0, 0, 0)]
+        """
+        if self.dimension != 1:
+            raise DomainError(f"the counterexample is {self.dimension}-dimensional")
+        data = [(sp.S(x[0]), sp.S(g[0]), sp.S(f)) for x, g, f in self.points]
+        return data + ([(sp.S.Zero, sp.S.Zero, sp.S.Zero)] if self.with_minimizer else [])
 
 
 def counterexample(problem: PerformanceProblem, rate: object,
@@ -480,8 +497,10 @@ def _check_points(problem: PerformanceProblem, coords: sp.Matrix, tau: sp.Expr
                          for r in range(coords.rows))
         g_coords = tuple(coords[r, k + 1] for r in range(coords.rows))
         points.append((x_coords, g_coords, values[o.f]))
+    iterates = tuple(tuple(sp.expand(x.subs(dict(zip(basis, coords.row(r)))))
+                           for r in range(coords.rows)) for x in problem.iterates)
     found = ExactCounterexample(coords, tuple(values[f] for f in problem.values), tuple(points),
-                                measure, initial)
+                                measure, initial, iterates, problem.cls.has_minimizer)
     return Finding(False, (
         f"counterexample (exact): {coords.rows}-dimensional points and function values "
         f"satisfying all {len(problem.conditions)} interpolation conditions of "
