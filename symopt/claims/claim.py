@@ -91,6 +91,13 @@ class Claim:
     source: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
     timeout: float | None = None
+    #: guarantee claims: the class (TOML key ``class``), its constants, steps, measure, start
+    function_class: str | None = None
+    L: Any = None
+    mu: Any = None
+    N: Any = None
+    measure: str | None = None
+    initial: Any = None
 
     def __post_init__(self) -> None:
         if isinstance(self.problem, str):
@@ -245,7 +252,7 @@ def load_kinds() -> None:
     """
     import importlib
 
-    from symopt.claims import derived, expressions, numeric  # noqa: F401 - registration
+    from symopt.claims import derived, expressions, guarantee, numeric  # noqa: F401 - registration
 
     for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):
         try:

@@ -165,6 +165,8 @@ def _method(name: str, table: object) -> MethodSpec:
 
 def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
            seed: str | None) -> Claim:
+    if "class" in raw:  # a Python keyword: the field is function_class
+        raw = {("function_class" if k == "class" else k): v for k, v in raw.items()}
     check_fields(f"[[claims]] {index + 1}", raw, "claim")
     unknown = set(raw) - _CLAIM_KEYS
     if unknown:

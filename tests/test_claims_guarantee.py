@@ -1,0 +1,78 @@
+"""The guarantee claims kind: certificate, counterexample, unknown, and bad input."""
+
+import pytest
+
+pytest.importorskip("cvxpy")
+
+from symopt.claims.claim import Claim, check
+from symopt.claims.files import check_file, load_claims
+
+
+def claim(stated, **kw):
+    base = dict(method="gd", function_class="smooth_convex", L=1, N=2, measure="function_gap",
+                initial="distance", hyperparameters={"alpha": "1/L"})
+    base.update(kw)
+    return Claim("guarantee", stated, **base)
+
+
+def test_drori_teboulle_bound_is_certified():
+    v = check(claim("L*R**2/(4*N + 2)"))
+    assert v.status == "true"
+    assert v.summary.startswith("true — certificate (exact)")
+
+
+def test_textbook_bound_is_certified_with_margin():
+    # f(x_N) − f* ≤ L R²/(2N) (the textbook's 1/(2αN) with α = 1/L) is looser than 1/(4N + 2)
+    v = check(claim("L*R^2/(2*N)", N=3))
+    assert v.status == "true"
+
+
+def test_worst_quadratic_rate_is_refuted_by_points_of_the_class():
+    # on quadratics one step gives at most max_λ λ(1 − λ)²/2 = 2/27; the class allows 1/6
+    v = check(claim("2/27*L*R**2", N=1))
+    assert v.status == "false"
+    assert "1/6" in v.correct
+    assert "points of the class" in v.counterexample
+
+
+def test_strongly_convex_distance_rate():
+    v = check(claim("(1 - mu/L)**(2*N)*R**2", function_class="smooth_strongly_convex",
+                    L=1, mu="1/10", measure="distance"))
+    assert v.status == "true"
+
+
+def test_symbolic_statement_is_unknown_or_delegated():
+    v = check(claim("L*R**2/(4*N + 2)", L="L", N="N"))
+    assert v.status in ("true", "unknown")
+
+
+@pytest.mark.parametrize("bad", [
+    dict(function_class="smooth_strongly_convex", L=1, mu=2),
+    dict(N=-1),
+    dict(method="adam", hyperparameters={}),
+    dict(function_class="lipschitz"),
+])
+def test_bad_input_is_an_error_verdict(bad):
+    text = """
+[[claims]]
+id = "x"
+kind = "guarantee"
+stated = "1"
+class = "smooth_convex"
+L = 1
+N = 2
+method = "gd"
+hyperparameters = { alpha = 1 }
+"""
+    for key, value in bad.items():
+        key = "class" if key == "function_class" else key
+        text = "\n".join(line for line in text.splitlines()
+                         if not line.startswith(f"{key} ")) + f"\n{key} = {_toml(value)}\n"
+    (verdict,) = check_file(load_claims(text))
+    assert verdict.status == "error"
+
+
+def _toml(value):
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return f'"{value}"' if isinstance(value, str) else str(value)
