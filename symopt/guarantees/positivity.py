@@ -51,6 +51,8 @@ MAX_ORDERS = 24
 MAX_MINOR_SIZE = 7
 #: Sample points tried when looking for a point where the sign fails.
 SAMPLES = 40
+#: Polynomials with more terms than this are not sign-checked (unknown instead of slow).
+MAX_TERMS = 4000
 
 _SAMPLE_VALUES = tuple(sp.Rational(p, q) for p, q in ((1, 1), (1, 3), (3, 1), (1, 10), (10, 1),
                                                        (2, 1), (1, 2), (1, 100), (100, 1)))
@@ -188,11 +190,17 @@ class Region:
         """Parametrisations of the region over ``symbols``, one list of pieces per order tried."""
         params = sorted((set(symbols) | self.free_symbols) - set(self.equalities), key=str)
         out: list[list[_Piece]] = []
+        seen: set[str] = set()
         for order in permutations(params):
             bounds = self._bounds_in_order(order)
             if bounds is None:
                 continue
-            out.append(self._pieces_for(order, *bounds))
+            pieces = self._pieces_for(order, *bounds)
+            key = "|".join(p.describe() for p in pieces)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(pieces)
             if len(out) >= MAX_ORDERS:
                 break
         return out
@@ -254,44 +262,78 @@ def _number_sign(value: sp.Expr) -> int | None:
     return None
 
 
-def _poly_sign(poly_expr: sp.Expr, variables, strict_vars) -> tuple[int, bool] | None:
-    """(sign, strict) of a polynomial for nonnegative variables, from its factors; None if mixed."""
-    if not variables:
-        s = _number_sign(poly_expr)
-        return None if s is None else (s, s != 0)
-    constant, factors = sp.factor_list(sp.expand(poly_expr), *variables)
-    sign = _number_sign(sp.S(constant))
-    if sign is None:
+def _coefficient_signs(poly: sp.Poly) -> set[int] | None:
+    signs = {_number_sign(c) for c in poly.coeffs()}
+    if None in signs:
         return None
-    strict = sign != 0
-    for factor, power in factors:
-        poly = sp.Poly(factor, *variables)
-        signs = {_number_sign(c) for c in poly.coeffs()}
-        if None in signs:
+    signs.discard(0)
+    return signs  # type: ignore[return-value]
+
+
+def _even_in(poly: sp.Poly, free: set[sp.Symbol]) -> bool:
+    """Whether every monomial has an even power of each free (sign-unknown) variable."""
+    idx = [i for i, v in enumerate(poly.gens) if v in free]
+    return all(m[i] % 2 == 0 for m in poly.monoms() for i in idx)
+
+
+def _poly_sign(expr: sp.Expr, variables: Sequence[sp.Symbol], strict_vars: frozenset,
+               free: set[sp.Symbol]) -> tuple[int, bool] | None:
+    """(sign, strict) of a polynomial, variables ≥ 0 (``free`` ones real); None if undecided.
+
+    The whole polynomial is tried first, then its irreducible factors: a factor
+    with an even power is ≥ 0, an odd one needs coefficients of one sign (and
+    even powers of the free variables).
+    """
+    gens = list(variables) + sorted(free, key=str)
+    if not gens:
+        s = _number_sign(expr)
+        return None if s is None else (s, s != 0)
+    expanded = sp.expand(expr)
+    if len(sp.Add.make_args(expanded)) > MAX_TERMS:
+        return None
+    whole = sp.Poly(expanded, *gens)
+    if whole.is_zero:
+        return 0, False
+    candidates = [(sp.S.One, [(expanded, 1)])]
+    signs = _coefficient_signs(whole)
+    if signs is None or len(signs) != 1 or not _even_in(whole, free):
+        candidates = [sp.factor_list(expanded, *gens)]
+    for constant, factors in candidates:
+        sign = _number_sign(sp.S(constant))
+        if sign is None:
             return None
-        signs.discard(0)
-        one_sign = len(signs) == 1
-        if power % 2 == 0 and not one_sign:
-            strict = False  # a square of a mixed factor: ≥ 0, may vanish
-            continue
-        if not one_sign:
-            return None
-        (s,) = signs
-        sign *= s ** power
-        used = set(poly.free_symbols)
-        has_constant = poly.as_dict().get((0,) * len(variables), 0) != 0
-        if not (has_constant or used <= set(strict_vars)):
-            strict = False
-    return sign, strict
+        strict = sign != 0
+        for factor, power in factors:
+            poly = sp.Poly(factor, *gens)
+            fs = _coefficient_signs(poly)
+            if fs is None:
+                return None
+            if power % 2 == 0 and (len(fs) != 1 or not _even_in(poly, free)):
+                strict = False  # the square of a factor of unknown sign: ≥ 0, may vanish
+                continue
+            if len(fs) != 1 or not _even_in(poly, free):
+                return None
+            (s,) = fs
+            sign *= s**power
+            used = {g for g in poly.free_symbols}
+            has_constant = poly.as_dict().get((0,) * len(gens), 0) != 0
+            if not (has_constant or used <= set(strict_vars)):
+                strict = False
+        return sign, strict
+    return None
 
 
 def _piece_sign(expr: sp.Expr, piece: _Piece) -> tuple[int, bool] | None:
-    rewritten = sp.together(expr.subs(piece.substitution))
-    num, den = sp.fraction(sp.cancel(rewritten))
-    if (num.free_symbols | den.free_symbols) - set(piece.variables):
-        return None
-    ns = _poly_sign(num, piece.variables, piece.strict)
-    ds = _poly_sign(den, piece.variables, piece.strict)
+    try:
+        rewritten = sp.together(expr.subs(piece.substitution))
+        num, den = sp.fraction(sp.cancel(rewritten))
+        free = (num.free_symbols | den.free_symbols) - set(piece.variables)
+        if any(not s.is_real for s in free):
+            return None
+        ns = _poly_sign(num, piece.variables, piece.strict, free)
+        ds = _poly_sign(den, piece.variables, piece.strict, free)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, sp.CoercionFailed):
+        return None  # not a rational function of the parameters
     if ns is None or ds is None or not ds[1]:
         return None  # mixed signs, or a denominator that may vanish
     return ns[0] * ds[0], ns[1]
@@ -306,7 +348,8 @@ def _find_violation(expr: sp.Expr, region: Region, strict: bool,
         if not candidates:
             break
         piece = rng.choice(candidates)
-        values = {v: rng.choice(_SAMPLE_VALUES) for v in piece.variables}
+        values = {v: rng.choice(_SAMPLE_VALUES if v in piece.strict
+                                else (sp.S.Zero, *_SAMPLE_VALUES)) for v in piece.variables}
         point = {s: sp.nsimplify(e.subs(values)) for s, e in piece.substitution.items()}
         if any(not v.is_number for v in point.values()):
             continue
