@@ -1,0 +1,578 @@
+"""Potential (Lyapunov) certificates: textbook rates over a class, for symbolic L, μ, α, N.
+
+A rate over N steps is proved in three exact pieces and one rule of logic:
+
+* **step** — a :class:`~symopt.guarantees.certificate.Certificate` that the
+  potential φ decreases at rate ρ in one step, φ_{k+1} ≤ ρ·φ_k, for a symbolic
+  step index k ≥ 0; the point x_{k+1} comes from the method's own ``rule()``
+  (g replaced by the gradient at x_k), the inequalities from the class's
+  :meth:`~symopt.guarantees.classes.FunctionClass.inequality`;
+* **start** — φ_0 ≤ B₀ from the initial condition;
+* **finish** — measure_N ≤ c_N·φ_N;
+* **induction** — with ρ ≥ 0, φ_N ≤ ρ^N·φ_0 for every N ≥ 0, so
+  measure_N ≤ c_N·ρ^N·B₀; a stated bound is then compared with this one by
+  :mod:`~symopt.guarantees.positivity`.
+
+Statements (:data:`STATEMENTS`), for gradient descent x⁺ = x − α∇f(x):
+
+* ``descent`` — L-smooth f: f(x⁺) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖², any α > 0
+  (Nesterov 2004, Lemma 1.2.3);
+* ``monotone`` — L-smooth convex, 0 < α ≤ 2/L: f(x_{k+1}) ≤ f(x_k);
+* ``convex_rate`` — L-smooth convex, 0 < α ≤ 1/L: f(x_N) − f* ≤ ‖x₀ − x*‖²/(2αN),
+  potential 2αk(f_k − f*) + ‖x_k − x*‖² (Bubeck 2015, Thm 3.3; Nesterov Cor. 2.1.2);
+* ``distance`` — L-smooth μ-strongly convex, 0 < α < 2/L:
+  ‖x_N − x*‖² ≤ max((1 − αμ)², (1 − αL)²)^N ‖x₀ − x*‖², split at α = 2/(μ + L)
+  (the gradient step is a max(|1 − αμ|, |1 − αL|)-contraction; Ryu & Boyd 2016, §A);
+* ``function_values`` — L-smooth μ-strongly convex, α = 1/L:
+  f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (Nesterov 2004, Thm 2.1.15; seed 002's (1 − 1/κ)^T).
+
+The multipliers were derived by hand (the derivations are in each builder's
+docstring); S is read off the remainder and every piece is verified exactly.
+
+>>> proof = certify("convex_rate", "gd", smooth_convex("L"))
+>>> proof.verify().value
+True
+>>> proof.certified_bound()
+R**2/(2*N*alpha)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from symopt.errors import DomainError, UnsupportedError
+from symopt.guarantees.certificate import Certificate
+from symopt.guarantees.classes import (
+    FunctionClass,
+    Oracle,
+    smooth,
+    smooth_convex,
+)
+from symopt.guarantees.positivity import prove_nonnegative
+from symopt.result import Finding
+from symopt.symbols import symbol
+
+__all__ = [
+    "STATEMENTS",
+    "CaseSplit",
+    "InductionProof",
+    "certify",
+    "certify_bound",
+    "dominates",
+    "gradient_step",
+]
+
+K, N = symbol("k"), symbol("N")
+#: ‖x₀ − x*‖ ≤ R and f(x₀) − f* ≤ Δ; both are ≥ 0 (a norm; f(x₀) ≥ f*).
+R, DELTA = sp.Symbol("R", nonnegative=True), sp.Symbol("Delta", nonnegative=True)
+X_K, G_K, F_K = (sp.Symbol(n, real=True) for n in ("x_k", "g_k", "f_k"))
+G_NEXT, F_NEXT = sp.Symbol("g_{k+1}", real=True), sp.Symbol("f_{k+1}", real=True)
+X_0, F_0 = sp.Symbol("x_0", real=True), sp.Symbol("f_0", real=True)
+X_N, F_N = sp.Symbol("x_N", real=True), sp.Symbol("f_N", real=True)
+STAR = Oracle.optimum()
+
+
+# -- the step, from the method's rule -------------------------------------------------------
+
+def gradient_step(method: object, **hyperparameters: object) -> sp.Expr:
+    """The step size s of a method whose rule is x⁺ = x − s·g (s free of x and g).
+
+    Read from the method's ``rule()``; a method with state, a schedule or any
+    other form is refused (its potentials are not built here).
+
+    >>> gradient_step("gd")
+    alpha
+    >>> gradient_step("gd", alpha="1/4")
+    1/4
+    """
+    from symopt.methods import Method, get_method
+
+    m = method if isinstance(method, Method) else get_method(str(method))
+    rule = m.rule(**hyperparameters)
+    if rule.state_next:
+        raise UnsupportedError(f"{m.name} keeps state ({', '.join(map(str, rule.state_next))}); "
+                               "the one-step potentials here are for x⁺ = x − s·∇f(x)")
+    update = sp.expand(rule.x_next - rule.x)
+    step = -update.coeff(rule.g, 1)
+    if (rule.t in update.free_symbols or rule.p in update.free_symbols
+            or sp.expand(update + step * rule.g) != 0
+            or step.free_symbols & {rule.x, rule.g}):
+        raise UnsupportedError(f"{m.name}'s update {update} is not x⁺ = x − s·∇f(x) with a "
+                               "constant step s")
+    return step
+
+
+def _next_point(step: sp.Expr) -> Oracle:
+    """x_{k+1} from the method's step (already read from its rule) at the symbolic x_k."""
+    return Oracle(X_K - step * G_K, G_NEXT, F_NEXT, "k+1")
+
+
+# -- proofs ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InductionProof:
+    """measure_N ≤ c_N·ρ^N·B₀ from a one-step potential certificate, by induction on N.
+
+    ``potential(i, x, f)`` is φ_i; ``step`` certifies φ_{k+1} ≤ ρ·φ_k, ``start``
+    φ_0 ≤ B₀ and ``finish`` measure_N ≤ c_N·φ_N. ``stated`` (optional) is the
+    bound claimed, to be shown ≥ the certified one on the region.
+    """
+
+    statement: str
+    potential: Callable[[sp.Expr, sp.Expr, sp.Expr], sp.Expr]
+    rate: sp.Expr
+    factor: sp.Expr
+    step: Certificate
+    start: Certificate
+    finish: Certificate
+    next_point: Oracle
+    region: tuple[sp.Basic, ...] = ()
+    stated: sp.Expr | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def certified_bound(self) -> sp.Expr:
+        """c_N·ρ^N·B₀, the bound the three certificates prove together."""
+        return sp.simplify(self.factor * self.rate**N * self.start.bound)
+
+    def verify(self) -> Finding[bool]:
+        """Verify the three certificates, that they chain, ρ ≥ 0, c_N ≥ 0 and stated ≥ certified.
+
+        >>> from symopt.guarantees import smooth_strongly_convex
+        >>> certify("function_values", "gd", smooth_strongly_convex("L", "mu"),
+        ...         alpha="1/L").verify().value
+        True
+        """
+        phi = self.potential
+        links = [
+            ("step measure is φ_{k+1}",
+             self.step.measure - phi(K + 1, self.next_point.x, self.next_point.f)),
+            ("step bound is ρ·φ_k", self.step.bound - self.rate * phi(K, X_K, F_K)),
+            ("start measure is φ_0", self.start.measure - phi(sp.S.Zero, X_0, F_0)),
+            ("finish bound is c_N·φ_N", self.finish.bound - self.factor * phi(N, X_N, F_N)),
+        ]
+        for what, difference in links:
+            if sp.simplify(difference) != 0:
+                return Finding(False, f"the certificates do not chain: {what} fails "
+                                      f"(difference {sp.simplify(difference)})")
+        reasons = {}
+        for name, cert in (("step", self.step), ("start", self.start), ("finish", self.finish)):
+            found = cert.verify()
+            if not found.known or found.value is False:
+                return Finding(found.value, f"{name} certificate: {found.reason}",
+                               dict(found.evidence))
+            reasons[name] = found.reason
+        for what, expr in (("ρ", self.rate), ("c_N", self.factor)):
+            found = prove_nonnegative(expr, (*self.region, N >= 1))
+            if found.value is not True:
+                return Finding(found.value, f"{what} = {expr} ≥ 0: {found.reason}")
+        summary = (f"certificate (exact): φ_{{k+1}} ≤ ({self.rate})·φ_k for every k ≥ 0, "
+                   f"φ_0 ≤ {self.start.bound}, measure ≤ ({self.factor})·φ_N (three "
+                   "certificates verified exactly), so by induction on N "
+                   f"measure ≤ {self.certified_bound()}")
+        if self.stated is not None:
+            found = dominates(self.stated, self.certified_bound(), self.region)
+            if found.value is not True:
+                return Finding.unknown(f"{summary}; but the stated bound {self.stated} is not "
+                                       f"shown ≥ it: {found.reason}", **found.evidence)
+            summary += f" ≤ stated {self.stated} ({found.reason})"
+        return Finding(True, summary, {"certificates": reasons})
+
+
+@dataclass(frozen=True)
+class CaseSplit:
+    """A statement proved separately on the pieces of its region (e.g. α ≤ 2/(μ+L) and above).
+
+    The pieces are the region with ``relation`` added and with its negation
+    (closed) added, so they cover the region by construction.
+    """
+
+    statement: str
+    relation: sp.Rel
+    cases: tuple[InductionProof, InductionProof]
+    region: tuple[sp.Basic, ...]
+    stated: sp.Expr | None = None
+
+    def certified_bound(self) -> sp.Expr:
+        """The stated bound if given, else each case's bound as a Piecewise."""
+        first, second = self.cases
+        return sp.Piecewise((first.certified_bound(), self.relation),
+                            (second.certified_bound(), True))
+
+    def verify(self) -> Finding[bool]:
+        """Each case verified on its piece; the pieces cover the region.
+
+        >>> from symopt.guarantees import smooth_strongly_convex
+        >>> certify("distance", "gd", smooth_strongly_convex("L", "mu")).verify().value
+        True
+        """
+        rel = self.relation
+        closed = {sp.StrictLessThan: sp.GreaterThan, sp.LessThan: sp.GreaterThan,
+                  sp.StrictGreaterThan: sp.LessThan, sp.GreaterThan: sp.LessThan}[type(rel)]
+        other = closed(rel.lhs, rel.rhs)
+        expected = ((*tuple(self.region), rel), (*tuple(self.region), other))
+        for case, region in zip(self.cases, expected):
+            if set(case.region) != set(region):
+                return Finding(False, f"case region {case.region} is not the region with "
+                                      f"{region[-1]}")
+        reasons = []
+        for case in self.cases:
+            found = case.verify()
+            if found.value is not True:
+                return Finding(found.value, f"case {case.region[-1]}: {found.reason}",
+                               dict(found.evidence))
+            reasons.append(f"case {case.region[-1]}: "
+                           + found.reason.removeprefix("certificate (exact): "))
+        return Finding(True, "certificate (exact), in two cases covering the region: "
+                             + "; ".join(reasons))
+
+
+Proof = Certificate | InductionProof | CaseSplit
+
+
+# -- comparing bounds --------------------------------------------------------------------------
+
+def _resolve(expr: sp.Expr, region: tuple[sp.Basic, ...]) -> sp.Expr | None:
+    """Replace Max/Min/Abs by the argument that is provably the value on the region."""
+    for node in sorted(expr.atoms(sp.Max, sp.Min, sp.Abs), key=sp.count_ops):
+        if isinstance(node, sp.Abs):
+            arg = node.args[0]
+            if prove_nonnegative(arg, region).value is True:
+                expr = expr.subs(node, arg)
+            elif prove_nonnegative(-arg, region).value is True:
+                expr = expr.subs(node, -arg)
+            else:
+                return None
+            continue
+        chosen = None
+        for a in node.args:
+            rest = [b for b in node.args if b is not a]
+            sign = 1 if isinstance(node, sp.Max) else -1
+            if all(prove_nonnegative(sign * (a - b), region).value is True for b in rest):
+                chosen = a
+                break
+        if chosen is None:
+            return None
+        expr = expr.subs(node, chosen)
+    return expr
+
+
+def _split_power(expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """expr = C·E^N with C, E free of N in exponents (E = 1 when N is no exponent)."""
+    coefficient, base = sp.S.One, sp.S.One
+    for factor in sp.Mul.make_args(sp.powsimp(sp.expand_power_base(expr, force=True))):
+        b, e = factor.as_base_exp()
+        if N in e.free_symbols:
+            per, const = sp.expand(e).coeff(N, 1), sp.expand(e).coeff(N, 0)
+            if N in per.free_symbols or N in const.free_symbols:
+                return expr, sp.S.One
+            base *= b**per
+            coefficient *= b**const
+        else:
+            coefficient *= factor
+    return coefficient, base
+
+
+def dominates(stated: sp.Expr, certified: sp.Expr,
+              region: tuple[sp.Basic, ...] = ()) -> Finding[bool]:
+    """Whether stated ≥ certified ≥ 0 on the region (N ≥ 1), exactly.
+
+    Max/Min/Abs are resolved where the region decides them; a factor E^N is
+    compared by its base (C_s·E_s^N ≥ C_c·E_c^N when C_s ≥ C_c ≥ 0 and
+    E_s ≥ E_c ≥ 0). False only with a point where stated < certified.
+
+    >>> L, mu = symbol("L"), symbol("mu")
+    >>> dominates((1 - mu / L) ** N, (1 - mu / L) ** N * sp.Rational(1, 2), (mu < L,)).value
+    True
+    >>> dominates(R**2 / (3 * symbol("alpha") * N), R**2 / (2 * symbol("alpha") * N)).value
+    False
+    """
+    region = (*tuple(region), N >= 1)
+    s, c = _resolve(sp.sympify(stated), region), _resolve(sp.sympify(certified), region)
+    if s is None or c is None:
+        return Finding.unknown("could not decide a max/min/abs in the bounds on the region")
+    cs, es = _split_power(s)
+    cc, ec = _split_power(c)
+    if es == 1 and ec == 1:
+        found = prove_nonnegative(s - c, region)
+        return Finding(found.value, f"stated − certified ≥ 0: {found.reason}", found.evidence) \
+            if found.known else found
+    checks = [("C_s − C_c", cs - cc), ("C_c", cc), ("E_s − E_c", es - ec), ("E_c", ec)]
+    reasons = []
+    for name, expr in checks:
+        found = prove_nonnegative(expr, region)
+        if found.value is not True:
+            if found.value is False and name == "E_s − E_c":
+                return Finding(False, f"the stated rate {es} is below the certified {ec} "
+                                      f"somewhere: {found.reason}", found.evidence)
+            if found.value is False and name == "C_s − C_c" and es == ec:
+                return Finding(False, f"the stated constant {cs} is below the certified {cc}: "
+                                      f"{found.reason}", found.evidence)
+            return Finding.unknown(f"{name} = {expr} ≥ 0 not shown: {found.reason}")
+        reasons.append(name)
+    return Finding(True, f"C·E^N compared factor by factor ({', '.join(reasons)} ≥ 0)")
+
+
+# -- the statements ----------------------------------------------------------------------------
+
+def _constants(cls: FunctionClass) -> tuple[sp.Expr, sp.Expr, tuple[sp.Basic, ...]]:
+    L, mu = cls.L, cls.mu
+    region = tuple(r for r in (mu < L,) if r is not sp.true) if mu.free_symbols else ()
+    return L, mu, region
+
+
+def _alpha_region(step: sp.Expr, relations: tuple[sp.Basic, ...]) -> tuple[sp.Basic, ...]:
+    """The region's relations on the step; a relation that is False means the step is outside."""
+    out = []
+    for rel in relations:
+        if rel is sp.true:
+            continue
+        if rel is sp.false:
+            raise DomainError(f"the step α = {step} is outside the region this potential needs")
+        out.append(rel)
+    return tuple(out)
+
+
+def _descent(cls: FunctionClass, step: sp.Expr) -> Certificate:
+    """f(x⁺) ≤ f(x) − α(1 − Lα/2)‖g‖² for L-smooth f.
+
+    Hand derivation: with d = x⁺ − x and e = g⁺ − g, the smooth class's
+    inequality (x, x⁺) reads f − f⁺ + ⟨g, d⟩ + ⟨e, d⟩/2 − ‖e‖²/(4L) + L‖d‖²/4 ≥ 0;
+    f + ⟨g, d⟩ + L‖d‖²/2 − f⁺ exceeds it by ‖Ld − e‖²/(4L). Multiplier 1; d = −αg
+    turns the left side into the statement.
+    """
+    big = smooth(cls.L)
+    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    L, _, _ = _constants(cls)
+    return Certificate.from_multipliers(
+        f"descent lemma: f(x_{{k+1}}) ≤ f(x_k) − α(1 − Lα/2)‖∇f(x_k)‖² for every {L}-smooth f "
+        f"(α = {step})",
+        measure=F_NEXT, bound=F_K - step * (1 - L * step / 2) * G_K**2,
+        multipliers=((sp.S.One, big.inequality(here, nxt), "interp(k,k+1)"),),
+        basis=(X_K, G_K, G_NEXT), region=_alpha_region(step, ()),
+        notes=("smooth(L) contains every F_{μ,L}, so the lemma holds for the class given",))
+
+
+def _monotone(cls: FunctionClass, step: sp.Expr) -> Certificate:
+    """f(x_{k+1}) ≤ f(x_k) for L-smooth convex f and 0 < α ≤ 2/L.
+
+    Hand derivation: the convex inequality (x_k, x_{k+1}) gives
+    f_k − f_{k+1} ≥ α⟨g_{k+1}, g_k⟩ + ‖g_k − g_{k+1}‖²/(2L); the right side is the
+    form [[1/(2L), (α − 1/L)/2], [·, 1/(2L)]] in (g_k, g_{k+1}), PSD iff |α − 1/L| ≤ 1/L.
+    """
+    L = cls.L
+    convex = smooth_convex(L)
+    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    return Certificate.from_multipliers(
+        f"monotone: f(x_{{k+1}}) ≤ f(x_k) for every {L}-smooth convex f, 0 < α ≤ 2/L",
+        measure=F_NEXT, bound=F_K,
+        multipliers=((sp.S.One, convex.inequality(here, nxt), "interp(k,k+1)"),),
+        basis=(X_K, G_K, G_NEXT), region=_alpha_region(step, (step <= 2 / L,)))
+
+
+def _convex_rate(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> InductionProof:
+    """f(x_N) − f* ≤ R²/(2αN), potential φ_k = 2αk(f_k − f*) + ‖x_k − x*‖².
+
+    Hand derivation of φ_{k+1} ≤ φ_k: multipliers 2α(k+1) on the inequality
+    (x_k, x_{k+1}) (f_k ≥ f_{k+1} + ⟨g_{k+1}, x_k − x_{k+1}⟩ + ‖g_k − g_{k+1}‖²/(2L)) and
+    2α on (x*, x_k) (f* ≥ f_k − ⟨g_k, x_k⟩ + ‖g_k‖²/(2L)); the function values and
+    ⟨g_k, x_k⟩ cancel, leaving α/L·[[k+2 − αL, (k+1)(αL − 1)], [·, k+1]] in (g_k, g_{k+1}),
+    whose determinant is (α/L)²(k+1)((1 − u) + (k+1)u(2 − u)) ≥ 0 for u = αL ≤ 1.
+    """
+    L = cls.L
+    convex = smooth_convex(L)
+    region = _alpha_region(step, (step <= 1 / L,))
+    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+
+    def phi(i, x, f):
+        return 2 * step * i * f + x**2
+
+    one = Certificate.from_multipliers(
+        "φ_{k+1} ≤ φ_k with φ_k = 2αk(f_k − f*) + ‖x_k − x*‖²",
+        measure=phi(K + 1, nxt.x, nxt.f), bound=phi(K, X_K, F_K),
+        multipliers=((2 * step * (K + 1), convex.inequality(here, nxt), "interp(k,k+1)"),
+                     (2 * step, convex.inequality(STAR, here), "interp(*,k)")),
+        basis=(X_K, G_K, G_NEXT), region=region)
+    start = Certificate.from_multipliers(
+        "φ_0 = ‖x_0 − x*‖² ≤ R²", measure=phi(sp.S.Zero, X_0, F_0), bound=R**2,
+        multipliers=((sp.S.One, R**2 - X_0**2, "initial ‖x_0 − x*‖² ≤ R²"),), basis=(X_0,))
+    factor = 1 / (2 * step * N)
+    finish = Certificate.from_multipliers(
+        "f_N − f* ≤ φ_N/(2αN) (drop ‖x_N − x*‖² ≥ 0)", measure=F_N,
+        bound=factor * phi(N, X_N, F_N), multipliers=(), basis=(X_N,), region=region)
+    return InductionProof(
+        f"GD on {L}-smooth convex f, 0 < α ≤ 1/L: f(x_N) − f* ≤ ‖x_0 − x*‖²/(2αN)",
+        phi, sp.S.One, factor, one, start, finish, nxt, region, stated)
+
+
+def _distance_case(cls: FunctionClass, step: sp.Expr, region: tuple[sp.Basic, ...],
+                   low: bool, stated: sp.Expr | None) -> InductionProof:
+    """‖x_{k+1}‖² ≤ ρ²‖x_k‖² with ρ = 1 − αμ (low) or αL − 1 (high).
+
+    Hand derivation: the pair (x_k, x*) of F_{μ,L} inequalities adds up to
+    ((L + μ)⟨g, x⟩ − μL‖x‖² − ‖g‖²)/(L − μ) ≥ 0. With g = h·x in one direction the
+    remainder ρ²‖x‖² − ‖x − αg‖² − λ·(pair) is ‖x‖²(ρ² − (1 − αh)² − λ/(L−μ)(h−μ)(L−h)),
+    a quadratic in h that vanishes at the end point h* (μ or L) where |1 − αh| peaks;
+    it is ≥ 0 when its slope is zero there too: λ = 2α(1 − αμ) (h* = μ) or
+    λ = 2α(αL − 1) (h* = L). Its leading coefficient is then α|2 − α(L + μ)|/(L − μ) ≥ 0.
+    """
+    L, mu = cls.L, cls.mu
+    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    rho = 1 - step * mu if low else step * L - 1
+    lam = 2 * step * rho
+
+    def phi(i, x, f):
+        return x**2
+
+    one = Certificate.from_multipliers(
+        f"‖x_{{k+1}} − x*‖² ≤ ({rho})²‖x_k − x*‖²", measure=nxt.x**2, bound=rho**2 * X_K**2,
+        multipliers=((lam, cls.inequality(here, STAR), "interp(k,*)"),
+                     (lam, cls.inequality(STAR, here), "interp(*,k)")),
+        basis=(X_K, G_K), region=region)
+    start = Certificate.from_multipliers(
+        "φ_0 = ‖x_0 − x*‖² ≤ R²", measure=X_0**2, bound=R**2,
+        multipliers=((sp.S.One, R**2 - X_0**2, "initial ‖x_0 − x*‖² ≤ R²"),), basis=(X_0,))
+    finish = Certificate.from_multipliers("‖x_N − x*‖² = φ_N", measure=X_N**2, bound=X_N**2,
+                                          multipliers=(), basis=(X_N,))
+    return InductionProof(
+        f"GD on {L}-smooth {mu}-strongly convex f: ‖x_N − x*‖² ≤ ({rho})^(2N)‖x_0 − x*‖²",
+        phi, rho**2, sp.S.One, one, start, finish, nxt, region, stated)
+
+
+def _distance(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> Proof:
+    L, mu, base = _constants(cls)
+    region = base + _alpha_region(step, (step < 2 / L,))
+    split = step <= 2 / (mu + L)
+    if split in (sp.true, sp.false):
+        return _distance_case(cls, step, region, split is sp.true, stated)
+    other = step >= 2 / (mu + L)
+    return CaseSplit(
+        f"GD on {L}-smooth {mu}-strongly convex f, 0 < α < 2/L: ‖x_N − x*‖² ≤ "
+        "max((1 − αμ)², (1 − αL)²)^N ‖x_0 − x*‖²",
+        split, (_distance_case(cls, step, (*region, split), True, stated),
+                _distance_case(cls, step, (*region, other), False, stated)), region, stated)
+
+
+def _function_values(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> InductionProof:
+    """f(x_N) − f* ≤ (1 − μ/L)^N (f(x_0) − f*) for α = 1/L.
+
+    Hand derivation of f_{k+1} ≤ (1 − μ/L) f_k: multiplier 1 on the F_{μ,L}
+    inequality (x_k, x_{k+1}) (the descent step) and μ/L on (x*, x_k) (strong
+    convexity at the optimum); the function values cancel and the remainder is
+    (‖g_k − μx_k‖² + ‖g_{k+1}‖²)/(2(L − μ)).
+    """
+    L, mu, base = _constants(cls)
+    if sp.simplify(step - 1 / L) != 0:
+        raise DomainError(f"this potential is for α = 1/L; the rule's step is {step}")
+    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    rate = 1 - mu / L
+
+    def phi(i, x, f):
+        return f
+
+    one = Certificate.from_multipliers(
+        "f_{k+1} − f* ≤ (1 − μ/L)(f_k − f*)", measure=nxt.f, bound=rate * F_K,
+        multipliers=((sp.S.One, cls.inequality(here, nxt), "interp(k,k+1)"),
+                     (mu / L, cls.inequality(STAR, here), "interp(*,k)")),
+        basis=(X_K, G_K, G_NEXT), region=base)
+    start = Certificate.from_multipliers(
+        "φ_0 = f_0 − f* ≤ Δ", measure=F_0, bound=DELTA,
+        multipliers=((sp.S.One, DELTA - F_0, "initial f(x_0) − f* ≤ Δ"),), basis=())
+    finish = Certificate.from_multipliers("f_N − f* = φ_N", measure=F_N, bound=F_N,
+                                          multipliers=(), basis=())
+    return InductionProof(
+        f"GD, α = 1/L, on {L}-smooth {mu}-strongly convex f: f(x_N) − f* ≤ (1 − μ/L)^N "
+        "(f(x_0) − f*)", phi, rate, sp.S.One, one, start, finish, nxt, base, stated)
+
+
+def _strong(cls: FunctionClass) -> FunctionClass:
+    if cls.mu.is_positive is not True:
+        raise DomainError(f"this statement needs a strongly convex class (μ > 0), got {cls.name}")
+    return cls
+
+
+def _convex(cls: FunctionClass) -> FunctionClass:
+    if cls.convex is not True:
+        raise DomainError(f"this statement needs a convex class (μ ≥ 0), got {cls.name}")
+    return cls
+
+
+#: Statement name → (what it says, builder(cls, step, stated)).
+STATEMENTS: dict[str, tuple[str, Callable[..., Proof]]] = {
+    "descent": ("f(x⁺) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖² (L-smooth, any α > 0)",
+                lambda cls, step, stated: _descent(cls, step)),
+    "monotone": ("f(x_{k+1}) ≤ f(x_k) (L-smooth convex, 0 < α ≤ 2/L)",
+                 lambda cls, step, stated: _monotone(_convex(cls), step)),
+    "convex_rate": ("f(x_N) − f* ≤ ‖x₀ − x*‖²/(2αN) (L-smooth convex, 0 < α ≤ 1/L)",
+                    lambda cls, step, stated: _convex_rate(_convex(cls), step, stated)),
+    "distance": ("‖x_N − x*‖² ≤ max((1 − αμ)², (1 − αL)²)^N ‖x₀ − x*‖² (strongly convex, "
+                 "0 < α < 2/L)", lambda cls, step, stated: _distance(_strong(cls), step, stated)),
+    "function_values": ("f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (strongly convex, α = 1/L)",
+                        lambda cls, step, stated: _function_values(_strong(cls), step, stated)),
+}
+
+
+def certify(statement: str, method: object, cls: FunctionClass, *, stated: sp.Expr | None = None,
+            **hyperparameters: object) -> Proof:
+    """The potential certificate of a named statement for ``method`` on ``cls``.
+
+    ``stated`` (N-step statements) is a bound to prove ≥ the certified one, in
+    the symbols N, R (‖x₀ − x*‖ ≤ R) and Δ (f(x₀) − f* ≤ Δ). The result has
+    ``verify()``; nothing is claimed until it returns True. A step outside the
+    statement's region raises :class:`~symopt.errors.DomainError`.
+
+    >>> certify("descent", "gd", smooth("L")).verify().value
+    True
+    >>> certify("convex_rate", "gd", smooth_convex(1), alpha=2)
+    Traceback (most recent call last):
+    ...
+    symopt.errors.DomainError: the step α = 2 is outside the region this potential needs
+    """
+    if statement not in STATEMENTS:
+        raise DomainError(f"unknown statement {statement!r}; known: {', '.join(STATEMENTS)}")
+    step = gradient_step(method, **hyperparameters)
+    return STATEMENTS[statement][1](cls, step, None if stated is None else sp.sympify(stated))
+
+
+#: Which statement proves "measure ≤ τ·initial" for a measure / initial-condition kind.
+_BY_KINDS = {
+    ("function_gap", "distance"): ("convex_rate", R**2),
+    ("distance", "distance"): ("distance", R**2),
+    ("function_gap", "function_gap"): ("function_values", DELTA),
+}
+
+
+def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str,
+                  rate: sp.Expr, **hyperparameters: object) -> Finding[Proof]:
+    """Prove ``measure ≤ rate·initial`` after N steps (N symbolic) by a potential, if one fits.
+
+    ``measure`` and ``initial`` are kinds as in :mod:`symopt.guarantees.measures`
+    (``function_gap``, ``distance``); ``rate`` τ may contain N, L, μ, α. The
+    value is the verified proof; unknown (with the reason) when no potential
+    here fits, the step is outside its region, or τ is not shown ≥ the certified
+    rate — which does not make the statement false.
+
+    >>> alpha = symbol("alpha")
+    >>> found = certify_bound(smooth_convex("L"), "gd", "function_gap", "distance",
+    ...                       1 / (2 * alpha * N))
+    >>> found.value is not None, found.reason.startswith("certificate (exact)")
+    (True, True)
+    >>> certify_bound(smooth_convex("L"), "gd", "function_gap", "distance",
+    ...               1 / (3 * alpha * N)).value is None
+    True
+    """
+    key = (measure, initial)
+    if key not in _BY_KINDS:
+        return Finding.unknown(f"no potential certificate here for {measure} with an initial "
+                               f"{initial} condition")
+    name, scale = _BY_KINDS[key]
+    try:
+        proof = certify(name, method, cls, stated=sp.sympify(rate) * scale, **hyperparameters)
+    except (DomainError, UnsupportedError) as exc:
+        return Finding.unknown(f"{name} potential: {exc}")
+    found = proof.verify()
+    if found.value is not True:
+        return Finding.unknown(f"{name} potential: {found.reason}", **found.evidence)
+    return Finding(proof, found.reason)
