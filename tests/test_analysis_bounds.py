@@ -82,3 +82,17 @@ def test_strongly_convex_rate_on_sampled_problems():
 @pytest.mark.parametrize("bound", textbook_bounds(), ids=lambda b: b.name)
 def test_bounds_state_their_hypotheses(bound):
     assert bound.statement and bound.hypotheses and bound.reference
+
+
+def test_each_bound_names_the_certificate_that_proves_it_for_the_class():
+    # A proof on quadratics is labelled so; the class statement is a verified certificate.
+    from symopt.guarantees import smooth, smooth_convex, smooth_strongly_convex
+    from symopt.guarantees.lyapunov import certify
+
+    classes = {"descent": (smooth("L"), {}), "convex_rate": (smooth_convex("L"), {}),
+               "function_values": (smooth_strongly_convex("L", "mu"), {"alpha": "1/L"})}
+    for bound in textbook_bounds():
+        assert "on quadratics" in bound.name and "on quadratics" in bound.proof.reason
+        cls, hyper = classes[bound.class_certificate]
+        found = certify(bound.class_certificate, "gd", cls, **hyper).verify()
+        assert found.value is True, (bound.name, found.reason)

@@ -70,5 +70,6 @@ def analyze(
         table.add_row(f"λ = {direction['lambda']}", direction["kind"],
                       f"spectral radius {direction['radius']}")
     console.print(table)
+    console.print(f"[dim]On quadratics: results for this objective{' (its quadratic model at the minimiser)' if facts['kind'] == 'local' else ''}, not guarantees for a function class (see symopt.guarantees).[/dim]")  # noqa: E501
     if plot:
         console.print(f"plot saved to {plot}")
