@@ -241,8 +241,26 @@ class Method:
                     f"{self.name} has no hyperparameter {name!r}; it has "
                     f"{sorted(by_name) or 'none'}"
                 )
-            result[by_name[name].symbol] = by_name[name].check(value)
+            number = by_name[name].check(value)
+            taken = self.variable_names() & {s.name for s in number.free_symbols}
+            if taken:
+                raise DomainError(
+                    f"{name} = {number} names the update's variable "
+                    f"{', '.join(sorted(taken))}; a hyperparameter value is a number or an "
+                    "expression in constants and hyperparameters"
+                )
+            result[by_name[name].symbol] = number
         return result
+
+    def variable_names(self) -> frozenset[str]:
+        """Names of the per-coordinate variables the update is written in (x, g, t, p, state).
+
+        >>> from symopt.methods import heavy_ball
+        >>> sorted(heavy_ball().variable_names())
+        ['b', 'g', 'p', 't', 'x']
+        """
+        return frozenset({X.name, G.name, T.name, NEWTON_DIRECTION.name,
+                          *(s.symbol.name for s in self.state)})
 
     def defaults(self) -> dict[str, sp.Expr]:
         """The usual default values, by hyperparameter name."""
@@ -363,6 +381,12 @@ def _exact(value: object, name: str) -> sp.Expr:
     if isinstance(value, str):
         from symopt.parse import parse
 
+        try:
+            special = not math.isfinite(float(value.strip()))
+        except ValueError:
+            special = False
+        if special:  # 'nan', 'inf', 'infinity': numbers, not symbol names
+            raise DomainError(f"{name} must be a finite number, got {value.strip()!r}")
         return parse(value)  # type: ignore[return-value]
     try:
         as_float = float(value)  # NumPy scalars
