@@ -53,7 +53,7 @@ def descent_method():
     from the class's interpolation inequality, verified exactly with symbolic L, α) and
     α(1 − Lα/2) > 0 on 0 < α < 2/L. Extra evidence on a quadratic: on the bowl (L = 4),
     α = 0.49 decreases f from 40 points, α = 0.6 increases it from (0, 1)."""
-    lemma = certify("descent", "gd", smooth("L"))
+    lemma = certify("descent", smooth("L"), "gd")
     proved = lemma.verify()
     L = symbol("L")
     positive = prove_positive(alpha * (1 - L * alpha / 2), (alpha < 2 / L,))

@@ -94,5 +94,5 @@ def test_each_bound_names_the_certificate_that_proves_it_for_the_class():
     for bound in textbook_bounds():
         assert "on quadratics" in bound.name and "on quadratics" in bound.proof.reason
         cls, hyper = classes[bound.class_certificate]
-        found = certify(bound.class_certificate, "gd", cls, **hyper).verify()
+        found = certify(bound.class_certificate, cls, "gd", **hyper).verify()
         assert found.value is True, (bound.name, found.reason)

@@ -56,7 +56,7 @@ def test_step_is_read_from_the_rule():
 
 
 def test_descent_lemma():
-    cert = certify("descent", "gd", smooth("L"))
+    cert = certify("descent", smooth("L"), "gd")
     assert cert.bound == F_K - alpha * (1 - L * alpha / 2) * G_K**2 and cert.measure == F_NEXT
     found = cert.verify()
     assert found.value is True, found.reason
@@ -66,7 +66,7 @@ def test_descent_lemma():
 
 
 def test_monotone_decrease_up_to_two_over_L():
-    cert = certify("monotone", "gd", smooth_convex("L"))
+    cert = certify("monotone", smooth_convex("L"), "gd")
     assert cert.verify().value is True
     # beyond 2/L the same multiplier leaves an indefinite residual (f can increase)
     bad = dataclasses.replace(cert, region=(alpha <= 3 / L,))
@@ -74,7 +74,7 @@ def test_monotone_decrease_up_to_two_over_L():
 
 
 def test_convex_rate():
-    proof = certify("convex_rate", "gd", smooth_convex("L"))
+    proof = certify("convex_rate", smooth_convex("L"), "gd")
     assert isinstance(proof, InductionProof)
     assert sp.simplify(proof.certified_bound() - R**2 / (2 * alpha * N)) == 0
     found = proof.verify()
@@ -97,7 +97,7 @@ def test_convex_rate_perturbed_constant_is_not_certified():
 
 
 def test_convex_rate_fails_for_steps_up_to_two_over_L():
-    proof = certify("convex_rate", "gd", smooth_convex("L"))
+    proof = certify("convex_rate", smooth_convex("L"), "gd")
     wide = dataclasses.replace(proof.step, region=(alpha <= 2 / L,))
     found = wide.verify()
     assert found.value is False
@@ -112,7 +112,7 @@ def test_convex_rate_fails_for_steps_up_to_two_over_L():
 
 
 def test_distance_contraction_in_two_cases():
-    proof = certify("distance", "gd", smooth_strongly_convex("L", "mu"))
+    proof = certify("distance", smooth_strongly_convex("L", "mu"), "gd")
     assert isinstance(proof, CaseSplit)
     found = proof.verify()
     assert found.value is True, found.reason
@@ -134,14 +134,14 @@ def test_distance_stated_as_max_and_a_smaller_rate():
     found = certify_bound(cls, "gd", "distance", "distance", (rho2 * sp.Rational(99, 100)) ** N)
     assert found.value is None and "below the certified" in found.reason
     # the one-step certificate with ρ² scaled down: the residual is not PSD
-    low = certify("distance", "gd", cls).cases[0]
+    low = certify("distance", cls, "gd").cases[0]
     bad = _rebuilt(low.step, bound=low.step.bound * sp.Rational(99, 100))
     assert bad.verify().value is False
 
 
 def test_function_values_seed_kappa_form():
     cls = smooth_strongly_convex("L", "mu")
-    proof = certify("function_values", "gd", cls, alpha="1/L")
+    proof = certify("function_values", cls, "gd", alpha="1/L")
     assert proof.verify().value is True
     kappa, T = symbol("kappa"), symbol("T")
     seed = ((1 - 1 / kappa) ** T).subs({kappa: L / mu, T: N})  # seed 002: (1 − 1/κ)^T
@@ -156,18 +156,51 @@ def test_function_values_seed_kappa_form():
 
 
 def test_numeric_constants():
-    proof = certify("distance", "gd", smooth_strongly_convex(4, 1), alpha="1/4")
+    proof = certify("distance", smooth_strongly_convex(4, 1), "gd", alpha="1/4")
     assert proof.verify().value is True  # 1/4 ≤ 2/5: the (1 − αμ)² case only, ρ² = 9/16
     assert proof.rate == sp.Rational(9, 16)
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda: certify("nonsense", "gd", smooth_convex("L")), DomainError),
-    (lambda: certify("distance", "gd", smooth_convex("L")), DomainError),
-    (lambda: certify("convex_rate", "gd", smooth("L")), DomainError),
-    (lambda: certify("function_values", "gd", smooth_strongly_convex("L", "mu")), DomainError),
-    (lambda: certify("descent", "nesterov", smooth("L")), UnsupportedError),
+    (lambda: certify("nonsense", smooth_convex("L"), "gd"), DomainError),
+    (lambda: certify("distance", smooth_convex("L"), "gd"), DomainError),
+    (lambda: certify("convex_rate", smooth("L"), "gd"), DomainError),
+    (lambda: certify("function_values", smooth_strongly_convex("L", "mu"), "gd"), DomainError),
+    (lambda: certify("descent", smooth("L"), "nesterov"), UnsupportedError),
 ])
 def test_bad_input(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_numeric_number_of_steps():
+    cls = smooth_convex("L")
+    # at N = 3 the certificate gives R²/(6α); the Drori–Teboulle value L R²/14 (α = 1/L) is
+    # smaller, so this potential does not prove it: unknown, never false
+    assert certify_bound(cls, "gd", "function_gap", "distance", 1 / (6 * alpha),
+                         steps=3).value is not None
+    found = certify_bound(cls, "gd", "function_gap", "distance", L / 14, steps=3,
+                          alpha="1/L")
+    assert found.value is None
+    with pytest.raises(DomainError):
+        certify("convex_rate", cls, steps=0)
+
+
+def test_claims_entry_point():
+    from symopt.claims.claim import Claim
+    from symopt.guarantees.lyapunov import check_guarantee
+
+    cls = smooth_convex("L")
+    assert check_guarantee(Claim("guarantee", "R**2/(2*alpha*N)", method="gd"), cls,
+                           "N").status == "true"
+    assert check_guarantee(Claim("guarantee", "f_N <= R**2/(2*alpha*T)", method="gd"), cls,
+                           "N").status == "true"
+    # 3αN instead of 2αN, and a step above 1/L: not certified
+    assert check_guarantee(Claim("guarantee", "R**2/(3*alpha*N)", method="gd"), cls,
+                           "N").status == "unknown"
+    wide = Claim("guarantee", "R**2/(2*alpha*N)", method="gd",
+                 hyperparameters={"alpha": "3/(2*L)"})
+    verdict = check_guarantee(wide, cls, "N")
+    assert verdict.status == "unknown" and "outside" in verdict.summary
+    assert check_guarantee(Claim("guarantee", "R**2", method="adam"), cls,
+                           "N").status == "unknown"

@@ -29,7 +29,7 @@ Statements (:data:`STATEMENTS`), for gradient descent x⁺ = x − α∇f(x):
 The multipliers were derived by hand (the derivations are in each builder's
 docstring); S is read off the remainder and every piece is verified exactly.
 
->>> proof = certify("convex_rate", "gd", smooth_convex("L"))
+>>> proof = certify("convex_rate", smooth_convex("L"), "gd")
 >>> proof.verify().value
 True
 >>> proof.certified_bound()
@@ -39,7 +39,7 @@ R**2/(2*N*alpha)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -61,6 +61,7 @@ __all__ = [
     "InductionProof",
     "certify",
     "certify_bound",
+    "check_guarantee",
     "dominates",
     "gradient_step",
 ]
@@ -105,9 +106,18 @@ def gradient_step(method: object, **hyperparameters: object) -> sp.Expr:
     return step
 
 
-def _next_point(step: sp.Expr) -> Oracle:
-    """x_{k+1} from the method's step (already read from its rule) at the symbolic x_k."""
-    return Oracle(X_K - step * G_K, G_NEXT, F_NEXT, "k+1")
+def _next_point(method: object, **hyperparameters: object) -> Oracle:
+    """x_{k+1}: the method's ``rule()`` at x = x_k with g replaced by the gradient g_k there."""
+    from symopt.methods import Method, get_method
+
+    m = method if isinstance(method, Method) else get_method(str(method))
+    rule = m.rule(**hyperparameters)
+    return Oracle(rule.x_next.xreplace({rule.x: X_K, rule.g: G_K}), G_NEXT, F_NEXT, "k+1")
+
+
+def _step_of(nxt: Oracle) -> sp.Expr:
+    """s in x_{k+1} = x_k − s·g_k (checked by :func:`gradient_step` before)."""
+    return -sp.expand(nxt.x).coeff(G_K, 1)
 
 
 # -- proofs ------------------------------------------------------------------------------------
@@ -131,17 +141,18 @@ class InductionProof:
     next_point: Oracle
     region: tuple[sp.Basic, ...] = ()
     stated: sp.Expr | None = None
+    steps: sp.Expr = N
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def certified_bound(self) -> sp.Expr:
-        """c_N·ρ^N·B₀, the bound the three certificates prove together."""
-        return sp.simplify(self.factor * self.rate**N * self.start.bound)
+        """c_N·ρ^N·B₀, the bound the three certificates prove together (at ``steps``)."""
+        return sp.simplify((self.factor * self.rate**N * self.start.bound).subs(N, self.steps))
 
     def verify(self) -> Finding[bool]:
         """Verify the three certificates, that they chain, ρ ≥ 0, c_N ≥ 0 and stated ≥ certified.
 
         >>> from symopt.guarantees import smooth_strongly_convex
-        >>> certify("function_values", "gd", smooth_strongly_convex("L", "mu"),
+        >>> certify("function_values", smooth_strongly_convex("L", "mu"), "gd",
         ...         alpha="1/L").verify().value
         True
         """
@@ -205,7 +216,7 @@ class CaseSplit:
         """Each case verified on its piece; the pieces cover the region.
 
         >>> from symopt.guarantees import smooth_strongly_convex
-        >>> certify("distance", "gd", smooth_strongly_convex("L", "mu")).verify().value
+        >>> certify("distance", smooth_strongly_convex("L", "mu"), "gd").verify().value
         True
         """
         rel = self.relation
@@ -335,7 +346,7 @@ def _alpha_region(step: sp.Expr, relations: tuple[sp.Basic, ...]) -> tuple[sp.Ba
     return tuple(out)
 
 
-def _descent(cls: FunctionClass, step: sp.Expr) -> Certificate:
+def _descent(cls: FunctionClass, nxt: Oracle) -> Certificate:
     """f(x⁺) ≤ f(x) − α(1 − Lα/2)‖g‖² for L-smooth f.
 
     Hand derivation: with d = x⁺ − x and e = g⁺ − g, the smooth class's
@@ -343,8 +354,9 @@ def _descent(cls: FunctionClass, step: sp.Expr) -> Certificate:
     f + ⟨g, d⟩ + L‖d‖²/2 − f⁺ exceeds it by ‖Ld − e‖²/(4L). Multiplier 1; d = −αg
     turns the left side into the statement.
     """
+    step = _step_of(nxt)
     big = smooth(cls.L)
-    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    here = Oracle(X_K, G_K, F_K, "k")
     L, _, _ = _constants(cls)
     return Certificate.from_multipliers(
         f"descent lemma: f(x_{{k+1}}) ≤ f(x_k) − α(1 − Lα/2)‖∇f(x_k)‖² for every {L}-smooth f "
@@ -355,16 +367,17 @@ def _descent(cls: FunctionClass, step: sp.Expr) -> Certificate:
         notes=("smooth(L) contains every F_{μ,L}, so the lemma holds for the class given",))
 
 
-def _monotone(cls: FunctionClass, step: sp.Expr) -> Certificate:
+def _monotone(cls: FunctionClass, nxt: Oracle) -> Certificate:
     """f(x_{k+1}) ≤ f(x_k) for L-smooth convex f and 0 < α ≤ 2/L.
 
     Hand derivation: the convex inequality (x_k, x_{k+1}) gives
     f_k − f_{k+1} ≥ α⟨g_{k+1}, g_k⟩ + ‖g_k − g_{k+1}‖²/(2L); the right side is the
     form [[1/(2L), (α − 1/L)/2], [·, 1/(2L)]] in (g_k, g_{k+1}), PSD iff |α − 1/L| ≤ 1/L.
     """
+    step = _step_of(nxt)
     L = cls.L
     convex = smooth_convex(L)
-    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    here = Oracle(X_K, G_K, F_K, "k")
     return Certificate.from_multipliers(
         f"monotone: f(x_{{k+1}}) ≤ f(x_k) for every {L}-smooth convex f, 0 < α ≤ 2/L",
         measure=F_NEXT, bound=F_K,
@@ -372,7 +385,7 @@ def _monotone(cls: FunctionClass, step: sp.Expr) -> Certificate:
         basis=(X_K, G_K, G_NEXT), region=_alpha_region(step, (step <= 2 / L,)))
 
 
-def _convex_rate(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> InductionProof:
+def _convex_rate(cls: FunctionClass, nxt: Oracle) -> InductionProof:
     """f(x_N) − f* ≤ R²/(2αN), potential φ_k = 2αk(f_k − f*) + ‖x_k − x*‖².
 
     Hand derivation of φ_{k+1} ≤ φ_k: multipliers 2α(k+1) on the inequality
@@ -381,10 +394,11 @@ def _convex_rate(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> I
     ⟨g_k, x_k⟩ cancel, leaving α/L·[[k+2 − αL, (k+1)(αL − 1)], [·, k+1]] in (g_k, g_{k+1}),
     whose determinant is (α/L)²(k+1)((1 − u) + (k+1)u(2 − u)) ≥ 0 for u = αL ≤ 1.
     """
+    step = _step_of(nxt)
     L = cls.L
     convex = smooth_convex(L)
     region = _alpha_region(step, (step <= 1 / L,))
-    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    here = Oracle(X_K, G_K, F_K, "k")
 
     def phi(i, x, f):
         return 2 * step * i * f + x**2
@@ -404,11 +418,11 @@ def _convex_rate(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> I
         bound=factor * phi(N, X_N, F_N), multipliers=(), basis=(X_N,), region=region)
     return InductionProof(
         f"GD on {L}-smooth convex f, 0 < α ≤ 1/L: f(x_N) − f* ≤ ‖x_0 − x*‖²/(2αN)",
-        phi, sp.S.One, factor, one, start, finish, nxt, region, stated)
+        phi, sp.S.One, factor, one, start, finish, nxt, region)
 
 
-def _distance_case(cls: FunctionClass, step: sp.Expr, region: tuple[sp.Basic, ...],
-                   low: bool, stated: sp.Expr | None) -> InductionProof:
+def _distance_case(cls: FunctionClass, nxt: Oracle, region: tuple[sp.Basic, ...],
+                   low: bool) -> InductionProof:
     """‖x_{k+1}‖² ≤ ρ²‖x_k‖² with ρ = 1 − αμ (low) or αL − 1 (high).
 
     Hand derivation: the pair (x_k, x*) of F_{μ,L} inequalities adds up to
@@ -418,8 +432,9 @@ def _distance_case(cls: FunctionClass, step: sp.Expr, region: tuple[sp.Basic, ..
     it is ≥ 0 when its slope is zero there too: λ = 2α(1 − αμ) (h* = μ) or
     λ = 2α(αL − 1) (h* = L). Its leading coefficient is then α|2 − α(L + μ)|/(L − μ) ≥ 0.
     """
+    step = _step_of(nxt)
     L, mu = cls.L, cls.mu
-    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    here = Oracle(X_K, G_K, F_K, "k")
     rho = 1 - step * mu if low else step * L - 1
     lam = 2 * step * rho
 
@@ -438,24 +453,25 @@ def _distance_case(cls: FunctionClass, step: sp.Expr, region: tuple[sp.Basic, ..
                                           multipliers=(), basis=(X_N,))
     return InductionProof(
         f"GD on {L}-smooth {mu}-strongly convex f: ‖x_N − x*‖² ≤ ({rho})^(2N)‖x_0 − x*‖²",
-        phi, rho**2, sp.S.One, one, start, finish, nxt, region, stated)
+        phi, rho**2, sp.S.One, one, start, finish, nxt, region)
 
 
-def _distance(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> Proof:
+def _distance(cls: FunctionClass, nxt: Oracle) -> Proof:
+    step = _step_of(nxt)
     L, mu, base = _constants(cls)
     region = base + _alpha_region(step, (step < 2 / L,))
     split = step <= 2 / (mu + L)
     if split in (sp.true, sp.false):
-        return _distance_case(cls, step, region, split is sp.true, stated)
+        return _distance_case(cls, nxt, region, split is sp.true)
     other = step >= 2 / (mu + L)
     return CaseSplit(
         f"GD on {L}-smooth {mu}-strongly convex f, 0 < α < 2/L: ‖x_N − x*‖² ≤ "
         "max((1 − αμ)², (1 − αL)²)^N ‖x_0 − x*‖²",
-        split, (_distance_case(cls, step, (*region, split), True, stated),
-                _distance_case(cls, step, (*region, other), False, stated)), region, stated)
+        split, (_distance_case(cls, nxt, (*region, split), True),
+                _distance_case(cls, nxt, (*region, other), False)), region)
 
 
-def _function_values(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) -> InductionProof:
+def _function_values(cls: FunctionClass, nxt: Oracle) -> InductionProof:
     """f(x_N) − f* ≤ (1 − μ/L)^N (f(x_0) − f*) for α = 1/L.
 
     Hand derivation of f_{k+1} ≤ (1 − μ/L) f_k: multiplier 1 on the F_{μ,L}
@@ -463,10 +479,11 @@ def _function_values(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) 
     convexity at the optimum); the function values cancel and the remainder is
     (‖g_k − μx_k‖² + ‖g_{k+1}‖²)/(2(L − μ)).
     """
+    step = _step_of(nxt)
     L, mu, base = _constants(cls)
     if sp.simplify(step - 1 / L) != 0:
         raise DomainError(f"this potential is for α = 1/L; the rule's step is {step}")
-    here, nxt = Oracle(X_K, G_K, F_K, "k"), _next_point(step)
+    here = Oracle(X_K, G_K, F_K, "k")
     rate = 1 - mu / L
 
     def phi(i, x, f):
@@ -484,7 +501,7 @@ def _function_values(cls: FunctionClass, step: sp.Expr, stated: sp.Expr | None) 
                                           multipliers=(), basis=())
     return InductionProof(
         f"GD, α = 1/L, on {L}-smooth {mu}-strongly convex f: f(x_N) − f* ≤ (1 − μ/L)^N "
-        "(f(x_0) − f*)", phi, rate, sp.S.One, one, start, finish, nxt, base, stated)
+        "(f(x_0) − f*)", phi, rate, sp.S.One, one, start, finish, nxt, base)
 
 
 def _strong(cls: FunctionClass) -> FunctionClass:
@@ -499,41 +516,65 @@ def _convex(cls: FunctionClass) -> FunctionClass:
     return cls
 
 
-#: Statement name → (what it says, builder(cls, step, stated)).
-STATEMENTS: dict[str, tuple[str, Callable[..., Proof]]] = {
+#: Statement name → (what it says, builder(cls, x_{k+1} from the rule)).
+STATEMENTS: dict[str, tuple[str, Callable[[FunctionClass, Oracle], Proof]]] = {
     "descent": ("f(x⁺) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖² (L-smooth, any α > 0)",
-                lambda cls, step, stated: _descent(cls, step)),
+                lambda cls, nxt: _descent(cls, nxt)),
     "monotone": ("f(x_{k+1}) ≤ f(x_k) (L-smooth convex, 0 < α ≤ 2/L)",
-                 lambda cls, step, stated: _monotone(_convex(cls), step)),
+                 lambda cls, nxt: _monotone(_convex(cls), nxt)),
     "convex_rate": ("f(x_N) − f* ≤ ‖x₀ − x*‖²/(2αN) (L-smooth convex, 0 < α ≤ 1/L)",
-                    lambda cls, step, stated: _convex_rate(_convex(cls), step, stated)),
+                    lambda cls, nxt: _convex_rate(_convex(cls), nxt)),
     "distance": ("‖x_N − x*‖² ≤ max((1 − αμ)², (1 − αL)²)^N ‖x₀ − x*‖² (strongly convex, "
-                 "0 < α < 2/L)", lambda cls, step, stated: _distance(_strong(cls), step, stated)),
+                 "0 < α < 2/L)", lambda cls, nxt: _distance(_strong(cls), nxt)),
     "function_values": ("f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (strongly convex, α = 1/L)",
-                        lambda cls, step, stated: _function_values(_strong(cls), step, stated)),
+                        lambda cls, nxt: _function_values(_strong(cls), nxt)),
 }
 
 
-def certify(statement: str, method: object, cls: FunctionClass, *, stated: sp.Expr | None = None,
+def _steps(value: object) -> sp.Expr:
+    """N itself, or a number of steps ≥ 1 (the proof holds for every N ≥ 1)."""
+    if isinstance(value, bool):
+        raise DomainError(f"N must be a number of steps or the symbol N, got {value!r}")
+    steps = sp.sympify(value) if not isinstance(value, str) else (
+        N if value.strip() in ("N", "T") else sp.Integer(value.strip()) if value.strip().isdigit()
+        else None)
+    if steps is None or not (steps == N or (steps.is_Integer and steps >= 1)):
+        raise DomainError(f"N must be a whole number of steps ≥ 1 or the symbol N, got {value!r}")
+    return steps
+
+
+def certify(statement: str, cls: FunctionClass, method: object = "gd", *,
+            stated: sp.Expr | None = None, steps: object = N,
             **hyperparameters: object) -> Proof:
     """The potential certificate of a named statement for ``method`` on ``cls``.
 
     ``stated`` (N-step statements) is a bound to prove ≥ the certified one, in
-    the symbols N, R (‖x₀ − x*‖ ≤ R) and Δ (f(x₀) − f* ≤ Δ). The result has
+    the symbols N, R (‖x₀ − x*‖ ≤ R) and Δ (f(x₀) − f* ≤ Δ); ``steps`` a number
+    of steps to compare at (default: N, every N ≥ 1). The result has
     ``verify()``; nothing is claimed until it returns True. A step outside the
     statement's region raises :class:`~symopt.errors.DomainError`.
 
-    >>> certify("descent", "gd", smooth("L")).verify().value
+    >>> certify("descent", smooth("L")).verify().value
     True
-    >>> certify("convex_rate", "gd", smooth_convex(1), alpha=2)
+    >>> certify("convex_rate", smooth_convex(1), alpha=2)
     Traceback (most recent call last):
     ...
     symopt.errors.DomainError: the step α = 2 is outside the region this potential needs
     """
     if statement not in STATEMENTS:
         raise DomainError(f"unknown statement {statement!r}; known: {', '.join(STATEMENTS)}")
-    step = gradient_step(method, **hyperparameters)
-    return STATEMENTS[statement][1](cls, step, None if stated is None else sp.sympify(stated))
+    count = _steps(steps)
+    gradient_step(method, **hyperparameters)  # refuses anything but x⁺ = x − s·∇f(x)
+    proof = STATEMENTS[statement][1](cls, _next_point(method, **hyperparameters))
+    if stated is None and count == N:
+        return proof
+    bound = None if stated is None else sp.sympify(stated)
+    if isinstance(proof, InductionProof):
+        return replace(proof, stated=bound, steps=count)
+    if isinstance(proof, CaseSplit):
+        cases = tuple(replace(c, stated=bound, steps=count) for c in proof.cases)
+        return replace(proof, cases=cases, stated=bound)  # type: ignore[arg-type]
+    raise DomainError(f"{statement} is a one-step statement; it takes no stated N-step bound")
 
 
 #: Which statement proves "measure ≤ τ·initial" for a measure / initial-condition kind.
@@ -545,14 +586,16 @@ _BY_KINDS = {
 
 
 def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str,
-                  rate: sp.Expr, **hyperparameters: object) -> Finding[Proof]:
-    """Prove ``measure ≤ rate·initial`` after N steps (N symbolic) by a potential, if one fits.
+                  rate: sp.Expr, *, steps: object = N,
+                  **hyperparameters: object) -> Finding[Proof]:
+    """Prove ``measure ≤ rate·initial`` after N steps by a potential, if one fits.
 
     ``measure`` and ``initial`` are kinds as in :mod:`symopt.guarantees.measures`
-    (``function_gap``, ``distance``); ``rate`` τ may contain N, L, μ, α. The
-    value is the verified proof; unknown (with the reason) when no potential
-    here fits, the step is outside its region, or τ is not shown ≥ the certified
-    rate — which does not make the statement false.
+    (``function_gap``, ``distance``); ``rate`` τ may contain N, L, μ, α;
+    ``steps`` is the symbol N (every N ≥ 1) or a number. The value is the
+    verified proof; unknown (with the reason) when no potential here fits, the
+    step is outside its region, or τ is not shown ≥ the certified rate — which
+    does not make the statement false.
 
     >>> alpha = symbol("alpha")
     >>> found = certify_bound(smooth_convex("L"), "gd", "function_gap", "distance",
@@ -569,10 +612,73 @@ def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str
                                f"{initial} condition")
     name, scale = _BY_KINDS[key]
     try:
-        proof = certify(name, method, cls, stated=sp.sympify(rate) * scale, **hyperparameters)
+        proof = certify(name, cls, method, stated=sp.sympify(rate) * scale, steps=steps,
+                        **hyperparameters)
     except (DomainError, UnsupportedError) as exc:
         return Finding.unknown(f"{name} potential: {exc}")
     found = proof.verify()
     if found.value is not True:
         return Finding.unknown(f"{name} potential: {found.reason}", **found.evidence)
     return Finding(proof, found.reason)
+
+
+# -- the claims kind's entry point ---------------------------------------------------------------
+
+def check_guarantee(claim: object, cls: FunctionClass, steps: object) -> object:
+    """A ``guarantee`` claim with symbolic N, L, μ or step decided by a potential certificate.
+
+    Reads the claim's method and hyperparameters, ``measure``, ``initial`` and
+    ``stated`` (a bound in R for ‖x₀ − x*‖ ≤ R or Delta for f(x₀) − f* ≤ Δ, with
+    N or T for the number of steps) and returns a claims ``Verdict``: true —
+    certificate (exact), or unknown with the reason (a potential proves; it
+    never refutes).
+
+    >>> from symopt.claims.claim import Claim
+    >>> claim = Claim("guarantee", "R**2/(2*alpha*N)", method="gd")
+    >>> check_guarantee(claim, smooth_convex("L"), "N").status
+    'true'
+    """
+    from symopt.claims.claim import Verdict
+    from symopt.claims.context import Context
+
+    try:
+        count = _steps(steps)
+        ctx = Context.of(claim)  # type: ignore[arg-type]
+        constants = {symbol("L"): cls.L, symbol("mu"): cls.mu}
+        spec = getattr(claim, "method", None)
+        if spec is None:
+            raise DomainError("a guarantee claim needs a method")
+        values = {**dict(getattr(spec, "hyperparameters", {}) or {}),
+                  **dict(getattr(claim, "hyperparameters", {}) or {})}
+        hyper = {k: (ctx.value(v) if isinstance(v, str) else sp.sympify(v)).subs(constants)
+                 for k, v in values.items()}
+        stated = getattr(claim, "stated", None)
+        if isinstance(stated, str):
+            for sign in ("<=", "≤", "\\leq", "\\le"):
+                stated = stated.rsplit(sign, 1)[-1]
+        bound = ctx.value(stated).subs({**constants, symbol("T"): N})
+        measure_kind = str(getattr(claim, "measure", None) or "function_gap")
+        initial = getattr(claim, "initial", None) or "distance"
+        if not isinstance(initial, str):
+            return Verdict.unknown("a potential certificate here needs a single initial "
+                                   f"condition (distance or function_gap), got {initial!r}")
+        try:
+            from symopt.guarantees.measures import initial_condition, measure
+
+            measure_kind, initial = measure(measure_kind).kind, initial_condition(initial).kind
+        except ImportError:
+            pass
+        house_R, house_delta = symbol("R"), symbol("Delta")
+        if bound.has(house_R) == bound.has(house_delta):
+            return Verdict.unknown("state the bound in R (‖x₀ − x*‖ ≤ R) or in Delta "
+                                   "(f(x₀) − f* ≤ Δ), one of them")
+        rate = sp.simplify(bound / (house_R**2 if bound.has(house_R) else house_delta))
+        if rate.has(house_R) or rate.has(house_delta):
+            return Verdict.unknown(f"the bound {bound} is not proportional to R² or Δ")
+        found = certify_bound(cls, spec.name, measure_kind, initial, rate,  # type: ignore[attr-defined]
+                              steps=count, **hyper)
+    except (DomainError, UnsupportedError) as exc:
+        return Verdict.unknown(f"no potential certificate: {exc}")
+    if found.value is None:
+        return Verdict.unknown(found.reason)
+    return Verdict.true(f"true — certificate (exact): {found.value.statement}", found.reason)
