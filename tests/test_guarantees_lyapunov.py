@@ -204,3 +204,37 @@ def test_claims_entry_point():
     assert verdict.status == "unknown" and "outside" in verdict.summary
     assert check_guarantee(Claim("guarantee", "R**2", method="adam"), cls,
                            "N").status == "unknown"
+
+
+def test_nesterov_numeric_class():
+    # L = 4, μ = 1: s = 1/2, β = 1/3, rate 1/2 and φ₀ ≤ (L + μ)/2 R² (Nesterov 2004, Thm 2.2.3)
+    cls = smooth_strongly_convex(4, 1)
+    proof = certify("nesterov_strongly_convex", cls, "nesterov")
+    assert proof.verify().value is True
+    assert sp.simplify(proof.certified_bound() - sp.Rational(5, 2) * R**2 / 2**N) == 0
+    assert certify_bound(cls, "nesterov", "function_gap", "distance",
+                         sp.Rational(5, 2) * sp.Rational(49, 100) ** N).value is None
+    found = certify_bound(cls, "nesterov", "function_gap", "distance",
+                          sp.Rational(5, 2) / 2**N, beta="1/2")
+    assert found.value is None and "beta" in found.reason
+    # a condition between the wrong points is caught by the proof's point check
+    y_star = proof.step.multipliers[1]
+    swapped = (y_star[0], proof.cls.inequality(proof.oracles[0], proof.oracles[3]), y_star[2])
+    step = dataclasses.replace(proof.step, multipliers=(proof.step.multipliers[0], swapped,
+                                                        proof.step.multipliers[2]))
+    assert dataclasses.replace(proof, step=step).verify().value is False
+
+
+@pytest.mark.slow  # the symbolic 5×5 residual: 31 principal minors, ~15 s
+def test_nesterov_symbolic_strongly_convex_potential():
+    proof = certify("nesterov_strongly_convex", smooth_strongly_convex("L", "mu"), "nesterov")
+    assert proof.verify().value is True
+    s = proof.rate.free_symbols.pop()
+    rng = random.Random(9)
+    for _ in range(20):
+        values = {L: sp.Rational(rng.randint(1, 40), 7), s: sp.Rational(rng.randint(1, 99), 100)}
+        assert _min_eigenvalue(proof.step.residual, values) >= -1e-12
+    mu_ = symbol("mu")
+    stated = (1 - sp.sqrt(mu_ / L)) ** N * (L + mu_) / 2
+    assert certify_bound(smooth_strongly_convex("L", "mu"), "nesterov", "function_gap",
+                         "distance", stated).value is not None

@@ -13,7 +13,7 @@ A rate over N steps is proved in three exact pieces and one rule of logic:
   measure_N ≤ c_N·ρ^N·B₀; a stated bound is then compared with this one by
   :mod:`~symopt.guarantees.positivity`.
 
-Statements (:data:`STATEMENTS`), for gradient descent x⁺ = x − α∇f(x):
+Statements (:data:`STATEMENTS`), for gradient descent x⁺ = x − α∇f(x) unless said:
 
 * ``descent`` — L-smooth f: f(x⁺) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖², any α > 0
   (Nesterov 2004, Lemma 1.2.3);
@@ -24,7 +24,10 @@ Statements (:data:`STATEMENTS`), for gradient descent x⁺ = x − α∇f(x):
   ‖x_N − x*‖² ≤ max((1 − αμ)², (1 − αL)²)^N ‖x₀ − x*‖², split at α = 2/(μ + L)
   (the gradient step is a max(|1 − αμ|, |1 − αL|)-contraction; Ryu & Boyd 2016, §A);
 * ``function_values`` — L-smooth μ-strongly convex, α = 1/L:
-  f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (Nesterov 2004, Thm 2.1.15; seed 002's (1 − 1/κ)^T).
+  f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (Nesterov 2004, Thm 2.1.15; seed 002's (1 − 1/κ)^T);
+* ``nesterov_strongly_convex`` — Nesterov's method, α = 1/L, β = (1 − √(μ/L))/(1 + √(μ/L)):
+  f(x_N) − f* ≤ (1 − √(μ/L))^N (L + μ)/2 ‖x₀ − x*‖² (Nesterov 2004, Thm 2.2.3), with the
+  potential f(x_k) − f* + (μ/2)‖z_k − x*‖² read through the method's momentum state.
 
 The multipliers were derived by hand (the derivations are in each builder's
 docstring); S is read off the remainder and every piece is verified exactly.
@@ -50,6 +53,7 @@ from symopt.guarantees.classes import (
     Oracle,
     smooth,
     smooth_convex,
+    smooth_strongly_convex,
 )
 from symopt.guarantees.positivity import prove_nonnegative
 from symopt.result import Finding
@@ -74,6 +78,8 @@ G_NEXT, F_NEXT = sp.Symbol("g_{k+1}", real=True), sp.Symbol("f_{k+1}", real=True
 X_0, F_0 = sp.Symbol("x_0", real=True), sp.Symbol("f_0", real=True)
 X_N, F_N = sp.Symbol("x_N", real=True), sp.Symbol("f_N", real=True)
 STAR = Oracle.optimum()
+HERE, FIRST, LAST = (Oracle(X_K, G_K, F_K, "k"), Oracle(X_0, sp.S.Zero, F_0, "0"),
+                     Oracle(X_N, sp.S.Zero, F_N, "N"))
 
 
 # -- the step, from the method's rule -------------------------------------------------------
@@ -143,6 +149,18 @@ class InductionProof:
     stated: sp.Expr | None = None
     steps: sp.Expr = N
     notes: tuple[str, ...] = field(default=(), compare=False)
+    #: the state at k, 0 and N (``x`` may be a Tuple of vectors) and the value φ reads there
+    current: Oracle = HERE
+    first: Oracle = FIRST
+    last: Oracle = LAST
+    #: state → the point whose function value φ reads (None: the state is that point)
+    anchor: Callable[[sp.Expr], sp.Expr] | None = None
+    #: the step's points and class: every interp(·,·) condition must be an inequality of
+    #: ``cls`` between two of them, and φ's values must be taken at the anchors
+    oracles: tuple[Oracle, ...] = ()
+    cls: FunctionClass | None = None
+    #: parameters of the statement the proof writes through others (μ → L s²), for ``stated``
+    renamed: tuple[tuple[sp.Expr, sp.Expr], ...] = ()
 
     def certified_bound(self) -> sp.Expr:
         """c_N·ρ^N·B₀, the bound the three certificates prove together (at ``steps``)."""
@@ -156,18 +174,22 @@ class InductionProof:
         ...         alpha="1/L").verify().value
         True
         """
-        phi = self.potential
+        phi, now, nxt = self.potential, self.current, self.next_point
         links = [
-            ("step measure is φ_{k+1}",
-             self.step.measure - phi(K + 1, self.next_point.x, self.next_point.f)),
-            ("step bound is ρ·φ_k", self.step.bound - self.rate * phi(K, X_K, F_K)),
-            ("start measure is φ_0", self.start.measure - phi(sp.S.Zero, X_0, F_0)),
-            ("finish bound is c_N·φ_N", self.finish.bound - self.factor * phi(N, X_N, F_N)),
+            ("step measure is φ_{k+1}", self.step.measure - phi(K + 1, nxt.x, nxt.f)),
+            ("step bound is ρ·φ_k", self.step.bound - self.rate * phi(K, now.x, now.f)),
+            ("start measure is φ_0",
+             self.start.measure - phi(sp.S.Zero, self.first.x, self.first.f)),
+            ("finish bound is c_N·φ_N",
+             self.finish.bound - self.factor * phi(N, self.last.x, self.last.f)),
         ]
         for what, difference in links:
             if sp.simplify(difference) != 0:
                 return Finding(False, f"the certificates do not chain: {what} fails "
                                       f"(difference {sp.simplify(difference)})")
+        wrong = self._points_wrong()
+        if wrong:
+            return Finding(False, f"the step certificate's points do not match: {wrong}")
         reasons = {}
         for name, cert in (("step", self.step), ("start", self.start), ("finish", self.finish)):
             found = cert.verify()
@@ -184,12 +206,31 @@ class InductionProof:
                    "certificates verified exactly), so by induction on N "
                    f"measure ≤ {self.certified_bound()}")
         if self.stated is not None:
-            found = dominates(self.stated, self.certified_bound(), self.region)
+            stated = self.stated.subs(dict(self.renamed))
+            found = dominates(stated, self.certified_bound(), self.region)
             if found.value is not True:
                 return Finding.unknown(f"{summary}; but the stated bound {self.stated} is not "
                                        f"shown ≥ it: {found.reason}", **found.evidence)
             summary += f" ≤ stated {self.stated} ({found.reason})"
         return Finding(True, summary, {"certificates": reasons})
+
+    def _points_wrong(self) -> str | None:
+        """Why the step's conditions or φ's values are not at the declared points (None: fine)."""
+        if self.cls is None or not self.oracles:
+            return None
+        anchor = self.anchor or (lambda state: state)
+        at = {o.f: o.x for o in self.oracles}
+        for state, value in ((self.current.x, self.current.f),
+                             (self.next_point.x, self.next_point.f)):
+            if value not in at or sp.simplify(sp.expand(at[value] - anchor(state))) != 0:
+                return f"φ reads {value}, which is not f at {anchor(state)}"
+        pairs = [(a, b) for a in self.oracles for b in self.oracles if a is not b]
+        for _, condition, label in self.step.multipliers:
+            if not label.startswith("interp"):
+                continue
+            if not any(sp.expand(condition - self.cls.inequality(a, b)) == 0 for a, b in pairs):
+                return f"{label} is not an inequality of {self.cls.name} between the points"
+        return None
 
 
 @dataclass(frozen=True)
@@ -356,7 +397,7 @@ def _descent(cls: FunctionClass, nxt: Oracle) -> Certificate:
     """
     step = _step_of(nxt)
     big = smooth(cls.L)
-    here = Oracle(X_K, G_K, F_K, "k")
+    here = HERE
     L, _, _ = _constants(cls)
     return Certificate.from_multipliers(
         f"descent lemma: f(x_{{k+1}}) ≤ f(x_k) − α(1 − Lα/2)‖∇f(x_k)‖² for every {L}-smooth f "
@@ -377,7 +418,7 @@ def _monotone(cls: FunctionClass, nxt: Oracle) -> Certificate:
     step = _step_of(nxt)
     L = cls.L
     convex = smooth_convex(L)
-    here = Oracle(X_K, G_K, F_K, "k")
+    here = HERE
     return Certificate.from_multipliers(
         f"monotone: f(x_{{k+1}}) ≤ f(x_k) for every {L}-smooth convex f, 0 < α ≤ 2/L",
         measure=F_NEXT, bound=F_K,
@@ -398,7 +439,7 @@ def _convex_rate(cls: FunctionClass, nxt: Oracle) -> InductionProof:
     L = cls.L
     convex = smooth_convex(L)
     region = _alpha_region(step, (step <= 1 / L,))
-    here = Oracle(X_K, G_K, F_K, "k")
+    here = HERE
 
     def phi(i, x, f):
         return 2 * step * i * f + x**2
@@ -418,7 +459,8 @@ def _convex_rate(cls: FunctionClass, nxt: Oracle) -> InductionProof:
         bound=factor * phi(N, X_N, F_N), multipliers=(), basis=(X_N,), region=region)
     return InductionProof(
         f"GD on {L}-smooth convex f, 0 < α ≤ 1/L: f(x_N) − f* ≤ ‖x_0 − x*‖²/(2αN)",
-        phi, sp.S.One, factor, one, start, finish, nxt, region)
+        phi, sp.S.One, factor, one, start, finish, nxt, region,
+        oracles=(here, nxt, STAR), cls=convex)
 
 
 def _distance_case(cls: FunctionClass, nxt: Oracle, region: tuple[sp.Basic, ...],
@@ -434,7 +476,7 @@ def _distance_case(cls: FunctionClass, nxt: Oracle, region: tuple[sp.Basic, ...]
     """
     step = _step_of(nxt)
     L, mu = cls.L, cls.mu
-    here = Oracle(X_K, G_K, F_K, "k")
+    here = HERE
     rho = 1 - step * mu if low else step * L - 1
     lam = 2 * step * rho
 
@@ -453,7 +495,7 @@ def _distance_case(cls: FunctionClass, nxt: Oracle, region: tuple[sp.Basic, ...]
                                           multipliers=(), basis=(X_N,))
     return InductionProof(
         f"GD on {L}-smooth {mu}-strongly convex f: ‖x_N − x*‖² ≤ ({rho})^(2N)‖x_0 − x*‖²",
-        phi, rho**2, sp.S.One, one, start, finish, nxt, region)
+        phi, rho**2, sp.S.One, one, start, finish, nxt, region, oracles=(here, nxt, STAR), cls=cls)
 
 
 def _distance(cls: FunctionClass, nxt: Oracle) -> Proof:
@@ -483,7 +525,7 @@ def _function_values(cls: FunctionClass, nxt: Oracle) -> InductionProof:
     L, mu, base = _constants(cls)
     if sp.simplify(step - 1 / L) != 0:
         raise DomainError(f"this potential is for α = 1/L; the rule's step is {step}")
-    here = Oracle(X_K, G_K, F_K, "k")
+    here = HERE
     rate = 1 - mu / L
 
     def phi(i, x, f):
@@ -501,7 +543,93 @@ def _function_values(cls: FunctionClass, nxt: Oracle) -> InductionProof:
                                           multipliers=(), basis=())
     return InductionProof(
         f"GD, α = 1/L, on {L}-smooth {mu}-strongly convex f: f(x_N) − f* ≤ (1 − μ/L)^N "
-        "(f(x_0) − f*)", phi, rate, sp.S.One, one, start, finish, nxt, base)
+        "(f(x_0) − f*)", phi, rate, sp.S.One, one, start, finish, nxt, base,
+        oracles=(here, nxt, STAR), cls=cls)
+
+
+def _nesterov(cls: FunctionClass, method: object, hyperparameters: dict) -> InductionProof:
+    """Nesterov's method on F_{μ,L}, α = 1/L, β = (1 − s)/(1 + s) with s = √(μ/L).
+
+    In the look-ahead form y_k = x_k + β(x_k − x_{k−1}), x_{k+1} = y_k − ∇f(y_k)/L,
+    the potential φ_k = f(x_k) − f* + (μ/2)‖z_k − x*‖², z_k = x_k + (1/s − 1)(x_k − x_{k−1}),
+    decreases by 1 − s per step (Nesterov 2004, Thm 2.2.3; d'Aspremont, Scieur & Taylor
+    2021, §4.5). The method's rule (torch form: b⁺ = βb + g, p⁺ = p − α(g + βb⁺), g at p)
+    has p = y_k and x_k = p + αβb, x_k − x_{k−1} = −αb.
+
+    Hand derivation (checked at L = 1, s = 1/3 by a numeric SDP first): multipliers 1 − s on
+    the inequality (x_k, y_k), s on (x*, y_k) and 1 on (y_k, x_{k+1}); S is what is left,
+    PSD with μ = Ls² for 0 < s < 1. φ_0 ≤ (L + μ)/2 R² from (x*, x_0) and L-smoothness.
+    """
+    from symopt.methods import Method, get_method
+
+    m = method if isinstance(method, Method) else get_method(str(method))
+    L = cls.L
+    ratio = sp.simplify(cls.mu / L)
+    if ratio.is_number:
+        s, mu_of_s, renamed = sp.sqrt(ratio), cls.mu, ()
+    else:  # s = √(μ/L): the proof is made for μ = L s², every 0 < s < 1
+        s = sp.Symbol("s", positive=True)
+        mu_of_s, renamed = L * s**2, ((cls.mu, L * s**2),)
+    alpha, beta = 1 / L, (1 - s) / (1 + s)
+    wanted = {"alpha": alpha, "beta": (1 - sp.sqrt(cls.mu / L)) / (1 + sp.sqrt(cls.mu / L))}
+    by_name = {k.name: v for k, v in m.substitution(hyperparameters).items()}
+    for name, value in wanted.items():
+        if name in by_name and sp.simplify(by_name[name] - value) != 0:
+            raise DomainError(f"this potential is for {name} = {value}; got {by_name[name]}")
+    rule = m.rule(alpha=alpha, beta=beta)
+    if len(rule.state_next) != 1:
+        raise UnsupportedError(f"{m.name} is not Nesterov's method with one momentum buffer")
+    (buffer,) = rule.state_next
+    klass = smooth_strongly_convex(L, mu_of_s)
+    P, B = sp.Symbol("p_k", real=True), sp.Symbol("b_k", real=True)
+    GY, FY = sp.Symbol("g_y", real=True), sp.Symbol("f_y", real=True)
+    GX, FX = sp.Symbol("g_x", real=True), sp.Symbol("f_x", real=True)
+    GP, FP = sp.Symbol("g_{x,k+1}", real=True), sp.Symbol("f_{x,k+1}", real=True)
+    at_k = {rule.x: P, rule.g: GY, buffer: B}
+    p_next = rule.x_next.xreplace(at_k)
+    b_next = rule.state_next[buffer].xreplace(at_k)
+
+    def anchor(state):
+        return state[0] + alpha * beta * state[1]
+
+    def phi(i, state, f):
+        z = anchor(state) - (1 / s - 1) * alpha * state[1]
+        return f + mu_of_s / 2 * z**2
+
+    y = Oracle(P, GY, FY, "y_k")
+    x = Oracle(anchor((P, B)), GX, FX, "x_k")
+    x_next = Oracle(sp.expand(P - alpha * GY), GP, FP, "x_{k+1}")
+    now, nxt = Oracle(sp.Tuple(P, B), sp.S.Zero, FX, "k"), Oracle(sp.Tuple(p_next, b_next),
+                                                                   sp.S.Zero, FP, "k+1")
+    region = () if ratio.is_number else (s < 1,)
+    one = Certificate.from_multipliers(
+        "φ_{k+1} ≤ (1 − s)·φ_k, φ_k = f(x_k) − f* + (μ/2)‖z_k − x*‖²",
+        measure=phi(K + 1, nxt.x, FP), bound=(1 - s) * phi(K, now.x, FX),
+        multipliers=((1 - s, klass.inequality(x, y), "interp(x_k,y_k)"),
+                     (s, klass.inequality(STAR, y), "interp(*,y_k)"),
+                     (sp.S.One, klass.inequality(y, x_next), "interp(y_k,x_{k+1})")),
+        basis=(P, B, GY, GX, GP), region=region)
+    g0 = sp.Symbol("g_0", real=True)
+    first = Oracle(sp.Tuple(X_0, sp.S.Zero), sp.S.Zero, F_0, "0")
+    start = Certificate.from_multipliers(
+        "φ_0 = f(x_0) − f* + (μ/2)‖x_0 − x*‖² ≤ (L + μ)/2 R²",
+        measure=phi(sp.S.Zero, first.x, F_0), bound=(L + mu_of_s) / 2 * R**2,
+        multipliers=((sp.S.One, klass.inequality(STAR, Oracle(X_0, g0, F_0)), "interp(*,0)"),
+                     ((L + mu_of_s) / 2, R**2 - X_0**2, "initial ‖x_0 − x*‖² ≤ R²")),
+        basis=(X_0, g0), region=region)
+    PN, BN = sp.Symbol("p_N", real=True), sp.Symbol("b_N", real=True)
+    last = Oracle(sp.Tuple(PN, BN), sp.S.Zero, F_N, "N")
+    finish = Certificate.from_multipliers(
+        "f(x_N) − f* ≤ φ_N", measure=F_N, bound=phi(N, last.x, F_N), multipliers=(),
+        basis=(PN, BN), region=region)
+    return InductionProof(
+        f"Nesterov's method, α = 1/L, β = (1 − s)/(1 + s) with s = √(μ/L), on {L}-smooth "
+        f"{cls.mu}-strongly convex f: f(x_N) − f* ≤ (1 − s)^N (L + μ)/2 ‖x_0 − x*‖², "
+        "x_N = y_{N−1} − ∇f(y_{N−1})/L",
+        phi, 1 - s, sp.S.One, one, start, finish, nxt, region,
+        notes=("s = √(μ/L): the proof is for μ = L·s², 0 < s < 1 (every 0 < μ < L)",),
+        current=now, first=first, last=last, anchor=anchor,
+        oracles=(y, x, x_next, STAR), cls=klass, renamed=renamed)
 
 
 def _strong(cls: FunctionClass) -> FunctionClass:
@@ -516,18 +644,31 @@ def _convex(cls: FunctionClass) -> FunctionClass:
     return cls
 
 
-#: Statement name → (what it says, builder(cls, x_{k+1} from the rule)).
-STATEMENTS: dict[str, tuple[str, Callable[[FunctionClass, Oracle], Proof]]] = {
-    "descent": ("f(x⁺) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖² (L-smooth, any α > 0)",
-                lambda cls, nxt: _descent(cls, nxt)),
-    "monotone": ("f(x_{k+1}) ≤ f(x_k) (L-smooth convex, 0 < α ≤ 2/L)",
-                 lambda cls, nxt: _monotone(_convex(cls), nxt)),
+def _gd(build: Callable[[FunctionClass, Oracle], Proof],
+        needs: Callable[[FunctionClass], FunctionClass] = lambda cls: cls,
+        ) -> Callable[[FunctionClass, object, dict], Proof]:
+    """A builder for x⁺ = x − s∇f(x): the rule is checked to have that form, x_{k+1} read off."""
+
+    def builder(cls: FunctionClass, method: object, hyperparameters: dict) -> Proof:
+        gradient_step(method, **hyperparameters)  # refuses anything but x⁺ = x − s·∇f(x)
+        return build(needs(cls), _next_point(method, **hyperparameters))
+
+    return builder
+
+
+#: Statement name → (what it says, builder(cls, method, hyperparameters)).
+STATEMENTS: dict[str, tuple[str, Callable[[FunctionClass, object, dict], Proof]]] = {
+    "descent": ("f(x⁺) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖² (L-smooth, any α > 0)", _gd(_descent)),
+    "monotone": ("f(x_{k+1}) ≤ f(x_k) (L-smooth convex, 0 < α ≤ 2/L)", _gd(_monotone, _convex)),
     "convex_rate": ("f(x_N) − f* ≤ ‖x₀ − x*‖²/(2αN) (L-smooth convex, 0 < α ≤ 1/L)",
-                    lambda cls, nxt: _convex_rate(_convex(cls), nxt)),
+                    _gd(_convex_rate, _convex)),
     "distance": ("‖x_N − x*‖² ≤ max((1 − αμ)², (1 − αL)²)^N ‖x₀ − x*‖² (strongly convex, "
-                 "0 < α < 2/L)", lambda cls, nxt: _distance(_strong(cls), nxt)),
+                 "0 < α < 2/L)", _gd(_distance, _strong)),
     "function_values": ("f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (strongly convex, α = 1/L)",
-                        lambda cls, nxt: _function_values(_strong(cls), nxt)),
+                        _gd(_function_values, _strong)),
+    "nesterov_strongly_convex": (
+        "Nesterov, α = 1/L, β = (1 − √(μ/L))/(1 + √(μ/L)): f(x_N) − f* ≤ (1 − √(μ/L))^N "
+        "(L + μ)/2 ‖x₀ − x*‖² (strongly convex)", lambda cls, m, h: _nesterov(_strong(cls), m, h)),
 }
 
 
@@ -564,8 +705,7 @@ def certify(statement: str, cls: FunctionClass, method: object = "gd", *,
     if statement not in STATEMENTS:
         raise DomainError(f"unknown statement {statement!r}; known: {', '.join(STATEMENTS)}")
     count = _steps(steps)
-    gradient_step(method, **hyperparameters)  # refuses anything but x⁺ = x − s·∇f(x)
-    proof = STATEMENTS[statement][1](cls, _next_point(method, **hyperparameters))
+    proof = STATEMENTS[statement][1](cls, method, hyperparameters)
     if stated is None and count == N:
         return proof
     bound = None if stated is None else sp.sympify(stated)
@@ -611,6 +751,8 @@ def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str
         return Finding.unknown(f"no potential certificate here for {measure} with an initial "
                                f"{initial} condition")
     name, scale = _BY_KINDS[key]
+    if _method_name(method) == "Nesterov" and key == ("function_gap", "distance"):
+        name = "nesterov_strongly_convex"
     try:
         proof = certify(name, cls, method, stated=sp.sympify(rate) * scale, steps=steps,
                         **hyperparameters)
@@ -620,6 +762,15 @@ def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str
     if found.value is not True:
         return Finding.unknown(f"{name} potential: {found.reason}", **found.evidence)
     return Finding(proof, found.reason)
+
+
+def _method_name(method: object) -> str:
+    from symopt.methods import Method, get_method
+
+    try:
+        return (method if isinstance(method, Method) else get_method(str(method))).name
+    except UnsupportedError:
+        return str(method)
 
 
 # -- the claims kind's entry point ---------------------------------------------------------------
