@@ -238,3 +238,20 @@ def test_nesterov_symbolic_strongly_convex_potential():
     stated = (1 - sp.sqrt(mu_ / L)) ** N * (L + mu_) / 2
     assert certify_bound(smooth_strongly_convex("L", "mu"), "nesterov", "function_gap",
                          "distance", stated).value is not None
+
+
+def test_min_gradient_norm_nonconvex():
+    # Nesterov (2004) §1.2.3: with α = 1/L, (1/(2L))·Σ_{k<N} ‖∇f(x_k)‖² ≤ f(x₀) − f_*
+    cls = smooth("L")
+    proof = certify("min_gradient", cls)
+    assert proof.verify().value is True
+    assert sp.simplify(proof.certified_bound()
+                       - DELTA / (alpha * (1 - L * alpha / 2) * N)) == 0
+    assert certify_bound(cls, "gd", "min_gradient_norm", "function_gap", 2 * L / N,
+                         alpha="1/L").value is not None
+    assert certify_bound(cls, "gd", "min_gradient_norm", "function_decrease", 2 * L / N,
+                         alpha="1/L").value is not None
+    assert certify_bound(cls, "gd", "min_gradient_norm", "function_gap", L / N,
+                         alpha="1/L").value is None  # half the constant: not certified
+    assert certify_bound(cls, "gd", "min_gradient_norm", "function_gap", 2 * L / N,
+                         alpha="2/L").value is None  # no decrease guaranteed at α = 2/L

@@ -62,6 +62,8 @@ class Certificate:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        if any(not isinstance(m, tuple) or len(m) != 3 for m in self.multipliers):
+            raise DomainError("multipliers must be (λ, condition, label) triples")
         object.__setattr__(self, "measure", sp.sympify(self.measure))
         object.__setattr__(self, "bound", sp.sympify(self.bound))
         object.__setattr__(self, "multipliers", tuple(
@@ -128,7 +130,11 @@ class Certificate:
             num, den = sp.fraction(sp.together(expr))
             if den.free_symbols & basis:
                 return f"{name} has a vector symbol in a denominator"
-            for monomial in sp.Poly(sp.expand(num), *self.basis).monoms():
+            try:
+                monomials = sp.Poly(sp.expand(num), *self.basis).monoms()
+            except sp.PolynomialError:
+                return f"{name} is not a polynomial in the vector symbols"
+            for monomial in monomials:
                 if sum(monomial) not in (0, 2):
                     return (f"{name} has a term of degree {sum(monomial)} in the vector "
                             "symbols (only inner products, degree 2, and scalars, degree 0, "

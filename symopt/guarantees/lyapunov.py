@@ -63,6 +63,7 @@ __all__ = [
     "STATEMENTS",
     "CaseSplit",
     "InductionProof",
+    "TelescopingProof",
     "certify",
     "certify_bound",
     "check_guarantee",
@@ -281,7 +282,77 @@ class CaseSplit:
                              + "; ".join(reasons))
 
 
-Proof = Certificate | InductionProof | CaseSplit
+@dataclass(frozen=True)
+class TelescopingProof:
+    """min_{0≤k<N} a_k ≤ B₀/(c·N) from c·a_k ≤ φ_k − φ_{k+1}, summed over k < N.
+
+    ``step`` certifies c·a_k + φ_{k+1} ≤ φ_k (``term`` is a_k at the current point),
+    ``start`` certifies φ_0 − φ_N ≤ B₀; the sum telescopes to c·Σ a_k ≤ φ_0 − φ_N ≤ B₀
+    and the smallest term is at most the mean.
+    """
+
+    statement: str
+    potential: Callable[[sp.Expr, sp.Expr, sp.Expr], sp.Expr]
+    term: sp.Expr
+    weight: sp.Expr
+    step: Certificate
+    start: Certificate
+    next_point: Oracle
+    region: tuple[sp.Basic, ...] = ()
+    stated: sp.Expr | None = None
+    steps: sp.Expr = N
+    oracles: tuple[Oracle, ...] = ()
+    cls: FunctionClass | None = None
+
+    def certified_bound(self) -> sp.Expr:
+        """B₀/(c·N) at ``steps``."""
+        return sp.simplify((self.start.bound / (self.weight * N)).subs(N, self.steps))
+
+    def verify(self) -> Finding[bool]:
+        """The two certificates, that they chain, c > 0, and stated ≥ certified.
+
+        >>> certify("min_gradient", smooth("L"), "gd").verify().value
+        True
+        """
+        phi, nxt = self.potential, self.next_point
+        links = [("step measure is c·a_k + φ_{k+1}",
+                  self.step.measure - self.weight * self.term - phi(K + 1, nxt.x, nxt.f)),
+                 ("step bound is φ_k", self.step.bound - phi(K, X_K, F_K)),
+                 ("start measure is φ_0 − φ_N",
+                  self.start.measure - phi(sp.S.Zero, X_0, F_0) + phi(N, X_N, F_N))]
+        for what, difference in links:
+            if sp.simplify(difference) != 0:
+                return Finding(False, f"the certificates do not chain: {what} fails")
+        if self.cls is not None:
+            pairs = [(a, b) for a in self.oracles for b in self.oracles if a is not b]
+            for _, condition, label in self.step.multipliers:
+                if label.startswith("interp") and not any(
+                        sp.expand(condition - self.cls.inequality(a, b)) == 0 for a, b in pairs):
+                    return Finding(False, f"{label} is not an inequality of {self.cls.name}")
+        reasons = {}
+        for name, cert in (("step", self.step), ("start", self.start)):
+            found = cert.verify()
+            if found.value is not True:
+                return Finding(found.value, f"{name} certificate: {found.reason}",
+                               dict(found.evidence))
+            reasons[name] = found.reason
+        found = prove_nonnegative(self.weight, self.region, strict=True)
+        if found.value is not True:
+            return Finding(found.value, f"c = {self.weight} > 0: {found.reason}")
+        summary = (f"certificate (exact): ({self.weight})·{self.term} ≤ φ_k − φ_{{k+1}} for every "
+                   f"k ≥ 0 and φ_0 − φ_N ≤ {self.start.bound} (two certificates verified "
+                   "exactly); summed over k < N and the minimum ≤ the mean: "
+                   f"min ≤ {self.certified_bound()}")
+        if self.stated is not None:
+            found = dominates(self.stated, self.certified_bound(), self.region)
+            if found.value is not True:
+                return Finding.unknown(f"{summary}; but the stated bound {self.stated} is not "
+                                       f"shown ≥ it: {found.reason}", **found.evidence)
+            summary += f" ≤ stated {self.stated} ({found.reason})"
+        return Finding(True, summary, {"certificates": reasons})
+
+
+Proof = Certificate | InductionProof | CaseSplit | TelescopingProof
 
 
 # -- comparing bounds --------------------------------------------------------------------------
@@ -547,6 +618,38 @@ def _function_values(cls: FunctionClass, nxt: Oracle) -> InductionProof:
         oracles=(here, nxt, STAR), cls=cls)
 
 
+def _min_gradient(cls: FunctionClass, nxt: Oracle, decrease: bool = False) -> TelescopingProof:
+    """min_{0≤k<N} ‖∇f(x_k)‖² ≤ Δ/(α(1 − Lα/2)N) for L-smooth f, 0 < α < 2/L.
+
+    The descent lemma (multiplier 1 on the smooth class's inequality (x_k, x_{k+1}), as
+    in ``descent``) gives α(1 − Lα/2)‖g_k‖² ≤ f_k − f_{k+1}; summed, f_0 − f_N ≤ Δ from
+    f(x₀) − f_* ≤ Δ and f_N ≥ f_* = inf f (or directly from f(x₀) − f(x_N) ≤ Δ).
+    Nesterov (2004), §1.2.3.
+    """
+    step = _step_of(nxt)
+    L = cls.L
+    big = smooth(L)
+    here = HERE
+    weight = step * (1 - L * step / 2)
+    region = _alpha_region(step, (step < 2 / L,))
+
+    def phi(i, x, f):
+        return f
+
+    one = Certificate.from_multipliers(
+        "α(1 − Lα/2)‖∇f(x_k)‖² ≤ f(x_k) − f(x_{k+1})", measure=weight * G_K**2 + F_NEXT,
+        bound=F_K, multipliers=((sp.S.One, big.inequality(here, nxt), "interp(k,k+1)"),),
+        basis=(X_K, G_K, G_NEXT), region=region)
+    conditions = (((sp.S.One, DELTA - F_0 + F_N, "initial f(x_0) − f(x_N) ≤ Δ"),) if decrease
+                  else ((sp.S.One, DELTA - F_0, "initial f(x_0) − f_* ≤ Δ"),
+                        (sp.S.One, F_N, "f(x_N) ≥ f_* = inf f")))
+    start = Certificate.from_multipliers("φ_0 − φ_N = f(x_0) − f(x_N) ≤ Δ", measure=F_0 - F_N,
+                                         bound=DELTA, multipliers=conditions, basis=())
+    return TelescopingProof(
+        f"GD on {L}-smooth f, 0 < α < 2/L: min_{{0≤k<N}} ‖∇f(x_k)‖² ≤ Δ/(α(1 − Lα/2)N)",
+        phi, G_K**2, weight, one, start, nxt, region, oracles=(here, nxt), cls=big)
+
+
 def _nesterov(cls: FunctionClass, method: object, hyperparameters: dict) -> InductionProof:
     """Nesterov's method on F_{μ,L}, α = 1/L, β = (1 − s)/(1 + s) with s = √(μ/L).
 
@@ -666,6 +769,10 @@ STATEMENTS: dict[str, tuple[str, Callable[[FunctionClass, object, dict], Proof]]
                  "0 < α < 2/L)", _gd(_distance, _strong)),
     "function_values": ("f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (strongly convex, α = 1/L)",
                         _gd(_function_values, _strong)),
+    "min_gradient": ("min_{0≤k<N} ‖∇f(x_k)‖² ≤ (f(x₀) − f_*)/(α(1 − Lα/2)N) (L-smooth, "
+                     "0 < α < 2/L)", _gd(_min_gradient)),
+    "min_gradient_decrease": ("the same with f(x₀) − f(x_N) in place of f(x₀) − f_*",
+                              _gd(lambda cls, nxt: _min_gradient(cls, nxt, decrease=True))),
     "nesterov_strongly_convex": (
         "Nesterov, α = 1/L, β = (1 − √(μ/L))/(1 + √(μ/L)): f(x_N) − f* ≤ (1 − √(μ/L))^N "
         "(L + μ)/2 ‖x₀ − x*‖² (strongly convex)", lambda cls, m, h: _nesterov(_strong(cls), m, h)),
@@ -709,7 +816,7 @@ def certify(statement: str, cls: FunctionClass, method: object = "gd", *,
     if stated is None and count == N:
         return proof
     bound = None if stated is None else sp.sympify(stated)
-    if isinstance(proof, InductionProof):
+    if isinstance(proof, (InductionProof, TelescopingProof)):
         return replace(proof, stated=bound, steps=count)
     if isinstance(proof, CaseSplit):
         cases = tuple(replace(c, stated=bound, steps=count) for c in proof.cases)
@@ -722,6 +829,8 @@ _BY_KINDS = {
     ("function_gap", "distance"): ("convex_rate", R**2),
     ("distance", "distance"): ("distance", R**2),
     ("function_gap", "function_gap"): ("function_values", DELTA),
+    ("min_gradient_norm", "function_gap"): ("min_gradient", DELTA),
+    ("min_gradient_norm", "function_decrease"): ("min_gradient_decrease", DELTA),
 }
 
 
