@@ -713,7 +713,7 @@ def _nesterov(cls: FunctionClass, method: object, hyperparameters: dict) -> Indu
                      (sp.S.One, klass.inequality(y, x_next), "interp(y_k,x_{k+1})")),
         basis=(P, B, GY, GX, GP), region=region)
     g0 = sp.Symbol("g_0", real=True)
-    first = Oracle(sp.Tuple(X_0, sp.S.Zero), sp.S.Zero, F_0, "0")
+    first = Oracle(sp.Tuple(X_0, m.initial_state(X_0)[buffer]), sp.S.Zero, F_0, "0")
     start = Certificate.from_multipliers(
         "φ_0 = f(x_0) − f* + (μ/2)‖x_0 − x*‖² ≤ (L + μ)/2 R²",
         measure=phi(sp.S.Zero, first.x, F_0), bound=(L + mu_of_s) / 2 * R**2,
