@@ -25,6 +25,7 @@ from symopt.guarantees.lyapunov import (
     R,
     certify,
     certify_bound,
+    check_guarantee,
     dominates,
     gradient_step,
 )
@@ -188,7 +189,6 @@ def test_numeric_number_of_steps():
 
 def test_claims_entry_point():
     from symopt.claims.claim import Claim
-    from symopt.guarantees.lyapunov import check_guarantee
 
     cls = smooth_convex("L")
     assert check_guarantee(Claim("guarantee", "R**2/(2*alpha*N)", method="gd"), cls,
@@ -255,3 +255,14 @@ def test_min_gradient_norm_nonconvex():
                          alpha="1/L").value is None  # half the constant: not certified
     assert certify_bound(cls, "gd", "min_gradient_norm", "function_gap", 2 * L / N,
                          alpha="2/L").value is None  # no decrease guaranteed at α = 2/L
+
+
+def test_claims_entry_point_with_a_number_of_steps():
+    from symopt.claims.claim import Claim
+
+    cls = smooth_convex("L")
+    # N = 3: R²/(2αN) = R²/(6α) is what the potential proves; L R²/(4N + 2) it does not
+    assert check_guarantee(Claim("guarantee", "R**2/(2*alpha*N)", method="gd"), cls,
+                           3).status == "true"
+    tight = Claim("guarantee", "L*R**2/(4*N + 2)", method="gd", hyperparameters={"alpha": "1/L"})
+    assert check_guarantee(tight, cls, 3).status == "unknown"

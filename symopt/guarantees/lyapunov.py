@@ -815,7 +815,7 @@ def certify(statement: str, cls: FunctionClass, method: object = "gd", *,
     proof = STATEMENTS[statement][1](cls, method, hyperparameters)
     if stated is None and count == N:
         return proof
-    bound = None if stated is None else sp.sympify(stated)
+    bound = None if stated is None else sp.sympify(stated).subs(N, count)
     if isinstance(proof, (InductionProof, TelescopingProof)):
         return replace(proof, stated=bound, steps=count)
     if isinstance(proof, CaseSplit):
