@@ -404,7 +404,9 @@ def dominates(stated: sp.Expr, certified: sp.Expr,
 
     Max/Min/Abs are resolved where the region decides them; a factor E^N is
     compared by its base (C_s·E_s^N ≥ C_c·E_c^N when C_s ≥ C_c ≥ 0 and
-    E_s ≥ E_c ≥ 0). False only with a point where stated < certified.
+    E_s ≥ E_c ≥ 0). False only with an exact point of the region where the
+    stated bound, or its rate E_s, is below the certified one (a smaller rate
+    makes the stated bound the smaller one for N large, where C_c > 0).
 
     >>> L, mu = symbol("L"), symbol("mu")
     >>> dominates((1 - mu / L) ** N, (1 - mu / L) ** N * sp.Rational(1, 2), (mu < L,)).value
@@ -442,8 +444,8 @@ def dominates(stated: sp.Expr, certified: sp.Expr,
 
 def _constants(cls: FunctionClass) -> tuple[sp.Expr, sp.Expr, tuple[sp.Basic, ...]]:
     L, mu = cls.L, cls.mu
-    region = tuple(r for r in (mu < L,) if r is not sp.true) if mu.free_symbols else ()
-    return L, mu, region
+    relation = sp.Lt(mu, L)
+    return L, mu, (() if relation is sp.true else (relation,))
 
 
 def _alpha_region(step: sp.Expr, relations: tuple[sp.Basic, ...]) -> tuple[sp.Basic, ...]:
