@@ -139,7 +139,7 @@ class InductionProof:
     """
 
     statement: str
-    potential: Callable[[sp.Expr, sp.Expr, sp.Expr], sp.Expr]
+    potential: Callable[[sp.Expr, sp.Expr, sp.Expr], sp.Expr] = field(repr=False)
     rate: sp.Expr
     factor: sp.Expr
     step: Certificate
@@ -155,7 +155,7 @@ class InductionProof:
     first: Oracle = FIRST
     last: Oracle = LAST
     #: state → the point whose function value φ reads (None: the state is that point)
-    anchor: Callable[[sp.Expr], sp.Expr] | None = None
+    anchor: Callable[[sp.Expr], sp.Expr] | None = field(default=None, repr=False)
     #: the step's points and class: every interp(·,·) condition must be an inequality of
     #: ``cls`` between two of them, and φ's values must be taken at the anchors
     oracles: tuple[Oracle, ...] = ()
@@ -215,6 +215,21 @@ class InductionProof:
             summary += f" ≤ stated {self.stated} ({found.reason})"
         return Finding(True, summary, {"certificates": reasons})
 
+    def describe(self) -> str:
+        """The proof in words: the statement, the potential and the three certificates.
+
+        >>> print(certify("convex_rate", smooth_convex("L")).describe().splitlines()[1])
+          φ_k = 2*alpha*f_k*k + x_k**2, φ_{k+1} ≤ (1)·φ_k
+        """
+        lines = [self.statement,
+                 f"  φ_k = {self.potential(K, self.current.x, self.current.f)}, "
+                 f"φ_{{k+1}} ≤ ({self.rate})·φ_k",
+                 f"  bound: {self.certified_bound()}"
+                 + (f" (stated {self.stated})" if self.stated is not None else "")]
+        for name, cert in (("step", self.step), ("start", self.start), ("finish", self.finish)):
+            lines.append(f"  {name}: " + cert.describe().replace("\n", "\n    "))
+        return "\n".join(lines)
+
     def _points_wrong(self) -> str | None:
         """Why the step's conditions or φ's values are not at the declared points (None: fine)."""
         if self.cls is None or not self.oracles:
@@ -248,8 +263,18 @@ class CaseSplit:
     region: tuple[sp.Basic, ...]
     stated: sp.Expr | None = None
 
+    def describe(self) -> str:
+        """The two cases, each described.
+
+        >>> from symopt.guarantees import smooth_strongly_convex
+        >>> certify("distance", smooth_strongly_convex("L", "mu")).describe().count("φ_k =")
+        2
+        """
+        return "\n".join([self.statement, *(f"case {c.region[-1]}: " + c.describe()
+                                             for c in self.cases)])
+
     def certified_bound(self) -> sp.Expr:
-        """The stated bound if given, else each case's bound as a Piecewise."""
+        """Each case's bound, as a Piecewise."""
         first, second = self.cases
         return sp.Piecewise((first.certified_bound(), self.relation),
                             (second.certified_bound(), True))
@@ -292,7 +317,7 @@ class TelescopingProof:
     """
 
     statement: str
-    potential: Callable[[sp.Expr, sp.Expr, sp.Expr], sp.Expr]
+    potential: Callable[[sp.Expr, sp.Expr, sp.Expr], sp.Expr] = field(repr=False)
     term: sp.Expr
     weight: sp.Expr
     step: Certificate
@@ -303,6 +328,21 @@ class TelescopingProof:
     steps: sp.Expr = N
     oracles: tuple[Oracle, ...] = ()
     cls: FunctionClass | None = None
+
+    def describe(self) -> str:
+        """The proof in words.
+
+        >>> print(certify("min_gradient", smooth("L")).describe().splitlines()[1])
+          alpha*(-L*alpha/2 + 1)·g_k**2 ≤ φ_k − φ_{k+1}, φ_k = f_k
+        """
+        lines = [self.statement,
+                 f"  {self.weight}·{self.term} ≤ φ_k − φ_{{k+1}}, φ_k = "
+                 f"{self.potential(K, X_K, F_K)}",
+                 f"  bound: {self.certified_bound()}"
+                 + (f" (stated {self.stated})" if self.stated is not None else "")]
+        for name, cert in (("step", self.step), ("start", self.start)):
+            lines.append(f"  {name}: " + cert.describe().replace("\n", "\n    "))
+        return "\n".join(lines)
 
     def certified_bound(self) -> sp.Expr:
         """B₀/(c·N) at ``steps``."""
@@ -943,4 +983,6 @@ def check_guarantee(claim: object, cls: FunctionClass, steps: object) -> object:
         return Verdict.unknown(f"no potential certificate: {exc}")
     if found.value is None:
         return Verdict.unknown(found.reason)
-    return Verdict.true(f"true — certificate (exact): {found.value.statement}", found.reason)
+    proof = found.value
+    return Verdict.true(f"true — certificate (exact): {proof.statement}", found.reason,
+                        proof.describe())
