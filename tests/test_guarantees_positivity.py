@@ -79,3 +79,30 @@ def test_numeric_psd_by_exact_elimination():
     hilbert = sp.Matrix(4, 4, lambda i, j: sp.Rational(1, i + j + 1))
     assert prove_psd(hilbert).value is True
     assert prove_psd(hilbert - sp.eye(4) / 10**4).value is False  # λ_min(H₄) ≈ 9.7e-5
+
+
+def test_verdicts_agree_with_exact_sampling():
+    # Random expressions over 0 < μ < L, 0 < α ≤ 1/L: "true" must survive 25 exact samples of
+    # the region; "false" must come with a point of the region where the value is negative.
+    import random
+
+    region = (mu < L, alpha <= 1 / L)
+    rng = random.Random(1)
+    atoms = [1, L, mu, alpha, alpha * L, alpha * mu, mu / L, L - mu, 1 - alpha * L,
+             1 - alpha * mu, (1 - alpha * L) ** 2]
+    decided = 0
+    for _ in range(20):
+        expr = sp.sympify(sum(rng.randint(-3, 3) * rng.choice(atoms) * rng.choice(atoms)
+                              for _ in range(rng.randint(1, 3))))
+        found = prove_nonnegative(expr, region)
+        decided += found.known
+        if found.value is True:
+            for _ in range(25):
+                Lv = sp.Rational(rng.randint(1, 60), rng.randint(1, 9))
+                point = {L: Lv, mu: Lv * sp.Rational(rng.randint(1, 99), 100),
+                         alpha: sp.Rational(rng.randint(1, 100), 100) / Lv}
+                assert expr.subs(point) >= 0, (expr, point)
+        elif found.value is False:
+            point = found.evidence["point"]
+            assert expr.subs(point) < 0 and Region(region).contains(point) is True
+    assert decided >= 15
