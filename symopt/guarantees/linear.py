@@ -79,8 +79,9 @@ class LinearRecurrence:
     def unroll(self, n: int, x0: sp.Expr, grads: Sequence[sp.Expr]) -> list[sp.Expr]:
         """The iterates x₀, …, x_n as expressions in ``x0`` and ``grads[k]`` = ∇f(x_k).
 
+        >>> from symopt.methods import gradient_descent
         >>> x0, g0, g1 = sp.symbols("x0 g0 g1")
-        >>> linear_recurrence("gd", alpha="1/t").unroll(2, x0, [g0, g1])
+        >>> linear_recurrence(gradient_descent(rate="1/t")).unroll(2, x0, [g0, g1])
         [x0, -g0 + x0, -g0 - g1/2 + x0]
         """
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
