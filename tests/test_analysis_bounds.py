@@ -41,9 +41,9 @@ def right_side(bound, **values: float) -> float:
 
 def test_statements_are_the_textbook_inequalities():
     # Nesterov (2004) Lemma 1.2.3, Cor. 2.1.2, Thm 2.1.15; Bubeck (2015) §3.2, Thm 3.3, 3.10
-    textbook = {"descent lemma": (F_1, F_0 - alpha * (1 - L * alpha / 2) * G),
-                "convex L-smooth GD": (E_T, D / (2 * alpha * T)),
-                "strongly convex GD": (E_T, (1 - mu / L) ** T * E_0)}
+    textbook = {"descent lemma on quadratics": (F_1, F_0 - alpha * (1 - L * alpha / 2) * G),
+                "convex L-smooth GD on quadratics": (E_T, D / (2 * alpha * T)),
+                "strongly convex GD on quadratics": (E_T, (1 - mu / L) ** T * E_0)}
     rng = np.random.default_rng(0)
     for bound in textbook_bounds():
         relation = statement(bound)

@@ -82,7 +82,7 @@ def descent_lemma() -> Bound:
     proof = _prove([("per direction the slack is α²g²(L − λ)/2 ≥ 0 for λ ≤ L",
                      gap.subs(L, _LAM + delta))])
     return Bound("descent lemma on quadratics",
-                 "f(x − α∇f(x)) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖² on quadratics",
+                 "f(x − α∇f(x)) ≤ f(x) − α(1 − Lα/2)‖∇f(x)‖²",
                  "f a quadratic with curvature ≤ L, α > 0", proof,
                  "Nesterov (2004), Lemma 1.2.3; Bubeck (2015) §3.2", "descent")
 
@@ -116,7 +116,7 @@ def convex_smooth_gd() -> Bound:
     ]
     proof = _prove(steps)
     return Bound("convex L-smooth GD on quadratics",
-                 "f(x_T) − f* ≤ ‖x₀ − x*‖²/(2αT) on quadratics",
+                 "f(x_T) − f* ≤ ‖x₀ − x*‖²/(2αT)",
                  "f a convex quadratic with curvature ≤ L, 0 < α ≤ 1/L", proof,
                  "Nesterov (2004), Cor. 2.1.2 (with α = 1/L); Bubeck (2015), Thm 3.3",
                  "convex_rate")
@@ -139,7 +139,7 @@ def strongly_convex_gd() -> Bound:
          ((1 - MU / L) - factor**2).subs(inside)),
     ]
     return Bound("strongly convex GD on quadratics",
-                 "f(x_T) − f* ≤ (1 − μ/L)^T (f(x₀) − f*) on quadratics",
+                 "f(x_T) − f* ≤ (1 − μ/L)^T (f(x₀) − f*)",
                  "f a quadratic with curvature in [μ, L], α = 1/L", _prove(steps),
                  "Nesterov (2004), Thm 2.1.15; Bubeck (2015), Thm 3.10", "function_values")
 
