@@ -1,0 +1,660 @@
+"""Counterexamples: a function of the class on which the compiled method breaks the bound.
+
+A class statement "for every f ∈ F_{μ,L}, after N steps from ‖x₀ − x*‖ ≤ R the
+measure is at most B" is false as soon as one function of the class breaks it.
+Here that function is explicit (a one-dimensional piecewise quadratic, checked
+to be in the class exactly), the method is run twice on it — exactly, with its
+symbolic ``rule()`` in rationals, and as the compiled kernel
+(:mod:`symopt.kernels`) in floats — and the exact measure exceeds B.
+
+Functions are normalised so that x* = 0 and f* = 0 (the optimum of
+:class:`~symopt.guarantees.classes.Oracle`); the interpolant through the
+optimum (0, 0, 0) is.
+
+Two statements that hold on every quadratic and fail on the class:
+
+* Drori & Teboulle (Math. Program. 145, 2014): gradient descent with α = 1/L on
+  L-smooth convex f has worst case f(x_N) − f* = L R²/(4N + 2), attained by a
+  Huber function; the worst quadratic gives only max_λ λ/2 (1 − λ/L)^{2N} R².
+  :func:`drori_teboulle`.
+* Lessard, Recht & Packard (SIAM J. Optim. 26, 2016, §4.6): heavy ball tuned
+  for quadratics (α = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))²) converges at rate
+  (√κ − 1)/(√κ + 1) on every quadratic of F_{μ,L} but cycles on a piecewise
+  quadratic of F_{1,25}. :func:`lessard_recht_packard`.
+
+>>> from symopt.guarantees.classes import smooth_convex
+>>> ce = refute_bound(smooth_convex(1), "gd", {"alpha": 1}, 1, bound="1/8").value
+>>> ce.measure[-1], ce.bound, ce.breaks
+(1/6, 1/8, True)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from symopt.errors import DomainError, UnsupportedError
+from symopt.guarantees.classes import FunctionClass, Oracle, smooth_convex, smooth_strongly_convex
+from symopt.guarantees.functions import (
+    PiecewiseQuadratic,
+    Quadratic,
+    _exact,
+    _sign,
+    from_gradient,
+    huber,
+    interpolant,
+)
+from symopt.methods import Method
+from symopt.result import Finding
+
+__all__ = [
+    "MEASURES",
+    "Counterexample",
+    "Cycle",
+    "counterexample_from_points",
+    "cycle_counterexample",
+    "drori_teboulle",
+    "exact_run",
+    "lessard_recht_packard",
+    "refute_bound",
+    "worst_huber",
+    "worst_quadratic",
+]
+
+#: Performance measures at a point x (x* = 0, f* = 0), by name.
+MEASURES = {
+    "function_value": ("f(x_N) − f*", lambda f, x: f.value(x)),
+    "distance": ("‖x_N − x*‖²", lambda f, x: x**2),
+    "gradient_norm": ("‖∇f(x_N)‖²", lambda f, x: f.derivative(x) ** 2),
+}
+
+#: The largest number of steps a counterexample run takes (exact arithmetic grows with it).
+MAX_STEPS = 10_000
+
+
+def _method(method: Method | str) -> Method:
+    from symopt.kernels.step import resolve_method
+
+    return resolve_method(method)
+
+
+def _steps(steps: object) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise DomainError(f"the number of steps N must be a nonnegative integer, got {steps!r}")
+    if steps > MAX_STEPS:
+        raise DomainError(f"N = {steps} is above the limit of {MAX_STEPS} steps")
+    return int(steps)
+
+
+def _measure(name: str) -> tuple[str, Any]:
+    if name not in MEASURES:
+        raise DomainError(f"unknown measure {name!r}; known: {', '.join(MEASURES)}")
+    return MEASURES[name]
+
+
+def exact_run(method: Method | str, hyperparameters: Mapping[str, object],
+              function: PiecewiseQuadratic, x0: object, steps: int,
+              state0: Mapping[str, object] | None = None
+              ) -> tuple[list[sp.Expr], list[dict[str, sp.Expr]]]:
+    """The method's symbolic ``rule()`` iterated exactly on ``function`` from ``x0``.
+
+    Returns the iterates x₀…x_N and the state after each step (by state name).
+    ``state0`` overrides the method's initial state (e.g. a heavy-ball buffer).
+
+    >>> xs, _ = exact_run("gd", {"alpha": "1/2"}, huber(1, 1), 3, 2)
+    >>> xs
+    [3, 5/2, 2]
+    """
+    method = _method(method)
+    steps = _steps(steps)
+    rule = method.rule(**dict(hyperparameters))
+    x = _exact(x0, "x0")
+    state = {s.name: v for s, v in method.initial_state(x).items()}
+    for name, value in (state0 or {}).items():
+        if name not in state:
+            raise DomainError(f"{method.name} has no state {name!r}; it has {sorted(state)}")
+        state[name] = _exact(value, name)
+    symbols = {s.name: s for s in rule.state_next}
+    xs, states = [x], [dict(state)]
+    for t in range(1, steps + 1):
+        subs = {rule.x: x, rule.g: function.derivative(x), rule.t: sp.Integer(t)}
+        subs.update({symbols[n]: v for n, v in state.items()})
+        x, state = (rule.x_next.xreplace(subs),
+                    {s.name: e.xreplace(subs) for s, e in rule.state_next.items()})
+        if not x.is_number:
+            raise UnsupportedError(f"the exact run left symbols in x_{t} = {x}")
+        xs.append(x)
+        states.append(dict(state))
+    return xs, states
+
+
+def _compiled_run(method: Method, hyperparameters: Mapping[str, object],
+                  function: PiecewiseQuadratic, x0: sp.Expr, steps: int,
+                  state0: Mapping[str, sp.Expr] | None = None) -> np.ndarray:
+    """x₀…x_N from the compiled step and the compiled gradient (floats)."""
+    from symopt.kernels import compile, run
+
+    hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
+    if not state0:
+        return run(function.problem, method, [float(x0)], steps, **hp).iterates[:, 0]
+    step = compile(method, **hp)
+    _, grad = function.numpy()
+    x = np.array([float(x0)])
+    state = step.init_state(x)
+    for name, value in state0.items():
+        state[name][:] = float(value)
+    g = np.empty_like(x)
+    out = [x[0]]
+    for t in range(1, steps + 1):
+        grad(x, out=g)
+        step(x, g, state, t)
+        out.append(x[0])
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A function of the class, an exact run of the method on it and the broken bound.
+
+    ``measure`` holds the exact measure at x₀…x_N, ``gap`` = measure(x_N) −
+    bound (positive: the bound is broken), ``compiled`` the compiled method's
+    float iterates and ``agreement`` their largest deviation from the exact
+    ones. ``quadratic_worst`` is the worst value over the quadratics of the class
+    (when computed): a bound at or above it holds on every quadratic.
+    """
+
+    statement: str
+    cls: FunctionClass
+    function: PiecewiseQuadratic
+    membership: Finding[bool]
+    method: str
+    hyperparameters: dict[str, sp.Expr]
+    iterates: tuple[sp.Expr, ...]
+    measure: tuple[sp.Expr, ...]
+    measure_name: str
+    bound: sp.Expr
+    compiled: np.ndarray
+    agreement: float
+    quadratic_worst: sp.Expr | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def gap(self) -> sp.Expr:
+        """measure(x_N) − bound, exactly."""
+        return sp.nsimplify(self.measure[-1] - self.bound)
+
+    @property
+    def breaks(self) -> bool:
+        """Whether the exact measure exceeds the bound (decided exactly)."""
+        return _sign(self.gap) == 1
+
+    @property
+    def verdict(self) -> Finding[bool]:
+        """False (the statement) when the function is in the class and the bound is broken."""
+        if self.membership.value is not True:
+            return Finding.unknown(f"the function is not shown to be in the class: "
+                                   f"{self.membership}")
+        if not self.breaks:
+            return Finding.unknown(f"this function does not break the bound: "
+                                   f"{self.measure_name} = {self.measure[-1]} ≤ {self.bound}")
+        return Finding(False, "false — counterexample: " + self.describe())
+
+    def describe(self) -> str:
+        """What the counterexample shows, in words."""
+        N = len(self.iterates) - 1
+        text = (f"{self.method} with {_fmt(self.hyperparameters)} on a function of "
+                f"{self.cls.describe()} ({self.membership.reason}); from x₀ = {self.iterates[0]}, "
+                f"after N = {N} steps {self.measure_name} = {self.measure[-1]} "
+                f"> {self.bound} by {self.gap} (exact run of the method's rule; the compiled "
+                f"run agrees to {self.agreement:.1e})")
+        if self.quadratic_worst is not None:
+            holds = _sign(self.bound - self.quadratic_worst) != -1
+            text += (f"; the worst quadratic of the class gives {self.quadratic_worst}"
+                     + (", so the bound holds on every quadratic" if holds else ""))
+        return text
+
+
+def _fmt(hp: Mapping[str, sp.Expr]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in hp.items())
+
+
+def _checked_optimum(function: PiecewiseQuadratic, cls: FunctionClass) -> Finding[bool]:
+    if cls.convex is not True:
+        raise UnsupportedError("counterexamples are built for convex classes (x* and f* exist)")
+    member = function.membership(cls)
+    if function.value(0) != 0 or function.derivative(0) != 0:
+        raise DomainError("the function must be normalised to x* = 0, f* = 0 (f(0) = f′(0) = 0)")
+    return member
+
+
+def counterexample_on_function(cls: FunctionClass, method: Method | str,
+                               hyperparameters: Mapping[str, object],
+                               function: PiecewiseQuadratic, x0: object, steps: int,
+                               bound: object, measure: str = "function_value", *,
+                               statement: str = "",
+                               quadratic_worst: sp.Expr | None = None) -> Counterexample:
+    """Run ``method`` exactly and compiled on ``function`` ∈ ``cls`` and compare with ``bound``.
+
+    >>> ce = counterexample_on_function(smooth_convex(1), "gd", {"alpha": 1}, huber(1, 1), 2,
+    ...                                 1, bound=1)
+    >>> ce.measure, ce.breaks
+    ((3/2, 1/2), False)
+    """
+    method_ = _method(method)
+    steps = _steps(steps)
+    name, at = _measure(measure)
+    bound_ = _exact(bound, "bound")
+    member = _checked_optimum(function, cls)
+    hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
+    xs, _ = exact_run(method_, hp, function, x0, steps)
+    values = tuple(at(function, x) for x in xs)
+    compiled = _compiled_run(method_, hp, function, xs[0], steps)
+    exact = np.array([float(x) for x in xs])
+    agreement = float(np.max(np.abs(compiled - exact)) / max(1.0, np.max(np.abs(exact))))
+    statement = statement or (f"for every f in {cls.describe()}, {method_.name} with "
+                              f"{_fmt(hp)} gives {name} ≤ {bound_} after {steps} steps")
+    return Counterexample(statement, cls, function, member, method_.name, hp, tuple(xs), values,
+                          name, bound_, compiled, agreement, quadratic_worst)
+
+
+def counterexample_from_points(cls: FunctionClass, method: Method | str,
+                               points: Sequence[object], *,
+                               hyperparameters: Mapping[str, object], steps: int,
+                               bound: object, measure: str = "function_value",
+                               x0: object = None, statement: str = "",
+                               quadratic_worst: sp.Expr | None = None) -> Counterexample:
+    """The interpolating function of ``cls`` through 1-D ``points``, and the method run on it.
+
+    ``points`` are triples (x, g, f) or :class:`Oracle` objects, e.g. the
+    rationalised primal of a performance-estimation problem; the optimum
+    (0, 0, 0) is added when missing. ``x0`` defaults to the first point that is
+    not the optimum.
+
+    >>> ce = counterexample_from_points(smooth_convex(1), "gd", [(0, 0, 0), (1, "1/3", "5/18")],
+    ...                                 hyperparameters={"alpha": 1}, steps=1, bound="1/8")
+    >>> ce.measure[-1], ce.breaks
+    (1/6, True)
+    """
+    optimum = (sp.S.Zero, sp.S.Zero, sp.S.Zero)
+    triples = []
+    for k, p in enumerate(points):
+        t = (p.x, p.g, p.f) if isinstance(p, Oracle) else tuple(p)  # type: ignore[arg-type]
+        if len(t) != 3:
+            raise DomainError(f"point {k} must be a triple (x, g, f)")
+        triples.append(tuple(_exact(v, f"point {k}") for v in t))
+    if not triples:
+        raise DomainError("counterexample_from_points needs at least one point")
+    if x0 is None:
+        starts = [t[0] for t in triples if t != optimum]
+        if not starts:
+            raise DomainError("every point is the optimum; give x0")
+        x0 = starts[0]
+    if optimum not in triples:
+        triples.insert(0, optimum)
+    function = interpolant(cls, triples)
+    return counterexample_on_function(cls, method, hyperparameters, function, x0, steps, bound,
+                                      measure, statement=statement,
+                                      quadratic_worst=quadratic_worst)
+
+
+def _symbolic_run(method: Method, hp: Mapping[str, sp.Expr], gradient: Any, x0: sp.Expr,
+                  steps: int) -> list[sp.Expr]:
+    """Iterates x₀…x_N with g = gradient(x) (an expression in a parameter)."""
+    rule = method.rule(**dict(hp))
+    x = x0
+    state = dict(method.initial_state(x0))
+    xs = [x]
+    for t in range(1, steps + 1):
+        subs = {rule.x: x, rule.g: gradient(x), rule.t: sp.Integer(t), **state}
+        x, state = (sp.expand(rule.x_next.xreplace(subs)),
+                    {s: sp.expand(e.xreplace(subs)) for s, e in rule.state_next.items()})
+        xs.append(x)
+    return xs
+
+
+def _maximize(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """max of the polynomial ``expr`` over [lo, hi], exactly: (argmax, max)."""
+    candidates = [lo, hi]
+    derivative = sp.Poly(sp.diff(expr, var), var)
+    if not derivative.is_zero:
+        candidates += [r for r in sp.real_roots(derivative)
+                       if _sign(r - lo) == 1 and _sign(hi - r) == 1]
+    best = max(candidates, key=lambda c: (expr.subs(var, c)).evalf(50))
+    value = expr.subs(var, best)
+    for c in candidates:  # confirm the choice exactly
+        if _sign(expr.subs(var, c) - value) == 1:  # pragma: no cover - evalf(50) suffices
+            raise UnsupportedError("could not order the candidate maxima exactly")
+    return best, value
+
+
+def worst_quadratic(cls: FunctionClass, method: Method | str,
+                    hyperparameters: Mapping[str, object], steps: int, radius: object = 1,
+                    measure: str = "function_value") -> tuple[sp.Expr, sp.Expr]:
+    """The worst quadratic λx²/2 (λ ∈ [μ, L]) of the class from x₀ = R: (λ*, worst measure).
+
+    The method's rule is unrolled exactly with g = λx; for a method whose
+    iteration is diagonal in the eigenbasis (every method here starting from a
+    zero state) this is also the worst over quadratics in any dimension with
+    ‖x₀ − x*‖ = R.
+
+    >>> worst_quadratic(smooth_convex(1), "gd", {"alpha": 1}, 1)
+    (1/3, 2/27)
+    """
+    method_ = _method(method)
+    steps = _steps(steps)
+    _, at = _measure(measure)
+    lam = sp.Symbol("lambda", real=True)
+    hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
+    R = _exact(radius, "radius")
+    xs = _symbolic_run(method_, hp, lambda x: lam * x, R, steps)
+    quad = PiecewiseQuadratic((), (Quadratic(lam, 0, 0),))
+    value = sp.expand(at(quad, xs[-1]))
+    lo = cls.mu if _sign(cls.mu) == 1 else sp.S.Zero
+    return _maximize(value, lam, lo, cls.L)
+
+
+def worst_huber(cls: FunctionClass, method: Method | str, hyperparameters: Mapping[str, object],
+                steps: int, radius: object = 1) -> tuple[sp.Expr, sp.Expr]:
+    """The worst Huber function of F_{0,L} for f(x_N) − f* from x₀ = R: (τ*, worst value).
+
+    On huber(L, τ) every iterate with x ≥ τ sees the gradient Lτ, so the run is
+    the rule unrolled with g = Lτ; f(x_N) = Lτ·x_N − Lτ²/2 is maximised over
+    the τ for which every iterate stays at or above τ (exactly).
+
+    >>> worst_huber(smooth_convex(1), "gd", {"alpha": 1}, 1)   # τ = R/(2N + 1)
+    (1/3, 1/6)
+    """
+    method_ = _method(method)
+    steps = _steps(steps)
+    if _sign(cls.mu) != 0:
+        raise UnsupportedError("the Huber family is in F_{0,L} only (μ = 0)")
+    tau = sp.Symbol("tau", positive=True)
+    hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
+    R, L = _exact(radius, "radius"), cls.L
+    xs = _symbolic_run(method_, hp, lambda x: L * tau, R, steps)
+    top = R
+    for x in xs:  # x_k(τ) − τ ≥ 0 is linear in τ and holds at τ = 0
+        slope = sp.Poly(x - tau, tau).coeff_monomial(tau)
+        if _sign(slope) == -1:
+            top = sp.Min(top, sp.nsimplify(-(x - tau).subs(tau, 0) / slope))
+    value = sp.expand(L * tau * xs[-1] - L * tau**2 / 2)
+    return _maximize(value, tau, sp.S.Zero, top)
+
+
+def refute_bound(cls: FunctionClass, method: Method | str, hyperparameters: Mapping[str, object],
+                 steps: int, bound: object, radius: object = 1,
+                 measure: str = "function_value") -> Finding[Counterexample]:
+    """Look for a function of ``cls`` on which ``method`` breaks ``bound`` after N steps.
+
+    The claim: for every f ∈ cls and ‖x₀ − x*‖ ≤ R, measure(x_N) ≤ bound. Tried
+    in order: the worst quadratic λx²/2 of the class, then (convex class,
+    function value) the worst Huber function, reached through its points and
+    :func:`interpolant`. Unknown when neither breaks the bound — which is no
+    proof that it holds.
+
+    >>> refute_bound(smooth_convex(1), "gd", {"alpha": 1}, 1, bound="1/6").known
+    False
+    """
+    steps = _steps(steps)
+    bound_ = _exact(bound, "bound")
+    R = _exact(radius, "radius")
+    lam, q_value = worst_quadratic(cls, method, hyperparameters, steps, R, measure)
+    statement = (f"for every f in {cls.describe()} and |x₀ − x*| ≤ {R}, {_method(method).name} "
+                 f"with {_fmt({k: _exact(v, k) for k, v in hyperparameters.items()})} gives "
+                 f"{_measure(measure)[0]} ≤ {bound_} after N = {steps} steps")
+    if _sign(q_value - bound_) == 1:
+        quadratic = PiecewiseQuadratic((), (Quadratic(lam, 0, 0),))
+        ce = counterexample_on_function(cls, method, hyperparameters, quadratic, R, steps, bound_,
+                                        measure, statement=statement, quadratic_worst=q_value)
+        return Finding(ce, "broken already by the quadratic λx²/2 with λ = " + str(lam))
+    if measure == "function_value" and _sign(cls.mu) == 0:
+        tau, h_value = worst_huber(cls, method, hyperparameters, steps, R)
+        if _sign(h_value - bound_) == 1:
+            h = huber(cls.L, tau)
+            xs = _symbolic_run(_method(method), {k: _exact(v, k) for k, v in
+                                                 hyperparameters.items()},
+                               h.derivative, R, steps)
+            points = [h.oracle(x) for x in xs]
+            ce = counterexample_from_points(cls, method, points, hyperparameters=hyperparameters,
+                                            steps=steps, bound=bound_, measure=measure, x0=R,
+                                            statement=statement, quadratic_worst=q_value)
+            return Finding(ce, f"holds on every quadratic (worst {q_value}) but is broken by "
+                               f"the interpolant through the iterates on huber(L, τ = {tau})")
+    return Finding.unknown(
+        f"neither the worst quadratic ({q_value}) nor the worst Huber function breaks the "
+        "bound; this does not prove that it holds", quadratic_worst=q_value)
+
+
+def drori_teboulle(L: object = 1, radius: object = 1, steps: int = 5) -> Counterexample:
+    """GD with α = 1/L on F_{0,L}: the worst quadratic's value as a claimed bound, refuted.
+
+    The claim f(x_N) − f* ≤ max_{λ∈[0,L]} λ/2 (1 − λ/L)^{2N} R² = L R²/(2(2N+1))
+    · (2N/(2N+1))^{2N} holds on every quadratic; the Huber function with
+    τ = R/(2N + 1) reaches L R²/(4N + 2) (Drori & Teboulle 2014, Thm 3.1).
+
+    >>> ce = drori_teboulle(1, 1, 2)
+    >>> ce.bound, ce.measure[-1]
+    (128/3125, 1/10)
+    """
+    L_, R = _exact(L, "L"), _exact(radius, "radius")
+    steps = _steps(steps)
+    if steps < 1:
+        raise DomainError("the Drori–Teboulle example needs N ≥ 1")
+    claimed = L_ * R**2 / (2 * (2 * steps + 1)) * sp.Rational(2 * steps, 2 * steps + 1) ** (
+        2 * steps)
+    found = refute_bound(smooth_convex(L_), "gd", {"alpha": 1 / L_}, steps, claimed, R)
+    if not found.known:  # pragma: no cover - the theorem says it is found
+        raise UnsupportedError(found.reason)
+    return found.value
+
+
+# -- cycles ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """An exact periodic orbit of the method on the function: states returning after ``period``.
+
+    ``points`` are the iterates x on the orbit, ``states`` the method's state
+    at each, ``pieces`` the piece of the function each point lies on.
+    """
+
+    points: tuple[sp.Expr, ...]
+    states: tuple[dict[str, sp.Expr], ...]
+    pieces: tuple[int, ...]
+
+    @property
+    def period(self) -> int:
+        """The number of steps after which the orbit repeats."""
+        return len(self.points)
+
+    @property
+    def distance(self) -> sp.Expr:
+        """min |x − x*| over the orbit (x* = 0): the iterates never get closer."""
+        return min((abs(p) for p in self.points), key=lambda v: float(v))
+
+
+def _detect_period(xs: np.ndarray, longest: int, tol: float = 1e-9) -> int | None:
+    tail = xs[-(3 * longest + 1):]
+    for period in range(1, longest + 1):
+        if np.all(np.abs(tail[period:] - tail[:-period]) <= tol * max(1.0, np.abs(tail).max())):
+            return period
+    return None
+
+
+def _solve_cycle(method: Method, hp: Mapping[str, sp.Expr], function: PiecewiseQuadratic,
+                 pieces: Sequence[int]) -> Cycle:
+    """The periodic orbit visiting ``pieces`` in order, solved exactly (a linear system)."""
+    rule = method.rule(**dict(hp))
+    if rule.t in rule.x_next.free_symbols or any(rule.t in e.free_symbols
+                                                 for e in rule.state_next.values()):
+        raise UnsupportedError("a periodic orbit needs a rule that does not depend on t")
+    names = [s.name for s in rule.state_next]
+    P = len(pieces)
+    xs = sp.symbols(f"_x0:{P}", real=True)
+    ss = {n: sp.symbols(f"_{n}0:{P}", real=True) for n in names}
+    equations = []
+    by_name = {s.name: s for s in rule.state_next}
+    for j, k in enumerate(pieces):
+        piece = function.pieces[k]
+        subs = {rule.x: xs[j], rule.g: piece.b + piece.c * xs[j]}
+        subs.update({by_name[n]: ss[n][j] for n in names})
+        nxt = (j + 1) % P
+        equations.append(rule.x_next.xreplace(subs) - xs[nxt])
+        equations += [by_name_e.xreplace(subs) - ss[n][nxt] for n, by_name_e in
+                      ((s.name, e) for s, e in rule.state_next.items())]
+    unknowns = [*xs, *(v for n in names for v in ss[n])]
+    solutions = sp.linsolve(equations, unknowns)
+    if len(solutions) != 1:
+        raise UnsupportedError("the periodic orbit is not determined uniquely by its pieces")
+    (solution,) = solutions
+    if any(sp.S(v).free_symbols for v in solution):
+        raise UnsupportedError("the periodic orbit is not determined uniquely by its pieces")
+    values = dict(zip(unknowns, solution))
+    points = tuple(sp.nsimplify(values[x]) for x in xs)
+    states = tuple({n: sp.nsimplify(values[ss[n][j]]) for n in names} for j in range(P))
+    for j, k in enumerate(pieces):
+        if function.piece_index(points[j]) != k and function.derivative(points[j]) != \
+                function.pieces[k].derivative(points[j]):
+            raise UnsupportedError(f"the candidate orbit point {points[j]} is not on piece {k}")
+    return Cycle(points, states, tuple(pieces))
+
+
+@dataclass(frozen=True)
+class CycleCounterexample:
+    """A method that does not converge on a function of the class: an exact periodic orbit.
+
+    ``returns`` is the exact check that ``period`` steps of the method's rule map
+    the orbit's first state to itself; ``compiled_on_cycle`` the compiled run
+    started on the orbit and ``compiled_from_x0`` the compiled run from x₀ at
+    rest, which enters the cycle (``entry_distance``: its distance to the orbit
+    at the end).
+    """
+
+    statement: str
+    cls: FunctionClass
+    function: PiecewiseQuadratic
+    membership: Finding[bool]
+    method: str
+    hyperparameters: dict[str, sp.Expr]
+    rate: sp.Expr
+    constant: sp.Expr
+    cycle: Cycle
+    returns: bool
+    broken_at: int
+    gap: sp.Expr
+    x0: sp.Expr
+    compiled_from_x0: np.ndarray
+    exact_from_x0: tuple[sp.Expr, ...]
+    compiled_on_cycle: np.ndarray
+    entry_distance: float
+    agreement: float
+
+    @property
+    def verdict(self) -> Finding[bool]:
+        """False when f is in the class, the orbit returns exactly and the bound breaks."""
+        if self.membership.value is not True:
+            return Finding.unknown(f"the function is not shown to be in the class: "
+                                   f"{self.membership}")
+        if not self.returns or _sign(self.gap) != 1:
+            return Finding.unknown("no exact periodic orbit breaking the rate was found")
+        return Finding(False, "false — counterexample: " + self.describe())
+
+    def describe(self) -> str:
+        """What the counterexample shows, in words."""
+        pts = ", ".join(str(p) for p in self.cycle.points)
+        return (f"{self.method} with {_fmt(self.hyperparameters)} on a function of "
+                f"{self.cls.describe()} ({self.membership.reason}) has the exact periodic orbit "
+                f"x = {pts} (period {self.cycle.period}, checked by iterating the method's rule "
+                f"exactly); started on it, |x_k − x*| ≥ {self.cycle.distance} for every k, "
+                f"while {self.constant}·({self.rate})^k·|x₀ − x*| falls below that at k = "
+                f"{self.broken_at} (by {self.gap}); the compiled run from x₀ = {self.x0} at "
+                f"rest enters the cycle (distance {self.entry_distance:.1e} after "
+                f"{len(self.compiled_from_x0) - 1} steps)")
+
+
+def cycle_counterexample(cls: FunctionClass, method: Method | str,
+                         hyperparameters: Mapping[str, object], function: PiecewiseQuadratic,
+                         x0: object, rate: object, constant: object = 1, steps: int = 200,
+                         longest_period: int = 12) -> CycleCounterexample:
+    """Refute "|x_k − x*| ≤ C·ρ^k·|x₀ − x*|" with an exact periodic orbit on ``function``.
+
+    The compiled method is run from ``x0`` (state at rest) for ``steps`` steps;
+    the period and the pieces of the orbit it settles on are read from the
+    run, then the orbit is solved exactly and verified by iterating the
+    method's exact rule once around it.
+
+    >>> ce = lessard_recht_packard()
+    >>> ce.cycle.points, ce.returns
+    ((792/1225, -2208/1225, 2592/1225), True)
+    """
+    method_ = _method(method)
+    steps = _steps(steps)
+    hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
+    rho, C = _exact(rate, "rate"), _exact(constant, "constant")
+    if _sign(rho) != 1 or _sign(1 - rho) != 1 or _sign(C) != 1:
+        raise DomainError(f"the claimed rate must be in (0, 1) and C > 0, got ρ = {rho}, C = {C}")
+    member = _checked_optimum(function, cls)
+    x0_ = _exact(x0, "x0")
+    compiled = _compiled_run(method_, hp, function, x0_, steps)
+    period = _detect_period(compiled, longest_period)
+    if period is None:
+        raise UnsupportedError(f"the compiled run from x0 = {x0_} shows no cycle of period ≤ "
+                               f"{longest_period} after {steps} steps")
+    tail = compiled[-period:]
+    pieces = [function.piece_index(sp.Rational(repr(float(v)))) for v in tail]
+    cycle = _solve_cycle(method_, hp, function, pieces)
+    # exact check: the method's rule maps the orbit's first state back to itself
+    around, states = exact_run(method_, hp, function, cycle.points[0], period, cycle.states[0])
+    returns = around[-1] == cycle.points[0] and states[-1] == cycle.states[0] and \
+        list(around[:-1]) == list(cycle.points)
+    start = cycle.points[0]
+    m = cycle.distance
+    k = 0
+    while _sign(C * rho**k * abs(start) - m) != -1:
+        k += 1
+        if k > MAX_STEPS:  # pragma: no cover - ρ < 1
+            raise UnsupportedError("the claimed bound does not fall below the orbit's distance")
+    gap = sp.nsimplify(m - C * rho**k * abs(start))
+    on_cycle = _compiled_run(method_, hp, function, start, steps, cycle.states[0])
+    exact_x0, _ = exact_run(method_, hp, function, x0_, min(steps, 60))
+    agreement = float(np.max(np.abs(compiled[:len(exact_x0)]
+                                    - np.array([float(v) for v in exact_x0]))))
+    phase = [float(p) for p in cycle.points]
+    entry = float(min(np.max(np.abs(np.roll(phase, -s)[:period]
+                                    - compiled[-period:])) for s in range(period)))
+    statement = (f"for every f in {cls.describe()}, {method_.name} with {_fmt(hp)} gives "
+                 f"|x_k − x*| ≤ {C}·{rho}^k·|x₀ − x*| for every k")
+    return CycleCounterexample(statement, cls, function, member, method_.name, hp, rho, C, cycle,
+                               returns, k, gap, x0_, compiled, tuple(exact_x0), on_cycle, entry,
+                               agreement)
+
+
+def lessard_recht_packard(x0: object = "307/100", steps: int = 200,
+                          constant: object = 100) -> CycleCounterexample:
+    """Heavy ball tuned for quadratics cycles on a piecewise quadratic of F_{1,25}.
+
+    L = 25, μ = 1, κ = 25: α = 4/(√L + √μ)² = 1/9, β = ((√κ − 1)/(√κ + 1))² = 4/9, the
+    rate on quadratics (√κ − 1)/(√κ + 1) = 2/3. The function has ∇f(x) = 25x
+    (x < 1), x + 24 (1 ≤ x < 2), 25x − 24 (x ≥ 2) (Lessard, Recht & Packard 2016,
+    §4.6). The claim refuted is |x_k − x*| ≤ C·(2/3)^k·|x₀ − x*| (C = ``constant``;
+    every C fails, later for larger C). The paper's classical form
+    x⁺ = x − α∇f(x) + β(x − x₋) is symopt's torch form b ← βb + ∇f, x ← x − αb
+    with the same α and β (b = (x₋ − x)/α); starting at rest (x₋ = x₀) is b₀ = 0.
+
+    >>> lessard_recht_packard().hyperparameters
+    {'alpha': 1/9, 'beta': 4/9}
+    """
+    L, mu = sp.Integer(25), sp.Integer(1)
+    kappa = L / mu
+    alpha = sp.nsimplify(4 / (sp.sqrt(L) + sp.sqrt(mu)) ** 2)
+    beta = sp.nsimplify(((sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1)) ** 2)
+    rate = sp.nsimplify((sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1))
+    f = from_gradient((1, 2), ((25, 0), (1, 24), (25, -24)))
+    return cycle_counterexample(smooth_strongly_convex(L, mu), "heavy_ball",
+                                {"alpha": alpha, "beta": beta}, f, x0, rate, constant, steps)

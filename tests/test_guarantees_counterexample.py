@@ -1,0 +1,171 @@
+"""Counterexamples: functions of the class on which the compiled method breaks the bound."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symopt.errors import DomainError, UnsupportedError
+from symopt.guarantees.classes import smooth, smooth_convex, smooth_strongly_convex
+from symopt.guarantees.counterexample import (
+    counterexample_from_points,
+    counterexample_on_function,
+    drori_teboulle,
+    exact_run,
+    lessard_recht_packard,
+    refute_bound,
+    worst_huber,
+    worst_quadratic,
+)
+from symopt.guarantees.functions import from_gradient, huber
+
+R = sp.Rational
+
+
+def _numeric_class_check(f, L, mu, lo=-5.0, hi=5.0):
+    """Slopes of f′ between grid points lie in [μ, L] (independent of the exact check)."""
+    grid = np.linspace(lo, hi, 2001)
+    _, grad = f.numpy()
+    slopes = np.diff(grad(grid[:, None])[:, 0]) / np.diff(grid)
+    assert float(mu) - 1e-9 <= slopes.min() and slopes.max() <= float(L) + 1e-9
+
+
+def _worst_quadratic_by_hand(L, Rad, N):
+    # max over λ ∈ [0, L] of λ/2 (1 − λ/L)^{2N} R²: d/dλ = 0 at λ = L/(2N + 1)
+    L, Rad = sp.S(L), sp.S(Rad)
+    return L * Rad**2 / (2 * (2 * N + 1)) * R(2 * N, 2 * N + 1) ** (2 * N)
+
+
+@pytest.mark.parametrize(("L", "Rad", "N"), [(1, 1, 1), (2, 1, 3), (3, R(1, 2), 5)])
+def test_drori_teboulle_huber_breaks_the_worst_quadratic_bound(L, Rad, N):
+    L, Rad = sp.S(L), sp.S(Rad)
+    ce = drori_teboulle(L, Rad, N)
+    claimed = _worst_quadratic_by_hand(L, Rad, N)
+    assert ce.bound == claimed
+    assert ce.quadratic_worst == claimed            # holds on every quadratic, with equality
+    assert ce.measure[-1] == L * Rad**2 / (4 * N + 2)  # Drori & Teboulle 2014, Thm 3.1
+    assert ce.membership.value is True and ce.breaks
+    assert ce.verdict.value is False
+    _numeric_class_check(ce.function, L, 0)
+    # the compiled run is the float image of the exact one
+    assert ce.compiled.shape == (N + 1,)
+    assert np.allclose(ce.compiled, [float(x) for x in ce.iterates], rtol=0, atol=1e-14)
+    # an independent GD loop in floats on the same function
+    _, grad = ce.function.numpy()
+    x = float(Rad)
+    for _ in range(N):
+        x -= float(1 / L) * grad(np.array([[x]]))[0, 0]
+    assert x == pytest.approx(float(ce.iterates[-1]), abs=1e-14)
+
+
+def test_drori_teboulle_function_is_the_huber_function_on_0_x0():
+    ce = drori_teboulle(1, 1, 4)
+    tau = R(1, 9)
+    h = huber(1, tau)
+    for t in (R(0), R(1, 20), tau, R(1, 2), R(1)):
+        assert ce.function.value(t) == h.value(t)
+    assert ce.function.value(-2) == 2  # left of x* the interpolant is the upper quadratic x²/2
+
+
+@pytest.mark.parametrize("N", [1, 2, 4])
+def test_the_true_drori_teboulle_bound_is_not_broken(N):
+    L, Rad = R(2), R(1)
+    true_bound = L * Rad**2 / (4 * N + 2)
+    found = refute_bound(smooth_convex(L), "gd", {"alpha": 1 / L}, N, true_bound, Rad)
+    assert found.known is False and "does not prove" in found.reason
+    tau = Rad / (2 * N + 1)
+    ce = counterexample_on_function(smooth_convex(L), "gd", {"alpha": 1 / L}, huber(L, tau),
+                                    Rad, N, true_bound)
+    assert ce.gap == 0 and not ce.breaks and ce.verdict.known is False
+
+
+def test_worst_quadratic_and_huber_by_hand():
+    lam, value = worst_quadratic(smooth_convex(4), "gd", {"alpha": R(1, 4)}, 2, 1)
+    assert lam == R(4, 5) and value == _worst_quadratic_by_hand(4, 1, 2)
+    tau, value = worst_huber(smooth_convex(4), "gd", {"alpha": R(1, 4)}, 2, 1)
+    assert tau == R(1, 5) and value == R(4, 10)
+    # a bound below the worst quadratic is broken by the quadratic itself
+    found = refute_bound(smooth_convex(4), "gd", {"alpha": R(1, 4)}, 2, R(1, 10), 1)
+    assert found.value.breaks and found.value.function.pieces[0].c == R(4, 5)
+
+
+def test_counterexample_from_points_refuses_points_outside_the_class():
+    with pytest.raises(DomainError, match=r"pair \(0, 1\)"):
+        counterexample_from_points(smooth_convex(1), "gd", [(0, 0, 0), (1, 2, 1)],
+                                   hyperparameters={"alpha": 1}, steps=1, bound=0)
+
+
+def test_bad_input():
+    with pytest.raises(DomainError, match="nonnegative integer"):
+        refute_bound(smooth_convex(1), "gd", {"alpha": 1}, -1, 1)
+    with pytest.raises(DomainError, match="unknown measure"):
+        worst_quadratic(smooth_convex(1), "gd", {"alpha": 1}, 1, measure="speed")
+    with pytest.raises(UnsupportedError, match="convex classes"):
+        counterexample_on_function(smooth(1), "gd", {"alpha": 1}, huber(1, 1), 1, 1, 0)
+    shifted = from_gradient((), ((1, -1),))  # minimum at x = 1, not 0
+    with pytest.raises(DomainError, match="normalised"):
+        counterexample_on_function(smooth_convex(1), "gd", {"alpha": 1}, shifted, 2, 1, 0)
+
+
+LRP_ALPHA, LRP_BETA = Fraction(4, (5 + 1) ** 2), Fraction(5 - 1, 5 + 1) ** 2
+
+
+def _lrp_gradient(x):
+    return 25 * x if x < 1 else (x + 24 if x < 2 else 25 * x - 24)
+
+
+def test_lessard_recht_packard_cycle_is_exact_and_in_the_class():
+    ce = lessard_recht_packard()
+    assert ce.hyperparameters == {"alpha": R(1, 9), "beta": R(4, 9)}
+    assert (LRP_ALPHA, LRP_BETA) == (Fraction(1, 9), Fraction(4, 9))
+    assert ce.membership.value is True
+    _numeric_class_check(ce.function, 25, 1)
+    assert ce.returns and ce.cycle.period == 3
+    # independent check in the paper's classical form x⁺ = x − α∇f(x) + β(x − x₋), Fractions
+    pts = [Fraction(int(p.p), int(p.q)) for p in ce.cycle.points]
+    prev, x = pts[-1], pts[0]
+    for k in range(6):
+        prev, x = x, x - LRP_ALPHA * _lrp_gradient(x) + LRP_BETA * (x - prev)
+        assert x == pts[(k + 1) % 3]
+    # the torch-form buffer on the orbit is b = (x₋ − x)/α
+    assert ce.cycle.states[0]["b"] == R(pts[-1] - pts[0]) / R(1, 9)
+    assert ce.verdict.value is False and sp.S(ce.gap) > 0
+    assert ce.cycle.distance == min(abs(p) for p in ce.cycle.points)
+
+
+def test_lessard_recht_packard_compiled_runs_enter_and_stay_on_the_cycle():
+    ce = lessard_recht_packard(steps=150)
+    cycle = np.array([float(p) for p in ce.cycle.points])
+    assert ce.entry_distance < 1e-9
+    assert np.min(np.abs(ce.compiled_from_x0[-30:])) > 0.6  # never near x* = 0
+    on = ce.compiled_on_cycle
+    assert np.allclose(on[: 3 * 40], np.tile(cycle, 40), atol=1e-9)
+    # the compiled run agrees with the exact rational run from x0 = 3.07 at rest
+    assert ce.agreement < 1e-9
+    assert ce.exact_from_x0[0] == R(307, 100)
+
+
+def test_the_same_heavy_ball_converges_on_quadratics_of_the_class():
+    from symopt.kernels import run
+
+    for lam in (1, 13, 25):
+        traj = run(f"{lam}*x**2/2", "heavy_ball", [3.07], 150, alpha=R(1, 9), beta=R(4, 9))
+        assert abs(traj.iterates[-1, 0]) < 1e-20
+
+
+def test_exact_run_state_override_and_errors():
+    f = huber(1, 1)
+    xs, states = exact_run("heavy_ball", {"alpha": R(1, 2), "beta": R(1, 2)}, f, 3, 2,
+                           state0={"b": 2})
+    # b₁ = 2/2 + 1 = 2, x₁ = 3 − 1 = 2; b₂ = 1 + 1 = 2, x₂ = 1
+    assert xs == [3, 2, 1] and states[-1]["b"] == 2
+    with pytest.raises(DomainError, match="no state"):
+        exact_run("gd", {"alpha": 1}, f, 3, 1, state0={"b": 1})
+
+
+def test_larger_constants_are_broken_later():
+    small, large = lessard_recht_packard(constant=1), lessard_recht_packard(constant=10**6)
+    assert small.broken_at < large.broken_at
+    assert large.verdict.value is False
+    assert smooth_strongly_convex(25, 1).mu == 1
