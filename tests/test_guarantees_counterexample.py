@@ -152,6 +152,16 @@ def test_the_same_heavy_ball_converges_on_quadratics_of_the_class():
     for lam in (1, 13, 25):
         traj = run(f"{lam}*x**2/2", "heavy_ball", [3.07], 150, alpha=R(1, 9), beta=R(4, 9))
         assert abs(traj.iterates[-1, 0]) < 1e-20
+    # the refuted claim |x_k| ≤ 2(k + 1)(2/3)^k |x₀| holds on the quadratics λx²/2, λ ∈ [1, 25]
+    # (classical form from rest, plain floats)
+    k = np.arange(1, 300)
+    for lam in np.linspace(1, 25, 481):
+        prev = x = 1.0
+        worst = 0.0
+        for kk in k:
+            prev, x = x, x - lam / 9 * x + 4 / 9 * (x - prev)
+            worst = max(worst, abs(x) / ((kk + 1) * (2 / 3) ** kk))
+        assert worst <= 2
 
 
 def test_exact_run_state_override_and_errors():

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -165,14 +165,15 @@ class Counterexample:
     bound (positive: the bound is broken), ``compiled`` the compiled method's
     float iterates and ``agreement`` their largest deviation from the exact
     ones. ``quadratic_worst`` is the worst value over the quadratics of the class
-    (when computed): a bound at or above it holds on every quadratic.
+    (when computed), reached by ``quadratic``: a bound at or above it holds on
+    every quadratic.
     """
 
     statement: str
     cls: FunctionClass
     function: PiecewiseQuadratic
     membership: Finding[bool]
-    method: str
+    method: Method
     hyperparameters: dict[str, sp.Expr]
     iterates: tuple[sp.Expr, ...]
     measure: tuple[sp.Expr, ...]
@@ -181,7 +182,7 @@ class Counterexample:
     compiled: np.ndarray
     agreement: float
     quadratic_worst: sp.Expr | None = None
-    notes: tuple[str, ...] = field(default=())
+    quadratic: PiecewiseQuadratic | None = None
 
     @property
     def gap(self) -> sp.Expr:
@@ -207,7 +208,7 @@ class Counterexample:
     def describe(self) -> str:
         """What the counterexample shows, in words."""
         N = len(self.iterates) - 1
-        text = (f"{self.method} with {_fmt(self.hyperparameters)} on a function of "
+        text = (f"{self.method.name} with {_fmt(self.hyperparameters)} on a function of "
                 f"{self.cls.describe()} ({self.membership.reason}); from x₀ = {self.iterates[0]}, "
                 f"after N = {N} steps {self.measure_name} = {self.measure[-1]} "
                 f"> {self.bound} by {self.gap} (exact run of the method's rule; the compiled "
@@ -237,7 +238,8 @@ def counterexample_on_function(cls: FunctionClass, method: Method | str,
                                function: PiecewiseQuadratic, x0: object, steps: int,
                                bound: object, measure: str = "function_value", *,
                                statement: str = "",
-                               quadratic_worst: sp.Expr | None = None) -> Counterexample:
+                               quadratic_worst: sp.Expr | None = None,
+                               quadratic: PiecewiseQuadratic | None = None) -> Counterexample:
     """Run ``method`` exactly and compiled on ``function`` ∈ ``cls`` and compare with ``bound``.
 
     >>> ce = counterexample_on_function(smooth_convex(1), "gd", {"alpha": 1}, huber(1, 1), 2,
@@ -258,8 +260,8 @@ def counterexample_on_function(cls: FunctionClass, method: Method | str,
     agreement = float(np.max(np.abs(compiled - exact)) / max(1.0, np.max(np.abs(exact))))
     statement = statement or (f"for every f in {cls.describe()}, {method_.name} with "
                               f"{_fmt(hp)} gives {name} ≤ {bound_} after {steps} steps")
-    return Counterexample(statement, cls, function, member, method_.name, hp, tuple(xs), values,
-                          name, bound_, compiled, agreement, quadratic_worst)
+    return Counterexample(statement, cls, function, member, method_, hp, tuple(xs), values,
+                          name, bound_, compiled, agreement, quadratic_worst, quadratic)
 
 
 def counterexample_from_points(cls: FunctionClass, method: Method | str,
@@ -267,7 +269,8 @@ def counterexample_from_points(cls: FunctionClass, method: Method | str,
                                hyperparameters: Mapping[str, object], steps: int,
                                bound: object, measure: str = "function_value",
                                x0: object = None, statement: str = "",
-                               quadratic_worst: sp.Expr | None = None) -> Counterexample:
+                               quadratic_worst: sp.Expr | None = None,
+                               quadratic: PiecewiseQuadratic | None = None) -> Counterexample:
     """The interpolating function of ``cls`` through 1-D ``points``, and the method run on it.
 
     ``points`` are triples (x, g, f) or :class:`Oracle` objects, e.g. the
@@ -299,7 +302,7 @@ def counterexample_from_points(cls: FunctionClass, method: Method | str,
     function = interpolant(cls, triples)
     return counterexample_on_function(cls, method, hyperparameters, function, x0, steps, bound,
                                       measure, statement=statement,
-                                      quadratic_worst=quadratic_worst)
+                                      quadratic_worst=quadratic_worst, quadratic=quadratic)
 
 
 def _symbolic_run(method: Method, hp: Mapping[str, sp.Expr], gradient: Any, x0: sp.Expr,
@@ -407,10 +410,11 @@ def refute_bound(cls: FunctionClass, method: Method | str, hyperparameters: Mapp
     statement = (f"for every f in {cls.describe()} and |x₀ − x*| ≤ {R}, {_method(method).name} "
                  f"with {_fmt({k: _exact(v, k) for k, v in hyperparameters.items()})} gives "
                  f"{_measure(measure)[0]} ≤ {bound_} after N = {steps} steps")
+    quadratic = PiecewiseQuadratic((), (Quadratic(lam, 0, 0),))
     if _sign(q_value - bound_) == 1:
-        quadratic = PiecewiseQuadratic((), (Quadratic(lam, 0, 0),))
         ce = counterexample_on_function(cls, method, hyperparameters, quadratic, R, steps, bound_,
-                                        measure, statement=statement, quadratic_worst=q_value)
+                                        measure, statement=statement, quadratic_worst=q_value,
+                                        quadratic=quadratic)
         return Finding(ce, "broken already by the quadratic λx²/2 with λ = " + str(lam))
     if measure == "function_value" and _sign(cls.mu) == 0:
         tau, h_value = worst_huber(cls, method, hyperparameters, steps, R)
@@ -422,7 +426,8 @@ def refute_bound(cls: FunctionClass, method: Method | str, hyperparameters: Mapp
             points = [h.oracle(x) for x in xs]
             ce = counterexample_from_points(cls, method, points, hyperparameters=hyperparameters,
                                             steps=steps, bound=bound_, measure=measure, x0=R,
-                                            statement=statement, quadratic_worst=q_value)
+                                            statement=statement, quadratic_worst=q_value,
+                                            quadratic=quadratic)
             return Finding(ce, f"holds on every quadratic (worst {q_value}) but is broken by "
                                f"the interpolant through the iterates on huber(L, τ = {tau})")
     return Finding.unknown(
@@ -540,10 +545,11 @@ class CycleCounterexample:
     cls: FunctionClass
     function: PiecewiseQuadratic
     membership: Finding[bool]
-    method: str
+    method: Method
     hyperparameters: dict[str, sp.Expr]
     rate: sp.Expr
     constant: sp.Expr
+    power: int
     cycle: Cycle
     returns: bool
     broken_at: int
@@ -565,14 +571,24 @@ class CycleCounterexample:
             return Finding.unknown("no exact periodic orbit breaking the rate was found")
         return Finding(False, "false — counterexample: " + self.describe())
 
+    def _bound_text(self) -> str:
+        growth = "" if self.power == 0 else "(k + 1)·" if self.power == 1 else \
+            f"(k + 1)^{self.power}·"
+        return f"{self.constant}·{growth}({self.rate})^k·|x₀ − x*|"
+
+    def bound(self, k: int) -> sp.Expr:
+        """The claimed bound at step k from the orbit's first point."""
+        return self.constant * (k + 1) ** self.power * self.rate**k * abs(self.cycle.points[0])
+
     def describe(self) -> str:
         """What the counterexample shows, in words."""
         pts = ", ".join(str(p) for p in self.cycle.points)
-        return (f"{self.method} with {_fmt(self.hyperparameters)} on a function of "
+        return (f"{self.method.name} with {_fmt(self.hyperparameters)} on a function of "
                 f"{self.cls.describe()} ({self.membership.reason}) has the exact periodic orbit "
                 f"x = {pts} (period {self.cycle.period}, checked by iterating the method's rule "
-                f"exactly); started on it, |x_k − x*| ≥ {self.cycle.distance} for every k, "
-                f"while {self.constant}·({self.rate})^k·|x₀ − x*| falls below that at k = "
+                f"exactly); started on it (x₀ = {self.cycle.points[0]}, state "
+                f"{_fmt(self.cycle.states[0])}), |x_k − x*| ≥ {self.cycle.distance} for every k, "
+                f"while {self._bound_text()} falls below that at k = "
                 f"{self.broken_at} (by {self.gap}); the compiled run from x₀ = {self.x0} at "
                 f"rest enters the cycle (distance {self.entry_distance:.1e} after "
                 f"{len(self.compiled_from_x0) - 1} steps)")
@@ -581,8 +597,10 @@ class CycleCounterexample:
 def cycle_counterexample(cls: FunctionClass, method: Method | str,
                          hyperparameters: Mapping[str, object], function: PiecewiseQuadratic,
                          x0: object, rate: object, constant: object = 1, steps: int = 200,
-                         longest_period: int = 12) -> CycleCounterexample:
-    """Refute "|x_k − x*| ≤ C·ρ^k·|x₀ − x*|" with an exact periodic orbit on ``function``.
+                         longest_period: int = 12, power: int = 0) -> CycleCounterexample:
+    """Refute "|x_k − x*| ≤ C·(k + 1)^p·ρ^k·|x₀ − x*|" with an exact periodic orbit.
+
+    (``power`` = p; p = 1 is the form a double eigenvalue gives on quadratics.)
 
     The compiled method is run from ``x0`` (state at rest) for ``steps`` steps;
     the period and the pieces of the orbit it settles on are read from the
@@ -599,6 +617,8 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
     rho, C = _exact(rate, "rate"), _exact(constant, "constant")
     if _sign(rho) != 1 or _sign(1 - rho) != 1 or _sign(C) != 1:
         raise DomainError(f"the claimed rate must be in (0, 1) and C > 0, got ρ = {rho}, C = {C}")
+    if isinstance(power, bool) or not isinstance(power, int) or not 0 <= power <= 10:
+        raise DomainError(f"power must be an integer in [0, 10], got {power!r}")
     member = _checked_optimum(function, cls)
     x0_ = _exact(x0, "x0")
     compiled = _compiled_run(method_, hp, function, x0_, steps)
@@ -616,11 +636,11 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
     start = cycle.points[0]
     m = cycle.distance
     k = 0
-    while _sign(C * rho**k * abs(start) - m) != -1:
+    while _sign(C * (k + 1) ** power * rho**k * abs(start) - m) != -1:
         k += 1
         if k > MAX_STEPS:  # pragma: no cover - ρ < 1
             raise UnsupportedError("the claimed bound does not fall below the orbit's distance")
-    gap = sp.nsimplify(m - C * rho**k * abs(start))
+    gap = sp.nsimplify(m - C * (k + 1) ** power * rho**k * abs(start))
     on_cycle = _compiled_run(method_, hp, function, start, steps, cycle.states[0])
     exact_x0, _ = exact_run(method_, hp, function, x0_, min(steps, 60))
     agreement = float(np.max(np.abs(compiled[:len(exact_x0)]
@@ -628,22 +648,27 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
     phase = [float(p) for p in cycle.points]
     entry = float(min(np.max(np.abs(np.roll(phase, -s)[:period]
                                     - compiled[-period:])) for s in range(period)))
+    growth = "" if power == 0 else f"(k + 1)^{power}·"
     statement = (f"for every f in {cls.describe()}, {method_.name} with {_fmt(hp)} gives "
-                 f"|x_k − x*| ≤ {C}·{rho}^k·|x₀ − x*| for every k")
-    return CycleCounterexample(statement, cls, function, member, method_.name, hp, rho, C, cycle,
+                 f"|x_k − x*| ≤ {C}·{growth}({rho})^k·|x₀ − x*| for every k")
+    return CycleCounterexample(statement, cls, function, member, method_, hp, rho, C, power,
+                               cycle,
                                returns, k, gap, x0_, compiled, tuple(exact_x0), on_cycle, entry,
                                agreement)
 
 
 def lessard_recht_packard(x0: object = "307/100", steps: int = 200,
-                          constant: object = 100) -> CycleCounterexample:
+                          constant: object = 2, power: int = 1) -> CycleCounterexample:
     """Heavy ball tuned for quadratics cycles on a piecewise quadratic of F_{1,25}.
 
     L = 25, μ = 1, κ = 25: α = 4/(√L + √μ)² = 1/9, β = ((√κ − 1)/(√κ + 1))² = 4/9, the
     rate on quadratics (√κ − 1)/(√κ + 1) = 2/3. The function has ∇f(x) = 25x
     (x < 1), x + 24 (1 ≤ x < 2), 25x − 24 (x ≥ 2) (Lessard, Recht & Packard 2016,
-    §4.6). The claim refuted is |x_k − x*| ≤ C·(2/3)^k·|x₀ − x*| (C = ``constant``;
-    every C fails, later for larger C). The paper's classical form
+    §4.6). The claim refuted is |x_k − x*| ≤ C·(k + 1)·(2/3)^k·|x₀ − x*| (the form
+    the double eigenvalue ±2/3 gives on quadratics; from rest the quadratics of
+    the class stay below C = 2, their supremum on a fine grid of λ being about
+    1.665); every C and every power of k + 1 fails, later for larger ones. The
+    paper's classical form
     x⁺ = x − α∇f(x) + β(x − x₋) is symopt's torch form b ← βb + ∇f, x ← x − αb
     with the same α and β (b = (x₋ − x)/α); starting at rest (x₋ = x₀) is b₀ = 0.
 
@@ -657,4 +682,5 @@ def lessard_recht_packard(x0: object = "307/100", steps: int = 200,
     rate = sp.nsimplify((sp.sqrt(kappa) - 1) / (sp.sqrt(kappa) + 1))
     f = from_gradient((1, 2), ((25, 0), (1, 24), (25, -24)))
     return cycle_counterexample(smooth_strongly_convex(L, mu), "heavy_ball",
-                                {"alpha": alpha, "beta": beta}, f, x0, rate, constant, steps)
+                                {"alpha": alpha, "beta": beta}, f, x0, rate, constant, steps,
+                                power=power)

@@ -264,8 +264,7 @@ class PiecewiseQuadratic:
                                           f"{rel} {name} = {bound}")
         checked.append(f"every curvature in [{cls.mu}, {cls.L}]")
         return Finding(True, "exact: " + "; ".join(checked)
-                       + f" (a C¹ piecewise quadratic with these curvatures is in the class "
-                         f"{cls.describe()})")
+                       + " (so f′ is continuous with difference quotients in [μ, L])")
 
     def _interval(self, k: int) -> str:
         lo = "(−∞" if k == 0 else f"[{self.breakpoints[k - 1]}"
