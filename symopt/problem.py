@@ -40,6 +40,9 @@ from symopt.timeout import run_with_timeout
 
 __all__ = ["Constraint", "Problem", "Quadratic", "StationaryPoint"]
 
+#: The assumptions SymPy derives from real=True alone.
+_REAL = sp.Symbol("r", real=True).assumptions0
+
 Kind = Literal["minimum", "maximum", "saddle", "degenerate", "unknown"]
 
 
@@ -113,6 +116,12 @@ class Problem:
     (a,)
     """
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: see :mod:`symopt.display`."""
+        from symopt.display import problem_markdown
+
+        return problem_markdown(self)
+
     def __init__(
         self,
         objective: sp.Expr | str,
@@ -127,7 +136,11 @@ class Problem:
         if isinstance(objective, str):
             expr = parse(objective, local=local)
         else:
-            expr = sp.sympify(objective, strict=True)  # safe: strict refuses strings
+            try:
+                expr = sp.sympify(objective, strict=True)  # safe: strict refuses strings
+            except sp.SympifyError:
+                raise UnsupportedError("the objective must be text or a SymPy expression, got "
+                                       f"{type(objective).__name__}") from None
 
         if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr):
             raise UnsupportedError(f"the objective must be a scalar expression, got {expr!r}")
@@ -140,6 +153,12 @@ class Problem:
             chosen = sorted(free, key=_natural_key)
         else:
             by_name = {s.name: s for s in free}
+            if not isinstance(variables, (str, sp.Basic)) and isinstance(variables, Iterable):
+                variables = list(variables)
+            if not isinstance(variables, list) \
+                    or not all(isinstance(v, (str, sp.Symbol)) for v in variables):
+                raise UnsupportedError("variables must be a list of names or symbols, got "
+                                       f"{variables!r}"[:200])
             chosen = []
             for v in variables:
                 if isinstance(v, sp.Symbol):
@@ -150,12 +169,32 @@ class Problem:
             raise UnsupportedError(f"the objective {expr} has no variables")
         if len(set(chosen)) != len(chosen):
             raise UnsupportedError("variables are repeated")
+        parameters = tuple(sorted(free - set(chosen), key=_natural_key))
+        if isinstance(objective, str):
+            chosen = self._real_variables(chosen, variables, local)
         self.variables: tuple[sp.Symbol, ...] = tuple(chosen)
-        self.parameters: tuple[sp.Symbol, ...] = tuple(
-            sorted(free - set(chosen), key=_natural_key)
-        )
+        self.parameters: tuple[sp.Symbol, ...] = parameters
         self.timeout = timeout
         self.name = name or (self.source or str(expr))
+
+    def _real_variables(self, chosen: list[sp.Symbol], given: Sequence | None,
+                        local: Mapping[str, sp.Basic] | None) -> list[sp.Symbol]:
+        """Variables read from text are real, whatever the house assumptions of their name.
+
+        ``t`` is a positive integer as a step counter, but in the objective
+        ``(t - 0.5)**2`` it is the real unknown. Symbols the caller declared (in
+        ``local`` or as Symbol objects in ``variables``) keep their assumptions.
+        """
+        declared = set((local or {}).values())
+        declared |= {v for v in given or () if isinstance(v, sp.Symbol)}
+        renaming = {v: sp.Symbol(v.name, real=True) for v in chosen
+                    if v not in declared and v.assumptions0 != _REAL}
+        renaming = {v: r for v, r in renaming.items() if r != v}
+        if renaming:
+            self.objective = self.objective.xreplace(renaming)
+            self.constraints = tuple(Constraint(c.expr.xreplace(renaming), c.kind, c.text)
+                                     for c in self.constraints)
+        return [renaming.get(v, v) for v in chosen]
 
     def __repr__(self) -> str:
         vars_ = ", ".join(map(str, self.variables))
@@ -352,11 +391,39 @@ def _convexity(H: sp.Matrix, variables: Sequence[sp.Symbol],
 def _solve_gradient(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> list[dict]:
     try:
         solutions = sp.solve(list(gradient), list(variables), dict=True)
-    except NotImplementedError as exc:
+    except (NotImplementedError, TypeError, ValueError) as exc:
+        # TypeError: SymPy's "undecidable set membership" on some transcendental systems.
         raise UnsupportedError(f"SymPy cannot solve ∇f = 0: {exc}") from None
     if not solutions and all(g.is_zero for g in gradient):
         raise UnsupportedError("∇f is identically zero: every point is stationary")
+    if solutions:
+        period = _period(gradient, variables)
+        if period is not None:
+            v, length = period
+            shown = ", ".join(str(sol) for sol in solutions[:4])
+            raise UnsupportedError(
+                f"∇f = 0 has infinitely many solutions: ∇f is periodic in {v} with period "
+                f"{length}, so each solution repeats (SymPy lists {len(solutions)} in one "
+                f"period, e.g. {shown})"
+            )
     return solutions
+
+
+def _period(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> tuple | None:
+    """A variable in which ∇f is periodic, with the period; None when there is none."""
+    from sympy.calculus.util import lcim, periodicity
+
+    for v in variables:
+        if not any(g.has(v) for g in gradient):
+            continue
+        periods = [periodicity(g, v) for g in gradient]
+        if any(p is None for p in periods):
+            continue
+        nonzero = [p for p in periods if p != 0]
+        length = lcim(nonzero) if len(nonzero) > 1 else nonzero[0]
+        if length is not None and length.is_positive:
+            return v, length
+    return None
 
 
 def _eigenvalues(H: sp.Matrix) -> tuple[sp.Expr, ...]:

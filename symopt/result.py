@@ -45,3 +45,9 @@ class Finding(Generic[T]):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.reason})" if self.known else f"unknown ({self.reason})"
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: the value as math, with its reason (see :mod:`symopt.display`)."""
+        from symopt.display import finding_markdown
+
+        return finding_markdown(self)

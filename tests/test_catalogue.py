@@ -242,6 +242,8 @@ def test_getting_started_examples_run():
 def test_docs_site_builds_strictly(tmp_path):
     pytest.importorskip("mkdocs")
     pytest.importorskip("material")
+    pytest.importorskip("mkdocs_jupyter")  # the notebooks gallery
+    pytest.importorskip("mkdocstrings")  # the API reference
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -249,3 +251,6 @@ def test_docs_site_builds_strictly(tmp_path):
     build(config)
     page = tmp_path / "site" / "catalogue" / "rate_oscillation" / "index.html"
     assert "arithmatex" in page.read_text(encoding="utf-8")
+    # the notebooks were executed: the bowl's analysis shows as a rendered table
+    bowl = (tmp_path / "site" / "notebooks" / "bowl" / "index.html").read_text(encoding="utf-8")
+    assert "exact on this quadratic" in bowl

@@ -51,6 +51,12 @@ class Analysis:
     (given or optimal: ``rate`` falls back to the optimal rate).
     """
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: see :mod:`symopt.display`."""
+        from symopt.display import analysis_markdown
+
+        return analysis_markdown(self)
+
     problem: Problem
     method: Method
     hyperparameters: dict[sp.Symbol, sp.Expr]

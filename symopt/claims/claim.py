@@ -103,6 +103,12 @@ class Verdict:
     could not be read) or ``timeout``.
     """
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: see :mod:`symopt.display`."""
+        from symopt.display import verdict_markdown
+
+        return verdict_markdown(self)
+
     status: Status
     summary: str
     correct: str | None = None

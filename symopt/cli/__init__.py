@@ -45,9 +45,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return getattr(exc, "exit_code", 2)
     except SymoptError as exc:
         message = str(exc).splitlines()
-        err_console.print(f"[bold red]error:[/] {message[0]}")
+        err_console.print(f"[bold red]error:[/] {message[0]}", soft_wrap=True)
         for line in message[1:]:
-            err_console.print(line, markup=False)
+            err_console.print(line, markup=False, soft_wrap=True)
         return 2
     return result if isinstance(result, int) else 0
 

@@ -99,6 +99,12 @@ class Derivation:
     the steps.
     """
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: see :mod:`symopt.display`."""
+        from symopt.display import derivation_markdown
+
+        return derivation_markdown(self)
+
     def __init__(self, title: str, *, intro: str = "",
                  symmetric: Iterable[sp.MatrixSymbol] = (),
                  domains: Mapping[sp.Symbol, sp.Set] | None = None,

@@ -234,6 +234,7 @@ def lower(
         raise DomainError(f"no value for {names}: give it as a hyperparameter "
                           "(or, for per-coordinate data, as data={name: array})")
     check_supported(exprs, "update rule")
+    _check_distinct(rule, states, hyperparameters, data)
 
     renaming: dict[sp.Symbol, sp.Symbol] = {}
     for sym in (rule.x, rule.g, rule.p, rule.t):
@@ -271,10 +272,32 @@ def lower(
     reductions = [(r, a) for (r, _), a in zip(lowering.reductions, reduced[:k])]
     targets = [Target(n, e) for (n, _), e in zip(outputs, reduced[k:])]
     thresholds = {r: lowering.scalar(radius) for r, radius in lowering.radii.items()}
-    fixed = {renaming[h]: sp.sympify(v) for h, v in values.items()}  # safe: numbers
+    fixed = {renaming[h]: sp.sympify(v) for h, v in values.items()}  # safe: SymPy objects
+    for h, v in values.items():
+        if not sp.sympify(v).is_number:  # safe: SymPy objects
+            raise DomainError(f"{h.name} = {v} is not a number; only numbers are folded into "
+                              "a kernel")
     scalars = [(c, e.xreplace(fixed)) for c, e in lowering.scalars]
     return KernelPlan(arrays, targets, list(temps), scalars, reductions, swept, renaming[rule.t],
                       thresholds)
+
+
+def _check_distinct(rule: UpdateRule, states: Sequence[sp.Symbol],
+                    hyperparameters: Sequence[sp.Symbol], data: Sequence[sp.Symbol]) -> None:
+    """Each state, hyperparameter and data symbol has a name of its own (one check, every backend).
+
+    A state named ``x`` would otherwise be the parameter array itself, and a step
+    that reads it would silently do something else.
+    """
+    roles = {rule.x.name: "the parameters", rule.g.name: "the gradient",
+             rule.p.name: "the Newton direction", rule.t.name: "the step counter"}
+    for kind, symbols in (("state variable", states), ("hyperparameter", hyperparameters),
+                          ("data array", data)):
+        for sym in symbols:
+            if sym.name in roles:
+                raise CodegenError(f"{kind} {sym.name!r} has the name of {roles[sym.name]}; "
+                                   "give it a name of its own")
+            roles[sym.name] = f"the {kind} {sym.name!r}"
 
 
 class _Lowering:

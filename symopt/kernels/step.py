@@ -91,7 +91,43 @@ def split_hyperparameters(
             raise DomainError(f"{method.name} needs a value for {hp.symbol.name} "
                               f"({hp.description or 'no default'})")
         fixed[hp.symbol] = hp.default
-    return fixed, swept, batch
+    return _numbers(fixed), swept, batch
+
+
+def _numbers(fixed: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
+    """Fixed values as finite real numbers (an expression may use the other fixed values)."""
+    for _ in range(len(fixed)):
+        resolved = {s: sp.sympify(v).xreplace(fixed) for s, v in fixed.items()}  # safe: SymPy
+        if resolved == fixed:
+            break
+        fixed = resolved
+    for s, value in fixed.items():
+        if value.free_symbols:
+            names = ", ".join(sorted(f.name for f in value.free_symbols))
+            raise DomainError(f"{s.name} = {value} is not a number (it names {names}); a "
+                              "compiled step needs numbers, or expressions in the other "
+                              "hyperparameters' values")
+        try:
+            number = float(value)
+        except (TypeError, OverflowError):
+            number = float("nan") if value.is_real is False else float("inf")
+        if not np.isfinite(number):
+            raise DomainError(f"{s.name} = {sp.N(value, 6)} is not a finite real number a step "
+                              "can use")
+    return fixed
+
+
+def _check_cast(fixed: Mapping[sp.Symbol, sp.Expr], swept: Mapping[sp.Symbol, np.ndarray],
+                dtype: np.dtype) -> None:
+    """Refuse values that do not survive the cast to ``dtype`` (overflow, or a nonzero → 0)."""
+    items = [(s, v, float(v)) for s, v in fixed.items()]
+    items += [(s, e, float(e)) for s, a in swept.items() for e in a]
+    with np.errstate(over="ignore", under="ignore"):
+        for s, value, number in items:
+            cast = dtype.type(number)
+            if not np.isfinite(cast) or (value != 0 and cast == 0):
+                raise DomainError(f"{s.name} = {sp.N(value, 6)} does not survive the cast to "
+                                  f"{dtype.name} (it becomes {cast})")
 
 
 class CompiledStep:
@@ -285,6 +321,7 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
     if backend not in BACKENDS:
         raise UnsupportedError(f"unknown backend {backend!r}; known: {', '.join(BACKENDS)}")
     fixed, swept, batch = split_hyperparameters(method, hyperparameters)
+    _check_cast(fixed, swept, dt)
     is_batched = bool(swept) or bool(batched)
     # Zero-valued hyperparameters (a weight decay of 0) remove their terms outright.
     zeros = {s: v for s, v in fixed.items() if v == 0}

@@ -127,6 +127,12 @@ class ActiveSetCase:
 class KKTResult:
     """Every active set's case, the KKT points and whether the problem is a convex program."""
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter display: see :mod:`symopt.display`."""
+        from symopt.display import kkt_markdown
+
+        return kkt_markdown(self)
+
     conditions: KKTConditions
     cases: tuple[ActiveSetCase, ...]
     points: tuple[KKTPoint, ...]

@@ -241,8 +241,26 @@ class Method:
                     f"{self.name} has no hyperparameter {name!r}; it has "
                     f"{sorted(by_name) or 'none'}"
                 )
-            result[by_name[name].symbol] = by_name[name].check(value)
+            number = by_name[name].check(value)
+            taken = self.variable_names() & {s.name for s in number.free_symbols}
+            if taken:
+                raise DomainError(
+                    f"{name} = {number} names the update's variable "
+                    f"{', '.join(sorted(taken))}; a hyperparameter value is a number or an "
+                    "expression in constants and hyperparameters"
+                )
+            result[by_name[name].symbol] = number
         return result
+
+    def variable_names(self) -> frozenset[str]:
+        """Names of the per-coordinate variables the update is written in (x, g, t, p, state).
+
+        >>> from symopt.methods import heavy_ball
+        >>> sorted(heavy_ball().variable_names())
+        ['b', 'g', 'p', 't', 'x']
+        """
+        return frozenset({X.name, G.name, T.name, NEWTON_DIRECTION.name,
+                          *(s.symbol.name for s in self.state)})
 
     def defaults(self) -> dict[str, sp.Expr]:
         """The usual default values, by hyperparameter name."""
@@ -329,20 +347,32 @@ def _domain_of(s: sp.Symbol) -> sp.Set:
     return sp.Reals
 
 
-def trace(beta: sp.Symbol, *, name: str = "b", nesterov: bool = False,
+def trace(beta: sp.Expr, *, name: str = "b", nesterov: bool = False,
           default: sp.Expr | None = None) -> Transform:
     """Momentum buffer b ← βb + u; the update becomes b (or u + βb with Nesterov).
 
-    This is torch.optim.SGD's form (dampening 0) and optax's ``trace``.
+    This is torch.optim.SGD's form (dampening 0) and optax's ``trace``. ``beta``
+    is the hyperparameter symbol, or a schedule β(t) in the step counter whose
+    other symbols become hyperparameters (Nesterov's β_t = (t − 1)/(t + 2)).
+
+    >>> trace((T - 1) / (T + 2)).hyperparameters
+    ()
     """
     buffer = symbol(name)
-    hp = Hyperparameter(beta, UNIT, default, "momentum coefficient", aliases=("momentum",))
+    if isinstance(beta, sp.Symbol):
+        declared: tuple[Hyperparameter, ...] = (
+            Hyperparameter(beta, UNIT, default, "momentum coefficient", aliases=("momentum",)),)
+    else:
+        beta = _exact(beta, "momentum")
+        declared = tuple(Hyperparameter(s, _domain_of(s), None, "schedule parameter")
+                         for s in sorted(beta.free_symbols - {T}, key=str))
 
     def apply(u: sp.Expr, state: Mapping[sp.Symbol, sp.Expr], ctx: Context):
         new = beta * state[buffer] + u
         return (u + beta * new if nesterov else new), {buffer: new}
 
-    return Transform("trace", apply, (hp,), (StateVar(buffer, sp.S.Zero, "momentum buffer"),))
+    return Transform("trace", apply, declared,
+                     (StateVar(buffer, sp.S.Zero, "momentum buffer"),))
 
 
 def _exact(value: object, name: str) -> sp.Expr:
@@ -363,6 +393,12 @@ def _exact(value: object, name: str) -> sp.Expr:
     if isinstance(value, str):
         from symopt.parse import parse
 
+        try:
+            special = not math.isfinite(float(value.strip()))
+        except ValueError:
+            special = False
+        if special:  # 'nan', 'inf', 'infinity': numbers, not symbol names
+            raise DomainError(f"{name} must be a finite number, got {value.strip()!r}")
         return parse(value)  # type: ignore[return-value]
     try:
         as_float = float(value)  # NumPy scalars
