@@ -1,6 +1,9 @@
 """Counterexamples: functions of the class on which the compiled method breaks the bound."""
 
+import doctest
+import re
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -179,3 +182,14 @@ def test_larger_constants_are_broken_later():
     assert small.broken_at < large.broken_at
     assert large.verdict.value is False
     assert smooth_strongly_convex(25, 1).mu == 1
+
+
+def test_the_docs_page_examples_run():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "guarantees.md").read_text()
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if ">>>" in b]
+    assert len(blocks) >= 5
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for k, block in enumerate(blocks):
+        runner.run(parser.get_doctest(block, {}, f"guarantees.md[{k}]", "guarantees.md", 0))
+    assert runner.summarize(verbose=False).failed == 0
