@@ -190,6 +190,44 @@ def test_the_docs_page_examples_run():
     assert len(blocks) >= 5
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    shared: dict = {}  # one namespace, as in a doctest file
     for k, block in enumerate(blocks):
-        runner.run(parser.get_doctest(block, {}, f"guarantees.md[{k}]", "guarantees.md", 0))
+        test = parser.get_doctest(block, shared, f"guarantees.md[{k}]", "guarantees.md", 0)
+        runner.run(test, clear_globs=False)
+        shared.update(test.globs)  # DocTest works on a copy
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_the_run_from_rest_is_captured_by_the_cycle_exactly():
+    ce = lessard_recht_packard()
+    cap = ce.capture
+    assert cap is not None and 0 < cap.step <= 60
+    # one step on a piece with ∇f = 25x + d, torch form in (x, b), by hand:
+    # b⁺ = βb + 25x + d, x⁺ = x − αb⁺  →  linear part [[1 − 25α, −αβ], [25, β]]
+    a, b = R(1, 9), R(4, 9)
+    A = sp.Matrix([[1 - 25 * a, -a * b], [25, b]])
+    assert [ce.function.pieces[k].c for k in ce.cycle.pieces] == [25, 25, 25]
+    M = A**3
+    Q = cap.lyapunov
+    assert M.T * Q * M - Q == -sp.eye(2)
+    assert Q[0, 0] > 0 and Q.det() > 0
+    # the exact rational run (classical form, Fractions) is inside the ellipsoid at cap.step
+    prev = x = Fraction(307, 100)
+    for _ in range(cap.step):
+        prev, x = x, x - LRP_ALPHA * _lrp_gradient(x) + LRP_BETA * (x - prev)
+    start = sp.Matrix([ce.cycle.points[0], ce.cycle.states[0]["b"]])
+    d = sp.Matrix([R(x.numerator, x.denominator),
+                   R(prev - x, 1) / a]) - start          # b = (x₋ − x)/α
+    assert (d.T * Q * d)[0, 0] <= cap.radius2
+    # states sampled in the ellipsoid stay away from x* for many periods (floats)
+    rng = np.random.default_rng(0)
+    L_chol = np.linalg.cholesky(np.array(Q.inv(), dtype=float))
+    for _ in range(200):
+        u = rng.normal(size=2)
+        z = np.array(start, dtype=float)[:, 0] + float(sp.sqrt(cap.radius2)) * 0.999 * (
+            L_chol @ (u / np.linalg.norm(u)) * rng.uniform() ** 0.5)
+        xs_, bs_ = z
+        for _ in range(300):
+            bs_ = float(b) * bs_ + _lrp_gradient(xs_)
+            xs_ = xs_ - float(a) * bs_
+            assert abs(xs_) >= float(cap.floor)

@@ -54,6 +54,7 @@ from symopt.result import Finding
 
 __all__ = [
     "MEASURES",
+    "Capture",
     "Counterexample",
     "Cycle",
     "counterexample_from_points",
@@ -531,6 +532,73 @@ def _solve_cycle(method: Method, hp: Mapping[str, sp.Expr], function: PiecewiseQ
 
 
 @dataclass(frozen=True)
+class Capture:
+    """An exact proof that a run stays near the cycle from step ``step`` on.
+
+    With d the deviation of the state (x, s) from the orbit's first state and
+    M the linear part of ``period`` steps along the orbit's pieces, ``lyapunov``
+    is Q ≻ 0 with MᵀQM − Q = −I (so ‖Md‖_Q ≤ ‖d‖_Q), and ``radius2`` is r² so
+    small that every state of the ellipsoid dᵀQd ≤ r², and each of its next
+    period − 1 images, keeps x on the orbit's piece and |x − x*| ≥ ``floor``.
+    The exact run enters the ellipsoid at ``step``: by induction it stays
+    there, and |x_k − x*| ≥ ``floor`` for every k ≥ ``step``.
+    """
+
+    step: int
+    lyapunov: sp.Matrix
+    radius2: sp.Expr
+    floor: sp.Expr
+
+
+def _affine_step(rule: Any, piece: Quadratic, variables: Sequence[sp.Symbol]) -> sp.Matrix:
+    """The linear part of one step of ``rule`` on ``piece`` in the state ``variables``."""
+    subs = {rule.g: piece.b + piece.c * rule.x}
+    outputs = [rule.x_next, *(rule.state_next[v] for v in variables[1:])]
+    return sp.Matrix([[sp.diff(e.xreplace(subs), v) for v in variables] for e in outputs])
+
+
+def _capture(method: Method, hp: Mapping[str, sp.Expr], function: PiecewiseQuadratic,
+             cycle: Cycle, xs: Sequence[sp.Expr], states: Sequence[Mapping[str, sp.Expr]]
+             ) -> Capture | None:
+    """Prove, exactly, that the run (xs, states) enters a neighbourhood of the cycle it keeps."""
+    rule = method.rule(**dict(hp))
+    variables = [rule.x, *rule.state_next]
+    n = len(variables)
+    steps = [_affine_step(rule, function.pieces[k], variables) for k in cycle.pieces]
+    partial = [sp.eye(n)]
+    for A in steps:
+        partial.append(A * partial[-1])
+    M = partial[-1]
+    Q = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"_q{min(i, j)}_{max(i, j)}"))
+    unknowns = sorted(Q.free_symbols, key=lambda q: q.name)
+    solution = sp.solve(list(M.T * Q * M - Q + sp.eye(n)), unknowns, dict=True)
+    if len(solution) != 1:
+        return None
+    Q = Q.xreplace(solution[0])
+    if Q.free_symbols or not all(_sign(Q[:k, :k].det()) == 1 for k in range(1, n + 1)):
+        return None  # no contraction: the orbit is not shown to attract
+    Qinv = Q.inv()
+    radius2 = None
+    for j, k in enumerate(cycle.pieces):
+        row = partial[j][0, :]
+        spread = (row * Qinv * row.T)[0, 0]  # max of (x-deviation)² over dᵀQd ≤ 1
+        point = cycle.points[j]
+        room = [point**2 / 2]  # keep |x| ≥ |x*_j|(1 − 1/√2)
+        ends = [*(function.breakpoints[k - 1:k] if k > 0 else ()),
+                *(function.breakpoints[k:k + 1])]
+        room += [(point - e) ** 2 for e in ends]
+        candidate = min(room, key=float) / spread
+        radius2 = candidate if radius2 is None else min(radius2, candidate, key=float)
+    floor = min((abs(p) for p in cycle.points), key=float) * sp.Rational(29, 100)
+    start = sp.Matrix([cycle.points[0], *(cycle.states[0][v.name] for v in variables[1:])])
+    for step, (x, state) in enumerate(zip(xs, states)):
+        d = sp.Matrix([x, *(state[v.name] for v in variables[1:])]) - start
+        if _sign((d.T * Q * d)[0, 0] - radius2) != 1:
+            return Capture(step, Q, radius2, floor)
+    return None
+
+
+@dataclass(frozen=True)
 class CycleCounterexample:
     """A method that does not converge on a function of the class: an exact periodic orbit.
 
@@ -560,6 +628,7 @@ class CycleCounterexample:
     compiled_on_cycle: np.ndarray
     entry_distance: float
     agreement: float
+    capture: Capture | None = None
 
     @property
     def verdict(self) -> Finding[bool]:
@@ -591,7 +660,13 @@ class CycleCounterexample:
                 f"while {self._bound_text()} falls below that at k = "
                 f"{self.broken_at} (by {self.gap}); the compiled run from x₀ = {self.x0} at "
                 f"rest enters the cycle (distance {self.entry_distance:.1e} after "
-                f"{len(self.compiled_from_x0) - 1} steps)")
+                f"{len(self.compiled_from_x0) - 1} steps)"
+                + ("" if self.capture is None else
+                   f"; exactly, the rule's run from x₀ = {self.x0} enters at step "
+                   f"{self.capture.step} a neighbourhood of the orbit that the method keeps "
+                   f"(Lyapunov matrix Q with MᵀQM − Q = −I over one period), so "
+                   f"|x_k − x*| ≥ {self.capture.floor} for every k ≥ {self.capture.step}: "
+                   f"from rest it never converges"))
 
 
 def cycle_counterexample(cls: FunctionClass, method: Method | str,
@@ -642,7 +717,8 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
             raise UnsupportedError("the claimed bound does not fall below the orbit's distance")
     gap = sp.nsimplify(m - C * (k + 1) ** power * rho**k * abs(start))
     on_cycle = _compiled_run(method_, hp, function, start, steps, cycle.states[0])
-    exact_x0, _ = exact_run(method_, hp, function, x0_, min(steps, 60))
+    exact_x0, exact_states = exact_run(method_, hp, function, x0_, min(steps, 60))
+    capture = _capture(method_, hp, function, cycle, exact_x0, exact_states)
     agreement = float(np.max(np.abs(compiled[:len(exact_x0)]
                                     - np.array([float(v) for v in exact_x0]))))
     phase = [float(p) for p in cycle.points]
@@ -654,7 +730,7 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
     return CycleCounterexample(statement, cls, function, member, method_, hp, rho, C, power,
                                cycle,
                                returns, k, gap, x0_, compiled, tuple(exact_x0), on_cycle, entry,
-                               agreement)
+                               agreement, capture)
 
 
 def lessard_recht_packard(x0: object = "307/100", steps: int = 200,
