@@ -106,6 +106,12 @@ def test_bad_input():
         worst_quadratic(smooth_convex(1), "gd", {"alpha": 1}, 1, measure="speed")
     with pytest.raises(UnsupportedError, match="convex classes"):
         counterexample_on_function(smooth(1), "gd", {"alpha": 1}, huber(1, 1), 1, 1, 0)
+    with pytest.raises(UnsupportedError, match="not a linear first-order method"):
+        refute_bound(smooth_convex(1), "adam", {"alpha": R(1, 10)}, 2, 1)
+    with pytest.raises(DomainError, match="radius"):
+        worst_quadratic(smooth_convex(1), "gd", {"alpha": 1}, 1, radius=0)
+    with pytest.raises(DomainError, match="too few"):
+        lessard_recht_packard(steps=10)
     shifted = from_gradient((), ((1, -1),))  # minimum at x = 1, not 0
     with pytest.raises(DomainError, match="normalised"):
         counterexample_on_function(smooth_convex(1), "gd", {"alpha": 1}, shifted, 2, 1, 0)

@@ -308,7 +308,17 @@ def counterexample_from_points(cls: FunctionClass, method: Method | str,
 
 def _symbolic_run(method: Method, hp: Mapping[str, sp.Expr], gradient: Any, x0: sp.Expr,
                   steps: int) -> list[sp.Expr]:
-    """Iterates x₀…x_N with g = gradient(x) (an expression in a parameter)."""
+    """Iterates x₀…x_N with g = gradient(x) (an expression in a parameter).
+
+    Only for methods linear in the iterate, state and gradient (the worst cases
+    below maximise polynomials in the parameter); others are refused with the
+    reason :func:`symopt.guarantees.linear.recurrence_of` gives.
+    """
+    from symopt.guarantees.linear import recurrence_of
+
+    recurrence_of(method, hp)  # raises UnsupportedError for Adam, sign methods, Newton, …
+    if _sign(x0) != 1:
+        raise DomainError(f"the radius R = |x₀ − x*| must be positive, got {x0}")
     rule = method.rule(**dict(hp))
     x = x0
     state = dict(method.initial_state(x0))
@@ -688,6 +698,13 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
     """
     method_ = _method(method)
     steps = _steps(steps)
+    if isinstance(longest_period, bool) or not isinstance(longest_period, int) or \
+            not 1 <= longest_period <= 1000:
+        raise DomainError(f"longest_period must be an integer in [1, 1000], got "
+                          f"{longest_period!r}")
+    if steps < 3 * longest_period + 1:
+        raise DomainError(f"{steps} steps are too few to see a cycle of period up to "
+                          f"{longest_period}; take at least {3 * longest_period + 1}")
     hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
     rho, C = _exact(rate, "rate"), _exact(constant, "constant")
     if _sign(rho) != 1 or _sign(1 - rho) != 1 or _sign(C) != 1:
