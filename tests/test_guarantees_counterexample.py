@@ -93,6 +93,20 @@ def test_worst_quadratic_and_huber_by_hand():
     assert found.value.breaks and found.value.function.pieces[0].c == R(4, 5)
 
 
+def test_an_algebraic_worst_quadratic_is_replaced_by_a_rational_one_that_still_breaks():
+    # heavy ball's worst λ after 3 steps is a root of a cubic: compiled code needs a rational λ
+    hp = {"alpha": R(1, 2), "beta": R(1, 2)}
+    lam, worst = worst_quadratic(smooth_convex(1), "heavy_ball", hp, 3, 1)
+    assert not lam.is_rational
+    found = refute_bound(smooth_convex(1), "heavy_ball", hp, 3, R(1, 100), 1)
+    ce = found.value
+    assert ce.breaks and ce.function.pieces[0].c.is_rational
+    assert abs(ce.function.pieces[0].c - lam) < R(1, 1000)
+    assert ce.agreement < 1e-12 and ce.verdict.value is False
+    # the rational quadratic's value is below the exact worst, as it must be
+    assert sp.S(ce.measure[-1] - worst) <= 0
+
+
 def test_counterexample_from_points_refuses_points_outside_the_class():
     with pytest.raises(DomainError, match=r"pair \(0, 1\)"):
         counterexample_from_points(smooth_convex(1), "gd", [(0, 0, 0), (1, 2, 1)],

@@ -39,12 +39,13 @@ import numpy as np
 import sympy as sp
 
 from symopt.errors import DomainError, UnsupportedError
-from symopt.guarantees.classes import FunctionClass, Oracle, smooth_convex, smooth_strongly_convex
+from symopt.guarantees.classes import FunctionClass, smooth_convex, smooth_strongly_convex
 from symopt.guarantees.functions import (
     PiecewiseQuadratic,
     Quadratic,
     _exact,
     _sign,
+    _triple,
     from_gradient,
     huber,
     interpolant,
@@ -285,12 +286,7 @@ def counterexample_from_points(cls: FunctionClass, method: Method | str,
     (1/6, True)
     """
     optimum = (sp.S.Zero, sp.S.Zero, sp.S.Zero)
-    triples = []
-    for k, p in enumerate(points):
-        t = (p.x, p.g, p.f) if isinstance(p, Oracle) else tuple(p)  # type: ignore[arg-type]
-        if len(t) != 3:
-            raise DomainError(f"point {k} must be a triple (x, g, f)")
-        triples.append(tuple(_exact(v, f"point {k}") for v in t))
+    triples = [_triple(p, k) for k, p in enumerate(points)]
     if not triples:
         raise DomainError("counterexample_from_points needs at least one point")
     if x0 is None:
@@ -372,6 +368,24 @@ def worst_quadratic(cls: FunctionClass, method: Method | str,
     return _maximize(value, lam, lo, cls.L)
 
 
+def _rational_near(cls: FunctionClass, method: Method | str,
+                   hyperparameters: Mapping[str, object], steps: int, R: sp.Expr, measure: str,
+                   lam: sp.Expr, bound: sp.Expr) -> sp.Expr:
+    """A rational λ ∈ [μ, L] near the algebraic λ* whose quadratic still breaks ``bound`` when
+    λ*'s does (else the closest of the tried approximations)."""
+    _, at = _measure(measure)
+    lo = cls.mu if _sign(cls.mu) == 1 else sp.S.Zero
+    candidate = lam
+    for digits in (4, 8, 16, 32, 64):
+        candidate = sp.Rational(str(sp.N(lam, digits)))
+        candidate = min(max(candidate, lo), cls.L)
+        quad = PiecewiseQuadratic((), (Quadratic(candidate, 0, 0),))
+        xs, _ = exact_run(method, hyperparameters, quad, R, steps)
+        if _sign(at(quad, xs[-1]) - bound) == 1:
+            break
+    return candidate
+
+
 def worst_huber(cls: FunctionClass, method: Method | str, hyperparameters: Mapping[str, object],
                 steps: int, radius: object = 1) -> tuple[sp.Expr, sp.Expr]:
     """The worst Huber function of F_{0,L} for f(x_N) − f* from x₀ = R: (τ*, worst value).
@@ -418,6 +432,8 @@ def refute_bound(cls: FunctionClass, method: Method | str, hyperparameters: Mapp
     bound_ = _exact(bound, "bound")
     R = _exact(radius, "radius")
     lam, q_value = worst_quadratic(cls, method, hyperparameters, steps, R, measure)
+    if not lam.is_rational:  # an algebraic λ*: a rational λ close to it (compiled code needs it)
+        lam = _rational_near(cls, method, hyperparameters, steps, R, measure, lam, bound_)
     statement = (f"for every f in {cls.describe()} and |x₀ − x*| ≤ {R}, {_method(method).name} "
                  f"with {_fmt({k: _exact(v, k) for k, v in hyperparameters.items()})} gives "
                  f"{_measure(measure)[0]} ≤ {bound_} after N = {steps} steps")
