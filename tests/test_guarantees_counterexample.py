@@ -251,3 +251,26 @@ def test_the_run_from_rest_is_captured_by_the_cycle_exactly():
             bs_ = float(b) * bs_ + _lrp_gradient(xs_)
             xs_ = xs_ - float(a) * bs_
             assert abs(xs_) >= float(cap.floor)
+
+
+@pytest.mark.parametrize("h", [R(1, 2), R(1), R(3, 2)])
+def test_huber_and_quadratic_families_give_the_known_gd_worst_case(h):
+    # GD with α = h/L, h ∈ (0, 2): worst case L R²/2 · max(1/(2Nh + 1), (1 − h)^{2N})
+    # (Drori & Teboulle 2014, conjecture; proved by Teboulle & Vaisbourd 2023)
+    L, N = R(2), 3
+    tau, huber_value = worst_huber(smooth_convex(L), "gd", {"alpha": h / L}, N, 1)
+    assert tau == R(1, 1) / (2 * N * h + 1) and huber_value == L / (2 * (2 * N * h + 1))
+    _, quad_value = worst_quadratic(smooth_convex(L), "gd", {"alpha": h / L}, N, 1)
+    # by hand: λ/2 (1 − hλ/L)^{2N} on [0, L] peaks at λ = L/(h(2N + 1)) (when ≤ L) or at λ = L
+    interior = L / 2 / (h * (2 * N + 1)) * R(2 * N, 2 * N + 1) ** (2 * N)
+    assert quad_value == max(interior, L / 2 * (1 - h) ** (2 * N))
+    assert max(huber_value, quad_value) == L / 2 * max(1 / (2 * N * h + 1), (1 - h) ** (2 * N))
+
+
+@pytest.mark.parametrize("N", [1, 2])
+def test_the_huber_worst_case_matches_pepit(N):
+    pytest.importorskip("cvxpy")
+    examples = pytest.importorskip("PEPit.examples.unconstrained_convex_minimization")
+    pepit_value, _ = examples.wc_gradient_descent(L=1, gamma=1, n=N, verbose=-1)
+    _, value = worst_huber(smooth_convex(1), "gd", {"alpha": 1}, N, 1)
+    assert float(value) == pytest.approx(pepit_value, rel=1e-5)
