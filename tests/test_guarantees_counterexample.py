@@ -255,8 +255,8 @@ def test_the_run_from_rest_is_captured_by_the_cycle_exactly():
 
 @pytest.mark.parametrize("h", [R(1, 2), R(1), R(3, 2)])
 def test_huber_and_quadratic_families_give_the_known_gd_worst_case(h):
-    # GD with α = h/L, h ∈ (0, 2): worst case L R²/2 · max(1/(2Nh + 1), (1 − h)^{2N})
-    # (Drori & Teboulle 2014, conjecture; proved by Teboulle & Vaisbourd 2023)
+    # GD with α = h/L: L R²/2 · max(1/(2Nh + 1), (1 − h)^{2N}), the class's worst case for
+    # h ≤ 1 (Drori & Teboulle 2014) and their conjecture for 1 < h < 2
     L, N = R(2), 3
     tau, huber_value = worst_huber(smooth_convex(L), "gd", {"alpha": h / L}, N, 1)
     assert tau == R(1, 1) / (2 * N * h + 1) and huber_value == L / (2 * (2 * N * h + 1))
