@@ -47,7 +47,7 @@ def test_drori_teboulle_huber_breaks_the_worst_quadratic_bound(L, Rad, N):
     claimed = _worst_quadratic_by_hand(L, Rad, N)
     assert ce.bound == claimed
     assert ce.quadratic_worst == claimed            # holds on every quadratic, with equality
-    assert ce.measure[-1] == L * Rad**2 / (4 * N + 2)  # Drori & Teboulle 2014, Thm 3.1
+    assert ce.measure[-1] == L * Rad**2 / (4 * N + 2)  # Drori & Teboulle 2014
     assert ce.membership.value is True and ce.breaks
     assert ce.verdict.value is False
     _numeric_class_check(ce.function, L, 0)

@@ -467,7 +467,7 @@ def drori_teboulle(L: object = 1, radius: object = 1, steps: int = 5) -> Counter
 
     The claim f(x_N) − f* ≤ max_{λ∈[0,L]} λ/2 (1 − λ/L)^{2N} R² = L R²/(2(2N+1))
     · (2N/(2N+1))^{2N} holds on every quadratic; the Huber function with
-    τ = R/(2N + 1) reaches L R²/(4N + 2) (Drori & Teboulle 2014, Thm 3.1).
+    τ = R/(2N + 1) reaches L R²/(4N + 2) (Drori & Teboulle 2014).
 
     >>> ce = drori_teboulle(1, 1, 2)
     >>> ce.bound, ce.measure[-1]
