@@ -274,3 +274,18 @@ def test_the_huber_worst_case_matches_pepit(N):
     pepit_value, _ = examples.wc_gradient_descent(L=1, gamma=1, n=N, verbose=-1)
     _, value = worst_huber(smooth_convex(1), "gd", {"alpha": 1}, N, 1)
     assert float(value) == pytest.approx(pepit_value, rel=1e-5)
+
+
+def test_points_in_the_performance_estimation_layout():
+    # (x_k, g_k, f_k) for k = 0..N, then the optimum last; here x₀ < 0 (GD, α = 1, on the
+    # Huber function with τ = 1/5 from x₀ = −1)
+    h = huber(1, R(1, 5))
+    xs = [R(-1), R(-4, 5), R(-3, 5)]
+    points = [(x, h.derivative(x), h.value(x)) for x in xs] + [(0, 0, 0)]
+    ce = counterexample_from_points(smooth_convex(1), "gd", points,
+                                    hyperparameters={"alpha": 1}, steps=2, bound=R(1, 20))
+    assert list(ce.iterates) == xs
+    assert ce.measure[-1] == R(1, 10) and ce.breaks  # L R²/(4N + 2) with N = 2
+    gn = counterexample_on_function(smooth_convex(1), "gd", {"alpha": 1}, h, -1, 2, 0,
+                                    measure="min_gradient_norm")
+    assert gn.measure == (R(1, 25),) * 3
