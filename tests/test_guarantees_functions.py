@@ -2,6 +2,7 @@
 
 import random
 import re
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -172,3 +173,44 @@ def test_interpolant_refuses_a_strongly_convex_violation():
     with pytest.raises(DomainError, match="violate"):
         interpolant(smooth_strongly_convex(2, R(3, 2)), points)
 
+
+
+def _member(breaks, curvatures):
+    """The C¹ function with f(0) = f′(0) = 0 and the given curvatures between sorted breaks."""
+    slopes = []
+    # f′ continuous: c_k x + d_k with d_{k+1} = d_k + (c_k − c_{k+1}) b_k
+    d = sp.S.Zero
+    slopes.append((curvatures[0], d))
+    for b, (c_left, c_right) in zip(breaks, pairwise(curvatures)):
+        d = d + (c_left - c_right) * b
+        slopes.append((c_right, d))
+    return from_gradient(breaks, slopes)
+
+
+@pytest.mark.parametrize("kind", ["convex", "strong", "smooth"])
+def test_interpolant_through_random_class_members(kind):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+    L = R(3)
+    mu = {"convex": R(0), "strong": R(1, 2), "smooth": -L}[kind]
+    cls = {"convex": lambda: smooth_convex(L), "strong": lambda: smooth_strongly_convex(L, mu),
+           "smooth": lambda: smooth(L)}[kind]()
+    rational = st.fractions(min_value=-3, max_value=3, max_denominator=6).map(
+        lambda q: R(q.numerator, q.denominator))
+    curvature = st.fractions(min_value=float(mu), max_value=3, max_denominator=4).map(
+        lambda q: R(q.numerator, q.denominator))
+
+    @hypothesis.settings(max_examples=15, deadline=None, derandomize=True)
+    @hypothesis.given(st.lists(rational, min_size=1, max_size=3, unique=True),
+                      st.lists(curvature, min_size=4, max_size=4),
+                      st.lists(rational, min_size=1, max_size=4, unique=True))
+    def check(breaks, curvatures, xs):
+        breaks = sorted(breaks)
+        member = _member(breaks, curvatures[: len(breaks) + 1])
+        assert member.membership(cls).value is True
+        triples = [(x, member.derivative(x), member.value(x)) for x in xs]
+        f = interpolant(cls, triples)
+        _through(f, triples)
+        assert f.membership(cls).value is True
+
+    check()
