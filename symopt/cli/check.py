@@ -7,11 +7,13 @@ unknown, timeout), 2 when a file (or a claim in it) cannot be read.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from symopt.cli import app, console
+from symopt.timeout import check_seconds
 
 
 @app.command()
@@ -27,7 +29,10 @@ def check(
     from symopt.claims import check_file, load_claims
     from symopt.claims.report import exit_code, summary, to_json, to_markdown, to_table
 
-    loaded = [load_claims(path) for path in paths]  # every file is read before any check
+    if timeout is not None:
+        timeout = check_seconds(timeout, "--timeout")
+    # A path argument is always a path (never TOML text, even with a newline in its name).
+    loaded = [load_claims(Path(path)) for path in paths]  # every file is read before any check
     reports, codes = [], []
     for claims in loaded:
         verdicts = check_file(claims, timeout=timeout)
