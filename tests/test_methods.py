@@ -1,6 +1,6 @@
 """The method library: definitions, domains, seed examples and numeric cross-checks.
 
-Expected values come from the seed texts (/work/shared/seeds), hand derivations
+Expected values come from the seed texts (seeds 000–004), hand derivations
 written here, torch.optim, and the Lion paper's pseudo-code (written out below).
 """
 
@@ -228,7 +228,7 @@ def test_beta_symbols_match_what_the_parser_reads():
     assert parse("beta_1") in hp and parse("epsilon") in hp
 
 
-# -- seed examples (values from /work/shared/seeds) ----------------------------
+# -- seed examples (values from the seed texts) ----------------------------
 
 
 def test_seed000_gd_on_x_squared_from_2_gives_1_6():
