@@ -239,7 +239,7 @@ def load_kinds() -> None:
     """
     import importlib
 
-    from symopt.claims import derived, expressions, numeric  # noqa: F401 - registration
+    from symopt.claims import derived, expressions, numeric, pointwise, series  # noqa: F401
 
     for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):
         try:
