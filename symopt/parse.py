@@ -240,7 +240,8 @@ def parse_expr(
     except SyntaxError as exc:
         offset = (exc.offset or 1) - 1 + (len(source) - len(source.lstrip()))
         raise ParseError(
-            f"invalid syntax ({exc.msg})", text=text, position=_at(origin, offset, text)
+            "invalid syntax" if exc.msg == "invalid syntax" else f"invalid syntax ({exc.msg})",
+            text=text, position=_at(origin, offset, text)
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ParseError("input is nested too deeply or is too large") from None
@@ -461,6 +462,8 @@ class _Builder:
             return self.subscript(node)
         if isinstance(node, ast.Compare) and self.relations:
             return self.compare(node)
+        if isinstance(node, ast.Compare):
+            raise self.fail("a comparison ('<', '=', ...) where a value is expected", node)
         if isinstance(node, ast.Attribute):
             raise self.fail("attribute access ('.') is not allowed", node)
         if isinstance(node, ast.Lambda):

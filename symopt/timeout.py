@@ -102,6 +102,20 @@ def _worker(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Non
     _send(conn, _outcome(fn, args, kwargs))
 
 
+def _die_with(parent: int) -> None:
+    """In a forked worker: be killed when the parent dies (Linux), so that a parent killed
+    at its own limit (a catalogue entry) leaves no worker running unbounded behind it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _start(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, Callable[[], None]]:
     """Start the worker: a receiving connection and a function that stops and reaps it.
 
@@ -112,9 +126,11 @@ def _start(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[Any, Call
     """
     if hasattr(os, "fork"):
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
             os.close(read_fd)
+            _die_with(parent)
             try:
                 _send(Connection(write_fd, readable=False), _outcome(fn, args, kwargs))
             finally:

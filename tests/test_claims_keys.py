@@ -162,3 +162,13 @@ def test_a_condition_that_excludes_the_given_values_decides_nothing():
     v = check(Claim("rate", "1/5", problem="2*w**2", method="gd",
                     hyperparameters={"alpha": "0.3"}, where="0 < alpha < 1/4"))
     assert v.status == "unknown" and "excludes" in v.summary
+
+
+def test_rename_applies_to_a_stated_point():
+    # the minimizer of (x − a)² + y² is (a, 0); the text calls a "b"
+    from symopt.claims import ProblemSpec
+
+    problem = ProblemSpec("(x - a)**2 + y**2", ("x", "y"))
+    assert check(Claim("minimizer", "(b, 0)", problem=problem,
+                       rename={"b": "a"})).status == "true"
+    assert check(Claim("minimizer", "(b, 0)", problem=problem)).status == "false"

@@ -252,7 +252,14 @@ def load_kinds() -> None:
     """
     import importlib
 
-    from symopt.claims import derived, expressions, guarantee, numeric  # noqa: F401 - registration
+    from symopt.claims import (  # noqa: F401 - registration
+        derived,
+        expressions,
+        guarantee,
+        numeric,
+        pointwise,
+        series,
+    )
 
     for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):
         try:

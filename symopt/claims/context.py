@@ -244,8 +244,9 @@ class Context:
         return result
 
     def point(self, stated: object) -> dict[sp.Symbol, sp.Expr]:
-        """A stated point in the problem's variables."""
-        return read_point(stated, self.problem.variables, self.local)
+        """A stated point in the problem's variables (its coordinates renamed as values are)."""
+        point = read_point(stated, self.problem.variables, self.local)
+        return {k: self.renamed(v) for k, v in point.items()} if self.claim.rename else point
 
     def x0(self) -> dict[sp.Symbol, sp.Expr]:
         """The claim's starting point (required)."""

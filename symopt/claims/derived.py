@@ -707,9 +707,10 @@ def _no_multipliers(result, stated: dict[str, sp.Expr]) -> Verdict | None:
     """
     conditions = result.conditions
     names = {v.name: v for v in conditions.variables}
-    if any(n not in stated for n in names):
+    given = {n: stated.get(n, stated.get(f"{n}star")) for n in names}  # x or x^*
+    if any(value is None for value in given.values()):
         return None
-    point = {v: stated[n] for n, v in names.items()}
+    point = {v: given[n] for n, v in names.items()}
     if not all(v.is_number for v in point.values()):
         return None
     shown = "(" + ", ".join(show(v) for v in point.values()) + ")"
