@@ -367,18 +367,19 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda s: s[:30])
 def test_hostile_input_fails_quickly(text: str) -> None:
-    started = time.perf_counter()
+    # CPU time of this process (the parser runs in it): a loaded machine does not count
+    started = time.process_time()
     with pytest.raises(SymoptError):
         parse_latex(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_long_valid_input_parses_quickly() -> None:
     # 600 terms near the length limit: one flatten of the sum, not one per term
     text = "-".join(f"x_{{{i}}}" for i in range(600))
-    started = time.perf_counter()
+    started = time.process_time()
     value = parse_latex(text)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
     assert value == 2 * symbol("x_0") - sum(symbol(f"x_{i}") for i in range(600))
 
 
