@@ -112,7 +112,7 @@ class Outcome:
         under the condition too: ``false``. No counterexample (``False``): the
         condition was not needed, ``true``. Anything undecided: ``unknown``.
 
-        >>> Outcome.conditional(True, True, "f'' > 0", "x^4 - x^2,\\ x = 0.1").verdict
+        >>> Outcome.conditional(True, True, "f'' > 0", "x^4 - x^2 at x = 0.1").verdict
         'conditional'
         >>> Outcome.conditional(False, True, "f'' > 0", "x^4").verdict
         'false'
