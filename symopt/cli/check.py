@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from symopt.cli import app, console, err_console
+from symopt.errors import SymoptError
 
 #: A file with more claims than this lists only the claims that are not true.
 TABLE_ROWS = 100
@@ -90,6 +91,13 @@ def _run(tasks: list, engine: object, out: Path | None, resume: bool, *,
             return run_tasks(tasks, engine, out=out, resume=resume, progress=bar.update,
                              skipped=bar.resumed)
     except KeyboardInterrupt:
-        kept = f"; the verdicts so far are in {out} (--resume finishes the run)" if out else ""
-        err_console.print(f"interrupted{kept}")
+        err_console.print(f"interrupted{_kept(out)}")
         raise typer.Exit(130) from None
+    except SymoptError as exc:  # e.g. the connection to the scheduler was lost
+        if out is None:
+            raise
+        raise SymoptError(f"{exc}{_kept(out)}") from None
+
+
+def _kept(out: Path | None) -> str:
+    return f"; the verdicts so far are in {out} (--resume finishes the run)" if out else ""
