@@ -13,6 +13,7 @@ interrupted.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +59,7 @@ def check(
         by_file.setdefault(record["file"], []).append(record_verdict(record))
     reports, codes = [], []
     for claims in loaded:
-        verdicts = by_file.get(claims.path, [])
+        verdicts = by_file.get(os.path.normpath(claims.path), [])
         codes.append(exit_code(verdicts))
         if as_json:
             reports.append(json.loads(to_json(verdicts, claims.title)))

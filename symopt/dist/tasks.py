@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -117,7 +118,7 @@ def tasks_from_file(source: str | Path | Any, *, timeout: float | None = None) -
     for entry in loaded.entries:
         claim = entry.claim
         own = claim.timeout if claim is not None and claim.timeout is not None else limit
-        tasks.append(Task(entry.id, loaded.path, claim,
+        tasks.append(Task(entry.id, os.path.normpath(loaded.path) if loaded.path else "", claim,
                           None if claim is not None else f"cannot read the claim: {entry.error}",
                           own, entry.kind, entry.expect, entry.note))
     return tasks
