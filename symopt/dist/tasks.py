@@ -107,6 +107,17 @@ def tasks_from_file(source: str | Path | Any, *, timeout: float | None = None) -
 
     An entry that cannot be read becomes a task carrying its error (reported as
     ``error``; the other claims still run).
+
+    >>> from symopt.claims import load_claims
+    >>> loaded = load_claims('''
+    ... timeout = 5
+    ... [[claims]]
+    ... kind = "equal"
+    ... stated = "2"
+    ... reference = "1 + 1"
+    ... ''')
+    >>> [(t.id, t.timeout) for t in tasks_from_file(loaded)]
+    [('claim-1', 5)]
     """
     from symopt.claims import ClaimsFile, load_claims
 
@@ -157,7 +168,11 @@ def run_task(task: Task) -> dict[str, Any]:
 
 
 def error_record(task: Task, message: str, worker: str = "") -> dict[str, Any]:
-    """The record of a task that no worker could finish (e.g. ``error: worker lost``)."""
+    """The record of a task that no worker could finish (e.g. ``error: worker lost``).
+
+    >>> error_record(Task("a", "f.toml"), "error: worker lost")["verdict"]
+    'error'
+    """
     from symopt.claims import Verdict
 
     return _record(task, Verdict("error", message), worker, 0.0)
