@@ -45,15 +45,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--noop", type=int, default=500, help="no-op tasks for the overhead")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds per claim (generous: a loaded machine must not time out)")
     args = parser.parse_args()
 
     import dask
     import distributed
 
     claims = corpus(4 + args.rounds * args.claims, seed=args.seed)
-    warm = tasks_from_claims(claims[:4], file="warm")
+    warm = tasks_from_claims(claims[:4], file="warm", timeout=args.timeout)
     rounds = [tasks_from_claims(claims[4 + r * args.claims: 4 + (r + 1) * args.claims],
-                                file=f"round {r}") for r in range(args.rounds)]
+                                file=f"round {r}", timeout=args.timeout)
+              for r in range(args.rounds)]
     print(f"# {os.cpu_count()} CPUs, Python {platform.python_version()}, dask {dask.__version__}, "
           f"distributed {distributed.__version__}, load average {os.getloadavg()[0]:.1f} at start;"
           f" {args.rounds} rounds of {args.claims} corpus claims (seed {args.seed})")
@@ -72,7 +75,7 @@ def main() -> None:
             for name, engine in engines.items():
                 seconds, records = _timed(tasks, engine)
                 rates[name].append(len(tasks) / seconds)
-                verdicts[name] += [r["verdict"] for r in records]
+                verdicts[name] += [(r["id"], r["verdict"]) for r in records]
         one = engines["LocalCluster, 1 worker"]
         list(one.map(_noop, list(range(20))))  # warm
         start = time.perf_counter()
@@ -92,8 +95,10 @@ def main() -> None:
               f"| {name} | {rate:.2f} | {', '.join(f'{v:.2f}' for v in values)} | 1.00 | |")
     print(f"scheduler overhead per task (no-op, 1 worker, {args.noop} tasks): "
           f"{overhead * 1e3:.1f} ms")
-    same = len({tuple(v) for v in verdicts.values()}) == 1
-    print(f"verdicts identical across engines: {same}; load average at end "
+    reference = verdicts["1 process"]
+    differ = {name: [a for a, b in zip(v, reference) if a != b] for name, v in verdicts.items()}
+    print(f"verdicts identical across engines: {not any(differ.values())} "
+          f"{ {k: v for k, v in differ.items() if v} or ''}; load average at end "
           f"{os.getloadavg()[0]:.1f}")
 
 

@@ -198,7 +198,14 @@ def to_toml(claims: Sequence[Claim], title: str = "generated corpus") -> str:
 
 
 def write_corpus(path: str | Path, n: int, seed: int = 0) -> Path:
-    """Write :func:`corpus` ``(n, seed)`` to a claims file and return its path."""
+    """Write :func:`corpus` ``(n, seed)`` to a claims file and return its path.
+
+    >>> import tempfile, pathlib
+    >>> from symopt.claims import load_claims
+    >>> path = write_corpus(pathlib.Path(tempfile.mkdtemp()) / "c.toml", 4, seed=2)
+    >>> [e.id for e in load_claims(path).entries]
+    ['c00000-stability', 'c00001-optimal_step', 'c00002-rate', 'c00003-gradient']
+    """
     path = Path(path)
     path.write_text(to_toml(corpus(n, seed)), encoding="utf-8")
     return path

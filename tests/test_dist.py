@@ -93,7 +93,7 @@ def test_corpus_round_trips_through_a_claims_file(tmp_path):
 
 
 def test_in_process_verdicts_match_the_corpus_truth():
-    claims = corpus(5, seed=11)
+    claims = corpus(4, seed=11, families=["stability", "gradient"])
     records = run_tasks(tasks_from_claims(claims), InProcessEngine())
     assert [r["verdict"] for r in records] == \
         ["true" if c.expect else "false" for c in claims]

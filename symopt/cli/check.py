@@ -13,12 +13,14 @@ interrupted.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from symopt.cli import app, console, err_console
+from symopt.errors import SymoptError
 from symopt.timeout import check_seconds
 
 #: A file with more claims than this lists only the claims that are not true.
@@ -61,7 +63,7 @@ def check(
         by_file.setdefault(record["file"], []).append(record_verdict(record))
     reports, codes = [], []
     for claims in loaded:
-        verdicts = by_file.get(claims.path, [])
+        verdicts = by_file.get(os.path.normpath(claims.path), [])
         codes.append(exit_code(verdicts))
         if as_json:
             reports.append(json.loads(to_json(verdicts, claims.title)))
@@ -94,6 +96,13 @@ def _run(tasks: list, engine: object, out: Path | None, resume: bool, *,
             return run_tasks(tasks, engine, out=out, resume=resume, progress=bar.update,
                              skipped=bar.resumed)
     except KeyboardInterrupt:
-        kept = f"; the verdicts so far are in {out} (--resume finishes the run)" if out else ""
-        err_console.print(f"interrupted{kept}")
+        err_console.print(f"interrupted{_kept(out)}")
         raise typer.Exit(130) from None
+    except SymoptError as exc:  # e.g. the connection to the scheduler was lost
+        if out is None:
+            raise
+        raise SymoptError(f"{exc}{_kept(out)}") from None
+
+
+def _kept(out: Path | None) -> str:
+    return f"; the verdicts so far are in {out} (--resume finishes the run)" if out else ""

@@ -113,7 +113,7 @@ class DaskEngine(Engine):
     @classmethod
     def connect(cls, address: str, *, timeout: float = 30) -> DaskEngine:
         """Use the running scheduler at ``address`` (``tcp://HOST:8786``)."""
-        if not isinstance(address, str) or "://" not in address and ":" not in address:
+        if not isinstance(address, str) or ":" not in address:
             raise DomainError(f"scheduler address must look like tcp://HOST:8786, got {address!r}")
         _, distributed = _import_dask()
         try:

@@ -24,10 +24,12 @@ import numpy as np
 
 from symopt.errors import DomainError, SymoptError
 
-__all__ = ["MAX_POINTS", "StabilityMap", "heavy_ball_stability_map", "sweep"]
+__all__ = ["BLOCK_FLOATS", "MAX_POINTS", "StabilityMap", "heavy_ball_stability_map", "sweep"]
 
 #: The most grid points one sweep may have.
 MAX_POINTS = 10**8
+#: About how many numbers one block of a sweep keeps (its iterates, values, norms).
+BLOCK_FLOATS = 20_000_000
 
 
 def _chunk_ratio(block: np.ndarray, problem: str, method: str, x0: tuple[float, ...],
@@ -43,10 +45,13 @@ def _chunk_ratio(block: np.ndarray, problem: str, method: str, x0: tuple[float, 
 
 
 def sweep(problem: str, method: str, x0: Any, steps: int, grid: Mapping[str, Any], *,
-          chunk: int = 100_000) -> Any:
+          chunk: int | None = None) -> Any:
     """‖∇f(x_T)‖ / ‖∇f(x_0)‖ at every point of ``grid`` (name → 1-D array of values, all
     the same length; use :func:`numpy.meshgrid` and ``ravel`` for a product grid), as a
-    lazy dask array with ``chunk`` points per block (``inf`` where the run overflowed)."""
+    lazy dask array with ``chunk`` points per block (``inf`` where the run overflowed).
+
+    A block keeps its whole run in memory, so the default ``chunk`` holds a block's
+    iterates to about :data:`BLOCK_FLOATS` numbers."""
     try:
         import dask.array as da
     except ImportError:
@@ -57,11 +62,13 @@ def sweep(problem: str, method: str, x0: Any, steps: int, grid: Mapping[str, Any
     size = columns[0].size
     if any(c.size != size for c in columns) or not 1 <= size <= MAX_POINTS:
         raise DomainError(f"every grid column must have the same length, 1 to {MAX_POINTS}")
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= MAX_POINTS:
-        raise DomainError(f"chunk must be a whole number from 1 to {MAX_POINTS}, got {chunk!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 10**6:
         raise DomainError(f"steps must be a whole number from 1 to 10**6, got {steps!r}")
     start = tuple(float(v) for v in np.asarray(x0, dtype=np.float64).ravel())
+    if chunk is None:
+        chunk = max(1, BLOCK_FLOATS // ((steps + 1) * (len(start) + 2)))
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= MAX_POINTS:
+        raise DomainError(f"chunk must be a whole number from 1 to {MAX_POINTS}, got {chunk!r}")
     points = da.from_array(np.stack(columns, axis=1), chunks=(chunk, len(columns)))
     return points.map_blocks(_chunk_ratio, problem, method, start, steps, tuple(grid),
                              drop_axis=1, dtype=np.float64)
@@ -90,7 +97,7 @@ class StabilityMap:
 
 def heavy_ball_stability_map(alpha: Any, beta: Any, *, curvature: float = 1.0,
                              steps: int = 2000, tolerance: float = 1e-6,
-                             chunk: int = 100_000) -> StabilityMap:
+                             chunk: int | None = None) -> StabilityMap:
     """Run heavy ball on f = λx²/2 (λ = ``curvature``) at every (α, β) of the grid and
     mark the runs whose gradient shrank below ``tolerance`` (relative) after ``steps``.
 

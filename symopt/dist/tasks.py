@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -106,6 +107,17 @@ def tasks_from_file(source: str | Path | Any, *, timeout: float | None = None) -
 
     An entry that cannot be read becomes a task carrying its error (reported as
     ``error``; the other claims still run).
+
+    >>> from symopt.claims import load_claims
+    >>> loaded = load_claims('''
+    ... timeout = 5
+    ... [[claims]]
+    ... kind = "equal"
+    ... stated = "2"
+    ... reference = "1 + 1"
+    ... ''')
+    >>> [(t.id, t.timeout) for t in tasks_from_file(loaded)]
+    [('claim-1', 5)]
     """
     from symopt.claims import ClaimsFile, load_claims
 
@@ -117,7 +129,7 @@ def tasks_from_file(source: str | Path | Any, *, timeout: float | None = None) -
     for entry in loaded.entries:
         claim = entry.claim
         own = claim.timeout if claim is not None and claim.timeout is not None else limit
-        tasks.append(Task(entry.id, loaded.path, claim,
+        tasks.append(Task(entry.id, os.path.normpath(loaded.path) if loaded.path else "", claim,
                           None if claim is not None else f"cannot read the claim: {entry.error}",
                           own, entry.kind, entry.expect, entry.note))
     return tasks
@@ -156,7 +168,11 @@ def run_task(task: Task) -> dict[str, Any]:
 
 
 def error_record(task: Task, message: str, worker: str = "") -> dict[str, Any]:
-    """The record of a task that no worker could finish (e.g. ``error: worker lost``)."""
+    """The record of a task that no worker could finish (e.g. ``error: worker lost``).
+
+    >>> error_record(Task("a", "f.toml"), "error: worker lost")["verdict"]
+    'error'
+    """
     from symopt.claims import Verdict
 
     return _record(task, Verdict("error", message), worker, 0.0)

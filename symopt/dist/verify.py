@@ -92,7 +92,14 @@ def pair_task(pair: Mapping[str, Any], *, file: str = "", index: int = 0,
 def read_pairs(path: str | Path, *, timeout: float | None = None) -> list[Task]:
     """The tasks of a batch file: JSON Lines (one object per line) or CSV (a header row
     naming ``reference`` and ``answer``, optionally ``id``), by the file's suffix.
-    A malformed line is a task carrying its error; the others still run."""
+    A malformed line is a task carrying its error; the others still run.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+    >>> _ = path.write_text("id,reference,answer\\nq1,x**2,x*x\\nq2,,x\\n")
+    >>> [(t.id, t.error) for t in read_pairs(path)]
+    [('q1', None), ('q2', "q2: missing 'reference'")]
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -79,8 +79,15 @@ def split_hyperparameters(
             raise DomainError(f"swept hyperparameters have different lengths ({batch} and "
                               f"{array.size} for {name})")
         batch = array.size
+        if not np.all(np.isfinite(array)):
+            raise DomainError(f"{name} must be finite, got {array[~np.isfinite(array)][0]}")
+        # On an interval domain the smallest and largest values decide for all between.
+        domains = [h.domain for h in method.hyperparameters
+                   if name == h.symbol.name or name in h.aliases]
+        checked = (array.min(), array.max()) if domains and \
+            isinstance(domains[0], sp.Interval) else np.unique(array)
         symbol = None
-        for element in array:
+        for element in checked:
             (symbol,) = method.substitution({name: float(element)})
         swept[symbol] = array
     given = set(fixed) | set(swept)
