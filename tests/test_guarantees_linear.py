@@ -78,3 +78,10 @@ def test_bad_hyperparameters_and_steps():
         linear_recurrence("gd", alpha=-1)
     with pytest.raises(SymoptError):
         linear_recurrence("gd", alpha=1).unroll(-1, x0, [])
+
+
+def test_a_schedule_is_checked_at_every_step():
+    rec = linear_recurrence("heavy_ball", alpha=1, beta="t/2")  # β_2 = 1 is outside [0, 1)
+    assert rec.unroll(1, x0, [g0])[1] == x0 - g0
+    with pytest.raises(SymoptError, match="t = 2"):
+        rec.unroll(2, x0, [g0, g1])
