@@ -21,14 +21,15 @@ GRAD = sp.Matrix([a, b])
 
 @claim("002-directional", seed="002", where="The Directional Derivative",
        quote="the directional derivative … where φ is the angle between ∇J and u, and ‖u‖ = 1. "
-       "This is the dot product formula", stated="D_u J = ∇J·u = ‖∇J‖ cos φ")
-def directional():
+       "This is the dot product formula", stated="D_u J = ∇J·u = ‖∇J‖ cos φ",
+       perturbed={"sign": -1})
+def directional(sign=1):
     """The limit definition of D_u J equals ∇J·u (for J = x²y + eʸ at a symbolic point)."""
     J = x**2 * y + sp.exp(y)
     u1, u2 = sp.symbols("u1 u2", real=True)
     limit = sp.limit((J.subs({x: x + h * u1, y: y + h * u2}, simultaneous=True) - J) / h, h, 0)
     grad = Problem(J, variables=[x, y]).gradient
-    dot = (grad.T * sp.Matrix([u1, u2]))[0]
+    dot = sign * (grad.T * sp.Matrix([u1, u2]))[0]
     angle = sp.simplify((GRAD.T * U)[0] - GRAD.norm() * sp.cos(phi - sp.atan2(b, a)))
     outcome = Outcome.compare(dot, limit, "lim_{h→0} (J(θ + hu) − J(θ))/h computed by SymPy; "
                               "for unit u at angle φ, ∇J·u = ‖∇J‖cos(φ − angle of ∇J).")
@@ -44,12 +45,14 @@ def directional():
 @claim("002-steepest-ascent", seed="002 000", where="Proof: The Negative Gradient is Steepest "
        "Descent", quote="∇J(θ) points in the direction of steepest increase of J at θ. "
        "Therefore, −∇J points toward steepest decrease",
-       stated="max over ‖u‖ = 1 of ∇J·u is ‖∇J‖, at u = ∇J/‖∇J‖; the minimum is −‖∇J‖ at −∇J")
-def steepest_ascent():
+       stated="max over ‖u‖ = 1 of ∇J·u is ‖∇J‖, at u = ∇J/‖∇J‖; the minimum is −‖∇J‖ at −∇J",
+       perturbed={"direction": -1})
+def steepest_ascent(direction=1):
     """Lagrange's identity ‖∇J‖² − (∇J·u)² = (a sin φ − b cos φ)² ≥ 0 (Cauchy–Schwarz in 2-D)."""
     d = (GRAD.T * U)[0]
     gap = sp.simplify(a**2 + b**2 - d**2 - (a * sp.sin(phi) - b * sp.cos(phi)) ** 2)
-    at_gradient = sp.simplify(d.subs({sp.cos(phi): a / GRAD.norm(), sp.sin(phi): b / GRAD.norm()}))
+    at_gradient = sp.simplify(d.subs({sp.cos(phi): direction * a / GRAD.norm(),
+                                      sp.sin(phi): direction * b / GRAD.norm()}))
     holds = gap == 0 and sp.simplify(at_gradient - GRAD.norm()) == 0
     return Outcome.check(holds, r"|\nabla J\cdot u| \le \|\nabla J\|,\ "
                          r"\text{equality iff } u = \pm\nabla J/\|\nabla J\|",
@@ -59,13 +62,13 @@ def steepest_ascent():
 
 @claim("002-unique-steepest", seed="002", where="Proof: The Negative Gradient is Steepest Descent",
        quote="The negative gradient −∇J(θ) is the unique direction of locally steepest descent",
-       stated="D_u J = −‖∇J‖ only for u = −∇J/‖∇J‖ (∇J ≠ 0)")
-def unique_steepest():
+       stated="D_u J = −‖∇J‖ only for u = −∇J/‖∇J‖ (∇J ≠ 0)", perturbed={"sign": 1})
+def unique_steepest(sign=-1):
     """Equality needs a sin φ − b cos φ = 0 and a cos φ + b sin φ < 0: one angle only."""
     grad = sp.Matrix([3, -4])  # a concrete nonzero gradient; the identity above is general
     d = (grad.T * U)[0]
     minima = sp.solveset(sp.Eq(d, -grad.norm()), phi, sp.Interval.Ropen(0, 2 * sp.pi))
-    expected = sp.atan2(4, -3)
+    expected = sp.atan2(sign * grad[1], sign * grad[0])  # the angle of sign·∇J
     holds = (isinstance(minima, sp.FiniteSet) and len(minima) == 1
              and sp.simplify(sp.cos(next(iter(minima))) - sp.cos(expected)) == 0)
     derived = r"\{\varphi : \nabla J\cdot u = -\|\nabla J\|\} = " + sp.latex(minima)
@@ -76,20 +79,26 @@ def unique_steepest():
 
 @claim("002-level-curves", seed="002", where="What the Gradient Tells You — Geometrically",
        quote="The gradient is always perpendicular (orthogonal) to the level curves (contours)",
-       stated="∇f · (tangent of a level curve) = 0")
-def level_curves():
+       stated="∇f · (tangent of a level curve) = 0", perturbed={"relation": "parallel"})
+def level_curves(relation="perpendicular"):
     """For a general smooth f(x, y) the tangent (−f_y, f_x) of {f = c} is ⟂ ∇f; and along the
     parametrised level curve (2 cos s, sin s) of x² + 4y² = 4 the velocity is ⟂ ∇f."""
     f = sp.Function("f")(x, y)
     grad = sp.Matrix([f.diff(x), f.diff(y)])
     tangent = sp.Matrix([-f.diff(y), f.diff(x)])
-    general = sp.simplify((grad.T * tangent)[0])
+
+    def meet(p, q):  # 0 when the vectors are perpendicular (dot) or parallel (cross)
+        if relation == "perpendicular":
+            return p[0] * q[0] + p[1] * q[1]
+        return p[0] * q[1] - p[1] * q[0]
+
+    general = sp.simplify(meet(grad, tangent))
     s = sp.Symbol("s", real=True)
     curve = {x: 2 * sp.cos(s), y: sp.sin(s)}
     bowl = Problem("x**2 + 4*y**2")
     on_curve = sp.simplify((bowl.objective.subs(curve)) - 4)
     velocity = sp.Matrix([sp.diff(curve[x], s), sp.diff(curve[y], s)])
-    product = sp.simplify((bowl.gradient.subs(curve).T * velocity)[0])
+    product = sp.simplify(meet(bowl.gradient.subs(curve), velocity))
     return Outcome.check(general == 0 and on_curve == 0 and product == 0, sp.Integer(0),
                          "∇f·(−f_y, f_x) = 0 identically; on x² + 4y² = 4, "
                          "∇f(γ(s))·γ'(s) = 0 for every s.")
@@ -98,8 +107,9 @@ def level_curves():
 @claim("002-simultaneous", seed="002", where="The Core Update Rule",
        quote="If you update θ₁ first and use the new θ₁ to compute the gradient for θ₂, you're "
        "doing something different — a form of coordinate descent",
-       stated="sequential updates differ from the simultaneous GD step")
-def simultaneous():
+       stated="sequential updates differ from the simultaneous GD step",
+       perturbed={"differs": False})
+def simultaneous(differs=True):
     """On x² + xy + y² from (1, 1) with α = 0.1: GD gives (0.7, 0.7), the sequential
     (Gauss–Seidel) sweep of the same rule gives (0.7, 0.73)."""
     problem = Problem("x**2 + x*y + y**2")
@@ -111,15 +121,17 @@ def simultaneous():
         grad_i = problem.gradient[i].subs(point)
         point[v] = rule.x_next.subs({xs: point[v], gs: grad_i})
     sweep = [point[v] for v in problem.variables]
-    holds = gd == [sp.Rational(7, 10)] * 2 and sweep == [sp.Rational(7, 10), sp.Rational(73, 100)]
+    holds = (gd == [sp.Rational(7, 10)] * 2
+             and sweep == [sp.Rational(7, 10), sp.Rational(73, 100)] and (gd != sweep) == differs)
     return Outcome.check(holds, r"\text{GD: } (0.7, 0.7),\ \text{sequential: } (0.7, 0.73)",
                          f"simultaneous {gd} vs sequential {sweep}.")
 
 
 @claim("002-vanishing", seed="002", where="Problem 4 — Plateaus and Vanishing Gradients",
        quote="when gradients are multiplied through many layers via the chain rule, they can "
-       "become exponentially small", stated="the derivative of n stacked sigmoids is ≤ 4⁻ⁿ")
-def vanishing():
+       "become exponentially small", stated="the derivative of n stacked sigmoids is ≤ 4⁻ⁿ",
+       perturbed={"base": 5})
+def vanishing(base=4):
     """σ'(z) = σ(z)(1 − σ(z)) ≤ 1/4 (maximum at z = 0), so by the chain rule the derivative of
     σ∘…∘σ (n times) is at most 4⁻ⁿ; at x = 0 for n = 1…8 it is checked exactly."""
     z = symbols("z")[0]
@@ -132,8 +144,8 @@ def vanishing():
         for _ in range(n):
             stacked = sigma.subs(z, stacked)
         values.append(sp.N(sp.diff(stacked, z).subs(z, 0), 30))
-    bounded = all(v <= sp.Rational(1, 4) ** n for n, v in enumerate(values, start=1))
-    return Outcome.check(peak == sp.Rational(1, 4) and bounded,
+    bounded = all(v <= sp.Rational(1, base) ** n for n, v in enumerate(values, start=1))
+    return Outcome.check(peak <= sp.Rational(1, base) and bounded,
                          r"\max_z \sigma'(z) = \tfrac14,\ (\sigma^{\circ n})'(0) \le 4^{-n}",
                          f"derivatives at 0 for n = 1…8: {[f'{float(v):.2e}' for v in values]}.",
                          {"log10 derivative": [float(sp.log(v, 10)) for v in values]})

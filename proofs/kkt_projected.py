@@ -18,8 +18,8 @@ from symopt.methods.projected import Box, projected_gd
 @claim("004-projected-gd", seed="004", where="§7 Constrained Optimization",
        quote="def project(x): return max(x, 1); x = 0.0; lr = 0.1; for i in range(50): "
        "x = x - lr * 2*x; x = project(x)", stated="projected GD reaches the constrained "
-       "minimizer x = 1")
-def projected_run():
+       "minimizer x = 1", perturbed={"target": 0})
+def projected_run(target=1):
     """symopt's projected GD onto {x ≥ 1}: exact run of the code's 50 steps, and x = 1 is a
     fixed point of x ↦ P(x − α·2x) — exactly the KKT point symopt's solver finds."""
     problem = Problem("x**2")
@@ -28,7 +28,8 @@ def projected_run():
     kkt = solve_kkt(Problem("x**2", constraints=["x >= 1"]))
     (point,) = kkt.points
     fixed = iterate(problem, method, [1], 1, alpha="0.1")[1][0] == 1
-    holds = path[1:] == [1] * 50 and fixed and point.point == {problem.variables[0]: 1}
+    holds = (path[1:] == [target] * 50 and fixed
+             and point.point == {problem.variables[0]: target})
     return Outcome.check(holds, r"x_k = 1\ (k \ge 1),\ x^* = 1,\ \lambda^* = "
                          + sp.latex(next(iter(point.multipliers.values()))),
                          f"iterates {[str(v) for v in path[:4]]} …: the first step lands on 1 "

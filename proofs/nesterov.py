@@ -20,8 +20,9 @@ alpha, beta, g, x, b = (symbol(n) for n in ("alpha", "beta", "g", "x", "b"))
 @claim("002-nag-lookahead", seed="002", where="Nesterov Accelerated Gradient (NAG)",
        quote="instead of computing the gradient at the current position, compute it at the "
        "lookahead position (where momentum would take you)",
-       stated="v' = βv − α∇J(θ + βv), θ' = θ + v' is Nesterov's method")
-def lookahead():
+       stated="v' = βv − α∇J(θ + βv), θ' = θ + v' is Nesterov's method",
+       perturbed={"look": 0})
+def lookahead(look=1):
     """With y = θ + βv (the look-ahead point) and b = −v/α, the text's step maps (y, v) exactly
     as symopt's torch-form rule maps (x, b); an exact 8-step run on ½(x² + 10y²) agrees."""
     theta, v = symbol("theta"), symbol("v")
@@ -38,8 +39,8 @@ def lookahead():
     a, bt = sp.Rational(1, 20), sp.Rational(9, 10)
     ok = True
     for k in range(1, 9):
-        look = th + bt * vel
-        vel = bt * vel - a * problem.at(problem.gradient, list(look))
+        ahead = th + look * bt * vel  # look = 0: the gradient at θ (heavy ball), not ahead
+        vel = bt * vel - a * problem.at(problem.gradient, list(ahead))
         th = th + vel
         ok = ok and list(th + bt * vel) == path[k]
     return Outcome.check(algebra and ok, r"y = \theta + \beta v:\ y' = y - (1+\beta)\alpha g "
@@ -57,8 +58,9 @@ def _gap(problem, path):
        quote="for convex functions, momentum achieves O(1/T) convergence while NAG achieves the "
        "optimal O(1/T²) rate", stated="NAG: f(x_T) − f* ≤ 2L‖x₀ − x*‖²/(T + 1)²; plain GD only "
        "O(1/T)", note="the theorem (Nesterov 1983) uses α = 1/L and β_t = (t − 1)/(t + 2); it is "
-       "checked here numerically on a family of convex quadratics, where it separates the rates")
-def nag_rate():
+       "checked here numerically on a family of convex quadratics, where it separates the rates",
+       perturbed={"fast": "gd"})
+def nag_rate(fast="nag"):
     """On f = ½Σλᵢxᵢ² with λ ∈ {1, 10⁻¹, …, 10⁻⁴} (L = 1, x₀ = 1): NAG stays under the
     O(1/T²) bound for T ≤ 200, GD stays under its O(1/T) bound L‖x₀‖²/(2T) but crosses the
     1/T² bound."""
@@ -71,9 +73,11 @@ def nag_rate():
                                 beta=(t - 1) / (t + 2)))
     gd = _gap(problem, iterate(problem, gradient_descent(), start, 200, numeric=True, alpha=1))
     radius = 5.0  # ‖x₀ − x*‖²
-    nag_ok = all(gap <= 2 * radius / (T + 1) ** 2 for T, gap in enumerate(nag))
-    gd_ok = all(gap <= radius / (2 * T) for T, gap in enumerate(gd) if T)
-    gd_crosses = any(gap > 2 * radius / (T + 1) ** 2 for T, gap in enumerate(gd))
+    runs = {"nag": nag, "gd": gd}
+    slow = runs["gd" if fast == "nag" else "nag"]
+    nag_ok = all(gap <= 2 * radius / (T + 1) ** 2 for T, gap in enumerate(runs[fast]))
+    gd_ok = all(gap <= radius / (2 * T) for T, gap in enumerate(slow) if T)
+    gd_crosses = any(gap > 2 * radius / (T + 1) ** 2 for T, gap in enumerate(slow))
     holds = nag_ok and gd_ok and gd_crosses
     return Outcome.check(holds, r"T^2 (f(x_T) - f^*) \le 2L\|x_0 - x^*\|^2 = 10",
                          f"T = 200: NAG gap {nag[-1]:.2e} (T²·gap = {nag[-1] * 200**2:.2f}), "

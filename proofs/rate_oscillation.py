@@ -12,6 +12,7 @@ import itertools
 import sympy as sp
 
 from symopt import Problem
+from symopt.analysis import analyze
 from symopt.catalogue import Outcome, claim, iterate
 from symopt.derivations import gd_derivation
 from symopt.methods import gradient_descent
@@ -43,19 +44,21 @@ W1, W2 = BOWL.variables
 
 
 @claim("001-one-step", seed="001", where="Convergence Analysis in 1D",
-       quote="w₁ = w₀ − α(4w₀) = w₀(1 − 4α)", stated="w₁ = w₀(1 − 4α)")
-def one_step():
+       quote="w₁ = w₀ − α(4w₀) = w₀(1 − 4α)", stated="w₁ = w₀(1 − 4α)",
+       perturbed={"stated": w0 * (1 - 2 * alpha)})
+def one_step(stated=w0 * (1 - 4 * alpha)):
     """One GD step on 2w² from w₀, symbolic α."""
     step = iterate(ONE_D, gradient_descent(), [w0], 1)[1][0]
-    return Outcome.compare(w0 * (1 - 4 * alpha), step)
+    return Outcome.compare(stated, step)
 
 
 @claim("001-closed-form", seed="001", where="Convergence Analysis in 1D",
-       quote="w_k = (1 − 4α)^k w₀", stated="w_k = (1 − 4α)ᵏ w₀")
-def closed_form():
+       quote="w_k = (1 − 4α)^k w₀", stated="w_k = (1 − 4α)ᵏ w₀",
+       perturbed={"factor": 1 - 2 * alpha})
+def closed_form(factor=1 - 4 * alpha):
     """Induction: the formula holds at k = 0 and one GD step maps w_k to w_{k+1}."""
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    stated = (1 - 4 * alpha) ** k * w0
+    stated = factor ** k * w0
     step = iterate(ONE_D, gradient_descent(), [stated], 1)[1][0]
     induction = sp.simplify(step - stated.subs(k, k + 1)) == 0 and stated.subs(k, 0) == w0
     run = [p[0] for p in iterate(ONE_D, gradient_descent(), [3], 6, alpha="0.1")]
@@ -67,14 +70,16 @@ def closed_form():
 
 
 @claim("001-stability", seed="001", where="Convergence Condition",
-       quote="|1 − 4α| < 1 ⇒ 0 < α < 1/2", stated="0 < α < 1/2")
-def stability():
+       quote="|1 − 4α| < 1 ⇒ 0 < α < 1/2", stated="0 < α < 1/2",
+       perturbed={"stated": sp.Interval.open(0, 1)})
+def stability(stated=None):
     """The set of α > 0 with |1 − 4α| < 1, and runs on both sides of 1/2."""
+    stated = sp.Interval.open(0, sp.Rational(1, 2)) if stated is None else stated
     derived = _solve(sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])) < 1)
     inside = iterate(ONE_D, gradient_descent(), [1], 60, alpha="0.49")[-1][0]
     outside = iterate(ONE_D, gradient_descent(), [1], 60, alpha="0.51")[-1][0]
     derivation = gd_derivation(ONE_D)
-    holds = (derived == sp.Interval.open(0, sp.Rational(1, 2)) == derivation.results["interval"]
+    holds = (stated == derived == derivation.results["interval"]
              and abs(inside) < 1 < abs(outside))
     return Outcome.check(holds, derived,
                          f"solveset(|1 − 4α| < 1, α > 0) = {derived}; after 60 steps from 1: "
@@ -83,16 +88,18 @@ def stability():
 
 
 @claim("001-rate", seed="001", where="Convergence Rate",
-       quote="r(α) = |1 − 4α|", stated="r(α) = |1 − 4α|")
-def rate():
+       quote="r(α) = |1 − 4α|", stated="r(α) = |1 − 4α|",
+       perturbed={"stated": sp.Abs(1 - 2 * alpha)})
+def rate(stated=None):
     """The contraction factor per step is |w_{k+1}/w_k|."""
-    return Outcome.compare(sp.Abs(1 - 4 * alpha), sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])))
+    stated = sp.Abs(1 - 4 * alpha) if stated is None else stated
+    return Outcome.compare(stated, sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])))
 
 
 @claim("001-too-large", seed="001 000 003", where="Convergence Rate",
        quote="Too large (α > 1/2): r(α) > 1 → oscillation and divergence",
-       stated="for α > 1/2 the iterates change sign and grow")
-def too_large():
+       stated="for α > 1/2 the iterates change sign and grow", perturbed={"threshold": "1/4"})
+def too_large(threshold="1/2"):
     """{α > 0 : 1 − 4α < −1} is (1/2, ∞): the factor is negative and of modulus > 1.
 
     Seeds 000 ("too large η → overshooting") and 003 ("too large leads to divergence or
@@ -106,7 +113,7 @@ def too_large():
     x2 = Problem("x**2")
     overshoot = _solve(_gd_factor(x2, x2.variables[0]) < 0)
     diverge = _solve(sp.Abs(_gd_factor(x2, x2.variables[0])) > 1)
-    holds = (derived == sp.Interval.open(sp.Rational(1, 2), sp.oo) and signs
+    holds = (derived == sp.Interval.open(sp.Rational(threshold), sp.oo) and signs
              and overshoot == sp.Interval.open(sp.Rational(1, 2), sp.oo)
              and diverge == sp.Interval.open(1, sp.oo))
     return Outcome.check(holds, derived,
@@ -119,51 +126,60 @@ def too_large():
 @claim("001-too-small", seed="001", where="Convergence Rate",
        quote="Too small (α < 1/4): r(α) is close to 1 → slow convergence",
        stated="every α < 1/4 gives r(α) close to 1", expect=False,
-       note="right only as α → 0: r(α) = 1 − 4α falls from 1 to 0 on (0, 1/4)")
-def too_small():
-    """On (0, 1/4) the rate 1 − 4α takes every value in (0, 1): α = 0.24 gives 0.04."""
-    r = sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0]))
-    image = sp.imageset(sp.Lambda(alpha, 1 - 4 * alpha), sp.Interval.open(0, sp.Rational(1, 4)))
-    at = r.subs(alpha, sp.Rational("0.24"))
-    holds = at > sp.Rational(1, 2)
-    return Outcome.check(holds, r"r\big((0, \tfrac14)\big) = " + sp.latex(image),
-                         f"counterexample: α = 0.24 < 1/4 gives r = {at}, fast convergence.")
+       note="right only as α → 0: r(α) = 1 − 4α falls from 1 to 0 on (0, 1/4)",
+       perturbed={"below": sp.Rational(1, 100)})
+def too_small(below="1/4"):
+    """On (0, 1/4) the rate |1 − 4α| takes every value in (0, 1): α = 0.24 gives 0.04.
+    "Close to 1" is read generously as r > 1/2 for every α in (0, below)."""
+    factor = _gd_factor(ONE_D, ONE_D.variables[0])  # 1 − 4α, positive for α < 1/4
+    r = sp.Abs(factor)
+    region = sp.Interval.open(0, sp.Rational(below))
+    image = sp.imageset(sp.Lambda(alpha, factor), region)
+    far = sp.solveset(r <= sp.Rational(1, 2), alpha, region)
+    witness = far.inf + (far.sup - far.inf) / 2 if far != sp.EmptySet else None
+    return Outcome.check(far == sp.EmptySet, r"r\big(" + sp.latex(region) + r"\big) = "
+                         + sp.latex(image),
+                         f"α in (0, {below}) with r ≤ 1/2: {far}"
+                         + (f"; e.g. α = {witness} gives r = {r.subs(alpha, witness)}, "
+                            "fast convergence." if witness is not None else "."))
 
 
 @claim("001-oscillating-convergence", seed="001", where="Convergence Rate (gap)",
        quote="(not stated: the text skips 1/4 < α < 1/2)",
        stated="for 1/4 < α < 1/2 GD converges while oscillating",
-       note="the text's three cases omit this regime")
-def oscillating_convergence():
+       note="the text's three cases omit this regime", perturbed={"stated": ("0", "1/2")})
+def oscillating_convergence(stated=("1/4", "1/2")):
     """{α > 0 : −1 < 1 − 4α < 0} = (1/4, 1/2): the sign alternates and |w| shrinks."""
     factor = _gd_factor(ONE_D, ONE_D.variables[0])
     derived = _solve(factor > -1, factor < 0)
     path = [p[0] for p in iterate(ONE_D, gradient_descent(), [1], 10, alpha="0.4")]
-    holds = derived == sp.Interval.open(sp.Rational(1, 4), sp.Rational(1, 2)) and all(
+    holds = derived == sp.Interval.open(*(sp.Rational(v) for v in stated)) and all(
         a * b < 0 and abs(b) < abs(a) for a, b in itertools.pairwise(path))
     return Outcome.check(holds, derived, "α = 0.4: factor −3/5, the iterates alternate in sign "
                          "and shrink.", {"w_k, α = 0.4": [float(v) for v in path]})
 
 
 @claim("001-bowl", seed="001", where="Convergence Analysis in 2D",
-       quote="f(w) = ½(w₁² + 4w₂²) = ½ wᵀ diag(1, 4) w", stated="A = diag(1, 4), b = 0")
-def bowl_matrix():
+       quote="f(w) = ½(w₁² + 4w₂²) = ½ wᵀ diag(1, 4) w", stated="A = diag(1, 4), b = 0",
+       perturbed={"diagonal": (1, 2)})
+def bowl_matrix(diagonal=(1, 4)):
     """symopt recognises the bowl as the quadratic ½wᵀAw with A = diag(1, 4)."""
     quadratic = BOWL.quadratic
-    holds = quadratic.A == sp.diag(1, 4) and quadratic.b == sp.zeros(2, 1) and quadratic.c == 0
+    holds = quadratic.A == sp.diag(*diagonal) and quadratic.b == sp.zeros(2, 1) and quadratic.c == 0
     return Outcome.check(holds, quadratic.A, "A is the (constant) Hessian; b = −∇f(0) = 0.")
 
 
 
 @claim("001-bowl-closed-form", seed="001", where="Convergence Analysis in 2D",
        quote="w₁⁽ᵏ⁾ = w₁⁽⁰⁾(1 − α)ᵏ, w₂⁽ᵏ⁾ = w₂⁽⁰⁾(1 − 4α)ᵏ",
-       stated="decoupled closed forms (1 − α)ᵏ and (1 − 4α)ᵏ")
-def bowl_closed_form():
+       stated="decoupled closed forms (1 − α)ᵏ and (1 − 4α)ᵏ",
+       perturbed={"eigenvalues": (1, 2)})
+def bowl_closed_form(eigenvalues=(1, 4)):
     """Four symbolic GD steps from (a, b) match the two closed forms."""
     a, b = sp.symbols("a b", real=True)
     path = iterate(BOWL, gradient_descent(), [a, b], 4)
-    holds = all(sp.expand(p[0] - a * (1 - alpha) ** k) == 0
-                and sp.expand(p[1] - b * (1 - 4 * alpha) ** k) == 0
+    holds = all(sp.expand(p[0] - a * (1 - eigenvalues[0] * alpha) ** k) == 0
+                and sp.expand(p[1] - b * (1 - eigenvalues[1] * alpha) ** k) == 0
                 for k, p in enumerate(path))
     return Outcome.check(holds, r"\left(w_1^{(0)}(1-\alpha)^k,\ w_2^{(0)}(1-4\alpha)^k\right)",
                          "checked for k = 0…4 with symbolic α and start (a, b); the coordinates "
@@ -172,38 +188,46 @@ def bowl_closed_form():
 
 @claim("001-eigenvalues", seed="001", where="Key Insight",
        quote="The eigenvalues of the Hessian are λ₁ = 1 and λ₂ = 4. Each dimension converges "
-       "at rate |1 − αλᵢ|", stated="λ = 1, 4; rates |1 − αλᵢ|")
-def eigenvalues():
+       "at rate |1 − αλᵢ|", stated="λ = 1, 4; rates |1 − αλᵢ|", perturbed={"stated": [1, 2]})
+def eigenvalues(stated=(1, 4)):
     """Eigenvalues of the Hessian and the per-coordinate factors."""
     eig = BOWL.quadratic.eigenvalues
     factors = [_gd_factor(BOWL, W1), _gd_factor(BOWL, W2)]
-    holds = eig == [1, 4] and all(sp.simplify(f - (1 - alpha * lam)) == 0
+    holds = eig == list(stated) and all(sp.simplify(f - (1 - alpha * lam)) == 0
                                   for f, lam in zip(factors, eig))
     return Outcome.check(holds, eig, f"GD factors per coordinate: {factors}.")
 
 
 @claim("001-rate-2d", seed="001", where="The Fundamental Problem",
-       quote="r(α) = max{|1 − α|, |1 − 4α|}", stated="r(α) = max{|1 − α|, |1 − 4α|}")
-def rate_2d():
+       quote="r(α) = max{|1 − α|, |1 − 4α|}", stated="r(α) = max{|1 − α|, |1 − 4α|}",
+       perturbed={"eigenvalues": (1, 2)})
+def rate_2d(eigenvalues=(1, 4)):
     """The spectral radius of the iteration matrix I − αA."""
     M = sp.eye(2) - alpha * BOWL.hessian
     derived = sp.Max(*[sp.Abs(v) for v in M.eigenvals()])
-    return Outcome.compare(sp.Max(sp.Abs(1 - alpha), sp.Abs(1 - 4 * alpha)), derived,
+    stated = sp.Max(*[sp.Abs(1 - lam * alpha) for lam in eigenvalues])
+    return Outcome.compare(stated, derived,
                            "eigenvalues of I − αA are 1 − α and 1 − 4α.")
 
 
 @claim("001-slow-direction", seed="001", where="The Fundamental Problem",
        quote="If α < 1/4: The w₂ direction (with larger eigenvalue λ₂=4) converges slowly",
        stated="for α < 1/4 the w₂ direction is the slow one", expect=False,
-       note="it is the w₁ direction (λ₁ = 1) that converges slowly; w₂ is the fast one")
-def slow_direction():
-    """For 0 < α < 1/4 compare the two factors: |1 − 4α| < |1 − α| everywhere."""
+       note="it is the w₁ direction (λ₁ = 1) that converges slowly; w₂ is the fast one",
+       perturbed={"slow": "w1"})
+def slow_direction(slow="w2"):
+    """For 0 < α < 1/4 compare symopt's two GD factors, 1 − α (w₁) and 1 − 4α (w₂): the
+    stated slow direction must have the larger modulus for every such α."""
     region = sp.Interval.open(0, sp.Rational(1, 4))
-    w2_slower = sp.solveset(sp.Abs(1 - 4 * alpha) >= sp.Abs(1 - alpha), alpha, region)
+    w1, w2 = BOWL.variables
+    factors = {"w1": _gd_factor(BOWL, w1), "w2": _gd_factor(BOWL, w2)}
+    other = "w1" if slow == "w2" else "w2"
+    w2_slower = sp.solveset(sp.Abs(factors[slow]) < sp.Abs(factors[other]), alpha, region)
     path = iterate(BOWL, gradient_descent(), [1, 1], 15, alpha="0.1")
     return Outcome.check(
-        w2_slower != sp.EmptySet,
-        r"\{0<\alpha<\tfrac14 : |1-4\alpha| \ge |1-\alpha|\} = " + sp.latex(w2_slower)
+        w2_slower == sp.EmptySet,
+        r"\{0<\alpha<\tfrac14 : |1-4\alpha| \ge |1-\alpha|\} = "
+        + sp.latex(sp.solveset(sp.Abs(1 - 4 * alpha) >= sp.Abs(1 - alpha), alpha, region))
         + r":\ w_1 \text{ is the slow direction}",
         "for α = 0.1 the factors are 0.9 (w₁) and 0.6 (w₂): after 15 steps "
         f"w₁ = {float(path[-1][0]):.4f}, w₂ = {float(path[-1][1]):.6f}.",
@@ -214,13 +238,13 @@ def slow_direction():
        quote="If α > 1/2: The w₂ direction oscillates and may diverge",
        stated="for α > 1/2, w₂ oscillates and diverges",
        note="it always diverges for α > 1/2 ('may' is too weak); it already oscillates "
-       "(converging) for 1/4 < α < 1/2")
-def w2_diverges():
+       "(converging) for 1/4 < α < 1/2", perturbed={"threshold": "1/4"})
+def w2_diverges(threshold="1/2"):
     """{α > 0 : 1 − 4α < −1} = (1/2, ∞), while the w₁ factor 1 − α stays in (−1, 1) until 2."""
     derived = _solve(_gd_factor(BOWL, W2) < -1)
     path = iterate(BOWL, gradient_descent(), [1, 1], 10, alpha="0.55")
     grows = all(abs(b[1]) > abs(a[1]) and a[1] * b[1] < 0 for a, b in itertools.pairwise(path))
-    return Outcome.check(derived == sp.Interval.open(sp.Rational(1, 2), sp.oo) and grows,
+    return Outcome.check(derived == sp.Interval.open(sp.Rational(threshold), sp.oo) and grows,
                          derived, "α = 0.55: w₂ factor −1.2 (alternates, grows); w₁ factor 0.45.",
                          {"w₂, α = 0.55": [float(p[1]) for p in path]})
 
@@ -228,14 +252,14 @@ def w2_diverges():
 
 @claim("002-bowl", seed="002", where="The Quadratic Bowl",
        quote="J(θ) = ½aθ² … a geometric sequence multiplied by (1 − αa) each step",
-       stated="θ_{t+1} = (1 − αa)θ_t")
-def bowl_a_step():
+       stated="θ_{t+1} = (1 − αa)θ_t", perturbed={"sign": 1})
+def bowl_a_step(sign=-1):
     """GD on ½aθ² with a > 0 (symopt's house rule: a is real; we assume a > 0)."""
     a = sp.Symbol("a", positive=True)
     theta = symbol("theta")
     problem = Problem(a * theta**2 / 2, variables=[theta])
     factor = _gd_factor(problem, problem.variables[0])
-    return Outcome.compare(1 - alpha * a, factor)
+    return Outcome.compare(1 + sign * alpha * a, factor)
 
 
 def _scaled_interval(condition) -> sp.Set:
@@ -245,47 +269,52 @@ def _scaled_interval(condition) -> sp.Set:
 
 @claim("002-bowl-converges", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| < 1 (i.e., α < 2/a): sequence converges to 0",
-       stated="0 < α < 2/a converges")
-def bowl_a_converges():
+       stated="0 < α < 2/a converges", perturbed={"bound": 1})
+def bowl_a_converges(bound=2):
     """With s = αa > 0: |1 − s| < 1 ⇔ 0 < s < 2."""
     derived = _scaled_interval(lambda f: sp.Abs(f) < 1)
-    return Outcome.check(derived == sp.Interval.open(0, 2), r"0 < \alpha a < 2",
+    return Outcome.check(derived == sp.Interval.open(0, bound), r"0 < \alpha a < 2",
                          f"solveset(|1 − s| < 1, s > 0) = {derived} with s = αa.")
 
 
 @claim("002-bowl-oscillates", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| = 1 (i.e., α = 2/a): stuck oscillating between +θ₀ and −θ₀",
-       stated="α = 2/a: θ alternates θ₀, −θ₀, …")
-def bowl_a_oscillates():
+       stated="α = 2/a: θ alternates θ₀, −θ₀, …", perturbed={"step_times_a": 1})
+def bowl_a_oscillates(step_times_a=2):
     """Four exact steps with α = 2/a from a symbolic θ₀."""
     a = sp.Symbol("a", positive=True)
     theta, theta0 = sp.symbols("theta theta0", real=True)
     problem = Problem(a * theta**2 / 2, variables=[theta])
-    path = [p[0] for p in iterate(problem, gradient_descent(), [theta0], 4, alpha=2 / a)]
+    path = [p[0] for p in iterate(problem, gradient_descent(), [theta0], 4,
+                                  alpha=step_times_a / a)]
     only_boundary = _scaled_interval(lambda f: sp.Eq(sp.Abs(f), 1))
-    holds = path == [theta0, -theta0, theta0, -theta0, theta0] and only_boundary == {2}
+    holds = (path == [theta0, -theta0, theta0, -theta0, theta0]
+             and only_boundary == {step_times_a})
     return Outcome.check(holds, path, f"{{s > 0 : |1 − s| = 1}} = {only_boundary} (s = αa).")
 
 
 @claim("002-bowl-diverges", seed="002", where="The Quadratic Bowl",
-       quote="If |1 − αa| > 1 (i.e., α > 2/a): sequence diverges", stated="α > 2/a diverges")
-def bowl_a_diverges():
+       quote="If |1 − αa| > 1 (i.e., α > 2/a): sequence diverges", stated="α > 2/a diverges",
+       perturbed={"bound": 1})
+def bowl_a_diverges(bound=2):
     """With s = αa > 0: |1 − s| > 1 ⇔ s > 2."""
     derived = _scaled_interval(lambda f: sp.Abs(f) > 1)
-    return Outcome.check(derived == sp.Interval.open(2, sp.oo), r"\alpha a > 2",
+    return Outcome.check(derived == sp.Interval.open(bound, sp.oo), r"\alpha a > 2",
                          f"solveset(|1 − s| > 1, s > 0) = {derived}.")
 
 
 @claim("002-ravine-zigzag", seed="002", where="Problem 3 — Ravines",
        quote="In a ravine, gradient descent oscillates wildly across the narrow dimension",
        stated="the steep coordinate zigzags for 1/λmax < α < 2/λmax while converging",
-       note="conditional: with α < 1/λmax there is no zigzag at all")
-def ravine_zigzag():
+       note="conditional: with α < 1/λmax there is no zigzag at all",
+       perturbed={"stated": ("0", "1/2")})
+def ravine_zigzag(stated=("1/4", "1/2")):
     """On the bowl (λmax = 4) the w₂ factor 1 − 4α lies in (−1, 0) exactly for α ∈ (1/4, 1/2)."""
     factor = _gd_factor(BOWL, W2)
     derived = _solve(factor < 0, factor > -1)
     path = iterate(BOWL, gradient_descent(), [1, 1], 12, alpha="0.45")
-    return Outcome.check(derived == sp.Interval.open(sp.Rational(1, 4), sp.Rational(1, 2)),
+    low, high = (sp.Rational(v) for v in stated)  # 1/λmax and 2/λmax on the bowl
+    return Outcome.check(derived == sp.Interval.open(low, high),
                          derived, "α = 0.45: w₂ factor −0.8 (zigzag), w₁ factor 0.55 (slow, "
                          "monotone).",
                          {"w₁": [float(p[0]) for p in path], "w₂": [float(p[1]) for p in path]})
@@ -298,15 +327,19 @@ RAVINE = Problem("theta_0**2 + 10*theta_1**2")
        quote="path_gd = gradient_descent_with_momentum(grad_quad, np.array([5.0, 1.0]), "
        "lr=0.1, beta=0.0)  # no momentum", stated="plain GD with lr = 0.1 converges",
        expect=False,
-       note="along θ₁ the factor is 1 − 0.1·20 = −1: θ₁ = 1, −1, 1, … never converges")
-def gd_theta1():
-    """Seed 004's 'no momentum' run: gradient [2θ₀, 20θ₁], lr = 0.1, 50 steps from (5, 1)."""
+       note="along θ₁ the factor is 1 − 0.1·20 = −1: θ₁ = 1, −1, 1, … never converges",
+       perturbed={"lr": "0.09"})
+def gd_theta1(lr="0.1"):
+    """Seed 004's 'no momentum' run: gradient [2θ₀, 20θ₁], lr = 0.1, 50 steps from (5, 1).
+    It converges when symopt's spectral radius of every direction is below 1."""
     grad_ok = RAVINE.gradient == sp.Matrix([2 * RAVINE.variables[0], 20 * RAVINE.variables[1]])
-    path = iterate(RAVINE, gradient_descent(), ["5.0", "1.0"], 50, alpha="0.1")
+    radii = [d.radius for d in analyze(RAVINE, "gd", alpha=lr).directions]
+    path = iterate(RAVINE, gradient_descent(), ["5.0", "1.0"], 50, alpha=lr)
     theta1 = [p[1] for p in path]
-    converges = grad_ok and theta1[-1] == 0
+    converges = grad_ok and all(r < 1 for r in radii)
     derived = r"\theta_1^{(k)} = (-1)^k,\ \text{factor } 1 - 0.1\cdot 20 = -1"
     return Outcome.check(converges, derived,
+                         f"spectral radii {radii}; "
                          f"exact run: θ₁ = {[str(v) for v in theta1[:5]]} …, θ₁⁽⁵⁰⁾ = "
                          f"{theta1[-1]}; θ₀⁽⁵⁰⁾ = 5·0.8⁵⁰ ≈ {float(path[-1][0]):.2e}.",
                          {"θ₀": [float(p[0]) for p in path], "θ₁": [float(v) for v in theta1]})

@@ -1,9 +1,12 @@
 """Saddle points and the second-order conditions for a minimum.
 
 Seed 004 plots the saddle of x² − y²; seed 002 defines a saddle by the Hessian's
-mixed-sign eigenvalues, and says "a critical point is a local min only if all
+mixed-sign eigenvalues — right only at a nondegenerate critical point (x² + y³ has
+a saddle with eigenvalues 2 and 0) — and says "a critical point is a local min only if all
 eigenvalues are positive" — positive eigenvalues are sufficient, not necessary.
 """
+
+import itertools
 
 import sympy as sp
 
@@ -13,15 +16,17 @@ from symopt.methods import gradient_descent
 
 
 @claim("004-saddle", seed="004", where="§3 Challenges in Optimization",
-       quote="Z = X**2 - Y**2  # saddle at (0,0)", stated="(0, 0) is a saddle point of x² − y²")
-def saddle():
+       quote="Z = X**2 - Y**2  # saddle at (0,0)", stated="(0, 0) is a saddle point of x² − y²",
+       perturbed={"kind": "minimum"})
+def saddle(kind="saddle"):
     """symopt's stationary points of x² − y² and their kind; GD started next to the saddle
     leaves it along y (factor 1 + 2α) while x shrinks (factor 1 − 2α)."""
     problem = Problem("x**2 - y**2")
     (point,) = problem.stationary_points()
     path = iterate(problem, gradient_descent(), ["1", "1/1000"], 50, alpha="0.1")
     escapes = abs(path[-1][1]) > 1 and abs(path[-1][0]) < sp.Rational(1, 100)
-    holds = point.point == {v: 0 for v in problem.variables} and point.kind == "saddle" and escapes
+    holds = (point.point == {v: 0 for v in problem.variables} and point.kind == kind
+             and escapes == (kind == "saddle"))
     return Outcome.check(holds, r"(0, 0):\ \text{saddle, eigenvalues } "
                          + sp.latex(list(point.hessian_eigenvalues)),
                          f"GD from (1, 0.001), α = 0.1: after 50 steps "
@@ -29,32 +34,86 @@ def saddle():
                          {"x": [float(p[0]) for p in path], "y": [float(p[1]) for p in path]})
 
 
+_SIGN_PATTERNS = {
+    "mixed": lambda eig: min(eig) < 0 < max(eig),
+    "positive": lambda eig: min(eig) > 0,
+}
+
+
+def _signs_near(problem, point, directions):
+    """The signs f(p + t·v) − f(p) takes for small t ≠ 0 along each direction v, from the
+    leading term c·tᵏ of its series in t (odd k: both signs on that line)."""
+    t = sp.Symbol("t", real=True)
+    base = problem.objective.subs(point)
+    signs = set()
+    for v in directions:
+        shifted = {x: point[x] + t * c for x, c in zip(problem.variables, v)}
+        change = sp.expand(problem.objective.subs(shifted) - base)
+        if change == 0:
+            continue
+        term = sp.Poly(change, t).terms()[-1]  # lowest power of t
+        (power,), coefficient = term
+        signs |= {1, -1} if power % 2 else {sp.sign(coefficient)}
+    return signs
+
+
 @claim("002-saddle", seed="002", where="Problem 2 — Saddle Points",
        quote="A saddle point is where ∇J = 0 but it's neither a local min nor max — the Hessian "
        "has both positive and negative eigenvalues", stated="saddle ⇔ ∇J = 0 and eigenvalues of "
-       "both signs")
-def saddle_definition():
-    """The Hessian of x² − y² is diag(2, −2); along y the function decreases, along x it grows."""
-    problem = Problem("x**2 - y**2")
-    eig = sorted(problem.hessian.eigenvals())
-    x, y = problem.variables
-    t = sp.Symbol("t", positive=True)
-    up = problem.objective.subs({x: t, y: 0}) > 0
-    down = problem.objective.subs({x: 0, y: t}) < 0
-    holds = eig == [-2, 2] and bool(up) and bool(down)
-    return Outcome.check(holds, r"\nabla^2 f = \mathrm{diag}(2, -2)",
-                         "f(t, 0) = t² > 0 and f(0, t) = −t² < 0 for every t ≠ 0: neither a "
-                         "minimum nor a maximum.")
+       "both signs", expect="conditional",
+       note="'eigenvalues of both signs ⇒ saddle' always holds at a critical point; 'saddle ⇒ "
+       "eigenvalues of both signs' needs a nonsingular Hessian: x² + y³ has a saddle at 0 with "
+       "eigenvalues 2 and 0", perturbed={"pattern": "positive"})
+def saddle_definition(pattern="mixed"):
+    """At a critical point with a nonsingular Hessian the quadratic term decides (the
+    second-order conditions): definite ⇒ strict minimum or maximum, eigenvalues of both
+    signs ⇒ f rises along one eigenvector and falls along another. Checked on nondegenerate
+    critical points (f's signs near the point along the axes and the eigenvectors, from the
+    leading term of f(p + tv) − f(p), against the eigenvalues' signs), and outside the
+    condition on x² + y³, whose origin is a saddle (f(0, t) = t³) with eigenvalues 2 and 0."""
+    says_saddle = _SIGN_PATTERNS[pattern]
+    agree = []
+    for text in ("x**2 - y**2", "x**2 + x*y - 2*y**2", "x**2 + y**2 + x**3", "-x**2 - 3*y**2",
+                 "x**2 - y**2 + x*y**3"):
+        problem = Problem(text)
+        for point in problem.stationary_points():
+            eig = list(point.hessian_eigenvalues)
+            if 0 in eig or not all(e.is_real for e in eig):
+                continue
+            hessian = problem.hessian.subs(point.point)
+            vectors = [[int(i == j) for j in range(2)] for i in range(2)]
+            vectors += [list(v) for _, _, vs in hessian.eigenvects() for v in vs]
+            saddle = _signs_near(problem, point.point, vectors) == {1, -1}
+            agree.append((text, saddle == says_saddle(eig)))
+    holds_under = all(ok for _, ok in agree) if agree else None
+    outside = Problem("x**2 + y**3")
+    (origin,) = outside.stationary_points()
+    eig = list(origin.hessian_eigenvalues)
+    saddle_outside = _signs_near(outside, origin.point, [[1, 0], [0, 1]]) == {1, -1}
+    fails_outside = saddle_outside and not says_saddle(eig)
+    return Outcome.conditional(
+        holds_under, fails_outside,
+        r"\det \nabla^2 J(\theta^*) \ne 0\ \text{(a nondegenerate critical point)}",
+        r"x^2 + y^3 \text{ at } (0, 0):\ \text{saddle } (f(0, t) = t^3),\ "
+        r"\text{eigenvalues } " + sp.latex(sorted(eig)),
+        r"\nabla^2 f = \mathrm{diag}(2, -2) \text{ for } x^2 - y^2",
+        f"Nondegenerate critical points checked (saddle by f's signs near the point = "
+        f"eigenvalues of both signs): {agree}. x² + y³: symopt classes the origin "
+        f"'{origin.kind}' (eigenvalues {eig}); f(0, t) = t³ takes both signs, so it is a "
+        f"saddle without a negative eigenvalue. Rests on the second-order conditions "
+        f"(a theorem) for the nondegenerate case, checked on these instances.")
 
 
 @claim("002-local-min-iff", seed="002", where="Problem 2 — Saddle Points",
        quote="a critical point is a local min only if all eigenvalues are positive",
        stated="local minimum ⇒ every Hessian eigenvalue > 0", expect=False,
        note="the necessary condition is ≥ 0 (positive semidefinite); all positive is the "
-       "sufficient condition")
-def local_min_only_if_positive():
+       "sufficient condition", perturbed={"strict": False})
+def local_min_only_if_positive(strict=True):
     """f = x⁴ + y² has a strict global minimum at 0 (f ≥ 0 = f(0), equality only at 0) but
-    Hessian eigenvalues 0 and 2."""
+    Hessian eigenvalues 0 and 2: a counterexample to "every eigenvalue > 0". (With
+    ``strict=False`` — every eigenvalue ≥ 0, the true necessary condition — the example
+    refutes nothing and the verdict is unknown: an example proves no universal claim.)"""
     problem = Problem("x**4 + y**2")
     (point,) = problem.stationary_points()
     eig = sorted(point.hessian_eigenvalues)
@@ -62,9 +121,9 @@ def local_min_only_if_positive():
     nonnegative = all(term.is_nonnegative for term in terms)
     only_zero = all(sp.solveset(term, *term.free_symbols, sp.S.Reals) == sp.FiniteSet(0)
                     for term in terms)
-    all_positive = all(e > 0 for e in eig)
+    satisfied = all((e > 0) if strict else (e >= 0) for e in eig)
     is_minimum = bool(nonnegative) and only_zero
-    return Outcome.check(all_positive or not is_minimum,
+    return Outcome.check(None if satisfied or not is_minimum else False,
                          r"x^4 + y^2:\ \text{minimum at } 0,\ \text{eigenvalues } "
                          + sp.latex(eig),
                          f"symopt classifies (0, 0) as '{point.kind}' from the Hessian alone; "
@@ -75,11 +134,46 @@ def local_min_only_if_positive():
        quote="if ‖g‖ < ε: break # gradient near zero → at minimum",
        stated="a (near-)zero gradient means a minimum", expect=False,
        note="∇J = 0 at every stationary point: saddles and maxima too (the text's own "
-       "Problem 2); the stopping test is fine, the comment's conclusion is not")
-def gradient_norm_stop():
-    """x² − y² has ∇f = 0 at the origin, a saddle; −x² has it at a maximum."""
+       "Problem 2); the stopping test is fine, the comment's conclusion is not",
+       perturbed={"conclusion": ("minimum", "maximum", "saddle")})
+def gradient_norm_stop(conclusion=("minimum",)):
+    """x² − y² has ∇f = 0 at the origin, a saddle; −x² has it at a maximum. (A conclusion
+    these examples do not refute — "a minimum, a maximum or a saddle" — is left unknown.)"""
     kinds = {text: [pt.kind for pt in Problem(text).stationary_points()]
              for text in ("x**2 - y**2", "-x**2")}
-    only_minima = all(kind == "minimum" for found in kinds.values() for kind in found)
-    return Outcome.check(only_minima, r"\nabla f = 0:\ \text{minimum, maximum or saddle}",
+    refuted = any(kind not in conclusion for found in kinds.values() for kind in found)
+    return Outcome.check(False if refuted else None,
+                         r"\nabla f = 0:\ \text{minimum, maximum or saddle}",
                          f"stationary points and their kind: {kinds}.")
+
+
+@claim("002-saddle-frequency", seed="002", where="Problem 2 — Saddle Points",
+       quote="a critical point is a local min only if all eigenvalues are positive — "
+       "exponentially unlikely in high dimensions",
+       stated="for a random symmetric Hessian, P(every eigenvalue > 0) falls at least "
+       "geometrically with the dimension",
+       note="a statement about a random-matrix model (here the Gaussian orthogonal ensemble), "
+       "not about a given network's Hessians; the decay is in fact faster, ≈ exp(−(ln 3/4)n²) "
+       "(Dean & Majumdar, 2006). Numeric evidence (Monte Carlo), not a proof",
+       perturbed={"event": "some eigenvalue > 0"})
+def saddle_frequency(event="every eigenvalue > 0"):
+    """100 000 GOE matrices (H = (A + Aᵀ)/2, A with standard normal entries; seeded) per
+    dimension n = 1…4: the fraction with every eigenvalue positive, and its ratio from one
+    dimension to the next — at most the first ratio (< 1) means at least geometric decay."""
+    import numpy as np
+
+    rng = np.random.default_rng(1847)
+    fractions = []
+    for n in range(1, 5):
+        a = rng.standard_normal((100_000, n, n))
+        eigenvalues = np.linalg.eigvalsh((a + np.swapaxes(a, 1, 2)) / 2)
+        hit = (eigenvalues.min(axis=1) > 0 if event == "every eigenvalue > 0"
+               else eigenvalues.max(axis=1) > 0)
+        fractions.append(float(hit.mean()))
+    ratios = [b / a for a, b in itertools.pairwise(fractions)] if all(fractions) else [0.0]
+    geometric = ratios[0] < 1 and all(r <= ratios[0] + 0.02 for r in ratios)
+    return Outcome.check(geometric, r"P_n(\lambda_{\min} > 0):\ "
+                         + ", ".join(f"{p:.4f}" for p in fractions) + r"\ (n = 1, \dots, 4)",
+                         f"fractions {[round(p, 5) for p in fractions]} ({event}); ratios "
+                         f"{[round(r, 3) for r in ratios]}.",
+                         {"P(n)": fractions})

@@ -24,12 +24,13 @@ def _values(schedule, steps):
 
 @claim("002-step-decay", seed="002", where="Learning Rate Schedules — Step Decay",
        quote="γ ∈ (0,1), k = step interval (e.g., drop by 0.5 every 10 epochs)",
-       stated="halving every 10 epochs: epoch 25 runs at α₀/4")
-def step_decay_example():
+       stated="halving every 10 epochs: epoch 25 runs at α₀/4",
+       perturbed={"epoch_25": "1/8"})
+def step_decay_example(epoch_25="1/4"):
     """symopt's step decay with γ = 1/2 and period 10, at the start of epochs 1, 10, 11, 21, 26."""
     schedule = step_decay(eta0, "1/2", 10)
     values = _values(schedule, [1, 10, 11, 21, 26])
-    stated = [eta0, eta0, eta0 / 2, eta0 / 4, eta0 / 4]
+    stated = [eta0, eta0, eta0 / 2, eta0 / 4, eta0 * sp.Rational(epoch_25)]
     series = [float(schedule.subs({eta0: 1, t: step})) for step in range(1, 41)]
     return Outcome.check(values == stated, sp.latex(schedule),
                          f"α at steps 1, 10, 11, 21, 26: {values} (step 26 is the 26th update, "
@@ -37,21 +38,23 @@ def step_decay_example():
 
 
 @claim("002-exp-decay", seed="002", where="Learning Rate Schedules — Exponential Decay",
-       quote="Exponential Decay", stated="α_t = α₀γᵗ decreases geometrically from α₀")
-def exponential_decay():
+       quote="Exponential Decay", stated="α_t = α₀γᵗ decreases geometrically from α₀",
+       perturbed={"ratio": "1/10"})
+def exponential_decay(ratio="9/10"):
     """Ratios of consecutive values are the constant γ; the first value is α₀."""
     gamma = sp.Rational(9, 10)
     schedule = exponential(eta0, gamma)
     values = _values(schedule, range(1, 8))
     ratios = {b / a for a, b in itertools.pairwise(values)}
-    return Outcome.check(values[0] == eta0 and ratios == {gamma}, sp.latex(schedule),
+    return Outcome.check(values[0] == eta0 and ratios == {sp.Rational(ratio)}, sp.latex(schedule),
                          f"first value {values[0]}, ratios {ratios}.")
 
 
 @claim("002-cosine", seed="002", where="Learning Rate Schedules — Cosine Annealing",
        quote="T = total steps. Starts at α_max, smoothly decays to α_min",
-       stated="α(start) = α_max, α(end) = α_min, monotone decreasing in between")
-def cosine_annealing():
+       stated="α(start) = α_max, α(end) = α_min, monotone decreasing in between",
+       perturbed={"end": "0"})
+def cosine_annealing(end="1/10"):
     """symopt's cosine schedule with α_max = 1, α_min = 1/10, T = 20: endpoints and monotonicity
     (derivative of the annealed branch −(π/2T)(α_max − α_min) sin(πk/T) ≤ 0 on [0, T])."""
     schedule = cosine(1, 20, "1/10")
@@ -61,7 +64,7 @@ def cosine_annealing():
     branch = schedule.args[0][0].subs(t, k + 1)
     slope = sp.simplify(sp.diff(branch, k))
     nonincreasing = all(slope.subs(k, sp.Rational(j, 2)) <= 0 for j in range(0, 41))
-    holds = values[0] == 1 and values[20] == sp.Rational(1, 10) and monotone and nonincreasing
+    holds = values[0] == 1 and values[20] == sp.Rational(end) and monotone and nonincreasing
     return Outcome.check(holds, r"\alpha(k) = \alpha_{\min} + \tfrac12(\alpha_{\max} - "
                          r"\alpha_{\min})(1 + \cos(\pi k/T))",
                          f"α(1) = {values[0]}, α(21) = {values[20]}; slope {slope} ≤ 0.",
@@ -70,25 +73,26 @@ def cosine_annealing():
 
 @claim("002-warmup", seed="002", where="Learning Rate Schedules — Linear Warmup",
        quote="Warmup gives the second moment estimate time to stabilize before the full LR is "
-       "used", stated="the rate rises linearly to α_max over the warm-up, then holds")
-def warmup():
+       "used", stated="the rate rises linearly to α_max over the warm-up, then holds",
+       perturbed={"after": "1/2"})
+def warmup(after="1"):
     """symopt's linear warm-up over W = 5 steps: α_max·t/W, then α_max."""
     schedule = linear_warmup(1, 5)
     values = _values(schedule, range(1, 9))
-    stated = [sp.Rational(step, 5) for step in range(1, 6)] + [1, 1, 1]
+    stated = [sp.Rational(step, 5) for step in range(1, 6)] + [sp.Rational(after)] * 3
     return Outcome.check(values == stated, sp.latex(schedule), f"values {values}.",
                          {"α(t)": [float(val) for val in values]})
 
 
 @claim("002-cyclical", seed="002", where="Cyclical Learning Rates (CLR)",
        quote="cycle α between bounds [α_min, α_max]", stated="the rate stays in [α_min, α_max] "
-       "and repeats with period 2s")
-def cyclical_bounds():
+       "and repeats with period 2s", perturbed={"period": 4})
+def cyclical_bounds(period=8):
     """symopt's triangular CLR with bounds 1/10, 1 and half-period 4."""
     schedule = cyclical("1/10", 1, 4)
     values = _values(schedule, range(1, 33))
     bounded = all(sp.Rational(1, 10) <= val <= 1 for val in values)
-    periodic = all(values[i] == values[i + 8] for i in range(len(values) - 8))
+    periodic = all(values[i] == values[i + period] for i in range(len(values) - period))
     reaches = {min(values), max(values)} == {sp.Rational(1, 10), 1}
     return Outcome.check(bounded and periodic and reaches, sp.latex(schedule),
                          "32 steps: min 1/10, max 1, period 8 = 2s.",
@@ -96,17 +100,18 @@ def cyclical_bounds():
 
 
 @claim("003-inverse-time", seed="003", where="Learning Rate Schedules",
-       quote="η_t = η₀/(1 + kt)", stated="η_t = η₀/(1 + kt): η₀ at t = 0, decreasing, Σηₜ = ∞")
-def inverse_time_decay():
+       quote="η_t = η₀/(1 + kt)", stated="η_t = η₀/(1 + kt): η₀ at t = 0, decreasing, Σηₜ = ∞",
+       perturbed={"power": 2})
+def inverse_time_decay(power=1):
     """symopt's inverse-time schedule equals the text's formula at index τ = t − 1; it
     decreases and its sum diverges (so GD can still travel any distance)."""
     k_rate = sp.Symbol("k", positive=True)
     tau = sp.Symbol("tau", integer=True, nonnegative=True)
     schedule = inverse_time(eta0, k_rate)
-    stated = eta0 / (1 + k_rate * tau)
+    stated = eta0 / (1 + k_rate * tau) ** power
     same = sp.simplify(schedule.subs(t, tau + 1) - stated) == 0
     decreasing = sp.diff(stated, tau).is_negative
-    diverges = sp.summation(1 / (1 + tau), (tau, 0, sp.oo)) == sp.oo
+    diverges = sp.summation(1 / (1 + tau) ** power, (tau, 0, sp.oo)) == sp.oo
     return Outcome.check(same and decreasing and diverges, sp.latex(stated),
                          "symopt's schedule at t = τ + 1 is η₀/(1 + kτ); dη/dτ < 0; "
                          "Σ 1/(1 + τ) diverges (k = 1).")

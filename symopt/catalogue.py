@@ -5,13 +5,17 @@ The catalogue lives in ``proofs/`` at the repository root. Each topic is a file:
 * ``proofs/<topic>.py`` — PEPit-style entries: module-level functions decorated
   with :func:`claim`, whose docstring states the claim as the text does and
   which derive the answer with symopt, run the method numerically and return an
-  :class:`Outcome` (``true``, ``false`` with the correct value, or ``unknown``
-  with the reason);
+  :class:`Outcome` (``true``, ``false`` with the correct value, ``conditional``
+  — true only under a condition the text omits, with the condition and a
+  counterexample outside it — or ``unknown`` with the reason);
 * ``proofs/<topic>.toml`` — claims files in the format of docs/claims-format.md,
   checked by :mod:`symopt.claims`.
 
-Every claim records whether the catalogue *expects* the text to be right; the
-catalogue passes when every verdict matches its expectation.
+Every claim records the verdict the catalogue *expects* (the text right, wrong,
+or right only under a condition); the catalogue passes when every verdict
+matches its expectation. An entry may name ``perturbed`` arguments: the claim
+stated wrongly (a wrong constant, a wrong direction), on which its verdict must
+change — a check that cannot fail proves nothing.
 
 >>> from symopt.catalogue import Outcome
 >>> Outcome.compare(sp.Rational(2, 5), sp.Rational(4, 10), "α* = 2/(λmin+λmax)").verdict
@@ -37,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from symopt.errors import SymoptError
+from symopt.timeout import check_seconds
 
 __all__ = [
     "ClaimInfo",
@@ -50,7 +55,8 @@ __all__ = [
     "run_catalogue",
 ]
 
-Verdict = Literal["true", "false", "unknown", "error", "timeout"]
+Verdict = Literal["true", "false", "conditional", "unknown", "error", "timeout"]
+Expect = Literal[True, False, "conditional"]
 
 #: Seconds one catalogue entry may take before it is stopped and reported as a timeout.
 ENTRY_SECONDS = 60.0
@@ -62,14 +68,18 @@ class Outcome:
 
     ``derived`` is LaTeX (rendered as math in the docs); ``evidence`` is prose
     or Markdown (the derivation steps, the numeric run); ``series`` holds
-    numeric runs (name → values) that the docs plot.
+    numeric runs (name → values) that the docs plot. A ``conditional``
+    outcome also names the ``condition`` the text omits and a
+    ``counterexample`` outside it (both LaTeX).
     """
 
-    verdict: Literal["true", "false", "unknown"]
+    verdict: Literal["true", "false", "conditional", "unknown"]
     derived: str = ""
     evidence: str = ""
     series: Mapping[str, Sequence[float]] = field(default_factory=dict)
     derivation: str = ""
+    condition: str = ""
+    counterexample: str = ""
 
     def with_derivation(self, derivation: Any) -> Outcome:
         """The same outcome with a checked :class:`~symopt.derivation.Derivation` attached
@@ -88,6 +98,33 @@ class Outcome:
         """
         verdict = "unknown" if holds is None else ("true" if holds else "false")
         return cls(verdict, _latex(derived), evidence, dict(series or {}))
+
+    @classmethod
+    def conditional(cls, holds_under: bool | None, fails_outside: bool | None,
+                    condition: object, counterexample: object, derived: object = "",
+                    evidence: str = "",
+                    series: Mapping[str, Sequence[float]] | None = None) -> Outcome:
+        """A claim the text states without a condition it needs.
+
+        ``holds_under``: whether the claim was proved under ``condition``;
+        ``fails_outside``: whether ``counterexample`` (outside the condition)
+        was shown to break it. Both proved: ``conditional``. The claim broken
+        under the condition too: ``false``. No counterexample (``False``): the
+        condition was not needed, ``true``. Anything undecided: ``unknown``.
+
+        >>> Outcome.conditional(True, True, "f'' > 0", "x^4 - x^2,\\ x = 0.1").verdict
+        'conditional'
+        >>> Outcome.conditional(False, True, "f'' > 0", "x^4").verdict
+        'false'
+        """
+        if holds_under is False:
+            verdict = "false"
+        elif holds_under is None or fails_outside is None:
+            verdict = "unknown"
+        else:
+            verdict = "conditional" if fails_outside else "true"
+        return cls(verdict, _latex(derived), evidence, dict(series or {}),
+                   condition=_latex(condition), counterexample=_latex(counterexample))
 
     @classmethod
     def unknown(cls, reason: str) -> Outcome:
@@ -191,32 +228,50 @@ class ClaimInfo:
     seed: str
     quote: str
     stated: str
-    expect: bool = True
+    expect: Expect = True
     where: str = ""
     note: str = ""
     kind: str = "python"
     timeout: float | None = None
+    perturbed: Mapping[str, Any] | None = None
+
+    @property
+    def expected(self) -> str:
+        """The expected verdict: ``true``, ``false`` or ``conditional``."""
+        if self.expect == "conditional":
+            return "conditional"
+        return "true" if self.expect else "false"
 
 
-def claim(id: str, *, seed: str, quote: str, stated: str, expect: bool = True,
+def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
           where: str = "", note: str = "", timeout: float | None = None,
-          ) -> Callable[[Callable[[], Outcome]], Callable[[], Outcome]]:
+          perturbed: Mapping[str, Any] | None = None,
+          ) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
     """Mark a function of a ``proofs/*.py`` file as a catalogue entry.
 
     ``seed`` is the seed number (``"001"``; several separated by spaces),
-    ``quote`` the text's words, ``stated`` the claim in short, ``expect`` whether
-    the text is right, ``timeout`` this entry's own limit in seconds.
+    ``quote`` the text's words, ``stated`` the claim in short, ``expect`` the
+    expected verdict (``True``: the text is right, ``False``: wrong,
+    ``"conditional"``: right only under a condition it omits), ``timeout`` this
+    entry's own limit in seconds. ``perturbed`` are keyword arguments of the
+    entry that state the claim wrongly (or, for a wrong text, rightly): called
+    with them, the entry must reach another verdict.
 
-    >>> @claim("doc-1", seed="000", quote="2 - 0.1*4 = 1.6", stated="x₁ = 1.6")
-    ... def step():
-    ...     return Outcome.compare(sp.Rational(16, 10), 2 - sp.Rational(1, 10) * 4)
-    >>> step.__claim__.id, step().verdict
-    ('doc-1', 'true')
+    >>> @claim("doc-1", seed="000", quote="2 - 0.1*4 = 1.6", stated="x₁ = 1.6",
+    ...        perturbed={"stated": sp.Rational(17, 10)})
+    ... def step(stated=sp.Rational(16, 10)):
+    ...     return Outcome.compare(stated, 2 - sp.Rational(1, 10) * 4)
+    >>> step.__claim__.id, step().verdict, step(**step.__claim__.perturbed).verdict
+    ('doc-1', 'true', 'false')
     """
+    if expect not in (True, False, "conditional"):
+        raise SymoptError(f"claim {id!r}: expect must be True, False or 'conditional', "
+                          f"not {expect!r}")
 
-    def mark(fn: Callable[[], Outcome]) -> Callable[[], Outcome]:
+    def mark(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
         fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note,  # type: ignore[attr-defined]
-                                 timeout=timeout)
+                                 timeout=timeout,
+                                 perturbed=dict(perturbed) if perturbed is not None else None)
         return fn
 
     return mark
@@ -374,11 +429,15 @@ def _toml_entries(path: Path) -> list[Entry]:
         import tomli as tomllib  # type: ignore[no-redef]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SymoptError(f"{path.name} is not a valid TOML file: {exc}") from exc
+    from symopt.claims.files import check_fields
+
+    check_fields(path.name, data, "file")
     default_seed = str(data.get("source", ""))[:3]
     entries = []
     for index, raw in enumerate(data.get("claims", [])):
+        check_fields(f"{path.name}: [[claims]] {index + 1}", raw, "claim")
         source = raw.get("source", {})
         source = {"quote": source} if isinstance(source, str) else source
         info = ClaimInfo(
@@ -390,7 +449,8 @@ def _toml_entries(path: Path) -> list[Entry]:
             where=str(source.get("where", "")),
             note=str(raw.get("note", "")),
             kind=str(raw.get("kind", "")),
-            timeout=float(raw["timeout"]) if isinstance(raw.get("timeout"), (int, float)) else None,
+            timeout=check_seconds(raw["timeout"], f"{path.name}: timeout") if "timeout" in raw
+            else None,
         )
         entries.append(Entry(info, path.stem, path, _TomlClaim(path, info.id)))
     return entries
@@ -404,12 +464,18 @@ def _stated_text(stated: object) -> str:
 
 @dataclass(frozen=True)
 class _TomlClaim:
-    """Checks one claim of a claims file with :mod:`symopt.claims` (picklable)."""
+    """Checks one claim of a claims file with :mod:`symopt.claims` (picklable).
+
+    Called with ``stated=`` it checks the same claim with another stated value
+    (how the tests perturb a claims-file entry).
+    """
 
     path: Path
     id: str
 
-    def __call__(self) -> Outcome:
+    def __call__(self, stated: object = None) -> Outcome:
+        from dataclasses import replace
+
         from symopt.claims import Verdict, check, load_claims
 
         loaded = load_claims(self.path)
@@ -417,7 +483,8 @@ class _TomlClaim:
         if entry.claim is None:
             return _outcome_from_verdict(Verdict("error", f"cannot read the claim: {entry.error}"))
         limit = entry.claim.timeout if entry.claim.timeout is not None else loaded.timeout
-        return _outcome_from_verdict(check(entry.claim, timeout=limit))
+        claimed = entry.claim if stated is None else replace(entry.claim, stated=stated)
+        return _outcome_from_verdict(check(claimed, timeout=limit))
 
 
 def _outcome_from_verdict(verdict: Any) -> Outcome:
@@ -470,15 +537,16 @@ class Result:
     @property
     def matches(self) -> bool:
         """Whether the verdict is the one the catalogue expects."""
-        return self.verdict == ("true" if self.entry.info.expect else "false")
+        return self.verdict == self.entry.info.expected
 
     @property
     def status(self) -> str:
-        """``true``, ``false-as-expected``, ``unexpected`` or the unknown kind."""
-        if self.verdict in ("true", "false"):
+        """``true``, ``false-as-expected``, ``conditional``, ``unexpected`` or the unknown
+        kind."""
+        if self.verdict in ("true", "false", "conditional"):
             if not self.matches:
                 return "unexpected"
-            return "true" if self.verdict == "true" else "false-as-expected"
+            return "false-as-expected" if self.verdict == "false" else self.verdict
         return self.verdict
 
 
@@ -672,6 +740,7 @@ class Summary:
     results: tuple[Result, ...]
     seconds: float
     cpu_seconds: float = 0.0
+    workers: int = 1
 
     def count(self, status: str) -> int:
         """How many results have this :attr:`Result.status`."""
@@ -699,17 +768,19 @@ class Summary:
         return groups
 
     def counts(self) -> dict[str, int]:
-        """The summary line: claims, true, false as expected, unexpected (split into
-        false-unexpected and true-unexpected), unknown (with errors and timeouts)."""
+        """The summary line: claims, true, false as expected, conditional as expected,
+        unexpected (split by the verdict reached), unknown (with errors and timeouts)."""
         unknown = sum(r.verdict in ("unknown", "error", "timeout") for r in self.results)
         surprises = [r for r in self.results if r.status == "unexpected"]
         return {
             "claims": len(self.results),
             "true": self.count("true"),
             "false-as-expected": self.count("false-as-expected"),
+            "conditional": self.count("conditional"),
             "unexpected": len(surprises),
             "false-unexpected": sum(r.verdict == "false" for r in surprises),
             "true-unexpected": sum(r.verdict == "true" for r in surprises),
+            "conditional-unexpected": sum(r.verdict == "conditional" for r in surprises),
             "unknown": unknown,
         }
 
@@ -727,22 +798,25 @@ def run_catalogue(
     Entries run in forked workers, ``jobs`` at a time (default: the number of
     CPUs, at most 4), each stopped after ``seconds``; ``seconds=0`` runs them one
     by one in this process. ``progress`` is called after each entry (the CLI
-    advances its bar there).
+    advances its bar there). The summary's ``seconds`` is the wall time of the
+    entries' run only (no start-up, no pages).
     """
     import os
 
     entries = _selected(discover(directory), select)
     start, cpu = time.perf_counter(), _cpu_seconds()
+    workers = 1
     if seconds:
-        workers = jobs if jobs is not None else min(4, os.cpu_count() or 1)
-        results = _run_parallel(entries, seconds, max(1, workers), progress)
+        workers = max(1, min(jobs if jobs is not None else min(4, os.cpu_count() or 1),
+                             len(entries) or 1))
+        results = _run_parallel(entries, seconds, workers, progress)
     else:
         results = []
         for entry in entries:
             results.append(run_entry(entry, 0))
             if progress is not None:
                 progress(results[-1])
-    return Summary(tuple(results), time.perf_counter() - start, _cpu_seconds() - cpu)
+    return Summary(tuple(results), time.perf_counter() - start, _cpu_seconds() - cpu, workers)
 
 
 def _cpu_seconds() -> float:
@@ -763,8 +837,14 @@ def _selected(entries: Iterable[Entry], select: str | None) -> list[Entry]:
 # -- generated documentation pages ------------------------------------------------
 
 _MARK = {"true": "✅ true", "false-as-expected": "❌ false (as expected: the text is wrong)",
+         "conditional": "◐ conditional (true only under a condition the text omits)",
          "unexpected": "⚠️ unexpected", "unknown": "❔ unknown", "error": "⚠️ error",
          "timeout": "⏱ timeout"}
+
+
+def _cell_math(latex: str) -> str:
+    """LaTeX as math inside a Markdown table cell (a bar would end the cell)."""
+    return "$" + latex.replace("\\|", "\\Vert ").replace("|", "\\vert ") + "$"
 
 
 def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
@@ -786,31 +866,41 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
         "",
         f"**{counts['claims']} claims**: {counts['true']} true, "
         f"{counts['false-as-expected']} false as expected (the text is wrong and the page "
-        f"gives the correct value), {counts['unexpected']} unexpected, "
-        f"{counts['unknown']} unknown.",
+        f"gives the correct value), {counts['conditional']} conditional (true only under a "
+        f"condition the text omits; the page gives the condition and a counterexample "
+        f"outside it), {counts['unexpected']} unexpected, {counts['unknown']} unknown.",
         "",
-        "| topic | claims | true | false (text wrong) | other |",
-        "| --- | --- | --- | --- | --- |",
+        "| topic | claims | true | false (text wrong) | conditional | other |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for topic, results in summary.by_topic().items():
         true = sum(r.status == "true" for r in results)
         false = sum(r.status == "false-as-expected" for r in results)
+        conditional = sum(r.status == "conditional" for r in results)
         title = _topic_intro(results)[0]
         lines.append(f"| [{title}]({topic}.md) | {len(results)} | {true} | {false} | "
-                     f"{len(results) - true - false} |")
+                     f"{conditional} | {len(results) - true - false - conditional} |")
     lines += ["", "## Where the seed texts are wrong", "",
               "| claim | seed | the text says | correct |", "| --- | --- | --- | --- |"]
     for r in summary.results:
         if r.status == "false-as-expected":
             info = r.entry.info
-            # a bar inside math would end the table cell: \vert draws the same bar
-            derived = r.outcome.derived.replace("\\|", "\\Vert ").replace("|", "\\vert ")
-            correct = f"${derived}$" if r.outcome.derived else _escape(info.note)
+            correct = _cell_math(r.outcome.derived) if r.outcome.derived else _escape(info.note)
             lines.append(f"| [{info.id}]({r.entry.topic}.md#{_anchor(info.id)}) | {info.seed} | "
                          f"{_escape(info.stated)} | {correct} |")
+    lines += ["", "## Where the seed texts omit a condition", "",
+              "| claim | seed | the text says | true only if | counterexample outside it |",
+              "| --- | --- | --- | --- | --- |"]
+    for r in summary.results:
+        if r.status == "conditional":
+            info = r.entry.info
+            lines.append(f"| [{info.id}]({r.entry.topic}.md#{_anchor(info.id)}) | {info.seed} | "
+                         f"{_escape(info.stated)} | {_cell_math(r.outcome.condition)} | "
+                         f"{_cell_math(r.outcome.counterexample)} |")
     lines += ["", "## By seed text", "",
               "Every checked claim, in the order of the seed it comes from (a claim made by "
-              "several seeds is listed under each).", ""]
+              "several seeds is listed under each, so the seeds' counts add up to more than "
+              "the number of claims).", ""]
     for seed in summary.seeds_covered:
         lines += [f"### Seed {seed}", "", "| claim | the text says | verdict |",
                   "| --- | --- | --- |"]
@@ -827,6 +917,10 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
         path.write_text(_topic_page(topic, results, out / "img"), encoding="utf-8")
         written.append(path)
     return written
+
+
+_EXPECTED = {"true": "the text is right", "false": "the text is wrong",
+             "conditional": "the text is right only under a condition it omits"}
 
 
 def _title(topic: str) -> str:
@@ -855,8 +949,8 @@ def _topic_intro(results: list[Result]) -> tuple[str, str]:
     if first.path.suffix == ".py":
         module = sys.modules.get(f"symopt_proofs_{first.path.stem}")
         doc = (inspect.getdoc(module) or "") if module is not None else ""
-        title, _, rest = doc.partition("\n")
-        return title.strip().rstrip(".") or _title(first.topic), rest.strip()
+        title, _, rest = doc.partition("\n\n")  # the first paragraph is the title
+        return " ".join(title.split()).rstrip(".") or _title(first.topic), rest.strip()
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -878,12 +972,17 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
             f"“{_escape(info.quote)}”",
             "",
             f"- **Claim:** {_escape(info.stated)}",
-            f"- **Expected:** the text is {'right' if info.expect else 'wrong'}",
+            f"- **Expected:** {_EXPECTED[info.expected]}",
             f"- **Verdict:** {_MARK.get(r.status, r.status)}",
         ]
         if r.outcome.derived:
             label = "correct value" if r.verdict == "false" else "symopt derives"
             lines.append(f"- **{label[0].upper() + label[1:]}:** ${r.outcome.derived}$")
+        if r.outcome.condition:
+            lines.append(f"- **True only if:** ${r.outcome.condition}$")
+        if r.outcome.counterexample:
+            lines.append(f"- **Counterexample outside the condition:** "
+                         f"${r.outcome.counterexample}$")
         if info.kind != "python":
             lines.append(f"- **Checked as:** a `{info.kind}` claim of the claims format")
         doc = inspect.getdoc(r.entry.run) if inspect.isfunction(r.entry.run) else ""

@@ -55,6 +55,11 @@ class UnsupportedError(SymoptError, NotImplementedError):
     """Input that is well formed but outside what symopt can handle."""
 
 
+class SolverError(UnsupportedError):
+    """Well-formed input that a solver (SymPy) could not finish with: no verdict, not an error
+    of the input (a claim gets ``unknown`` with this reason)."""
+
+
 class DomainError(SymoptError, ValueError):
     """A value outside its admissible domain (e.g. a step size α ≤ 0, β ≥ 1)."""
 

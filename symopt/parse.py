@@ -43,14 +43,19 @@ from symopt.errors import ParseError
 from symopt.symbols import canonical_name, symbol
 
 __all__ = [
+    "EXPONENTIAL",
     "MAX_DEPTH",
     "MAX_DIGITS",
+    "MAX_EXACT_DIGITS",
     "MAX_FACTORIAL",
     "MAX_LENGTH",
+    "exponential_digits",
     "looks_like_latex",
     "parse",
     "parse_expr",
     "parse_relation",
+    "power_digits",
+    "rational_digits",
 ]
 
 #: Longest accepted input, in characters.
@@ -61,6 +66,8 @@ MAX_DEPTH = 50
 MAX_DIGITS = 5000
 #: Largest integer whose factorial is computed exactly (3000! has 9131 digits).
 MAX_FACTORIAL = 3000
+#: Most digits (numerator and denominator) of any exact number built while parsing.
+MAX_EXACT_DIGITS = 20_000
 
 
 def _sigmoid(z: sp.Expr) -> sp.Expr:
@@ -103,6 +110,79 @@ _BINARY: dict[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
 _COMPARE: dict[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
     ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne,
 }
+
+
+#: Functions whose value at a number grows like exp of the argument.
+EXPONENTIAL = frozenset({"exp", "sinh", "cosh", "tanh", "sigmoid", "softplus"})
+
+
+def power_digits(base: sp.Basic, exponent: sp.Basic) -> float:
+    """About how many digits ``base**exponent`` has when SymPy evaluates it (0: symbolic).
+
+    Any numeric base counts, not only rationals: ``sqrt(10)**(10**9)`` is the
+    integer 10**(5·10⁸). Used by both parsers before they build a power.
+
+    >>> power_digits(sp.sqrt(10), sp.Integer(10**9)) > MAX_DIGITS
+    True
+    >>> power_digits(sp.Symbol("x"), sp.Integer(10**9))
+    0.0
+    """
+    if not (base.is_number and exponent.is_number) or base.is_finite is False \
+            or exponent.is_finite is False:
+        return 0.0
+    return _magnitude(exponent) * _height(base)
+
+
+def rational_digits(value: object) -> float:
+    """Decimal digits of an exact rational's numerator and denominator (0 for anything else).
+
+    Read from the bit lengths, so it is cheap even for a huge number.
+
+    >>> rational_digits(sp.Rational(10**20, 3))
+    21.0
+    """
+    if not isinstance(value, sp.Rational):
+        return 0.0
+    return float(round((abs(value.p).bit_length() + value.q.bit_length()) * math.log10(2)))
+
+
+def exponential_digits(argument: sp.Basic) -> float:
+    """About how many digits ``exp(argument)`` has (SymPy turns exp(n·log 10) into 10**n).
+
+    >>> exponential_digits(sp.Integer(10**9) * sp.log(10)) > MAX_DIGITS
+    True
+    """
+    if not argument.is_number or argument.is_finite is False:
+        return 0.0
+    return _magnitude(argument) * math.log10(math.e)
+
+
+def _magnitude(value: sp.Basic) -> float:
+    """|value| as a float (its real and imaginary parts), inf when it cannot be bounded."""
+    try:
+        return float(abs(sp.N(value, 15)))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
+
+
+def _height(base: sp.Basic) -> float:
+    """Decimal digits of ``base`` per unit of exponent: log10 of its size, for any number.
+
+    A rational p/q has log10|p| + log10 q (1.1**n has about 2n digits, not 0.04n);
+    a power r**e of a rational has |e| times that; otherwise log10 of the magnitude.
+    """
+    if base in (0, 1, -1) or base.is_zero:
+        return 0.0
+    if base.is_Rational:
+        return math.log10(abs(base.p)) + math.log10(base.q)
+    if base.is_Pow and base.base.is_Rational and base.exp.is_number:
+        return _magnitude(base.exp) * _height(base.base)
+    if base.is_Mul:
+        return sum(_height(factor) for factor in base.args)
+    size = _magnitude(base)
+    if size == 0 or not math.isfinite(size):
+        return 0.0 if size == 0 else math.inf
+    return abs(math.log10(size))
 
 
 def looks_like_latex(text: str) -> bool:
@@ -194,6 +274,32 @@ def parse_relation(text: str, *, local: Mapping[str, sp.Basic] | None = None) ->
     return result
 
 
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _check_brackets(source: str, text: str, origin: list[int]) -> None:
+    """A plain error for brackets that do not match (before the tokenizer's own words).
+
+    >>> try:
+    ...     _check_brackets("(0 < a", "(0 < a", list(range(6)))
+    ... except ParseError as exc:
+    ...     print(exc.reason)
+    '(' is never closed
+    """
+    stack: list[tuple[str, int]] = []
+    for i, char in enumerate(source):
+        if char in _CLOSING:
+            stack.append((char, i))
+        elif char in _CLOSING.values():
+            if not stack or _CLOSING[stack[-1][0]] != char:
+                raise ParseError(f"{char!r} has no matching opening bracket", text=text,
+                                 position=_at(origin, i, text))
+            stack.pop()
+    if stack:
+        char, i = stack[-1]
+        raise ParseError(f"{char!r} is never closed", text=text, position=_at(origin, i, text))
+
+
 def _rewrite(text: str) -> tuple[str, list[int]]:
     """Token-level rewrite; returns the new source and, per character, its origin."""
     pieces = [(_UNICODE.get(char, char), i) for i, char in enumerate(text)]
@@ -215,10 +321,12 @@ def _rewrite(text: str) -> tuple[str, list[int]]:
     normalised += raw[i:]
     origin += raw_origin[i:]
 
+    _check_brackets(normalised, text, origin)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(normalised).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
-        raise ParseError(f"cannot tokenise input ({exc})", text=text) from None
+        message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        raise ParseError(f"cannot read the input: {message}", text=text) from None
     out, out_origin = [], []
     previous: tokenize.TokenInfo | None = None
     for index, tok in enumerate(tokens):
@@ -307,19 +415,33 @@ class _Builder:
         if self.depth > 4 * MAX_DEPTH:
             raise self.fail(f"expression nested deeper than {4 * MAX_DEPTH} levels", node)
         try:
-            return self._build(node)
+            result = self._build(node)
         finally:
             self.depth -= 1
+        if rational_digits(result) > MAX_EXACT_DIGITS:  # a product or sum of large numbers
+            raise self.fail(f"number too large to compute exactly (about "
+                            f"{rational_digits(result):.3g} digits; the limit is "
+                            f"{MAX_EXACT_DIGITS})", node)
+        return result
 
     def _build(self, node: ast.AST) -> sp.Basic:
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
             return self.name(node.id, node)
+        if isinstance(node, ast.BoolOp) and self.relations:
+            # "0 < a and a < 1/2", "a < 0 or a > 1"
+            parts = [self.condition(self.build(v), node) for v in node.values]
+            return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
         if isinstance(node, ast.BinOp):
             left, right = self.build(node.left), self.build(node.right)
             if isinstance(node.op, ast.Pow):
                 return self.power(left, right, node)
+            if isinstance(node.op, (ast.BitAnd, ast.BitOr)) and self.relations:
+                # SymPy prints a conjunction as "(0 < a) & (a < 1/2)"
+                left, right = self.condition(left, node), self.condition(right, node)
+                return sp.And(left, right) if isinstance(node.op, ast.BitAnd) else \
+                    sp.Or(left, right)
             op = _BINARY.get(type(node.op))
             if op is None:
                 raise self.fail(f"operator {type(node.op).__name__} is not allowed", node)
@@ -380,14 +502,12 @@ class _Builder:
         return symbol(canonical)
 
     def power(self, base: sp.Basic, exponent: sp.Basic, node: ast.AST) -> sp.Basic:
-        if base.is_number and exponent.is_number and exponent.is_real:
-            # Estimate the size of an exact result before SymPy computes it.
-            magnitude = abs(float(sp.N(exponent, 15))) if exponent.is_finite else math.inf
-            size = abs(float(sp.N(sp.log(abs(base), 10), 15))) if base not in (0, 1, -1) and \
-                base.is_finite else 0.0
-            if base.is_Rational and exponent.is_Rational and magnitude * size > MAX_DIGITS:
-                raise self.fail(f"power too large to compute exactly (about {magnitude * size:.3g}"
-                                " digits)", node)
+        if base.is_number and exponent.is_number:
+            # Estimate the size of the result before SymPy computes it, for any base.
+            digits = power_digits(base, exponent)
+            if digits > MAX_DIGITS:
+                raise self.fail(f"power too large to compute exactly (about {digits:.3g} "
+                                f"digits; the limit is {MAX_DIGITS})", node)
         return sp.Pow(base, exponent)
 
     def call(self, node: ast.Call) -> sp.Basic:
@@ -407,6 +527,11 @@ class _Builder:
             else:
                 raise self.fail(f"unknown function {name!r}", node)
         args = [self.build(arg) for arg in node.args]
+        if name in EXPONENTIAL and len(args) == 1:
+            digits = exponential_digits(args[0])
+            if digits > MAX_DIGITS:
+                raise self.fail(f"{name}() of a number this large cannot be computed exactly "
+                                f"(about {digits:.3g} digits; the limit is {MAX_DIGITS})", node)
         try:
             return function(*args)
         except TypeError:
@@ -439,6 +564,14 @@ class _Builder:
             raise self.fail("only name[index] subscripts are allowed", node)
         suffix = str(index.value) if isinstance(index, ast.Constant) else index.id
         return self.name(f"{node.value.id}_{suffix}", node)
+
+    def condition(self, value: sp.Basic, node: ast.AST) -> sp.Basic:
+        """``value`` if it is a condition (a relation, or conditions joined); else a plain error."""
+        if isinstance(value, (sp.Rel, sp.And, sp.Or)):
+            return value
+        raise self.fail("'&', '|', 'and' and 'or' join conditions, and this side is not "
+                        f"one ({value}); write each condition in parentheses, as in "
+                        "(0 < alpha) & (alpha < 1/2)", node)
 
     def compare(self, node: ast.Compare) -> sp.Basic:
         terms = [self.build(node.left)] + [self.build(c) for c in node.comparators]

@@ -106,7 +106,8 @@ class TextbookLatexPrinter(LatexPrinter):
 
 
     def __init__(self, settings: dict | None = None):
-        defaults = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None}
+        defaults = {"mat_str": "bmatrix", "mat_delim": "", "mul_symbol": None,
+                    "imaginary_unit": "ri"}  # \mathrm{i}: a bare i reads as ambiguous
         super().__init__({**defaults, **(settings or {})})
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:

@@ -24,6 +24,7 @@ Matrix([
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,9 +37,24 @@ from symopt.errors import ParseError, SymoptTimeoutError, UnsupportedError
 from symopt.parse import parse, parse_relation
 from symopt.result import Finding
 from symopt.symbols import canonical_name, symbol
-from symopt.timeout import run_with_timeout
+from symopt.timeout import check_seconds, run_with_timeout
 
-__all__ = ["Constraint", "Problem", "Quadratic", "StationaryPoint"]
+__all__ = [
+    "MAX_HESSIAN_VARIABLES",
+    "MAX_MINOR_VARIABLES",
+    "MAX_SOLVE_VARIABLES",
+    "Constraint",
+    "Problem",
+    "Quadratic",
+    "StationaryPoint",
+]
+
+#: Most variables whose Hessian is built (n² entries).
+MAX_HESSIAN_VARIABLES = 100
+#: Most variables for which ∇f = 0 is solved symbolically.
+MAX_SOLVE_VARIABLES = 50
+#: Most variables for which every principal minor of a non-constant Hessian is formed (2ⁿ − 1).
+MAX_MINOR_VARIABLES = 8
 
 #: The assumptions SymPy derives from real=True alone.
 _REAL = sp.Symbol("r", real=True).assumptions0
@@ -57,9 +73,7 @@ class Quadratic:
     @cached_property
     def eigenvalues(self) -> list[sp.Expr]:
         """Eigenvalues of A with multiplicity, ascending when they can be ordered."""
-        values: list[sp.Expr] = []
-        for value, multiplicity in self.A.eigenvals().items():
-            values += [sp.simplify(value)] * multiplicity
+        values = list(run_with_timeout(_eigenvalues, self.A))
         try:
             return sorted(values, key=lambda v: float(v))
         except TypeError:
@@ -174,7 +188,9 @@ class Problem:
             chosen = self._real_variables(chosen, variables, local)
         self.variables: tuple[sp.Symbol, ...] = tuple(chosen)
         self.parameters: tuple[sp.Symbol, ...] = parameters
-        self.timeout = timeout
+        # 0 runs the work in place (for callers already inside a limit); others are checked.
+        self.timeout = timeout if timeout is None or (timeout == 0 and not isinstance(
+            timeout, bool)) else check_seconds(timeout, "timeout")
         self.name = name or (self.source or str(expr))
 
     def _real_variables(self, chosen: list[sp.Symbol], given: Sequence | None,
@@ -204,16 +220,20 @@ class Problem:
     # -- derivatives ---------------------------------------------------------
     @cached_property
     def gradient(self) -> sp.Matrix:
-        """∇f as a column vector."""
-        grad = sp.Matrix([sp.diff(self.objective, v) for v in self.variables])
+        """∇f as a column vector (built under the problem's time limit)."""
+        grad = run_with_timeout(_gradient, self.objective, self.variables, seconds=self.timeout)
         if grad.has(sp.Derivative):
             raise UnsupportedError(f"cannot differentiate {self.objective} in closed form")
         return grad
 
     @cached_property
     def hessian(self) -> sp.Matrix:
-        """∇²f, symmetric."""
-        return sp.hessian(self.objective, self.variables)
+        """∇²f, symmetric (refused above MAX_HESSIAN_VARIABLES; built under the time limit)."""
+        n = len(self.variables)
+        if n > MAX_HESSIAN_VARIABLES:
+            raise UnsupportedError(f"the Hessian in {n} variables has {n * n} entries; the limit "
+                                   f"is {MAX_HESSIAN_VARIABLES} variables")
+        return run_with_timeout(sp.hessian, self.objective, self.variables, seconds=self.timeout)
 
     def at(self, expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr] | Sequence) -> sp.Basic:
         """Substitute a point (mapping or sequence in variable order) into ``expr``.
@@ -241,13 +261,11 @@ class Problem:
         Quadratic(A=Matrix([[2]]), b=Matrix([[10]]), c=25)
         """
         try:
-            poly = sp.Poly(self.objective, *self.variables)
-        except sp.PolynomialError:
-            return None
-        if poly.total_degree() > 2 or any(
-            c.has(*self.variables) for c in poly.coeffs()
-        ):
-            return None
+            if not run_with_timeout(_at_most_quadratic, self.objective, self.variables,
+                                    seconds=self.timeout):
+                return None
+        except SymoptTimeoutError:
+            return None  # expanding the objective took too long: not recognised
         zero = dict.fromkeys(self.variables, 0)
         A = self.hessian.applyfunc(sp.expand)
         b = -self.gradient.subs(zero).applyfunc(sp.expand)
@@ -265,6 +283,10 @@ class Problem:
         >>> [pt.point for pt in Problem("(theta - 5)**2").stationary_points()]
         [{theta: 5}]
         """
+        n = len(self.variables)
+        if n > MAX_SOLVE_VARIABLES:
+            raise UnsupportedError(f"solving ∇f = 0 in {n} variables is refused; the limit is "
+                                   f"{MAX_SOLVE_VARIABLES} variables")
         solutions = run_with_timeout(
             _solve_gradient, self.gradient, self.variables, seconds=self.timeout
         )
@@ -288,7 +310,9 @@ class Problem:
         except SymoptTimeoutError:
             eigen = ()
         kind = _kind(eigen) if eigen else "unknown"
-        value = sp.simplify(self.objective.subs(point))
+        value = self.objective.subs(point)
+        with contextlib.suppress(SymoptTimeoutError):  # else the value unsimplified
+            value = run_with_timeout(sp.simplify, value, seconds=self.timeout)
         return StationaryPoint(dict(point), kind, tuple(eigen), value)
 
     # -- convexity and constants --------------------------------------------
@@ -301,7 +325,13 @@ class Problem:
         False
         """
         try:
-            return run_with_timeout(_convexity, self.hessian, self.variables, self.parameters,
+            H = self.hessian
+        except SymoptTimeoutError as exc:
+            return Finding.unknown(f"building the Hessian took too long: {exc}")
+        except UnsupportedError as exc:
+            return Finding.unknown(f"no Hessian: {exc}")
+        try:
+            return run_with_timeout(_convexity, H, self.variables, self.parameters,
                                     seconds=self.timeout)
         except SymoptTimeoutError as exc:
             return Finding.unknown(f"deciding the sign of the Hessian took too long: {exc}")
@@ -336,7 +366,12 @@ class Problem:
         return Finding(sp.simplify(L.value / mu.value), "κ = L/μ")
 
     def _curvature_bound(self, which: Literal["min", "max"]) -> Finding[sp.Expr]:
-        H = self.hessian
+        try:
+            H = self.hessian
+        except SymoptTimeoutError as exc:
+            return Finding.unknown(f"building the Hessian took too long: {exc}")
+        except UnsupportedError as exc:
+            return Finding.unknown(f"no Hessian: {exc}")
         if H.free_symbols & set(self.variables):
             if len(self.variables) == 1:
                 return _extremum_1d(H[0, 0], self.variables[0], which, self.timeout)
@@ -376,6 +411,11 @@ def _convexity(H: sp.Matrix, variables: Sequence[sp.Symbol],
         return Finding.unknown(f"the signs of the Hessian's eigenvalues {list(eigen)} "
                                "depend on the parameters")
     # Sylvester's criterion for semidefiniteness: every principal minor ≥ 0.
+    n = H.rows
+    if n > MAX_MINOR_VARIABLES:
+        return Finding.unknown(f"the Hessian is not constant and has {2**n - 1} principal minors "
+                               f"in {n} variables; they are formed for at most "
+                               f"{MAX_MINOR_VARIABLES} variables")
     minors = _principal_minors(H)
     decided = [_nonnegative(m) for m in minors]
     if all(d is True for d in decided):
@@ -386,6 +426,49 @@ def _convexity(H: sp.Matrix, variables: Sequence[sp.Symbol],
         return Finding(False, f"the Hessian is not positive semidefinite at {witness}",
                        {"point": witness})
     return Finding.unknown("could not decide the sign of the Hessian's principal minors")
+
+
+#: Most terms the expansion of an objective may have when it is tested for being quadratic.
+MAX_EXPANDED_TERMS = 100_000
+
+
+def _expanded_terms(expr: sp.Expr) -> int:
+    """An upper bound on the number of terms of ``expand(expr)`` (without expanding).
+
+    >>> _expanded_terms(sp.sympify("(a + b + c)**2"))
+    6
+    """
+    from math import comb
+
+    if expr.is_Add:
+        return sum(_expanded_terms(a) for a in expr.args)
+    if expr.is_Mul:
+        total = 1
+        for a in expr.args:
+            total = min(total * _expanded_terms(a), 10**18)
+        return total
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        k = _expanded_terms(expr.base)
+        if k == 1:
+            return 1
+        if expr.exp > 1000 or k > 10**6:
+            return 10**18
+        return min(comb(k + int(expr.exp) - 1, int(expr.exp)), 10**18)
+    return 1
+
+
+def _at_most_quadratic(objective: sp.Expr, variables: Sequence[sp.Symbol]) -> bool:
+    if _expanded_terms(objective) > MAX_EXPANDED_TERMS:
+        return False  # refused by size: its expansion would not fit
+    try:
+        poly = sp.Poly(objective, *variables)
+    except sp.PolynomialError:
+        return False
+    return poly.total_degree() <= 2 and not any(c.has(*variables) for c in poly.coeffs())
+
+
+def _gradient(objective: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
+    return sp.Matrix([sp.diff(objective, v) for v in variables])
 
 
 def _solve_gradient(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> list[dict]:

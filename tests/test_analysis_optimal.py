@@ -174,3 +174,63 @@ def test_ema_heavy_ball_and_damped_newton_optima_in_runs():
     assert newton.hyperparameters == {alpha: 1} and newton.rate == 0
     trajectory = run(SEED, "damped_newton", [1.0, -2.0], 1, alpha=1.0)
     assert np.allclose(trajectory.final, 0, atol=1e-15)
+
+
+@pytest.mark.parametrize("eigenvalues", [[4, 1], [1, 4], [2, 4, 1], [4, "5/2", 1]])
+def test_gd_optimum_does_not_depend_on_the_order_of_the_eigenvalues(eigenvalues):
+    # by hand: μ = 1, L = 4 whatever the order; α* = 2/(μ + L) = 2/5, r = (L − μ)/(L + μ) = 3/5
+    best = optimal_hyperparameters(get_method("gd"), eigenvalues).value
+    assert best.hyperparameters == {alpha: sp.Rational(2, 5)}
+    assert best.rate == sp.Rational(3, 5)
+    assert (best.mu, best.L) == (1, 4)
+
+
+def test_heavy_ball_optimum_for_an_unsorted_spectrum():
+    # Polyak with μ = 1, L = 4: α* = 4/(√L + √μ)² = 4/9, β* = ((√L − √μ)/(√L + √μ))² = 1/9,
+    # rate √β* = 1/3
+    best = optimal_hyperparameters(get_method("heavy_ball"), [4, 1]).value
+    assert best.hyperparameters == {alpha: sp.Rational(4, 9), beta: sp.Rational(1, 9)}
+    assert best.rate == sp.Rational(1, 3)
+
+
+def test_irrational_and_symbolic_eigenvalue_lists_are_ordered_or_unknown():
+    # [√2, 1, π/2]: μ = 1, L = π/2 (the middle entry); α* = 2/(1 + π/2) = 4/(2 + π),
+    # r = (π/2 − 1)/(π/2 + 1) = (π − 2)/(π + 2)
+    best = optimal_hyperparameters(get_method("gd"), [sp.sqrt(2), 1, sp.pi / 2]).value
+    assert sp.simplify(best.hyperparameters[alpha] - 4 / (2 + sp.pi)) == 0
+    assert sp.simplify(best.rate - (sp.pi - 2) / (sp.pi + 2)) == 0
+    # [L, μ] with no known order between them: unknown, not a guess that the list is sorted
+    for spectrum in ([L, mu], [mu, L]):
+        found = optimal_hyperparameters(get_method("gd"), spectrum)
+        assert not found.known and "order" in found.reason
+
+
+def test_worst_rate_is_the_largest_radius_over_the_eigenvalues():
+    # by hand, GD multiplies the λ-component by 1 − αλ: α = 1/2 on {1, 4} gives 1/2 and −1,
+    # so the worst radius is 1 (no convergence); α = 2/5 on {4, 1, 2} gives 3/5, 3/5, 1/5
+    from symopt.analysis import worst_rate
+
+    gd = get_method("gd")
+    assert worst_rate(gd, [1, 4], alpha="1/2").value == 1
+    assert worst_rate(gd, [4, 1, 2], alpha="2/5").value == sp.Rational(3, 5)
+    # heavy ball, α = 1/3, β = 1/6 at λ = 1: z² − (1 + β − α)z + β = z² − (5/6)z + 1/6
+    # = (z − 1/2)(z − 1/3)
+    assert worst_rate(get_method("heavy_ball"), [1], alpha="1/3", beta="1/6").value == \
+        sp.Rational(1, 2)
+
+
+def test_each_optimum_says_which_root_placement_it_rests_on():
+    # by hand, heavy ball at α = 4/9, β = 1/9 on [1, 4]: z² − (1 + β − αλ)z + β is
+    # z² − (2/3)z + 1/9 = (z − 1/3)² at λ = 1 and z² + (2/3)z + 1/9 = (z + 1/3)² at λ = 4:
+    # every root at +r at μ and at −r at L. Nesterov's optimum (Lessard, Recht & Packard
+    # 2016) has a double root only at μ; at L, −r is one root of two.
+    z = sp.Symbol("z")
+    hb = optimal_hyperparameters(get_method("heavy_ball"), [1, 4])
+    a, b = hb.value.hyperparameters[alpha], hb.value.hyperparameters[beta]
+    for lam, root in ((1, sp.Rational(1, 3)), (4, -sp.Rational(1, 3))):
+        assert sp.expand(z**2 - (1 + b - a * lam) * z + b - (z - root) ** 2) == 0
+    for name in ("gd", "heavy_ball"):
+        ansatz = optimal_hyperparameters(get_method(name), [1, 4]).evidence["ansatz"]
+        assert "every root" in ansatz and "at −r for λ = L" in ansatz, (name, ansatz)
+    ansatz = optimal_hyperparameters(get_method("nesterov"), [1, 4]).evidence["ansatz"]
+    assert "−r is a root for λ = L" in ansatz

@@ -102,6 +102,12 @@ ENTRIES = '''
     def wrong():
         return Outcome.compare(sp.Rational(1, 2), sp.Rational(3, 5))
 
+    @claim("t-cond", seed="001", quote="1/x > 0", stated="1/x > 0", expect="conditional")
+    def conditional():
+        x = sp.Symbol("x", positive=True)
+        return Outcome.conditional(bool((1 / x).is_positive), 1 / sp.Integer(-1) < 0,
+                                   "x > 0", "x = -1")
+
     @claim("t-raises", seed="002", quote="", stated="")
     def raises():
         raise ValueError("boom")
@@ -135,8 +141,8 @@ def small(tmp_path):
 
 def test_discover_reads_python_and_toml_entries(small):
     entries = discover(small)
-    assert [e.info.id for e in entries] == ["t-gradient", "t-true", "t-false", "t-raises",
-                                            "t-slow"]
+    assert [e.info.id for e in entries] == ["t-gradient", "t-true", "t-false", "t-cond",
+                                            "t-raises", "t-slow"]
     assert entries[0].info.seed == "004" and entries[0].info.kind == "gradient"
     assert entries[2].info.expect is False
 
@@ -148,6 +154,7 @@ def test_failures_become_verdicts_and_timeouts_stop_the_entry(small):
         "t-gradient": ("true", "true"),
         "t-true": ("true", "true"),
         "t-false": ("false", "false-as-expected"),
+        "t-cond": ("conditional", "conditional"),
         "t-raises": ("error", "error"),
         "t-slow": ("timeout", "timeout"),
     }
@@ -155,9 +162,10 @@ def test_failures_become_verdicts_and_timeouts_stop_the_entry(small):
     assert slow.seconds < 30
     assert "boom" in next(r for r in summary.results if r.verdict == "error").outcome.evidence
     assert not summary.ok
-    assert summary.counts() == {"claims": 5, "true": 2, "false-as-expected": 1,
-                                "unexpected": 0, "false-unexpected": 0,
-                                "true-unexpected": 0, "unknown": 2}
+    assert summary.counts() == {"claims": 6, "true": 2, "false-as-expected": 1,
+                                "conditional": 1, "unexpected": 0, "false-unexpected": 0,
+                                "true-unexpected": 0, "conditional-unexpected": 0,
+                                "unknown": 2}
 
 
 def test_select_runs_a_subset(small):
@@ -193,8 +201,58 @@ def test_prove_json_report(small, capsys):
     capsys.readouterr()
     assert run(["prove", str(small), "-k", "t-", "--json", "--no-docs"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["counts"]["claims"] == 5 and report["ok"] is False
+    assert report["counts"]["claims"] == 6 and report["ok"] is False
     assert {c["id"]: c["status"] for c in report["claims"]}["t-false"] == "false-as-expected"
+
+
+def test_prove_writes_pages_to_the_current_directory_and_says_where(small, tmp_path,
+                                                                   monkeypatch, capsys):
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr("symopt.cli.console.width", 400)
+    capsys.readouterr()
+    assert run(["prove", str(small)]) == 1  # t-raises and t-slow are not as expected
+    out = capsys.readouterr().out
+    assert (work / "catalogue" / "index.md").is_file()
+    assert f"Pages written to {work / 'catalogue'}" in out
+    assert "since the process started" in out or "since the command started" in out
+    assert "in parallel, so the topics add up to more than the wall time" in out
+    assert "a claim several seeds make counts for each" in out
+    assert "1 conditional" in out
+
+
+def test_pages_show_the_condition_and_the_counterexample(small, tmp_path):
+    summary = run_catalogue(small, select="t-")
+    write_pages(summary, tmp_path / "pages")
+    index = (tmp_path / "pages" / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if line.startswith("| [t-cond]"))
+    assert "$x > 0$" in row and "$x = -1$" in row
+    page = (tmp_path / "pages" / "entries.md").read_text(encoding="utf-8")
+    assert "- **True only if:** $x > 0$" in page
+    assert "- **Counterexample outside the condition:** $x = -1$" in page
+    assert "right only under a condition it omits" in page
+
+
+def test_an_unexpected_conditional_is_a_surprise(small):
+    (small / "entries.py").write_text(textwrap.dedent('''
+        import sympy as sp
+        from symopt.catalogue import Outcome, claim
+
+        @claim("t-cond-true", seed="001", quote="", stated="", expect=True)
+        def conditional():
+            return Outcome.conditional(True, True, "x > 0", "x = -1")
+    '''), encoding="utf-8")
+    summary = run_catalogue(small, select="t-cond-true")
+    assert summary.results[0].status == "unexpected" and not summary.ok
+    assert summary.counts()["conditional-unexpected"] == 1
+
+
+def test_expect_is_checked():
+    from symopt.catalogue import claim
+
+    with pytest.raises(SymoptError, match="expect must be"):
+        claim("x", seed="000", quote="", stated="", expect="maybe")
 
 
 def test_prove_bad_directory_is_one_line_exit_2(tmp_path):

@@ -152,11 +152,13 @@ def test_optimal_step_and_rate():
 
 
 def test_rate_in_kappa():
-    # GD with α* on [μ, L]: (κ − 1)/(κ + 1)
-    v = check(Claim("rate", "(kappa - 1)/(kappa + 1)",
-                    problem="(mu*x**2 + L*y**2)/2", method="gd",
-                    assumptions={"mu": "positive", "L": "positive"}))
-    assert v.status in ("true", "unknown")
+    # GD with α* = 2/(μ + L) on [μ, L]: r = |1 − α*μ| = (L − μ)/(L + μ) = (κ − 1)/(κ + 1)
+    for stated in ("(kappa - 1)/(kappa + 1)", "(L - mu)/(L + mu)"):
+        assert status(Claim("rate", stated, method="gd", spectrum="[mu, L]")) == "true"
+    # the rate of GD with step 1/L, and heavy ball's rate, are not GD's optimal rate
+    for stated in ("(kappa - 1)/kappa", "(sqrt(kappa) - 1)/(sqrt(kappa) + 1)"):
+        v = check(Claim("rate", stated, method="gd", spectrum="[mu, L]"))
+        assert v.status == "false" and v.correct == "(L - mu)/(L + mu)", (stated, v)
 
 
 def test_stability_interval_and_counterexample_run():
@@ -384,6 +386,31 @@ def test_minimizers_first_and_second_order():
     # x³ − 3x: f'' = 6x; x = 1 local min, x = −1 local max
     assert status(Claim("local_minimizer", "1", problem="x**3 - 3*x")) == "true"
     assert status(Claim("local_minimizer", "-1", problem="x**3 - 3*x")) == "false"
+
+
+@pytest.mark.parametrize(("objective", "point", "lower"), [
+    ("x**3", "0", "(-1/10)"),
+    ("x**3 + y**2", "(0, 0)", "(-1/10, 0)"),
+    ("x**3 - 3*x*y**2", "(0, 0)", "(-1/10, 0)"),
+    ("-x**4", "0", "(1/10)"),
+])
+def test_degenerate_points_that_are_not_local_minimizers(objective, point, lower):
+    # by hand: along the x-axis f(t, 0) − f(0) = t³ (or −t⁴), negative for small t < 0
+    # (or every t ≠ 0), so the origin is not a local minimizer although ∇f = 0 there and
+    # the Hessian has no negative eigenvalue to show it
+    for kind in ("local_minimizer", "minimizer"):
+        v = check(Claim(kind, point, problem=objective))
+        assert v.status == "false", (kind, objective, v)
+    v = check(Claim("local_minimizer", point, problem=objective))
+    assert v.counterexample.startswith(f"f{lower} <"), v
+
+
+def test_degenerate_local_minimizers_stay_true_or_unknown():
+    # x⁴ + y² ≥ 0 = f(0, 0): a minimizer; (y − x²)(y − 2x²) has a minimum at 0 on every line
+    # through 0 but is negative at (x, 3x²/2): no line shows it, so unknown (not true)
+    assert status(Claim("local_minimizer", "(0, 0)", problem="x**4 + y**2")) == "true"
+    assert status(Claim("local_minimizer", "(0, 0)",
+                        problem="(y - x**2)*(y - 2*x**2)")) == "unknown"
 
 
 def test_exact_runs_match_torch_optim():

@@ -135,3 +135,56 @@ def test_cancellation_never_refutes_a_true_gradient():
     assert check(Claim("gradient", gradient, problem=problem)).status == "true"
     wrong = gradient.replace("*b2/2]", "*a2/2]")
     assert check(Claim("gradient", wrong, problem=problem)).status == "false"
+
+
+# -- pairs that agree on a large region and differ elsewhere --------------------------------
+# (by hand, α > 0: max(α, 1/2) = α exactly for α ≥ 1/2; |1 − 4α| = 1 − 4α exactly for
+# α ≤ 1/4; max(α, c) = α for α ≥ c; |x| = x for x ≥ 0; min(1, 2α) = 2α for α ≤ 1/2.)
+# One sample point in the wrong region would call each pair equal; every seed must
+# separate them, and the counterexample must lie where the hand derivation says the two
+# differ. max(α, 1/100) differs on about a fifth of the sampled α: ten points would miss
+# it for some seeds, so it checks that pieces get the extra points.
+
+PIECEWISE_PAIRS = [
+    ("max(alpha, 1/2)", "alpha", lambda p: p["alpha"] < sp.Rational(1, 2)),
+    ("1 - 4*alpha", "abs(1 - 4*alpha)", lambda p: p["alpha"] > sp.Rational(1, 4)),
+    ("max(alpha, 1/10)", "alpha", lambda p: p["alpha"] < sp.Rational(1, 10)),
+    ("max(alpha, 1/100)", "alpha", lambda p: p["alpha"] < sp.Rational(1, 100)),
+    ("abs(x)", "x", lambda p: p["x"] < 0),
+    ("min(1, 2*alpha)", "2*alpha", lambda p: p["alpha"] > sp.Rational(1, 2)),
+]
+
+
+def test_pairs_equal_on_a_region_are_separated_for_every_seed():
+    for stated, correct, differs_at in PIECEWISE_PAIRS:
+        for seed in range(12):
+            result = compare(parse_expr(stated), parse_expr(correct), seed=seed)
+            assert result.equal is False, (stated, correct, seed, result)
+            point = {k: sp.Rational(v) for k, v in result.point.items()}
+            assert differs_at(point), (stated, correct, point)
+
+
+def test_pairs_equal_on_a_region_are_false_claims():
+    for stated, correct, _ in PIECEWISE_PAIRS:
+        assert verdict(stated, correct).status == "false", (stated, correct)
+    # and the true piecewise identities are still equal: max(α, 1/2) = (α + 1/2 + |α − 1/2|)/2
+    assert verdict("max(alpha, 1/2)", "(alpha + 1/2 + abs(alpha - 1/2))/2").status == "true"
+    assert verdict("abs(1 - 4*alpha)", "abs(4*alpha - 1)").status == "true"
+
+
+def test_irrational_values_apart_by_far_less_than_float_precision():
+    # √2 + 10⁻³⁰ − √2 = 10⁻³⁰ exactly, and π·x + e⁻⁵⁰ − π·x = e⁻⁵⁰ ≈ 1.9·10⁻²²: never equal
+    for stated, correct in (("sqrt(2) + 10**(-30)", "sqrt(2)"),
+                            ("pi*x + exp(-50)", "pi*x"),
+                            ("log(3) - 10**(-25)", "log(3)")):
+        result = compare(parse_expr(stated), parse_expr(correct))
+        assert result.equal is False, (stated, correct, result)
+
+
+def test_sides_undefined_at_every_sample_are_undecided():
+    # Γ has a pole at every non-positive integer, so Γ(−n) is undefined for every positive
+    # integer n: no sample point is evidence, and Γ(−n) vs Γ(−n) + 1 must not be called equal
+    n = symbol("n")
+    for other in (sp.gamma(-n) + 1, 2 * sp.gamma(-n)):
+        result = compare(sp.gamma(-n), other)
+        assert result.equal is None and "undefined" in result.how, result

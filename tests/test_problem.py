@@ -120,3 +120,27 @@ def test_convexity_reports_unknown_at_its_time_limit():
     p = Problem("exp(x*y*z)*sin(x + y)**2*cosh(z - x)", timeout=0.05)
     finding = p.convexity()
     assert not finding.known and "too long" in finding.reason
+
+
+# -- degenerate stationary points: a zero eigenvalue decides nothing ---------------------------
+# by hand: each Hessian below has a zero eigenvalue at the origin, and along the x-axis the
+# objective is t³ (or −t³), which takes both signs near 0, so none is a minimum or maximum.
+
+@pytest.mark.parametrize(("objective", "eigenvalues"), [
+    ("x**3", [0]),                      # f'' = 6x = 0 at 0
+    ("x**3 + y**2", [0, 2]),            # H = diag(6x, 2)
+    ("x**3 - 3*x*y**2", [0, 0]),        # monkey saddle: H = [[6x, −6y], [−6y, −6x]]
+    ("-x**3 - y**2", [-2, 0]),          # H = diag(−6x, −2): not a maximum either
+])
+def test_a_zero_eigenvalue_is_degenerate_not_an_extremum(objective, eigenvalues):
+    p = Problem(objective)
+    origin = {v: 0 for v in p.variables}
+    point = p.classify(origin)
+    assert sorted(point.hessian_eigenvalues) == eigenvalues
+    assert point.kind == "degenerate"
+
+
+def test_stationary_points_of_the_monkey_saddle():
+    # ∇(x³ − 3xy²) = (3x² − 3y², −6xy) = 0 only at the origin
+    (point,) = Problem("x**3 - 3*x*y**2").stationary_points()
+    assert point.point == {x: 0, y: 0} and point.kind == "degenerate"

@@ -90,27 +90,40 @@ def test_seed004_projected_loop():
 
 
 def test_seed_gradient_formulas_against_finite_differences():
+    # the texts' gradient formulas, symopt's ∇f of the same losses written out over the data,
+    # and scipy's finite differences must agree
     rng = np.random.default_rng(4)
     X, y = rng.normal(size=(6, 3)), rng.normal(size=6)
     labels = (rng.random(6) < 0.5).astype(float)
     theta = rng.normal(size=3)
     sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    t = sp.symbols("t1:4", real=True)
+    scores = [sum(float(X[i, j]) * t[j] for j in range(3)) for i in range(len(y))]
 
-    def mean_squares(t):
-        return np.mean((X @ t - y) ** 2)
+    def mean_squares(v):
+        return np.mean((X @ v - y) ** 2)
 
-    def half_mse(t):
-        return np.sum((X @ t - y) ** 2) / (2 * len(y))
+    def half_mse(v):
+        return np.sum((X @ v - y) ** 2) / (2 * len(y))
 
-    def log_loss(t):
-        p = sigmoid(X @ t)
+    def log_loss(v):
+        p = sigmoid(X @ v)
         return -np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p))
 
-    step = 1e-7
+    symbolic = {
+        mean_squares: sum((s - float(b)) ** 2 for s, b in zip(scores, y)) / len(y),
+        half_mse: sum((s - float(b)) ** 2 for s, b in zip(scores, y)) / (2 * len(y)),
+        log_loss: -sum(float(c) * sp.log(1 / (1 + sp.exp(-s)))
+                       + (1 - float(c)) * sp.log(1 - 1 / (1 + sp.exp(-s)))
+                       for s, c in zip(scores, labels)) / len(y),
+    }
     # seed 004 §2: (2/m) Xᵀ(Xθ − y); seed 002: (1/m) Xᵀ(ŷ − y) for MSE/2; seed 004 §6 logistic
-    assert 2 / len(y) * X.T @ (X @ theta - y) == pytest.approx(
-        approx_fprime(theta, mean_squares, step), abs=1e-5)
-    assert X.T @ (X @ theta - y) / len(y) == pytest.approx(
-        approx_fprime(theta, half_mse, step), abs=1e-5)
-    assert X.T @ (sigmoid(X @ theta) - labels) / len(y) == pytest.approx(
-        approx_fprime(theta, log_loss, step), abs=1e-5)
+    texts = {mean_squares: 2 / len(y) * X.T @ (X @ theta - y),
+             half_mse: X.T @ (X @ theta - y) / len(y),
+             log_loss: X.T @ (sigmoid(X @ theta) - labels) / len(y)}
+    at = dict(zip(t, theta))
+    for loss, objective in symbolic.items():
+        gradient = Problem(objective, variables=list(t)).gradient
+        ours = np.array([float(g.xreplace(at)) for g in gradient])
+        assert ours == pytest.approx(approx_fprime(theta, loss, 1e-7), abs=1e-5), loss.__name__
+        assert ours == pytest.approx(texts[loss], rel=1e-10), loss.__name__

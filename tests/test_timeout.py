@@ -54,3 +54,22 @@ def _nested():
 
 def test_nested_limits_run_inside_the_outer_worker():
     assert run_with_timeout(_nested, seconds=10) == 81
+
+
+def _limited_spin(_):
+    start = time.perf_counter()
+    try:
+        run_with_timeout(_spin, seconds=0.5)
+    except SymoptTimeoutError:
+        return time.perf_counter() - start
+    return None
+
+
+def test_the_limit_holds_inside_a_daemonic_process():
+    # A multiprocessing.Pool (or dask) worker is daemonic and may not start
+    # multiprocessing children; the limit must hold there too, not run unbounded.
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(1) as pool:
+        elapsed = pool.map_async(_limited_spin, [0]).get(30)
+    assert elapsed == [pytest.approx(0.5, abs=2.5)]

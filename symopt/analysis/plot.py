@@ -14,12 +14,13 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
 from symopt.analysis.numeric import radius_grid
-from symopt.errors import UnsupportedError
+from symopt.errors import SymoptError, UnsupportedError
 
 __all__ = ["plot_analysis"]
 
@@ -89,8 +90,15 @@ def plot_analysis(analysis, path: str, *, steps: int = 60, x0: Sequence[float] |
                title="stability region in (α, β)")
     _plot_trajectory(axes[panel], analysis, values, steps, x0)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        if Path(path).is_dir():
+            raise IsADirectoryError(21, "Is a directory")
+        fig.savefig(path, dpi=110)
+    except (OSError, ValueError) as exc:  # a path that cannot be written, an unknown format
+        raise SymoptError(f"cannot write the plot to {str(path)!r}: "
+                          f"{getattr(exc, 'strerror', None) or exc}") from None
+    finally:
+        plt.close(fig)
     return path
 
 

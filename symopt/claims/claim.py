@@ -16,14 +16,22 @@ work really stops at the limit. Bad input raises a
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
 from typing import Any, Literal
 
 from symopt import timeout as _timeout
-from symopt.errors import SymoptError, SymoptTimeoutError, UnsupportedError
+from symopt.errors import (
+    ParseError,
+    SolverError,
+    SymoptError,
+    SymoptTimeoutError,
+    UnsupportedError,
+)
 
-__all__ = ["KINDS", "Claim", "MethodSpec", "ProblemSpec", "Status", "Verdict", "check"]
+__all__ = ["COMMON_KEYS", "KEYS", "KINDS", "NUMBER_KEYS", "Claim", "MethodSpec", "ProblemSpec",
+           "Status", "Verdict", "check", "check_keys", "given_keys", "load_kinds",
+           "reject_keys"]
 
 Status = Literal["true", "false", "unknown", "error", "timeout"]
 
@@ -159,20 +167,89 @@ class Verdict:
 #: Checkers by claim kind; filled in by the modules that implement them.
 KINDS: dict[str, Callable[[Claim], Verdict]] = {}
 
+#: Keys every claim may carry: what it states, where it comes from, how long it may take.
+COMMON_KEYS = frozenset({"kind", "stated", "id", "expect", "source", "note", "timeout",
+                         "assumptions"})
+#: Keys of a number compared under a stated tolerance or rounding.
+NUMBER_KEYS = ("tolerance", "rel_tolerance", "rounding", "significant")
+#: The keys each kind honours, beyond :data:`COMMON_KEYS`.
+KEYS: dict[str, frozenset[str]] = {}
 
-def register(*kinds: str) -> Callable[[Callable[[Claim], Verdict]], Callable[[Claim], Verdict]]:
-    """Register a checker under one or more kind names."""
+
+def register(*kinds: str, keys: Iterable[str] = ()
+             ) -> Callable[[Callable[[Claim], Verdict]], Callable[[Claim], Verdict]]:
+    """Register a checker under one or more kind names, with the keys it honours."""
 
     def decorate(fn: Callable[[Claim], Verdict]) -> Callable[[Claim], Verdict]:
         for kind in kinds:
             KINDS[kind] = fn
+            KEYS[kind] = COMMON_KEYS | frozenset(keys)
         return fn
 
     return decorate
 
 
-def _load_kinds() -> None:
-    """Import the checkers (and what they use) once, before workers are forked."""
+def given_keys(claim: Claim) -> list[str]:
+    """The keys a claim was given (the fields that differ from their defaults).
+
+    >>> given_keys(Claim("gradient", "[2*x]", problem="x**2", at="(1,)"))
+    ['kind', 'stated', 'problem', 'at']
+    """
+    given = []
+    for f in fields(claim):
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        value = getattr(claim, f.name)
+        if (f.default is MISSING and f.default_factory is MISSING) or value != default:
+            given.append(f.name)
+    return given
+
+
+def check_keys(claim: Claim) -> None:
+    """Raise a :class:`~symopt.errors.ParseError` naming a key the claim's kind does not use.
+
+    Every kind honours or rejects each key it is given: a key silently ignored
+    would check another claim than the one stated (κ at a point checked as the
+    global κ).
+
+    >>> check_keys(Claim("condition_number", "4", problem="x**2", where="x > 0"))
+    Traceback (most recent call last):
+    ...
+    symopt.errors.ParseError: a 'condition_number' claim does not use the key 'where' (its ...
+    """
+    load_kinds()
+    if claim.kind not in KINDS:
+        raise UnsupportedError(f"unknown claim kind {claim.kind!r}; known: "
+                               f"{', '.join(sorted(KINDS))}")
+    allowed = KEYS[claim.kind]
+    for key in given_keys(claim):
+        if key not in allowed:
+            own = ", ".join(sorted(allowed - COMMON_KEYS)) or "none beyond the common ones"
+            raise ParseError(f"a {claim.kind!r} claim does not use the key {key!r} "
+                             f"(its keys: {own})")
+    if claim.problem is not None and claim.spectrum is not None:
+        raise ParseError(f"a {claim.kind!r} claim takes a problem or a spectrum, not both")
+
+
+def reject_keys(claim: Claim, keys: Iterable[str], reason: str) -> None:
+    """Raise a :class:`~symopt.errors.ParseError` if the claim gives one of ``keys``.
+
+    For keys a kind honours only in some forms (``reference`` of a ``closed_form``
+    without a problem).
+
+    >>> reject_keys(Claim("closed_form", "x_0", problem="x**2", x0=[1]), ["reference"], "")
+    """
+    given = set(given_keys(claim))
+    for key in keys:
+        if key in given:
+            raise ParseError(f"a {claim.kind!r} claim {reason} does not use the key {key!r}")
+
+
+def load_kinds() -> None:
+    """Import the checkers (and what they use) once, before workers are forked.
+
+    >>> load_kinds(); "gradient" in KINDS and "at" in KEYS["gradient"]
+    True
+    """
     import importlib
 
     from symopt.claims import derived, expressions, guarantee, numeric  # noqa: F401 - registration
@@ -186,16 +263,27 @@ def _load_kinds() -> None:
 
 def _run(claim: Claim) -> Verdict:
     """Check in this process (inside a worker, nested time limits run in place)."""
-    _load_kinds()
-    from symopt.claims.equivalence import set_domains
+    load_kinds()
+    from symopt.claims.context import take_notes
+    from symopt.claims.equivalence import set_domains, set_names
 
     set_domains({})
+    set_names({})
+    take_notes()
     checker = KINDS.get(claim.kind)
     if checker is None:
         raise UnsupportedError(f"unknown claim kind {claim.kind!r}; known: "
                                f"{', '.join(sorted(KINDS))}")
+    verdict = _verdict(checker, claim)
+    notes = tuple(f"note: {n}" for n in take_notes() if f"note: {n}" not in verdict.evidence)
+    return replace(verdict, evidence=(*verdict.evidence, *notes)) if notes else verdict
+
+
+def _verdict(checker: Callable[[Claim], Verdict], claim: Claim) -> Verdict:
     try:
         return checker(claim)
+    except SolverError as exc:
+        return Verdict.unknown(f"a solver could not finish: {exc}")
     except SymoptError:
         raise
     except (RecursionError, MemoryError) as exc:
@@ -215,7 +303,7 @@ def check(claim: Claim, *, timeout: float | None = None) -> Verdict:
     limit = timeout if timeout is not None else claim.timeout
     if limit is None:
         limit = _timeout.DEFAULT_SECONDS
-    _load_kinds()
+    check_keys(claim)
     try:
         verdict = _timeout.run_with_timeout(_run, claim, seconds=limit)
     except SymoptTimeoutError:

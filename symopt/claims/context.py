@@ -9,13 +9,20 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 
 import sympy as sp
 
 from symopt.claims.claim import Claim
-from symopt.claims.equivalence import Comparison, compare, compare_numbers, set_domains
+from symopt.claims.equivalence import (
+    Comparison,
+    compare,
+    compare_numbers,
+    set_domains,
+    set_names,
+)
 from symopt.claims.text import (
     approximate_decimals,
     assumption_symbols,
@@ -27,8 +34,33 @@ from symopt.claims.text import (
 from symopt.errors import ParseError, UnsupportedError
 from symopt.methods import Method, get_method
 from symopt.problem import Problem
+from symopt.symbols import canonical_name
 
-__all__ = ["Context", "show"]
+__all__ = ["Context", "note", "show", "take_notes"]
+
+#: Notes gathered while a claim is checked (added to the verdict's evidence).
+_NOTES: ContextVar[list[str] | None] = ContextVar("notes", default=None)
+
+
+def note(text: str) -> None:
+    """Add a note to the verdict of the claim being checked."""
+    notes = _NOTES.get()
+    if notes is None:
+        notes = []
+        _NOTES.set(notes)
+    if text not in notes:
+        notes.append(text)
+
+
+def take_notes() -> list[str]:
+    """The notes gathered so far, and start afresh.
+
+    >>> note("a"); note("a"); take_notes(), take_notes()
+    (['a'], [])
+    """
+    notes = _NOTES.get() or []
+    _NOTES.set([])
+    return notes
 
 
 def show(value: object) -> str:
@@ -70,6 +102,7 @@ class Context:
         if claim.problem is not None:
             local.update(assumption_symbols(claim.problem.assumptions))
         local.update(assumption_symbols(claim.assumptions))
+        set_names(local)  # a name is one symbol everywhere in the claim
         return cls(claim, local)
 
     def value(self, stated: object) -> sp.Basic:
@@ -170,12 +203,45 @@ class Context:
 
     @cached_property
     def hyperparameters(self) -> dict[sp.Symbol, sp.Expr]:
-        """Method and claim hyperparameter values, checked against their domains."""
-        values = dict(self.claim.method.hyperparameters) if self.claim.method else {}
-        values.update(self.claim.hyperparameters)
+        """Method and claim hyperparameter values, checked against their domains.
+
+        A step size written ``eta`` (``η``), ``lr`` or ``gamma`` is the method's
+        ``alpha`` when the method has no hyperparameter of that name, as in stated
+        answers. ``epsilon = 0`` is accepted (texts analyse the ε-free step), with a
+        note that the step is then undefined where g = 0.
+
+        >>> from symopt.claims.claim import Claim
+        >>> Context.of(Claim("update", "x", method="gd", hyperparameters={"η": 0.1})
+        ...            ).hyperparameters
+        {alpha: 1/10}
+        """
+        method_values = dict(self.claim.method.hyperparameters) if self.claim.method else {}
+        if not method_values and not self.claim.hyperparameters:
+            return {}
+        method = self.method
+        names = {a for h in method.hyperparameters for a in (h.symbol.name, *h.aliases)}
+        values: dict[str, object] = {}
+        for table in (method_values, self.claim.hyperparameters):
+            step: dict[str, object] = {}
+            for key, value in table.items():
+                name = canonical_name(str(key))
+                if name not in names and name in ("eta", "lr", "gamma") and "alpha" in names:
+                    name = "alpha"
+                if name in step:
+                    raise ParseError(f"the hyperparameter {name} is given twice ({key!r})")
+                step[name] = value
+            values.update(step)
         parsed = {k: (read_value(v, self.local) if isinstance(v, (str, float, int)) else v)
                   for k, v in values.items()}
-        return self.method.substitution(parsed) if values else {}
+        zero = [h.symbol for h in method.hyperparameters if h.symbol.name == "epsilon" and
+                h.symbol.name in parsed and parsed[h.symbol.name] == 0]
+        for eps in zero:
+            del parsed[eps.name]
+            note("ε = 0: the step g/√v is undefined where g = 0 (then v = 0 too); what is "
+                 "derived holds where g ≠ 0")
+        result = method.substitution(parsed)
+        result.update(dict.fromkeys(zero, sp.S.Zero))
+        return result
 
     def point(self, stated: object) -> dict[sp.Symbol, sp.Expr]:
         """A stated point in the problem's variables."""

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symopt.claims.claim import Claim, Verdict, register
+from symopt.claims.claim import NUMBER_KEYS, Claim, Verdict, register
 from symopt.claims.context import Context, show
-from symopt.claims.equivalence import Comparison, compare
+from symopt.claims.equivalence import Comparison, compare, unify_names
 from symopt.claims.expressions import decide
 from symopt.claims.sets import compare_regions, compare_sets, read_region, read_set
 from symopt.claims.text import read_value
@@ -50,6 +50,7 @@ def _finding(ctx: Context, finding: Finding, what: str, stated: sp.Basic | None 
 def _ordered(ctx: Context, *exprs: sp.Basic) -> list[sp.Basic]:
     """With a spectrum [μ, L] of symbols, write L = μ + gap (gap > 0) so that random
     points respect μ < L (|1 − μ/L| is 1 − μ/L only there)."""
+    exprs = unify_names(*exprs)
     if not isinstance(ctx.claim.spectrum, str):
         return list(exprs)
     spectrum = spectrum_of(ctx)
@@ -60,28 +61,80 @@ def _ordered(ctx: Context, *exprs: sp.Basic) -> list[sp.Basic]:
     return [e.xreplace({end: start + gap}) for e in exprs]
 
 
-@register("smoothness", "L", "lipschitz_gradient")
+@register("smoothness", "L", "lipschitz_gradient",
+          keys=("problem", "at", "rename", *NUMBER_KEYS))
 def check_smoothness(claim: Claim) -> Verdict:
-    """L, the largest Hessian eigenvalue over ℝⁿ."""
+    """L, the largest Hessian eigenvalue over ℝⁿ (or at the point ``at``)."""
     ctx = Context.of(claim)
+    if claim.at is not None:
+        return _finding(ctx, local_constant(ctx, "L"), "L at the point")
     return _finding(ctx, ctx.problem.smoothness(), "L")
 
 
-@register("strong_convexity", "mu")
+@register("strong_convexity", "mu",
+          keys=("problem", "at", "rename", *NUMBER_KEYS))
 def check_strong_convexity(claim: Claim) -> Verdict:
-    """μ, the smallest Hessian eigenvalue over ℝⁿ."""
+    """μ, the smallest Hessian eigenvalue over ℝⁿ (or at the point ``at``)."""
     ctx = Context.of(claim)
+    if claim.at is not None:
+        return _finding(ctx, local_constant(ctx, "mu"), "μ at the point")
     return _finding(ctx, ctx.problem.strong_convexity(), "μ")
 
 
-@register("condition_number", "kappa")
+@register("condition_number", "kappa",
+          keys=("problem", "at", "rename", *NUMBER_KEYS))
 def check_condition_number(claim: Claim) -> Verdict:
-    """κ = L/μ."""
+    """κ = L/μ over ℝⁿ, or κ(∇²f(x)) at the point ``at``."""
     ctx = Context.of(claim)
+    if claim.at is not None:
+        return _finding(ctx, local_constant(ctx, "kappa"), "κ at the point")
     return _finding(ctx, ctx.problem.condition_number(), "κ")
 
 
-@register("convex")
+def local_constant(ctx: Context, which: str) -> Finding:
+    """L, μ or κ of the Hessian at the claim's point ``at``.
+
+    L is the largest eigenvalue of ∇²f(x) and μ the smallest; κ = λmax/λmin when
+    ∇²f(x) is positive definite. Where it is not, L is read as the spectral norm
+    max |λ| and κ as the matrix condition number max |λ| / min |λ| (what
+    ``numpy.linalg.cond`` computes), and the reason says so.
+
+    >>> c = Context.of(Claim("condition_number", "0", problem="x**4 + y**2", at="(1, 1)"))
+    >>> local_constant(c, "kappa").value
+    6
+    """
+    point = ctx.point(ctx.claim.at)
+    hessian = ctx.problem.hessian.xreplace(point)
+    where = "(" + ", ".join(show(v) for v in point.values()) + ")"
+    eigen: list[sp.Expr] = []
+    for value, multiplicity in hessian.eigenvals().items():
+        eigen += [sp.simplify(value)] * multiplicity
+    shown = ", ".join(show(e) for e in eigen)
+    high, low = sp.Max(*eigen), sp.Min(*eigen)
+    if isinstance(high, sp.Max) or isinstance(low, sp.Min):
+        return Finding.unknown(f"cannot order the eigenvalues {shown} of ∇²f{where}")
+    basis = f"the eigenvalues of ∇²f{where} = {show(hessian)}: {shown}"
+    definite = low.is_positive
+    if which == "mu":
+        return Finding(low, f"the smallest of {basis}")
+    norm = sp.Max(*(abs(e) for e in eigen))
+    if which == "L":
+        if low.is_nonnegative:
+            return Finding(high, f"the largest of {basis}")
+        return Finding(norm, f"∇²f{where} is indefinite, L is read as max |λ| over {basis}")
+    if definite:
+        return Finding(sp.simplify(high / low), f"λmax/λmin of {basis}")
+    smallest = sp.Min(*(abs(e) for e in eigen))
+    if smallest.is_zero:
+        return Finding.unknown(f"∇²f{where} is singular ({basis}): κ is infinite")
+    if definite is None and not smallest.is_positive:
+        return Finding.unknown(f"cannot decide the signs of {basis}")
+    return Finding(sp.simplify(norm / smallest), f"∇²f{where} is not positive definite, κ is "
+                   f"read as the matrix condition number max |λ| / min |λ| of {basis}")
+
+
+@register("convex",
+          keys=("problem",))
 def check_convex(claim: Claim) -> Verdict:
     """Whether f is convex on ℝⁿ (stated true or false)."""
     ctx = Context.of(claim)
@@ -103,7 +156,8 @@ def check_convex(claim: Claim) -> Verdict:
                                          f"{show(witness)}" if witness else finding.reason))
 
 
-@register("eigenvalues", "hessian_eigenvalues")
+@register("eigenvalues", "hessian_eigenvalues",
+          keys=("problem", "at", "rename"))
 def check_eigenvalues(claim: Claim) -> Verdict:
     """The Hessian's eigenvalues (at ``at`` when it is not constant), as a multiset."""
     ctx = Context.of(claim)
@@ -239,7 +293,9 @@ def _method_symbol(ctx: Context, name: str) -> sp.Symbol:
                      f"{', '.join(h.symbol.name for h in ctx.method.hyperparameters)}")
 
 
-@register("optimal_step", "optimal_hyperparameters", "optimal_learning_rate")
+@register("optimal_step", "optimal_hyperparameters", "optimal_learning_rate",
+          keys=("problem", "spectrum", "method", "hyperparameters", "parameter", "rename",
+                *NUMBER_KEYS))
 def check_optimal_step(claim: Claim) -> Verdict:
     """α* (or a table of optimal hyperparameters) minimising the worst-case rate."""
     ctx = Context.of(claim)
@@ -287,16 +343,24 @@ def _refute_optimum(ctx: Context, stated: dict, optimum, sym: sp.Symbol, correct
                          counterexample=counter)
 
 
-@register("rate", "convergence_rate")
+@register("rate", "convergence_rate",
+          keys=("problem", "spectrum", "method", "hyperparameters", "where", "rename",
+                *NUMBER_KEYS))
 def check_rate(claim: Claim) -> Verdict:
-    """The contraction factor per step (given hyperparameters, else the optimal ones)."""
+    """The contraction factor per step (given hyperparameters, else the optimal ones).
+
+    With ``where`` (``"0 < alpha*lambda < 1"``) the stated rate is claimed only for
+    the values that satisfy the condition (``1 − αλ`` for ``|1 − αλ|``).
+    """
     ctx = Context.of(claim)
     analysis = analysis_of(ctx)
-    if not analysis.rate.known:
-        return Verdict.unknown(f"the rate could not be derived: {analysis.rate.reason}")
     # β in "√β" means the claim's β when the claim gives it a value
     stated = ctx.value(claim.stated).xreplace(ctx.hyperparameters)
-    correct = analysis.rate.value
+    condition = _condition(ctx, stated)
+    if condition is sp.false:
+        return Verdict.unknown(f"the condition {claim.where!r} excludes the given "
+                               "hyperparameters: the claim says nothing about them")
+    given = f" where {condition}" if condition is not sp.true else ""
     open_hps = {h.symbol for h in ctx.method.hyperparameters} - set(ctx.hyperparameters)
     if stated.free_symbols & open_hps and analysis.eigenvalues.known:
         # a rate as a function of the hyperparameters, e.g. r(α) = |1 − 4α|
@@ -306,18 +370,38 @@ def check_rate(claim: Claim) -> Verdict:
         found = worst_rate(ctx.method, analysis.eigenvalues.value, **values)
         if not found.known:
             return Verdict.unknown(f"the rate could not be derived: {found.reason}")
-        return decide(compare(*_ordered(ctx, stated, found.value)), found.value,
-                      f"the rate r({', '.join(sorted(s.name for s in open_hps))}) "
-                      f"({found.reason})")
+        return decide(compare(*_ordered(ctx, stated, found.value), where=condition),
+                      found.value, f"the rate r({', '.join(sorted(s.name for s in open_hps))})"
+                      f"{given} ({found.reason})")
+    if not analysis.rate.known:
+        return Verdict.unknown(f"the rate could not be derived: {analysis.rate.reason}")
+    correct = analysis.rate.value
     kappa = symbol("kappa")
     if kappa in stated.free_symbols and analysis.optimal.known and \
             "optimal" in analysis.rate.reason:
         correct = analysis.optimal.value.rate_kappa
+    if condition is not sp.true:
+        return decide(compare(*_ordered(ctx, stated, correct), where=condition), correct,
+                      f"the rate{given} ({analysis.rate.reason})")
     return decide(ctx.numbers(*_ordered(ctx, stated, correct)), correct,
                   f"the rate ({analysis.rate.reason})")
 
 
-@register("iterations")
+def _condition(ctx: Context, *exprs: sp.Basic) -> sp.Basic:
+    """The claim's ``where`` as a condition, with the claim's names and hyperparameter values."""
+    if not ctx.claim.where:
+        return sp.true
+    symbols = set().union(*(e.free_symbols for e in exprs))
+    symbols |= {h.symbol for h in ctx.method.hyperparameters}
+    condition = read_region(ctx.claim.where, tuple(sorted(symbols, key=lambda s: s.name)),
+                            ctx.local)
+    condition = ctx.resolve(condition).xreplace(ctx.hyperparameters)
+    return condition if isinstance(condition, sp.Basic) else sp.sympify(condition)
+
+
+@register("iterations",
+          keys=("problem", "spectrum", "method", "hyperparameters", "epsilon", "rename",
+                *NUMBER_KEYS))
 def check_iterations(claim: Claim) -> Verdict:
     """The number of steps to reach ``epsilon`` (rate^k ≤ ε)."""
     ctx = Context.of(claim)
@@ -326,7 +410,8 @@ def check_iterations(claim: Claim) -> Verdict:
     return _finding(ctx, analysis.iterations, "the number of iterations")
 
 
-@register("fixed_point", "steady_state")
+@register("fixed_point", "steady_state",
+          keys=("problem", "method", "hyperparameters", "rename"))
 def check_fixed_point(claim: Claim) -> Verdict:
     """The fixed point: of x on a problem (the minimiser), or of the state for constant g."""
     ctx = Context.of(claim)
@@ -400,7 +485,8 @@ def _stateless_fixed_point(ctx: Context) -> Verdict:
                          counterexample=f"one step from {shown} gives {moved}")
 
 
-@register("stability", "stability_interval", "stability_region", "learning_rate_range")
+@register("stability", "stability_interval", "stability_region", "learning_rate_range",
+          keys=("problem", "spectrum", "method", "hyperparameters", "parameter", "x0", "rename"))
 def check_stability(claim: Claim) -> Verdict:
     """The set of hyperparameter values for which the iteration converges."""
     ctx = Context.of(claim)
@@ -517,7 +603,7 @@ def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, a
     from symopt.claims.sets import _simple_point
 
     stated = ctx.resolve(read_region(ctx.claim.stated, parameters, ctx.local))
-    correct = region.condition
+    stated, correct = unify_names(stated, region.condition)
     free = (stated.free_symbols | correct.free_symbols) - set(parameters)
     # symbols other than the hyperparameters (L, a, ...) are compared at a few values
     trials = [_simple_point(free, 0), _simple_point(free, 1)] if free else [{}]
@@ -547,7 +633,8 @@ def _alpha_bound(analysis, values: dict | None = None) -> sp.Expr:
     return 8 / min(positive) if positive else sp.Integer(10)
 
 
-@register("kkt")
+@register("kkt",
+          keys=("problem", "rename"))
 def check_kkt(claim: Claim) -> Verdict:
     """A stated KKT point with its multipliers (``{x = .., lambda = ..}``).
 
@@ -566,6 +653,9 @@ def check_kkt(claim: Claim) -> Verdict:
         raise ParseError("a 'kkt' claim states a table: variables and multipliers")
     result = solve_kkt(ctx.problem, timeout=0)
     stated = {canonical_name(str(k)): ctx.value(v) for k, v in claim.stated.items()}
+    refuted = _no_multipliers(result, stated)
+    if refuted is not None:
+        return refuted
     equality = {m.name for m in result.conditions.eq_multipliers}
     points = []
     for p in result.points:
@@ -605,3 +695,65 @@ def check_kkt(claim: Claim) -> Verdict:
     return Verdict.false(f"the KKT points are {shown}", correct=shown,
                          counterexample=f"{mismatch} = {show(stated[mismatch])} but the KKT "
                          f"point has {mismatch} = {show(points[0][mismatch])}")
+
+
+def _no_multipliers(result, stated: dict[str, sp.Expr]) -> Verdict | None:
+    """False when the stated point is infeasible or has no valid multipliers, else None.
+
+    At the stated x* (every variable given, numbers), the inactive inequalities get
+    λᵢ = 0 and stationarity ∇f + Σ λᵢ∇gᵢ + Σ νⱼ∇hⱼ = 0 is a linear system in the
+    rest: no solution, or a unique one with some λᵢ < 0, means x* is not a KKT point
+    (at a point where LICQ fails the system often has no solution).
+    """
+    conditions = result.conditions
+    names = {v.name: v for v in conditions.variables}
+    if any(n not in stated for n in names):
+        return None
+    point = {v: stated[n] for n, v in names.items()}
+    if not all(v.is_number for v in point.values()):
+        return None
+    shown = "(" + ", ".join(show(v) for v in point.values()) + ")"
+    correct = "; ".join(show({**{k.name: v for k, v in p.point.items()},
+                              **{k.name: v for k, v in p.multipliers.items()}})
+                        for p in result.points) or "no KKT point"
+    for g, text in zip(conditions.inequalities, conditions.texts or [None] * 99):
+        value = sp.simplify(g.xreplace(point))
+        if value.is_positive:
+            return Verdict.false(f"{shown} is not feasible", correct=correct,
+                                 counterexample=f"the constraint {text or f'{g} <= 0'} "
+                                 f"fails there ({show(value)} > 0)")
+    for h in conditions.equalities:
+        value = sp.simplify(h.xreplace(point))
+        if value.is_zero is False:
+            return Verdict.false(f"{shown} is not feasible", correct=correct,
+                                 counterexample=f"the constraint {h} = 0 fails there "
+                                 f"({show(value)} ≠ 0)")
+    values = [sp.simplify(g.xreplace(point)) for g in conditions.inequalities]
+    if any(v.is_zero is None for v in values):
+        return None
+    inactive = {lam: 0 for lam, v in zip(conditions.ineq_multipliers, values) if not v.is_zero}
+    unknowns = [lam for lam in conditions.ineq_multipliers if lam not in inactive]
+    unknowns += list(conditions.eq_multipliers)
+    equations = [e.xreplace(point).xreplace(inactive) for e in conditions.stationarity]
+    solutions = sp.linsolve(equations, unknowns) if unknowns else \
+        (sp.FiniteSet(()) if all(sp.simplify(e).is_zero for e in equations) else sp.EmptySet)
+    gradient = [show(sp.diff(conditions.objective, v).xreplace(point))
+                for v in conditions.variables]
+    if solutions is sp.EmptySet:
+        active = ", ".join(lam.name for lam in unknowns) or "none"
+        return Verdict.false(
+            f"{shown} is not a KKT point: no multipliers exist there", correct=correct,
+            counterexample=f"∇f{shown} = [{', '.join(gradient)}] is not a combination of the "
+            f"active constraints' gradients (multipliers {active}): the stationarity "
+            "equations have no solution (a point where LICQ fails can be a minimizer "
+            "without being a KKT point)")
+    solution = next(iter(solutions))
+    found = dict(zip(unknowns, solution))
+    negative = [lam for lam in conditions.ineq_multipliers
+                if lam in found and found[lam].is_number and found[lam].is_negative]
+    if negative:
+        return Verdict.false(
+            f"{shown} is not a KKT point: its multipliers would be {show(found)}",
+            correct=correct, counterexample=f"{negative[0].name} = {show(found[negative[0]])}"
+            " < 0, and an inequality's multiplier must be ≥ 0")
+    return None

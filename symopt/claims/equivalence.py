@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
-__all__ = ["Comparison", "compare", "compare_equations", "compare_numbers", "sample_point"]
+__all__ = ["Comparison", "compare", "compare_equations", "compare_numbers", "sample_point",
+           "set_names", "unify_names"]
 
 #: Functions whose pieces random points must all reach.
 _PIECEWISE = (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.floor, sp.ceiling,
@@ -65,6 +66,50 @@ _DOMAINS: ContextVar[dict[sp.Symbol, sp.Set] | None] = ContextVar("domains", def
 def set_domains(domains: dict[sp.Symbol, sp.Set]) -> None:
     """Sample these symbols inside their domains (a method's hyperparameters)."""
     _DOMAINS.set(dict(domains))
+
+
+#: The symbol each name stands for while a claim is checked (its stated assumptions).
+_NAMES: ContextVar[dict[str, sp.Symbol] | None] = ContextVar("names", default=None)
+
+
+def set_names(symbols: dict[str, sp.Symbol]) -> None:
+    """Read every symbol named like one of these as that symbol (see :func:`unify_names`)."""
+    _NAMES.set({s.name: s for s in symbols.values() if isinstance(s, sp.Symbol)})
+
+
+def unify_names(*objects):
+    """The objects with one symbol per name: same-named symbols made the same.
+
+    A name is one symbol everywhere in a claim, whatever assumptions the symbol
+    got where it was made (a ``lambda`` declared positive in a problem and the
+    house ``lambda`` of the analysis). The symbol of :func:`set_names` wins; among
+    others, the one with the most assumptions. Dummies are left alone.
+
+    >>> a, b = sp.Symbol("lam", positive=True), sp.Symbol("lam", real=True)
+    >>> unify_names(a + 1, b + 1)
+    (lam + 1, lam + 1)
+    >>> _[0] == _[1]
+    True
+    """
+    preferred = _NAMES.get() or {}
+    by_name: dict[str, list[sp.Symbol]] = {}
+    for obj in objects:
+        for s in getattr(obj, "free_symbols", ()):
+            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy):
+                group = by_name.setdefault(s.name, [])
+                if s not in group:
+                    group.append(s)
+    mapping = {}
+    for name, group in by_name.items():
+        chosen = preferred.get(name)
+        if chosen is None:
+            if len(group) < 2:
+                continue
+            chosen = max(group, key=lambda s: sum(1 for v in s.assumptions0.values() if v))
+        mapping.update({s: chosen for s in group if s != chosen})
+    if not mapping:
+        return objects
+    return tuple(o.xreplace(mapping) if hasattr(o, "xreplace") else o for o in objects)
 
 
 def _inside(domain: sp.Interval, rng: random.Random) -> sp.Expr:
@@ -155,16 +200,25 @@ def _at(expr: sp.Basic, point: dict) -> sp.Basic:
     return expr.xreplace(point) if point else expr
 
 
-def compare(stated: sp.Basic, correct: sp.Basic, *, points: int = POINTS, seed: int = 2024
-            ) -> Comparison:
+def compare(stated: sp.Basic, correct: sp.Basic, *, points: int = POINTS, seed: int = 2024,
+            where: sp.Basic | None = None) -> Comparison:
     """Compare two scalars, vectors or matrices; numeric difference first, then a proof.
+
+    With ``where`` (a condition on the symbols), only points that satisfy it count,
+    and equality is claimed only there.
 
     >>> from symopt.parse import parse_expr as p
     >>> compare(p("1/factorial(2004)"), p("1/factorial(2006)")).equal
     False
     >>> compare(p("[2*x, 20*y]"), p("[2*x, 20*y]")).proved
     True
+    >>> compare(p("1 - x"), p("Abs(1 - x)"), where=p("x < 1", relations=True)).equal
+    True
     """
+    if where is not None and where is not sp.true:
+        stated, correct, where = unify_names(stated, correct, where)
+        return _compare_where(stated, correct, where, points=points, seed=seed)
+    stated, correct = unify_names(stated, correct)
     if isinstance(stated, sp.MatrixBase) or isinstance(correct, sp.MatrixBase):
         return _compare_matrices(stated, correct, points=points, seed=seed)
     stated, correct = sp.sympify(stated), sp.sympify(correct)  # safe: SymPy objects, not text
@@ -195,6 +249,40 @@ def compare(stated: sp.Basic, correct: sp.Basic, *, points: int = POINTS, seed: 
         return Comparison(True, f"equal to {DIGITS} digits")
     return Comparison(True, f"equal at {tried} random points (to {DIGITS} digits) respecting "
                       "the symbols' assumptions; not proved symbolically")
+
+
+def _compare_where(stated: sp.Basic, correct: sp.Basic, where: sp.Basic, *, points: int,
+                   seed: int) -> Comparison:
+    """Compare two scalars at random points that satisfy the condition ``where``."""
+    if where is sp.false:
+        return Comparison(None, "the condition holds nowhere")
+    stated, correct = sp.sympify(stated), sp.sympify(correct)  # safe: SymPy objects, not text
+    symbols = stated.free_symbols | correct.free_symbols | where.free_symbols
+    rng = random.Random(seed)
+    points *= 4 if stated.has(*_PIECEWISE) or correct.has(*_PIECEWISE) else 2
+    tried = 0
+    for _ in range(points * 60):
+        point = sample_point(symbols, rng)
+        if where.xreplace(point) is not sp.true:
+            continue
+        a, b = _at(stated, point), _at(correct, point)
+        verdict = _differ(a, b, DIGITS)
+        if verdict is None:
+            continue
+        tried += 1
+        if verdict and _differ(a, b, CONFIRM_DIGITS):
+            where_text = {s.name: sp.sstr(v) for s, v in point.items()}
+            at = ", ".join(f"{k} = {v}" for k, v in where_text.items())
+            return Comparison(False, f"the values differ at {at} (which satisfies the "
+                              f"condition): {_fmt(a)} but {_fmt(b)}", where_text)
+        if tried >= points:
+            break
+    if tried == 0:
+        return Comparison(None, f"no sample point satisfies {sp.sstr(where)}")
+    if _proved_zero(stated - correct):
+        return Comparison(True, "the difference simplifies to 0", proved=True)
+    return Comparison(True, f"equal at {tried} random points satisfying {sp.sstr(where)} (to "
+                      f"{DIGITS} digits); not proved symbolically")
 
 
 def _proved_zero(difference: sp.Basic) -> bool:
@@ -295,6 +383,9 @@ def compare_equations(stated: sp.Basic, correct: sp.Basic,
     """
     if not (isinstance(stated, sp.Equality) and isinstance(correct, sp.Equality)):
         return Comparison(None, "both sides must be equations")
+    stated, correct = unify_names(stated, correct)
+    if unknowns:
+        unknowns = unify_names(*unknowns)
     rs, rc = stated.lhs - stated.rhs, correct.lhs - correct.rhs
     ratio = sp.cancel(sp.together(rs / rc)) if rc != 0 else None
     if ratio is not None and ratio.is_number and ratio != 0 and ratio.is_finite:

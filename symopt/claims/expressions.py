@@ -16,7 +16,7 @@ import re
 
 import sympy as sp
 
-from symopt.claims.claim import Claim, Verdict, register
+from symopt.claims.claim import NUMBER_KEYS, Claim, Verdict, register, reject_keys
 from symopt.claims.context import Context, show
 from symopt.claims.equivalence import Comparison, compare, compare_equations, sample_point
 from symopt.claims.text import clean, read_relation
@@ -37,7 +37,8 @@ def decide(result: Comparison, correct: object, what: str) -> Verdict:
     return Verdict.unknown(f"{what}: {result.how}")
 
 
-@register("equal", "expression", "identity")
+@register("equal", "expression", "identity",
+          keys=("reference", "problem", "spectrum", "method", "rename", *NUMBER_KEYS))
 def check_equal(claim: Claim) -> Verdict:
     """The stated expression equals ``reference`` (for every value the assumptions allow)."""
     ctx = Context.of(claim)
@@ -47,7 +48,8 @@ def check_equal(claim: Claim) -> Verdict:
     return decide(ctx.numbers(stated, correct), correct, "the value")
 
 
-@register("equation")
+@register("equation",
+          keys=("reference", "unknowns", "rename"))
 def check_equation(claim: Claim) -> Verdict:
     """Two equations with the same solution set (not merely both rearranged to 0)."""
     ctx = Context.of(claim)
@@ -59,7 +61,8 @@ def check_equation(claim: Claim) -> Verdict:
     return decide(compare_equations(stated, correct, unknowns), correct, "the equation")
 
 
-@register("inequality", "bound")
+@register("inequality", "bound",
+          keys=("where", "rename"))
 def check_inequality(claim: Claim) -> Verdict:
     """A bound holding for every value the assumptions (and ``where``) allow."""
     ctx = Context.of(claim)
@@ -193,13 +196,15 @@ def _derivative(claim: Claim, attribute: str, label: str) -> Verdict:
     return decide(compare(stated, correct), correct, f"{label}{where}")
 
 
-@register("gradient")
+@register("gradient",
+          keys=("problem", "at", "rename"))
 def check_gradient(claim: Claim) -> Verdict:
     """The stated gradient (a vector in the problem's variables)."""
     return _derivative(claim, "gradient", "∇f")
 
 
-@register("hessian")
+@register("hessian",
+          keys=("problem", "at", "rename"))
 def check_hessian(claim: Claim) -> Verdict:
     """The stated Hessian (a matrix in the problem's variables)."""
     return _derivative(claim, "hessian", "∇²f")
@@ -234,9 +239,12 @@ def update_text(text: str) -> str:
     return body
 
 
-@register("update")
+@register("update",
+          keys=("method", "problem", "hyperparameters", "steps", "rename"))
 def check_update(claim: Claim) -> Verdict:
     """The next iterate: per coordinate in x, g (and state), or in the problem's variables."""
+    if claim.problem is not None:
+        reject_keys(claim, ("steps",), "about a problem (the step from the current point)")
     ctx = Context.of(claim)
     method = ctx.method
     rule = method.rule()
@@ -286,7 +294,8 @@ def _first_step(ctx: Context, substitution: dict) -> list[sp.Expr]:
     return result
 
 
-@register("stationary_points")
+@register("stationary_points",
+          keys=("problem", "rename"))
 def check_stationary_points(claim: Claim) -> Verdict:
     """The stated list of stationary points equals the solutions of ∇f = 0."""
     ctx = Context.of(claim)
@@ -329,7 +338,8 @@ def _same_point(a: dict, b: dict) -> bool:
     return all(compare(a[k], b[k]).equal is True for k in b)
 
 
-@register("minimizer")
+@register("minimizer",
+          keys=("problem", "rename"))
 def check_minimizer(claim: Claim) -> Verdict:
     """The stated point is the global minimizer.
 
@@ -380,7 +390,8 @@ def check_minimizer(claim: Claim) -> Verdict:
                            f"convex ({convex.reason}), so global optimality is not proved")
 
 
-@register("local_minimizer")
+@register("local_minimizer",
+          keys=("problem", "rename"))
 def check_local_minimizer(claim: Claim) -> Verdict:
     """The stated point is a local minimizer (second-order test; convexity when degenerate)."""
     ctx = Context.of(claim)
@@ -404,8 +415,60 @@ def check_local_minimizer(claim: Claim) -> Verdict:
     if problem.convexity().value is True:
         return Verdict.true(f"∇f = 0 and f is convex (Hessian eigenvalues {eigen} there): a "
                             "global, hence local, minimizer", correct=_pt(stated))
+    descent = _descent_along_a_line(problem, stated)
+    if descent is not None:
+        direction, (c, k), near = descent
+        return Verdict.false(f"{_pt(stated)} is not a local minimizer: along the direction "
+                             f"d = {_pt(direction)}, f(x* + t·d) − f(x*) = ({show(c)})·t^{k} + "
+                             "higher powers of t, which is negative for small t of one sign",
+                             correct=None,
+                             counterexample=f"f{_pt(near)} < f{_pt(stated)}")
     return Verdict.unknown(f"the second-order test is inconclusive at {_pt(stated)} "
                            f"(Hessian eigenvalues {eigen})")
+
+
+def _descent_along_a_line(problem, stated: dict
+                          ) -> tuple[dict, tuple[sp.Expr, int], dict] | None:
+    """A line through a degenerate stationary point on which f decreases, or None.
+
+    Along x* + t·d, f(x* + t·d) − f(x*) = c·tᵏ + O(tᵏ⁺¹) for the lowest power k with
+    c ≠ 0 (a Taylor series in t; f without piecewise pieces). k odd, or k even with
+    c < 0, makes f lower than f(x*) for all small t of one sign: not a local minimizer.
+    Directions tried: the axes and their pairwise sums and differences. Returns
+    (d, (c, k), a point with t = ±1/10ʲ where f is exactly below f(x*)).
+    """
+    import itertools
+
+    from symopt.claims.equivalence import _PIECEWISE
+
+    if problem.parameters or problem.objective.has(*_PIECEWISE):
+        return None
+    t = sp.Dummy("t", real=True)
+    n = len(problem.variables)
+    axes = [tuple(int(i == j) for j in range(n)) for i in range(n)]
+    pairs = [tuple(a + s * b for a, b in zip(u, v)) for u, v in itertools.combinations(axes, 2)
+             for s in (1, -1)]
+    value = problem.objective.xreplace(stated)
+    for d in axes + pairs[:40]:
+        line = {x: stated[x] + t * c for x, c in zip(problem.variables, d)}
+        phi = problem.objective.xreplace(line) - value
+        try:
+            series = sp.series(phi, t, 0, 7).removeO()
+        except (ValueError, TypeError, NotImplementedError, ArithmeticError):
+            continue
+        poly = sp.Poly(sp.expand(series), t) if series.is_polynomial(t) else None
+        if poly is None or poly.is_zero:
+            continue
+        k = min(m[0] for m in poly.monoms())
+        c = poly.coeff_monomial(t**k)
+        if not c.is_number or not (k % 2 == 1 or c.is_negative):
+            continue
+        sign = -1 if k % 2 == 1 and c.is_positive else 1  # where c·tᵏ < 0
+        for j in range(1, 13):
+            near = {x: v.xreplace({t: sign * sp.Rational(1, 10**j)}) for x, v in line.items()}
+            if (problem.objective.xreplace(near) - value).is_negative:
+                return dict(zip(problem.variables, d)), (c, k), near
+    return None
 
 
 def _global_minimum_text(problem) -> str | None:
@@ -448,7 +511,8 @@ def _minimizers_text(problem) -> str:
     return "; ".join(_pt(m.point) for m in minima)
 
 
-@register("minimum", "minimum_value")
+@register("minimum", "minimum_value",
+          keys=("problem", "rename", *NUMBER_KEYS))
 def check_minimum(claim: Claim) -> Verdict:
     """The stated minimum value of f (unconstrained, convex f)."""
     ctx = Context.of(claim)
@@ -471,14 +535,18 @@ def check_minimum(claim: Claim) -> Verdict:
                   f"min f = f{_pt(minima[0].point)}")
 
 
-@register("closed_form")
+@register("closed_form",
+          keys=("problem", "method", "hyperparameters", "x0", "reference", "rename", *NUMBER_KEYS))
 def check_closed_form(claim: Claim) -> Verdict:
     """x_k as a formula in k and x₀, proved by induction on the method's rule.
 
     Without a problem, ``reference`` is required and the claim is an ``equal`` claim.
     """
     if claim.problem is None:
+        reject_keys(claim, ("method", "hyperparameters", "x0"),
+                    "without a problem (a formula compared with its reference)")
         return check_equal(claim)
+    reject_keys(claim, ("reference", *NUMBER_KEYS), "about a problem (proved by induction)")
     ctx = Context.of(claim)
     problem, method = ctx.problem, ctx.method
     if method.state:
@@ -498,17 +566,9 @@ def check_closed_form(claim: Claim) -> Verdict:
     if not isinstance(formula, sp.MatrixBase) or formula.shape != (n, 1):
         raise ParseError(f"the closed form must give {n} coordinate(s)")
     substitution = ctx.hyperparameters
-    iterates = [sp.Matrix(start)]
-    for step in range(6):
-        at = formula.xreplace({k: sp.Integer(step)})
-        result = compare(at, iterates[-1])
-        if result.equal is False:
-            shown = show(iterates[-1] if n > 1 else iterates[-1][0])
-            return Verdict.false(f"x_{step} = {shown}", correct=_closed_form(ctx, start),
-                                 counterexample=f"k = {step}: the formula gives "
-                                 f"{show(at if n > 1 else at[0])}, {step} step(s) give "
-                                 f"{shown} ({result.how})")
-        iterates.append(sp.Matrix(_step_from(ctx, list(iterates[-1]), step + 1, substitution)))
+    refuted = _early_iterates(ctx, formula, start, k, substitution)
+    if refuted is not None:
+        return refuted
     current = list(formula)
     following = _step_from(ctx, current, None, substitution, k)
     result = compare(sp.Matrix(following), formula.xreplace({k: k + 1}))
@@ -517,6 +577,45 @@ def check_closed_form(claim: Claim) -> Verdict:
                             f"maps its value at k to its value at k + 1 ({result.how})",
                             "the first 6 iterates agree exactly")
     return decide(result, None, "the induction step x_k → x_{k+1}")
+
+
+def _early_iterates(ctx: Context, formula: sp.Matrix, start: list, k: sp.Symbol,
+                    substitution: dict, steps: int = 6) -> Verdict | None:
+    """Compare the formula with the first iterates; a refutation, or None when they agree.
+
+    The first two are compared as formulas in the start. Later iterates of a
+    non-linear rule (Newton on a quartic) grow too fast to build symbolically, so
+    from k = 2 on they are exact runs from a random rational start (and random values
+    of any open hyperparameter).
+    """
+    n = len(start)
+    iterates = [sp.Matrix(start)]
+    point: dict = {}
+    for step in range(steps):
+        if step == 2:
+            others = (formula.free_symbols | set().union(*(v.free_symbols for v in start))) \
+                - {k}
+            point = sample_point(others, random.Random(13))
+            iterates = [sp.Matrix([v.xreplace(point) for v in start])]
+            for t in range(1, step + 1):
+                iterates.append(sp.Matrix(_step_from(ctx, list(iterates[-1]), t,
+                                                     substitution)).xreplace(point))
+        at = formula.xreplace({k: sp.Integer(step), **point})
+        result = compare(at, iterates[-1])
+        if result.equal is False:
+            iterate = iterates[-1].applyfunc(
+                lambda e: sp.factor(sp.cancel(e)) if sp.count_ops(e) < 400 else e)
+            shown = show(iterate if n > 1 else iterate[0])
+            where = (" from " + ", ".join(f"{s} = {show(v)}" for s, v in point.items())
+                     if point else "")
+            return Verdict.false(f"x_{step} = {shown}{where}", correct=_closed_form(ctx, start),
+                                 counterexample=f"k = {step}: the formula gives "
+                                 f"{show(at if n > 1 else at[0])}, {step} step(s){where} give "
+                                 f"{shown} ({result.how})")
+        following = _step_from(ctx, list(iterates[-1]), step + 1, substitution)
+        iterates.append(sp.Matrix(following).xreplace(point) if point else
+                        sp.Matrix(following))
+    return None
 
 
 def _closed_form(ctx: Context, start: list) -> str | None:
@@ -615,7 +714,8 @@ def _constrained_minimizer(ctx: Context, stated: dict) -> Verdict:
                          counterexample=why)
 
 
-@register("state")
+@register("state",
+          keys=("method", "hyperparameters", "steps", "rename"))
 def check_state(claim: Claim) -> Verdict:
     """A method's state with a constant gradient g: after ``steps`` steps, or as a formula in t.
 
@@ -663,7 +763,8 @@ def check_state(claim: Claim) -> Verdict:
     for k, v in stated.items():
         result = compare(v.xreplace({t: sp.S.One}), first[k].xreplace(sub))
         if result.equal is not True:
-            return decide(result, first[k], f"{k} at t = 1")
+            return _state_refuted(decide(result, first[k].xreplace(sub), f"{k} at t = 1"),
+                                  ctx, k)
     # The stated variables must be closed under "its update reads": Adam's m alone is
     # enough (its update reads only m and g), its v needs no formula.
     needed, frontier = set(stated), list(stated)
@@ -682,6 +783,62 @@ def check_state(claim: Claim) -> Verdict:
         following = expr.xreplace({X: X, G: G, T: t + 1, **current}).xreplace(sub)
         result = compare(following, stated[k].xreplace({t: t + 1}))
         if result.equal is not True:
-            return decide(result, None, f"the induction step for {k} (t → t + 1)")
+            return _state_refuted(decide(result, None, f"the induction step for {k} "
+                                         "(t → t + 1)"), ctx, k)
     return Verdict.true("by induction on t: the formula holds at t = 1 and one step with a "
                         "constant g maps it at t to it at t + 1")
+
+
+def _state_refuted(verdict: Verdict, ctx: Context, k: sp.Symbol) -> Verdict:
+    """A refuted state formula, with the closed form in t as the correct value when found."""
+    if verdict.status != "false":
+        return verdict
+    formula = state_closed_form(ctx, k)
+    if formula is None:
+        return verdict
+    from dataclasses import replace
+
+    return replace(verdict, summary=f"with a constant g, {k}_t = {show(formula)} (solved as a "
+                   "recurrence, verified by induction)", correct=show(formula))
+
+
+def state_closed_form(ctx: Context, k: sp.Symbol) -> sp.Expr | None:
+    """The state variable ``k`` after t steps with a constant gradient g, in closed form.
+
+    Found by :func:`sympy.rsolve` for an update that reads only ``k`` itself (an EMA,
+    a running sum) and verified by induction as a stated formula would be; None otherwise.
+
+    >>> from symopt.claims.claim import Claim
+    >>> from symopt.symbols import symbol
+    >>> ctx = Context.of(Claim("state", "0", method="adam"))
+    >>> state_closed_form(ctx, symbol("m"))
+    g*(1 - beta_1**t)
+    """
+    from symopt.methods.base import G, T, X
+
+    method, rule, sub = ctx.method, ctx.method.rule(), ctx.hyperparameters
+    update = rule.state_next[k].xreplace(sub)
+    if (update.free_symbols & set(rule.state_next)) - {k} or update.has(sp.Max, sp.Min):
+        return None
+    y = sp.Function("y")
+    start = method.initial_state(X)[k]
+    try:
+        solved = sp.rsolve(y(T) - update.xreplace({k: y(T - 1)}), y(T), {y(0): start})
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if solved is None:
+        return None
+    formula = sp.factor(sp.simplify(solved))
+    coefficient, factors = formula.as_coeff_mul()
+    sums = [f for f in factors if f.is_Add]
+    if coefficient.is_negative and sums:
+        # −g(β₁ᵗ − 1) reads g(1 − β₁ᵗ) in the texts
+        rest = list(factors)
+        rest.remove(sums[0])
+        formula = sp.Mul(-coefficient, *rest, -sums[0])
+    first = update.xreplace({k: start, X: X, G: G, T: sp.S.One})
+    step = update.xreplace({k: formula, T: T + 1})
+    if compare(formula.xreplace({T: sp.S.One}), first).equal is not True or \
+            compare(step, formula.xreplace({T: T + 1})).equal is not True:
+        return None
+    return formula

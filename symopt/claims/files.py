@@ -35,13 +35,14 @@ from typing import Any
 
 from symopt.claims.claim import Claim, MethodSpec, ProblemSpec, Verdict, check
 from symopt.errors import ParseError, SymoptError
+from symopt.timeout import check_seconds
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["ClaimsFile", "Entry", "check_file", "load_claims"]
+__all__ = ["SCHEMA", "ClaimsFile", "Entry", "check_fields", "check_file", "load_claims"]
 
 _CLAIM_KEYS = {f.name for f in fields(Claim)}
 _PROBLEM_KEYS = {"objective", "variables", "constraints", "assumptions", "description", "name"}
@@ -77,10 +78,62 @@ def _text(value: object, where: str) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def _check_table(label: str, table: object, allowed: set[str]) -> None:
-    """``table`` is a TOML table whose keys are all in ``allowed``."""
+_NUMBER = (int, float)
+_TEXT_OR_NUMBER = (str, int, float)
+#: The TOML type of each field, by table (claims files and the catalogue's TOML files).
+SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
+    "file": {"title": (str,), "source": (str, Mapping), "timeout": _NUMBER,
+             "problems": (Mapping,), "methods": (Mapping,), "claims": (list,),
+             "description": (str,)},
+    "problem": {"objective": _TEXT_OR_NUMBER, "variables": (list,), "constraints": (list,),
+                "assumptions": (Mapping,), "description": (str,), "name": (str,)},
+    "method": {"name": (str,), "hyperparameters": (Mapping,), "description": (str,)},
+    "claim": {"id": (str,), "kind": (str,), "note": (str,), "expect": (bool,),
+              "source": (str, Mapping), "timeout": _NUMBER, "problem": (str, Mapping),
+              "method": (str, Mapping), "hyperparameters": (Mapping,),
+              "assumptions": (Mapping,), "rename": (Mapping,), "steps": (int,),
+              "rounding": (int,), "significant": (int,), "tolerance": _NUMBER,
+              "rel_tolerance": _NUMBER, "where": (str,), "coordinate": (str,),
+              "unknowns": (list,), "parameter": (str, list),
+              "function_class": (str,), "L": _TEXT_OR_NUMBER, "mu": _TEXT_OR_NUMBER,
+              "N": (int, str), "measure": (str,), "initial": (str, Mapping)},
+}
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+               list: "a list", Mapping: "a table"}
+
+
+def _type_name(value: object) -> str:
+    for kind in (bool, str, int, float, list, Mapping):
+        if isinstance(value, kind):
+            return _TYPE_NAMES[kind]
+    return type(value).__name__
+
+
+def check_fields(label: str, table: object, kind: str) -> None:
+    """``table`` is a TOML table whose fields have the types :data:`SCHEMA` gives for ``kind``.
+
+    The message names the field, the expected type and the type found.
+
+    >>> check_fields("[[claims]] 1", {"kind": "gradient", "expect": "yes"}, "claim")
+    Traceback (most recent call last):
+    ...
+    symopt.errors.ParseError: [[claims]] 1: expect must be true or false, got text
+    """
     if not isinstance(table, Mapping):
-        raise ParseError(f"{label} must be a table")
+        raise ParseError(f"{label} must be a table, got {_type_name(table)}")
+    for key, kinds in SCHEMA[kind].items():
+        if key not in table:
+            continue
+        value = table[key]
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            expected = " or ".join(dict.fromkeys(
+                "a number" if k in _NUMBER and float in kinds else _TYPE_NAMES[k] for k in kinds))
+            raise ParseError(f"{label}: {key} must be {expected}, got {_type_name(value)}")
+
+
+def _check_table(label: str, table: object, allowed: set[str], kind: str) -> None:
+    """``table`` is a TOML table whose keys are all in ``allowed``, of the schema's types."""
+    check_fields(label, table, kind)
     unknown = set(table) - allowed
     if unknown:
         raise ParseError(f"{label} has unknown key {sorted(unknown)[0]!r}; allowed: "
@@ -88,7 +141,7 @@ def _check_table(label: str, table: object, allowed: set[str]) -> None:
 
 
 def _problem(name: str, table: object) -> ProblemSpec:
-    _check_table(f"[problems.{name}]", table, _PROBLEM_KEYS)
+    _check_table(f"[problems.{name}]", table, _PROBLEM_KEYS, "problem")
     if "objective" not in table:
         raise ParseError(f"[problems.{name}] needs an objective")
     variables = table.get("variables")
@@ -105,7 +158,7 @@ def _problem(name: str, table: object) -> ProblemSpec:
 
 
 def _method(name: str, table: object) -> MethodSpec:
-    _check_table(f"[methods.{name}]", table, _METHOD_KEYS)
+    _check_table(f"[methods.{name}]", table, _METHOD_KEYS, "method")
     hyper = table.get("hyperparameters", {})
     if not isinstance(hyper, Mapping):
         raise ParseError(f"[methods.{name}] hyperparameters must be a table")
@@ -114,8 +167,9 @@ def _method(name: str, table: object) -> MethodSpec:
 
 def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
            seed: str | None) -> Claim:
-    if "class" in raw:  # a Python keyword: the field is function_class
+    if isinstance(raw, Mapping) and "class" in raw:  # a Python keyword: the field's name
         raw = {("function_class" if k == "class" else k): v for k, v in raw.items()}
+    check_fields(f"[[claims]] {index + 1}", raw, "claim")
     unknown = set(raw) - _CLAIM_KEYS
     if unknown:
         raise ParseError(f"unknown key {sorted(unknown)[0]!r}")
@@ -150,11 +204,12 @@ def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
                              ("rounding", (int,), "a whole number of decimals"),
                              ("significant", (int,), "a whole number of digits"),
                              ("tolerance", (int, float), "a number"),
-                             ("rel_tolerance", (int, float), "a number"),
-                             ("timeout", (int, float), "a number of seconds")):
+                             ("rel_tolerance", (int, float), "a number")):
         if key in values and (isinstance(values[key], bool) or
                               not isinstance(values[key], kinds) or values[key] < 0):
             raise ParseError(f"{key} must be {what} ≥ 0, got {values[key]!r}")
+    if "timeout" in values:
+        values["timeout"] = check_seconds(values["timeout"], "timeout")
     for key in ("unknowns",):
         if key in values:
             values[key] = tuple(values[key])
@@ -175,7 +230,9 @@ def load_claims(source: str | Path) -> ClaimsFile:
         try:
             text = Path(source).read_text(encoding="utf-8")
         except OSError as exc:
-            raise ParseError(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise ParseError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"{path!r} is not UTF-8 text (byte {exc.start})") from None
     else:
         text = str(source)
     try:
@@ -186,6 +243,7 @@ def load_claims(source: str | Path) -> ClaimsFile:
     if unknown:
         raise ParseError(f"{path or 'claims file'}: unknown top-level key "
                          f"{sorted(unknown)[0]!r}; allowed: {', '.join(sorted(_TOP_KEYS))}")
+    check_fields(path or "claims file", data, "file")
     problems = {name: _problem(name, t) for name, t in dict(data.get("problems", {})).items()}
     methods = {name: _method(name, t) for name, t in dict(data.get("methods", {})).items()}
     claims = data.get("claims")
@@ -211,9 +269,8 @@ def load_claims(source: str | Path) -> ClaimsFile:
                                  expect if isinstance(expect, bool) else None, note))
         seen.add(ident)
     timeout = data.get("timeout")
-    if timeout is not None and (isinstance(timeout, bool) or
-                                not isinstance(timeout, (int, float))):
-        raise ParseError("timeout must be a number of seconds")
+    if timeout is not None:
+        timeout = check_seconds(timeout, f"{path or 'claims file'}: timeout")
     return ClaimsFile(str(data.get("title", path)), tuple(entries), path, timeout)
 
 
@@ -221,6 +278,8 @@ def check_file(claims: ClaimsFile | str | Path, *, timeout: float | None = None,
                progress: Callable[[Entry, Verdict], None] | None = None) -> list[Verdict]:
     """Check every claim of a file; unreadable or failing claims do not stop the others."""
     loaded = claims if isinstance(claims, ClaimsFile) else load_claims(claims)
+    if timeout is not None:
+        timeout = check_seconds(timeout, "timeout")
     limit = timeout if timeout is not None else loaded.timeout
     verdicts = []
     for entry in loaded.entries:

@@ -84,7 +84,8 @@ def _bound(claim: Claim, ctx: Context) -> sp.Expr:
     return value
 
 
-@register("guarantee")
+@register("guarantee", keys=("method", "hyperparameters", "function_class", "L", "mu", "N",
+                              "steps", "measure", "initial"))
 def check_guarantee(claim: Claim) -> Verdict:
     """Decide a worst-case bound over a class: certificate, counterexample or unknown.
 

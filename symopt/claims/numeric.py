@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from symopt.claims.claim import Claim, Verdict, register
+from symopt.claims.claim import NUMBER_KEYS, Claim, Verdict, register
 from symopt.claims.context import Context, show
 from symopt.claims.expressions import decide
 from symopt.errors import ParseError, UnsupportedError
@@ -172,7 +172,8 @@ _WORDS = {
 }  # fmt: skip
 
 
-@register("iterate")
+@register("iterate",
+          keys=("problem", "method", "hyperparameters", "x0", "steps", "rename", *NUMBER_KEYS))
 def check_iterate(claim: Claim) -> Verdict:
     """The iterate after ``steps`` steps from ``x0``."""
     ctx = Context.of(claim)
@@ -198,7 +199,8 @@ def check_iterate(claim: Claim) -> Verdict:
                          f"x_{len(result.iterates) - 1} (exact run)"), ctx)
 
 
-@register("trajectory")
+@register("trajectory",
+          keys=("problem", "method", "hyperparameters", "x0", "rename", *NUMBER_KEYS))
 def check_trajectory(claim: Claim) -> Verdict:
     """The iterates x₀, x₁, …, x_n as a list (each a number, or a vector in variable order)."""
     ctx = Context.of(claim)
@@ -232,7 +234,8 @@ def check_trajectory(claim: Claim) -> Verdict:
     return _noted(Verdict.true(f"x_0 … x_{len(stated) - 1} agree with an exact run"), ctx)
 
 
-@register("value")
+@register("value",
+          keys=("problem", "method", "hyperparameters", "x0", "steps", "rename", *NUMBER_KEYS))
 def check_value(claim: Claim) -> Verdict:
     """f at the iterate after ``steps`` steps from ``x0``."""
     ctx = Context.of(claim)
@@ -282,7 +285,8 @@ def _defaults_note(ctx: Context) -> list[str]:
     return [f"the method's defaults: {show(used)}"] if used else []
 
 
-@register("behaviour", "behavior", "converges", "diverges", "oscillates")
+@register("behaviour", "behavior", "converges", "diverges", "oscillates",
+          keys=("problem", "method", "hyperparameters", "x0", "steps", "coordinate"))
 def check_behaviour(claim: Claim) -> Verdict:
     """``converges`` / ``diverges`` / ``oscillates`` from x0 (numeric run + linear analysis)."""
     ctx = Context.of(claim)
@@ -374,7 +378,8 @@ _ORDERS = {"linear": 1, "linearly": 1, "quadratic": 2, "quadratically": 2, "cubi
            "superlinear": None, "superlinearly": None}
 
 
-@register("convergence_order", "order")
+@register("convergence_order", "order",
+          keys=("problem", "method", "hyperparameters", "x0", "steps", "rename"))
 def check_convergence_order(claim: Claim) -> Verdict:
     """The local order of convergence (``linear``, ``superlinear``, ``quadratic`` or p).
 

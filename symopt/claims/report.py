@@ -82,15 +82,23 @@ def to_table(verdicts: Sequence[Verdict], title: str = "") -> Table:
 
     >>> to_table([Verdict.true("the difference simplifies to 0")]).row_count
     1
+    >>> from rich.console import Console
+    >>> console = Console(width=60)
+    >>> with console.capture() as shown:
+    ...     console.print(to_table([Verdict.true("x_0 = Matrix([[x_0], [y_0]])")]))
+    >>> "Matrix([[x_0], [y_0]])" in shown.get()
+    True
     """
+    from symopt.cli.cells import cell  # every cell literal text: '[2*x]' is not markup
+
     table = Table(title=title or None, show_lines=True)
     table.add_column("claim", style="bold", overflow="fold")
     table.add_column("kind")
     table.add_column("verdict")
     table.add_column("evidence / correct value", overflow="fold")
     for v in verdicts:
-        style = _STYLE.get(v.status, "")
-        table.add_row(v.claim_id or "-", v.kind, f"[{style}]{v.status}[/]", _detail(v))
+        table.add_row(cell(v.claim_id or "-"), cell(v.kind),
+                      cell(v.status, style=_STYLE.get(v.status, "")), cell(_detail(v)))
     return table
 
 

@@ -24,9 +24,9 @@ import re
 
 import sympy as sp
 
-from symopt.claims.equivalence import Comparison, sample_point
+from symopt.claims.equivalence import Comparison, sample_point, unify_names
 from symopt.claims.text import Local, clean, read_value
-from symopt.errors import ParseError
+from symopt.errors import ParseError, SolverError
 
 __all__ = ["compare_regions", "compare_sets", "pick", "read_region", "read_set"]
 
@@ -72,6 +72,30 @@ def _split_top(text: str, separators: list[str]) -> list[str]:
         i += 1
     parts.append(text[start:])
     return parts
+
+
+def _unwrap(text: str) -> str:
+    r"""A condition without the parentheses around it: ``(0 < alpha)`` → ``0 < alpha``.
+
+    Only parentheses that enclose a relation are removed, so an interval ``(0, 1)``
+    keeps its own.
+
+    >>> _unwrap(" (0 < alpha) "), _unwrap("(0, 1)"), _unwrap(r"\left(\alpha < 1\right)")
+    ('0 < alpha', '(0, 1)', '\\alpha < 1')
+    """
+    text = text.strip()
+    while True:
+        match = re.fullmatch(r"(?:\\left\s*)?\((.*?)(?:\\right\s*)?\)", text, re.S)
+        if not match or not _RELATION_RE.search(match.group(1)):
+            return text
+        inner, depth = match.group(1), 0
+        for char in inner:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0:  # "(a < b) & (c" : the first ")" closes early
+                return text
+        if depth:
+            return text
+        text = inner.strip()
 
 
 def _endpoint(text: str, local: Local | None) -> sp.Expr:
@@ -172,6 +196,9 @@ def _one_relation(relation: sp.Basic, x: sp.Symbol, text: str) -> sp.Set:
     if not relation.has(x):
         raise ParseError(f"the condition {relation} in {text!r} does not involve {x}",
                          text=text)
+    linear = _linear(relation, x)
+    if linear is not None:
+        return _one_relation(linear, x, text)
     from sympy.solvers.inequalities import solve_univariate_inequality
 
     plain = sp.Dummy(x.name, real=True)
@@ -179,8 +206,35 @@ def _one_relation(relation: sp.Basic, x: sp.Symbol, text: str) -> sp.Set:
         solved = solve_univariate_inequality(relation.xreplace({x: plain}), plain,
                                              relational=False)
     except (NotImplementedError, ValueError, TypeError) as exc:
-        raise ParseError(f"cannot solve {relation} for {x}: {exc}", text=text) from None
+        raise SolverError(f"cannot solve {relation} for {x}: {exc}") from None
     return solved
+
+
+def _linear(relation: sp.Basic, x: sp.Symbol) -> sp.Basic | None:
+    """``a·x + b < c`` as ``x < (c − b)/a`` when a's sign is known (flipped for a < 0).
+
+    So ``0 < α·c < 2 + 2β`` reads like ``0 < α < (2 + 2β)/c`` (c > 0), where a
+    solver would need the signs of β and c. None when the relation is not linear in x.
+
+    >>> from symopt.symbols import symbol
+    >>> a, c, x = symbol("alpha"), sp.Symbol("c", positive=True), symbol("x")
+    >>> _linear(sp.Lt(a * c, 2), a), _linear(sp.Gt(-2 * x, 1), x)
+    (alpha < 2/c, -1/2 > x)
+    """
+    if not isinstance(relation, sp.Rel):
+        return None
+    difference = relation.lhs - relation.rhs
+    slope = sp.diff(difference, x)
+    if slope.has(x) or slope.is_zero is not False:
+        return None
+    bound = sp.simplify(x - difference / slope)
+    if bound.has(x):
+        return None
+    if slope.is_positive:
+        return type(relation)(x, bound, evaluate=False)
+    if slope.is_negative:
+        return type(relation)(bound, x, evaluate=False)
+    return None
 
 
 def read_set(text: str, parameter: sp.Symbol, local: Local | None = None) -> sp.Set:
@@ -206,7 +260,7 @@ def read_set(text: str, parameter: sp.Symbol, local: Local | None = None) -> sp.
     pieces = _split_top(body, [r"\cup", "∪", " or ", r"\vee", r"\lor"])
     result: sp.Set = sp.S.EmptySet
     for piece in pieces:
-        result = sp.Union(result, _conjunction(piece.strip(), parameter, local))
+        result = sp.Union(result, _conjunction(_unwrap(piece), parameter, local))
     return result
 
 
@@ -218,7 +272,7 @@ def _conjunction(text: str, parameter: sp.Symbol, local: Local | None) -> sp.Set
                               r"\wedge", r"\land", "&", ","])
     result: sp.Set = sp.Interval(-sp.oo, sp.oo)
     for part in parts:
-        part = part.strip()
+        part = _unwrap(part)
         if part:
             piece = _interval(part, local)
             result = _meet(result, piece if piece is not None else
@@ -239,7 +293,7 @@ def read_region(text: str, parameters: tuple[sp.Symbol, ...], local: Local | Non
                               "&", ","])
     conditions = []
     for part in parts:
-        part = part.strip()
+        part = _unwrap(part)
         if not part:
             continue
         membership = re.split(r"\\in\b|∈|\bin\b", part, maxsplit=1)
@@ -311,6 +365,7 @@ def compare_sets(stated: sp.Set, correct: sp.Set, *, trials: int = 6, seed: int 
     >>> c.equal, w["value"], w["in_stated"]
     (False, 1, True)
     """
+    stated, correct = unify_names(stated, correct)
     symbols = stated.free_symbols | correct.free_symbols
     rng = random.Random(seed)
     if symbols:
@@ -365,6 +420,8 @@ def compare_regions(stated: sp.Basic, correct: sp.Basic, parameters: tuple[sp.Sy
     >>> r.equal
     False
     """
+    stated, correct, *parameters = unify_names(stated, correct, *parameters)
+    box = {p: box[next(k for k in box if k.name == p.name)] for p in parameters}
     rng = random.Random(seed)
     agreed = 0
     for _ in range(points):

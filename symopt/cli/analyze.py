@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from symopt.cli import app, console
+from symopt.cli.cells import cell
 from symopt.errors import DomainError
 
 
@@ -50,25 +51,58 @@ def analyze(
         from symopt.analysis.plot import plot_analysis
 
         plot_analysis(result, plot)
-    facts = result.as_dict()
     if as_json:
-        console.print_json(json.dumps(facts | ({"plot": plot} if plot else {})))
+        console.print_json(json.dumps(result.as_dict() | ({"plot": plot} if plot else {})))
         return
-    table = Table(title=f"{facts['method']} on f = {sp.sstr(problem.objective)} "
-                  f"({facts['kind']})", show_header=False)
+    console.print(_table(result, problem))
+    if plot:
+        console.print(f"plot saved to {plot}")
+
+
+def _shown(value: object) -> object:
+    """A finding's value for a cell: SymPy objects stay SymPy (pretty-printed), the
+    region its condition, the optimum its hyperparameters and rate."""
+    from symopt.analysis.optimal import Optimum
+    from symopt.analysis.stability import StabilityRegion
+
+    if isinstance(value, StabilityRegion):
+        return value.condition
+    if isinstance(value, Optimum):
+        return {**{str(k): str(v) for k, v in value.hyperparameters.items()},
+                "rate": str(value.rate), "rate in κ": str(value.rate_kappa)}
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return value
+
+
+def _per_direction(closed: object, eigenvalues: object) -> list[tuple[sp.Expr, sp.Expr]]:
+    """The closed form with each of the problem's eigenvalues substituted for λ."""
+    from symopt.analysis.linear import LAMBDA
+
+    if not isinstance(closed, sp.Expr) or not isinstance(eigenvalues, list):
+        return []
+    return [(lam, sp.simplify(closed.subs(LAMBDA, lam))) for lam in eigenvalues]
+
+
+def _table(result: object, problem: object) -> Table:
+    """The analysis as a table: every cell literal text (see :mod:`symopt.cli.cells`)."""
+    table = Table(title=cell(f"{result.method.name} on f = {sp.sstr(problem.objective)} "
+                             f"({result.kind})"), show_header=False, show_lines=True)
     table.add_column("result", style="bold")
     table.add_column("value")
     table.add_column("why", style="dim")
     for key in ("minimiser", "eigenvalues", "iteration_matrix", "closed_form", "stability",
                 "optimal", "rate", "radius", "iterations", "behaviour", "newton_constant"):
-        entry = facts[key]
-        value = entry["value"]
-        shown = "unknown" if value is None else (
-            json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value)
-        table.add_row(key.replace("_", " "), shown, entry["reason"])
-    for direction in facts["directions"]:
-        table.add_row(f"λ = {direction['lambda']}", direction["kind"],
-                      f"spectral radius {direction['radius']}")
-    console.print(table)
-    if plot:
-        console.print(f"plot saved to {plot}")
+        finding = getattr(result, key)
+        table.add_row(cell(key.replace("_", " ")), cell(_shown(finding.value)),
+                      cell(finding.reason))
+        if key == "closed_form":
+            for lam, form in _per_direction(finding.value, result.eigenvalues.value):
+                table.add_row(cell(f"closed form, λ = {lam}"), cell(form),
+                              cell("the general form with this eigenvalue of the problem"))
+    for direction in result.directions:
+        table.add_row(cell(f"λ = {direction.lam}"), cell(direction.kind),
+                      cell(f"spectral radius {sp.sstr(direction.radius)}"))
+    return table

@@ -31,7 +31,10 @@ def print_derivations(problem: Problem, method: str | None, *, latex: bool = Fal
         path = Path(tex)
         source = document(derivations, title=None if len(derivations) == 1 else
                           "Derivations by symopt")
-        path.write_text(source, encoding="utf-8")
+        try:
+            path.write_text(source, encoding="utf-8")
+        except OSError as exc:
+            raise SymoptError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
         print(f"wrote {path}")
         if pdf:
             out, problems = compile_pdf(source, path.with_suffix(".pdf"))

@@ -8,9 +8,9 @@ from typing import Annotated
 import sympy as sp
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from symopt.cli import app, console
+from symopt.cli.cells import cell
 from symopt.errors import SymoptError
 from symopt.problem import Problem
 
@@ -87,7 +87,7 @@ def derive(
     if as_json:
         console.print_json(json.dumps({k: _jsonable(v) for k, v in facts.items()}))
         return
-    table = Table(title=Text(f"f = {sp.sstr(problem.objective)}"), show_header=False)
+    table = Table(title=cell(f"f = {sp.sstr(problem.objective)}"), show_header=False)
     table.add_column("fact", style="bold")
     table.add_column("value")
     for key, value in facts.items():
@@ -99,5 +99,5 @@ def derive(
             text = sp.sstr(value.tolist())
         else:
             text = str(value)
-        table.add_row(key, Text(text))  # Text: '[w_1]' is data, not rich markup
+        table.add_row(cell(key), cell(text))  # '[w_1]' is data, not rich markup
     console.print(table)

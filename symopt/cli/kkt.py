@@ -18,6 +18,7 @@ from symopt.errors import UnsupportedError
 from symopt.kkt import KKTResult, solve_kkt
 from symopt.problem import Problem
 from symopt.result import Finding
+from symopt.timeout import check_seconds
 
 
 def _finding(f: Finding) -> dict:
@@ -104,7 +105,8 @@ def kkt(
         raise UnsupportedError("choose one of --latex, --markdown and --json")
     names = [v.strip() for v in variables.split(",")] if variables else None
     problem = Problem(objective, variables=names, constraints=subject_to or ())
-    result = solve_kkt(problem, timeout=timeout)
+    result = solve_kkt(problem, timeout=None if timeout is None else check_seconds(timeout,
+                                                                                  "--timeout"))
     if as_json:
         console.print_json(json.dumps(kkt_json(result)))
         return

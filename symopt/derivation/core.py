@@ -470,14 +470,14 @@ def _is_polynomial(expr: sp.Basic, unknowns: tuple) -> bool:
 def _solve_dicts(exprs: list, unknowns: tuple) -> list | None:
     try:
         return sp.solve(exprs, list(unknowns), dict=True)
-    except NotImplementedError:
+    except (NotImplementedError, TypeError, ValueError):  # TypeError: undecidable membership
         return None
 
 
 def _solve(expr: sp.Basic, unknown: sp.Basic) -> list | None:
     try:
         return sp.solve(expr, unknown)
-    except NotImplementedError:
+    except (NotImplementedError, TypeError, ValueError):  # TypeError: undecidable membership
         return None
 
 

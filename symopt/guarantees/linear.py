@@ -14,9 +14,10 @@ linear in the gradients (Adam, RMSProp, AdaGrad, AMSGrad, NAdam), that use the
 sign of the gradient (sign GD, Lion), the Hessian (Newton) or a projection are
 refused with an :class:`~symopt.errors.UnsupportedError` saying why.
 
-Coefficients may depend on ``t`` (schedules α(t), β(t)) and on symbolic
-hyperparameters; :meth:`LinearRecurrence.unroll` substitutes ``t = k + 1`` at
-step k.
+Coefficients may depend on ``t`` (schedules, part of the method's definition:
+``gradient_descent(rate="1/t")``, ``nesterov(momentum="(t - 1)/(t + 2)")``) and on
+symbolic hyperparameters; :meth:`LinearRecurrence.unroll` substitutes ``t = k + 1``
+at step k.
 
 Nesterov is the torch form (``torch.optim.SGD(nesterov=True)``): the gradient
 is taken at the stored iterate p_k, with b_{k+1} = βb_k + g_k and
@@ -39,7 +40,7 @@ steps whose last step uses β = 0. For a schedule β_t the two forms differ.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -65,8 +66,6 @@ class LinearRecurrence:
     initial: sp.Matrix
     t: sp.Symbol
     hyperparameters: Mapping[str, sp.Expr]
-    #: the admissible values of each hyperparameter (schedules are checked per step)
-    domains: Mapping[str, sp.Set] = field(default_factory=dict)
 
     @property
     def parameters(self) -> set[sp.Symbol]:
@@ -81,8 +80,9 @@ class LinearRecurrence:
     def unroll(self, n: int, x0: sp.Expr, grads: Sequence[sp.Expr]) -> list[sp.Expr]:
         """The iterates x₀, …, x_n as expressions in ``x0`` and ``grads[k]`` = ∇f(x_k).
 
+        >>> from symopt.methods import gradient_descent
         >>> x0, g0, g1 = sp.symbols("x0 g0 g1")
-        >>> linear_recurrence("gd", alpha="1/t").unroll(2, x0, [g0, g1])
+        >>> linear_recurrence(gradient_descent(rate="1/t")).unroll(2, x0, [g0, g1])
         [x0, -g0 + x0, -g0 - g1/2 + x0]
         """
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -93,12 +93,6 @@ class LinearRecurrence:
         iterates = [sp.expand(z[0])]
         for k in range(n):
             step = {self.t: sp.Integer(k + 1)}
-            for name, value in self.hyperparameters.items():
-                if value.has(self.t) and self.domains.get(name) is not None:
-                    at = value.subs(step)
-                    if self.domains[name].contains(at) is sp.false:
-                        raise DomainError(f"the schedule {name} = {value} is {at} at t = {k + 1},"
-                                          f" outside {self.domains[name]}")
             z = (self.matrix.subs(step) * z + self.gradient.subs(step) * grads[k]).applyfunc(
                 sp.expand
             )
@@ -139,11 +133,7 @@ def recurrence_of(method: Method, hyperparameters: Mapping[str, object]) -> Line
             f"{method.name} projects onto a set: the projection is not linear in the "
             "iterate, so the unconstrained performance-estimation problem does not apply"
         )
-    constants, schedules = _split_schedules(method, hyperparameters)
-    rule = method.rule(**constants)
-    if schedules:
-        rule = type(rule)(rule.x_next.subs(schedules),
-                          {k: v.subs(schedules) for k, v in rule.state_next.items()})
+    rule = method.rule(**hyperparameters)
     states = tuple(s.symbol for s in method.state)
     variables = (rule.x, *states)
     inputs = (*variables, rule.g)
@@ -160,7 +150,7 @@ def recurrence_of(method: Method, hyperparameters: Mapping[str, object]) -> Line
             raise UnsupportedError(
                 f"{method.name}: the initial value of {s.symbol} ({s.init}) is not a multiple of x₀"
             )
-    values = {**method.substitution(constants), **schedules}
+    values = method.substitution(hyperparameters)
     return LinearRecurrence(
         name=method.name,
         variables=variables,
@@ -169,37 +159,7 @@ def recurrence_of(method: Method, hyperparameters: Mapping[str, object]) -> Line
         initial=initial,
         t=rule.t,
         hyperparameters={k.name: v for k, v in values.items()},
-        domains={h.symbol.name: h.domain for h in method.hyperparameters},
     )
-
-
-def _split_schedules(method: Method, values: Mapping[str, object]
-                     ) -> tuple[dict[str, object], dict[sp.Symbol, sp.Expr]]:
-    """Separate schedules (values in the step counter t) from constant hyperparameters.
-
-    ``rule()`` takes constants only; a schedule such as β_t = (t − 1)/(t + 2) is
-    substituted into the rule here, after checking it names no other variable.
-    Its value at each step is checked against the hyperparameter's domain when
-    the recurrence is unrolled.
-    """
-    from symopt.methods.base import T, _exact
-
-    by_name = {a: h for h in method.hyperparameters for a in h.aliases}
-    by_name.update({h.symbol.name: h for h in method.hyperparameters})
-    constants: dict[str, object] = {}
-    schedules: dict[sp.Symbol, sp.Expr] = {}
-    for key, value in values.items():
-        name = key.name if isinstance(key, sp.Symbol) else str(key)
-        expr = _exact(value, name) if not isinstance(value, sp.Basic) else value
-        if name in by_name and T in getattr(expr, "free_symbols", set()):
-            others = expr.free_symbols - {T}
-            if others:
-                raise DomainError(f"the schedule {name} = {expr} may depend on t only, "
-                                  f"not on {', '.join(sorted(map(str, others)))}")
-            schedules[by_name[name].symbol] = expr
-        else:
-            constants[key] = value
-    return constants, schedules
 
 
 def _check_linear(name: str, target: sp.Symbol, expr: sp.Expr,

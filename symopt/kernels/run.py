@@ -13,6 +13,7 @@ array([2. , 1.6])
 from __future__ import annotations
 
 import numbers
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,50 @@ from symopt.kernels.step import _dtype, compile, resolve_method
 from symopt.methods import Method
 from symopt.problem import Problem
 
-__all__ = ["Trajectory", "run"]
+__all__ = ["MAX_MEMORY_BYTES", "MAX_STEPS", "Trajectory", "memory_cap", "run"]
+
+#: Most steps one run may take (the loop is in Python: about 10 µs a step).
+MAX_STEPS = 1_000_000
+#: Default cap on the memory one run may allocate, in bytes (2 GiB); the environment
+#: variable SYMOPT_MAX_MEMORY_MB or the ``max_bytes`` argument of :func:`run` change it.
+MAX_MEMORY_BYTES = 2 * 2**30
+
+
+def memory_cap(max_bytes: object = None) -> int:
+    """The memory cap in bytes: ``max_bytes``, else SYMOPT_MAX_MEMORY_MB, else 2 GiB.
+
+    >>> memory_cap(10**6)
+    1000000
+    >>> memory_cap(0)
+    Traceback (most recent call last):
+    ...
+    symopt.errors.DomainError: max_bytes must be a positive whole number of bytes, got 0
+    """
+    what = "max_bytes"
+    if max_bytes is None:
+        env = os.environ.get("SYMOPT_MAX_MEMORY_MB")
+        if env is None:
+            return MAX_MEMORY_BYTES
+        what = "SYMOPT_MAX_MEMORY_MB"
+        try:
+            max_bytes = int(env) * 2**20
+        except ValueError:
+            max_bytes = env
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, numbers.Integral) \
+            or max_bytes <= 0:
+        raise DomainError(f"{what} must be a positive whole number of bytes, got {max_bytes!r}")
+    return int(max_bytes)
+
+
+def _check_memory(steps: int, rows: int, n: int, itemsize: int, cap: int) -> None:
+    """Refuse a run whose arrays would need more than ``cap`` bytes, before allocating."""
+    # iterates (steps+1)·rows·n; values and gradient norms (steps+1)·rows; and about
+    # eight arrays of rows·n for x, g, the state, the work buffers and the start.
+    need = ((steps + 1) * rows * (n + 2) + 8 * rows * n) * max(itemsize, 8)
+    if need > cap:
+        raise DomainError(f"this run needs about {need / 2**30:.3g} GiB ({steps} steps, "
+                          f"{rows} row(s) of {n} variable(s)); the cap is {cap / 2**30:.3g} GiB "
+                          "(max_bytes= or SYMOPT_MAX_MEMORY_MB)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +94,10 @@ class Trajectory:
 
 
 def _start(x0: object, n: int, batch: int | None) -> np.ndarray:
+    shape = getattr(x0, "shape", None)
+    if isinstance(shape, tuple) and (len(shape) not in (0, 1, 2) or (shape and shape[-1] != n)):
+        raise DomainError(f"x0 must have shape ({n},) or (B, {n}) for {n} variable(s), "
+                          f"got {shape}")
     try:
         start = np.array(x0, dtype=np.float64)
     except (TypeError, ValueError):
@@ -70,13 +118,15 @@ def _start(x0: object, n: int, batch: int | None) -> np.ndarray:
 
 def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
         backend: str = "numpy", dtype: Any = np.float64, *,
-        data: dict[str, object] | None = None, **hyperparameters: object) -> Trajectory:
+        data: dict[str, object] | None = None, max_bytes: int | None = None,
+        **hyperparameters: object) -> Trajectory:
     """Iterate ``method`` on ``problem`` from ``x0`` for ``steps`` steps.
 
     ``x0`` has shape (n,) or (B, n) (B starting points); hyperparameters may be
     1-D arrays of length B (a sweep), run as one batched call; ``data`` gives
     per-coordinate arrays of the rule (see :func:`~symopt.kernels.compile`).
-    Everything is checked before any computation.
+    Everything is checked before any computation, the memory the run needs
+    included: above ``max_bytes`` (default :func:`memory_cap`) it is refused.
 
     >>> traj = run("x**2", "gd", [2.0], 3, alpha=[0.1, 0.5])
     >>> traj.iterates.shape, traj.final[:, 0]
@@ -84,15 +134,22 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     """
     problem = problem if isinstance(problem, Problem) else Problem(problem)
     method = resolve_method(method)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise DomainError(f"steps must be a nonnegative integer, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0 \
+            or steps > MAX_STEPS:
+        raise DomainError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    steps = int(steps)
+    cap = memory_cap(max_bytes)
     dt = _dtype(dtype)
     n = len(problem.variables)
     sweep = [np.ndim(v) for v in hyperparameters.values() if not isinstance(v, str)]
+    shape = getattr(x0, "shape", None)
+    if isinstance(shape, tuple) and len(shape) == 2:  # an array: its size before any copy
+        _check_memory(steps, int(shape[0]), n, dt.itemsize, cap)
     start = _start(x0, n, None)
     batched = start.ndim == 2 or any(d >= 1 for d in sweep)
     step = compile(method, backend, dt, batched=batched, data=data, **hyperparameters)
     start = _start(x0, n, step.batch) if step.batch else start
+    _check_memory(steps, int(np.prod(start.shape[:-1], dtype=np.int64)), n, dt.itemsize, cap)
     f, grad = compile_gradient(problem)
     hessian = compile_hessian(problem) if method.uses_newton_direction else None
 

@@ -31,7 +31,7 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
     names = {s: latex_name(s.name) for s in symbols_in(result)
              if re.search(r"__|star|prime|_.*_", s.name)}
     try:
-        printed = sp.latex(result, symbol_names=names, mul_symbol="dot")
+        printed = sp.latex(result, symbol_names=names, mul_symbol="dot", imaginary_unit="ri")
         again = Parser(printed, tokenize(printed), dict(local or {})).parse()
     except (ParseError, TypeError, ValueError, RecursionError):
         return False

@@ -71,7 +71,7 @@ class Name:
 class NameRules:
     """The part of the grammar that reads names and applies function letters."""
 
-    def name_atom(self, scripts: bool = True) -> Name | None:
+    def name_atom(self, scripts: bool = True, decorated: bool = False) -> Name | None:
         """Read a name (letter, Greek, hat/bar/..., bold) with its scripts, if one is here."""
         tok = self.tok
         if tok.kind == "word":
@@ -80,6 +80,12 @@ class NameRules:
                                 f"product or \\mathrm{{{tok.value}}} for one name", tok)
             if tok.value == "e" and not self.is_sym("_", self.peek()):
                 return None  # Euler's number (e^{x}) or refused in primary
+            if tok.value == "i" and not (decorated or self.in_subscript or "i" in self.bound
+                                         or self.is_sym("_", self.peek())
+                                         or self.local_value("i") is not None):
+                raise self.fail("ambiguous 'i': the imaginary unit or a variable? write "
+                                "\\mathrm{i} for the imaginary unit, i_k or another letter for "
+                                "a variable (an index x_i, x_{i+1}, \\sum_{i=1} is fine)", tok)
             self.advance()
             name = Name(tok.value, tok.pos)
         elif tok.kind == "cmd" and tok.value in GREEK_NAMES and tok.value != "pi":
@@ -96,7 +102,7 @@ class NameRules:
         elif tok.kind == "cmd" and tok.value in MODIFIERS:
             self.advance()
             self.expect("{", f"'{{' after \\{tok.value}")
-            inner = self.name_atom(scripts=False)
+            inner = self.name_atom(scripts=False, decorated=True)
             if inner is None:
                 raise self.fail(f"\\{tok.value} must decorate a name", tok)
             if self.is_sym("_"):
@@ -113,8 +119,8 @@ class NameRules:
                 word = self.peek(2).value
                 if word in NAMED_FUNCTIONS and tok.value in ("mathrm", "text", "operatorname"):
                     return None  # \operatorname{sign}(x): a function, read in primary
-                if word == "e" and tok.value in ("mathrm", "text"):
-                    return None
+                if word in ("e", "i") and tok.value in ("mathrm", "text"):
+                    return None  # Euler's number, the imaginary unit: read in primary
                 if tok.value == "operatorname":
                     raise self.fail(f"unknown function '{word}'", tok)
                 if word.lower() in _PROSE or self.peek(2).space or self.peek(3).space:
@@ -161,7 +167,11 @@ class NameRules:
                 elif self.simple_subscript():
                     name.sub = self.sub_text()
                 else:
-                    name.index = self.script()
+                    self.in_subscript += 1
+                    try:
+                        name.index = self.script()
+                    finally:
+                        self.in_subscript -= 1
             elif self.is_sym("'"):
                 self.advance()
                 name.primes += 1

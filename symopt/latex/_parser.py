@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -16,13 +15,19 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
 from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
-from symopt.parse import MAX_FACTORIAL
+from symopt.parse import (
+    EXPONENTIAL,
+    MAX_DIGITS,
+    MAX_EXACT_DIGITS,
+    MAX_FACTORIAL,
+    exponential_digits,
+    power_digits,
+    rational_digits,
+)
 from symopt.symbols import canonical_name, symbol
 
 #: Most terms a ``\sum`` with numeric bounds may expand to.
 MAX_SUM_TERMS = 100
-#: Largest number of decimal digits an exact numeric power may have.
-MAX_DIGITS = 5000
 _MATRICES = {"bmatrix", "pmatrix", "matrix", "Bmatrix"}
 
 
@@ -37,6 +42,7 @@ class Parser(NameRules):
     depth: int = 0
     closers: list[str] = field(default_factory=list)  # open | and || (abs, norm)
     bound: dict[str, sp.Symbol] = field(default_factory=dict)  # \sum indices
+    in_subscript: int = 0  # inside x_{...}, where i is an index, not the imaginary unit
     applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
 
     # -- helpers
@@ -153,7 +159,12 @@ class Parser(NameRules):
                 for right in terms[1:]:
                     result = result + right
                 return result
-            return sp.Add(*terms)  # one flatten, not one per term
+            number = sp.S.Zero  # exact numbers summed one by one, each sum checked
+            for t in terms:
+                if isinstance(t, sp.Rational):
+                    number += t
+                    self.check_digits(rational_digits(number))
+            return sp.Add(number, *(t for t in terms if not isinstance(t, sp.Rational)))
         finally:
             self.depth -= 1
 
@@ -187,6 +198,13 @@ class Parser(NameRules):
                 result = multiply(result, self.postfix())
             else:
                 return result
+            self.check_digits(rational_digits(result), tok)
+
+    def check_digits(self, digits: float, tok: Tok | None = None) -> None:
+        """Refuse an exact number above MAX_EXACT_DIGITS digits."""
+        if digits > MAX_EXACT_DIGITS:
+            raise self.fail(f"number too large to compute exactly (about {digits:.3g} digits; "
+                            f"the limit is {MAX_EXACT_DIGITS})", tok)
 
     def unary(self) -> sp.Basic:
         if self.is_sym("-") or self.is_sym("+"):
@@ -292,11 +310,11 @@ class Parser(NameRules):
             if abs(exponent) > 100:
                 raise self.fail("matrix power above 100", tok)
             return base**exponent
-        if base.is_number and exponent.is_number and base.is_Rational and exponent.is_Rational:
-            size = abs(math.log10(abs(float(base)))) if base not in (0, 1, -1) else 0.0
-            if size * abs(float(exponent)) > MAX_DIGITS:
-                raise self.fail("power too large to compute exactly", tok)
-        elif exponent.is_Integer and abs(exponent) > 10**6:
+        digits = power_digits(base, exponent)
+        if digits > MAX_DIGITS:
+            raise self.fail(f"power too large to compute exactly (about {digits:.3g} digits; "
+                            f"the limit is {MAX_DIGITS})", tok)
+        if exponent.is_Integer and abs(exponent) > 10**6:
             raise self.fail("exponent too large", tok)
         return sp.Pow(base, exponent)
 
@@ -518,6 +536,8 @@ class Parser(NameRules):
             self.i += 4
             if word == "e":
                 return sp.E
+            if word == "i":
+                return sp.I
             return self.function(Tok("cmd", word, tok.pos), advance=False)
         if name == "sum":
             return self.sum(tok)
@@ -622,6 +642,9 @@ class Parser(NameRules):
             raise self.fail(f"\\{name} needs an argument", tok)
         if isinstance(arg, sp.MatrixBase):
             raise self.fail(f"\\{name} of a matrix is not supported", tok)
+        if name in EXPONENTIAL and exponential_digits(arg) > MAX_DIGITS:
+            raise self.fail(f"\\{name} of a number this large cannot be computed exactly "
+                            f"(about {exponential_digits(arg):.3g} digits)", tok)
         value = sp.log(arg, base) if base is not None else FUNCTIONS[name](arg)
         return value if power is None else value**power
 

@@ -347,20 +347,32 @@ def _domain_of(s: sp.Symbol) -> sp.Set:
     return sp.Reals
 
 
-def trace(beta: sp.Symbol, *, name: str = "b", nesterov: bool = False,
+def trace(beta: sp.Expr, *, name: str = "b", nesterov: bool = False,
           default: sp.Expr | None = None) -> Transform:
     """Momentum buffer b ← βb + u; the update becomes b (or u + βb with Nesterov).
 
-    This is torch.optim.SGD's form (dampening 0) and optax's ``trace``.
+    This is torch.optim.SGD's form (dampening 0) and optax's ``trace``. ``beta``
+    is the hyperparameter symbol, or a schedule β(t) in the step counter whose
+    other symbols become hyperparameters (Nesterov's β_t = (t − 1)/(t + 2)).
+
+    >>> trace((T - 1) / (T + 2)).hyperparameters
+    ()
     """
     buffer = symbol(name)
-    hp = Hyperparameter(beta, UNIT, default, "momentum coefficient", aliases=("momentum",))
+    if isinstance(beta, sp.Symbol):
+        declared: tuple[Hyperparameter, ...] = (
+            Hyperparameter(beta, UNIT, default, "momentum coefficient", aliases=("momentum",)),)
+    else:
+        beta = _exact(beta, "momentum")
+        declared = tuple(Hyperparameter(s, _domain_of(s), None, "schedule parameter")
+                         for s in sorted(beta.free_symbols - {T}, key=str))
 
     def apply(u: sp.Expr, state: Mapping[sp.Symbol, sp.Expr], ctx: Context):
         new = beta * state[buffer] + u
         return (u + beta * new if nesterov else new), {buffer: new}
 
-    return Transform("trace", apply, (hp,), (StateVar(buffer, sp.S.Zero, "momentum buffer"),))
+    return Transform("trace", apply, declared,
+                     (StateVar(buffer, sp.S.Zero, "momentum buffer"),))
 
 
 def _exact(value: object, name: str) -> sp.Expr:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from symopt.errors import DomainError
 from symopt.methods.base import (
     UNIT,
     Context,
@@ -42,22 +43,34 @@ def gradient_descent(rate: sp.Expr | None = None) -> Method:
     )
 
 
-def heavy_ball(rate: sp.Expr | None = None) -> Method:
+def heavy_ball(rate: sp.Expr | None = None, momentum: object = None) -> Method:
     """Polyak's heavy ball, torch.optim.SGD form: b ← βb + ∇f, x ← x − αb.
 
     Equivalent to the classical form v ← βv − α∇f, x ← x + v with v = −αb
-    (for a constant α).
+    (for a constant α). ``rate`` and ``momentum`` may be schedules α(t), β(t).
 
     >>> heavy_ball().rule().state_next
     {b: b*beta + g}
     """
     return chain(
         "heavy ball",
-        trace(BETA, default=sp.Rational(9, 10)),
+        trace(_momentum(momentum), default=sp.Rational(9, 10)),
         scale_by_learning_rate(rate),
         reference="Polyak (1964); torch.optim.SGD(momentum=β, dampening=0)",
         conventions="buffer b = βb + g (torch form); classical v = −αb",
     )
+
+
+def _momentum(momentum: object) -> sp.Expr:
+    """The momentum coefficient: the hyperparameter β, or a given value or schedule β(t)."""
+    if momentum is None:
+        return BETA
+    from symopt.methods.base import _exact
+
+    value = _exact(momentum, "momentum")
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise DomainError(f"the momentum must be finite, got {value}")
+    return value
 
 
 def ema(beta: sp.Symbol = BETA, *, name: str = "v", default: sp.Expr | None = None,
@@ -83,15 +96,19 @@ def heavy_ball_ema(rate: sp.Expr | None = None) -> Method:
     )
 
 
-def nesterov(rate: sp.Expr | None = None) -> Method:
+def nesterov(rate: sp.Expr | None = None, momentum: object = None) -> Method:
     """Nesterov momentum, torch.optim.SGD(nesterov=True) form: b ← βb + ∇f, x ← x − α(∇f + βb).
 
     Equivalent to the look-ahead form y = x + β(x − x₋), x⁺ = y − α∇f(y) after
-    a change of variables.
+    a change of variables. ``rate`` and ``momentum`` may be schedules α(t), β(t),
+    e.g. the fast gradient method's β_t = (t − 1)/(t + 2).
+
+    >>> nesterov(momentum="(t - 1)/(t + 2)").rule(alpha=1).state_next
+    {b: b*(t - 1)/(t + 2) + g}
     """
     return chain(
         "Nesterov",
-        trace(BETA, nesterov=True, default=sp.Rational(9, 10)),
+        trace(_momentum(momentum), nesterov=True, default=sp.Rational(9, 10)),
         scale_by_learning_rate(rate),
         reference="Nesterov (1983); Sutskever et al. (2013); torch.optim.SGD(nesterov=True)",
     )

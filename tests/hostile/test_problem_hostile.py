@@ -51,3 +51,35 @@ def test_an_objective_that_is_not_text_or_an_expression_is_refused(objective):
 def test_malformed_variables_are_refused(variables):
     with pytest.raises(SymoptError):
         Problem("x**2", variables=variables)
+
+
+def test_stationary_points_of_many_variables_are_refused_by_size():
+    xs = sp.symbols("x1:1001", real=True)
+    p = Problem(sum(x**2 for x in xs), variables=list(xs))
+    with pytest.raises(UnsupportedError, match="1000 variables"):
+        p.stationary_points()
+
+
+def test_a_dense_quartic_in_200_variables_is_refused_by_size_quickly():
+    import time
+
+    xs = sp.symbols("x1:201", real=True)
+    p = Problem(sum(xs) ** 4, variables=list(xs), timeout=5)
+    start = time.monotonic()
+    with pytest.raises(UnsupportedError, match="200 variables"):
+        _ = p.hessian
+    finding = p.convexity()
+    assert not finding.known and "200 variables" in finding.reason
+    assert not p.smoothness().known
+    assert time.monotonic() - start < 2
+
+
+def test_principal_minors_are_not_enumerated_for_many_variables():
+    xs = sp.symbols("x1:13", real=True)
+    finding = Problem(sum(xs) ** 4, variables=list(xs), timeout=10).convexity()
+    assert not finding.known and "4095 principal minors" in finding.reason
+
+
+def test_a_large_expansion_is_not_attempted_when_testing_for_a_quadratic():
+    xs = sp.symbols("x1:150", real=True)
+    assert Problem(sum(xs) ** 4, variables=list(xs), timeout=5).quadratic is None
