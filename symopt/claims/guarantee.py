@@ -136,7 +136,7 @@ def check_guarantee(claim: Claim) -> Verdict:
         return Verdict.unknown(f"holds numerically ({numeric}); no exact certificate: "
                                f"{found.reason}", numeric)
     correct = f"{worst:.8g}·({initial.quantity(steps)})"
-    tight = certify(problem, None, result, seconds=30)
+    tight = certify(problem, None, result, seconds=5)
     if tight.value is True:
         exact_rate = sp.simplify(tight.evidence["certificate"].bound / problem.initial_expression)
         if abs(float(exact_rate) - worst) <= 1e-6 * max(1.0, worst):
