@@ -10,7 +10,8 @@ from symopt.claims.files import check_file, load_claims
 
 def claim(stated, **kw):
     base = dict(method="gd", function_class="smooth_convex", L=1, N=2, measure="function_gap",
-                initial="distance", hyperparameters={"alpha": "1/L"})
+                initial="distance", hyperparameters={"alpha": "1/L"},
+                timeout=180)  # SDP solves and exact arithmetic on a shared machine
     base.update(kw)
     return Claim("guarantee", stated, **base)
 
