@@ -42,10 +42,11 @@ from typing import Any
 
 import sympy as sp
 
-from symopt.errors import DomainError, SymoptError
+from symopt.errors import DomainError, SymoptError, SymoptTimeoutError
 from symopt.guarantees.certificate import Certificate
 from symopt.guarantees.pep import PEPResult, PerformanceProblem, _solve, quadratic_form
 from symopt.result import Finding
+from symopt.timeout import run_with_timeout
 
 __all__ = ["ExactCounterexample", "certify", "counterexample"]
 
@@ -176,7 +177,10 @@ def _round(problem: PerformanceProblem, coeffs: _Coefficients, tau: sp.Expr | No
         if not _psd(residual):
             continue
         cert = _certificate(problem, nu, support, lam_q, w_q, residual)
-        check = cert.verify()
+        try:  # the exact verification runs under the search's remaining time
+            check = run_with_timeout(cert.verify, seconds=max(1.0, deadline - time.monotonic()))
+        except SymoptTimeoutError:
+            return None
         if check.value is True:
             return Finding(True, f"{cert.statement}: {check.reason}",
                            {"certificate": cert, "denominator": d})
