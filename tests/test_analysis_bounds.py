@@ -41,9 +41,9 @@ def right_side(bound, **values: float) -> float:
 
 def test_statements_are_the_textbook_inequalities():
     # Nesterov (2004) Lemma 1.2.3, Cor. 2.1.2, Thm 2.1.15; Bubeck (2015) §3.2, Thm 3.3, 3.10
-    textbook = {"descent lemma": (F_1, F_0 - alpha * (1 - L * alpha / 2) * G),
-                "convex L-smooth GD": (E_T, D / (2 * alpha * T)),
-                "strongly convex GD": (E_T, (1 - mu / L) ** T * E_0)}
+    textbook = {"descent lemma on quadratics": (F_1, F_0 - alpha * (1 - L * alpha / 2) * G),
+                "convex L-smooth GD on quadratics": (E_T, D / (2 * alpha * T)),
+                "strongly convex GD on quadratics": (E_T, (1 - mu / L) ** T * E_0)}
     rng = np.random.default_rng(0)
     for bound in textbook_bounds():
         relation = statement(bound)
@@ -150,3 +150,17 @@ def test_strongly_convex_rate_on_sampled_problems():
 @pytest.mark.parametrize("bound", textbook_bounds(), ids=lambda b: b.name)
 def test_bounds_state_their_hypotheses(bound):
     assert bound.statement and bound.hypotheses and bound.reference
+
+
+def test_each_bound_names_the_certificate_that_proves_it_for_the_class():
+    # A proof on quadratics is labelled so; the class statement is a verified certificate.
+    from symopt.guarantees import smooth, smooth_convex, smooth_strongly_convex
+    from symopt.guarantees.lyapunov import certify
+
+    classes = {"descent": (smooth("L"), {}), "convex_rate": (smooth_convex("L"), {}),
+               "function_values": (smooth_strongly_convex("L", "mu"), {"alpha": "1/L"})}
+    for bound in textbook_bounds():
+        assert "on quadratics" in bound.name and "on quadratics" in bound.proof.reason
+        cls, hyper = classes[bound.class_certificate]
+        found = certify(bound.class_certificate, cls, "gd", **hyper).verify()
+        assert found.value is True, (bound.name, found.reason)

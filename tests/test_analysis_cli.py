@@ -33,6 +33,7 @@ def test_analyze_table_and_errors(capsys):
     assert run(["analyze", SEED, "--method", "heavy_ball"]) == 0
     out = capsys.readouterr().out
     assert "stability" in out and "4/9" in out
+    assert "On quadratics" in out and "not guarantees for a function class" in out
     assert run(["analyze", SEED, "--method", "gd", "--hp", "alpha"]) == 2
     assert run(["analyze", SEED, "--method", "gd", "--hp", "alpha=-1"]) == 2
     assert run(["analyze", SEED, "--method", "no_such_method"]) == 2

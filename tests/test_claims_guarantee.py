@@ -34,6 +34,8 @@ def test_worst_quadratic_rate_is_refuted_by_points_of_the_class():
     assert v.status == "false"
     assert "1/6" in v.correct
     assert "points of the class" in v.counterexample
+    # the 1-D points become an explicit function of the class; the compiled run breaks the bound
+    assert any(e.startswith("explicit function: false") for e in v.evidence)
 
 
 def test_strongly_convex_distance_rate():

@@ -136,3 +136,17 @@ def test_unknown_when_a_multiplier_sign_is_undecidable():
     cert2 = Certificate("β-dependent", sp.S.Zero, beta * c, ((beta, c, "interp(*,0)"),),
                         (x0, g0), sp.zeros(2, 2))
     assert cert2.verify().value in (False, None)
+
+
+def test_malformed_certificates():
+    import pytest
+
+    from symopt.errors import DomainError
+
+    with pytest.raises(DomainError):
+        Certificate("bad", x0**2, x0**2, ((1, x0**2),), (x0,), sp.zeros(1, 1))
+    with pytest.raises(DomainError):
+        Certificate("bad", x0**2, x0**2, (), (x0,), sp.zeros(2, 2))
+    found = Certificate("√ of a vector", sp.sqrt(x0), sp.sqrt(x0), (), (x0,),
+                        sp.zeros(1, 1)).verify()
+    assert found.value is False and "polynomial" in found.reason

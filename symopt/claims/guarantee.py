@@ -122,7 +122,8 @@ def check_guarantee(claim: Claim) -> Verdict:
     from symopt.guarantees.exact import certify, counterexample
     from symopt.guarantees.pep import PerformanceProblem
 
-    problem = PerformanceProblem(cls, claim.method.name, steps, which, initial, hyper)
+    method, hyper = _with_schedules(claim.method.name, hyper)
+    problem = PerformanceProblem(cls, method, steps, which, initial, hyper)
     result = problem.solve()
     worst = result.multipliers["initial"]
     numeric = (f"PEP worst case {worst:.8g}·({initial.quantity(steps)}) "
@@ -148,11 +149,67 @@ def check_guarantee(claim: Claim) -> Verdict:
         cex = found.evidence["counterexample"]
         points = "; ".join(f"x{k} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
                            for k, (x, g, f) in enumerate(cex.points))
+        explicit = _explicit_function(cls, claim.method.name, hyper, cex, steps, rate * cex.initial,
+                                      which.kind) if cex.dimension == 1 else None
         return Verdict.false(f"false — {found.reason}", correct=correct,
                              counterexample=f"points of the class: {points}",
-                             evidence=(numeric,))
+                             evidence=(*([explicit] if explicit else []), numeric))
     return Verdict.unknown(f"fails numerically: {numeric} exceeds the stated rate {rate}; no "
                            f"exact counterexample ({found.reason})", numeric)
+
+
+#: Constructor arguments that take a schedule in t, by hyperparameter name.
+_SCHEDULED = {"alpha": "rate", "lr": "rate", "eta": "rate", "beta": "momentum",
+              "momentum": "momentum"}
+
+
+def _with_schedules(name: str, hyper: dict) -> tuple[object, dict]:
+    """Values in the step counter t are schedules: part of the method's definition.
+
+    >>> t = symbol("t")
+    >>> method, rest = _with_schedules("nesterov", {"alpha": sp.Integer(1), "beta": 1 / t})
+    >>> method.rule().state_next, rest
+    ({b: b/t + g}, {'alpha': 1})
+    """
+    from symopt.methods import REGISTRY
+
+    scheduled = {k: v for k, v in hyper.items() if symbol("t") in v.free_symbols}
+    if not scheduled:
+        return name, hyper
+    arguments = {}
+    for key, value in scheduled.items():
+        if key not in _SCHEDULED:
+            raise DomainError(f"{key} = {value} depends on the step t; only the step size and "
+                              "the momentum may be schedules")
+        arguments[_SCHEDULED[key]] = value
+    constructor = REGISTRY[name.strip().lower().replace("-", "_").replace(" ", "_")]
+    try:
+        method = constructor(**arguments)
+    except TypeError:
+        raise DomainError(f"{name} takes no schedule for {', '.join(sorted(scheduled))}") from None
+    return method, {k: v for k, v in hyper.items() if k not in scheduled}
+
+
+def _explicit_function(cls: FunctionClass, method: str, hyper: Mapping[str, sp.Expr], cex,
+                       steps: int, bound: sp.Expr, kind: str) -> str | None:
+    """The function of the class through 1-D points, with the method run on it (or None)."""
+    from symopt.errors import SymoptError
+
+    try:
+        from symopt.guarantees.counterexample import counterexample_from_points
+    except ImportError:
+        return None
+    try:
+        run = counterexample_from_points(cls, method, cex.one_dimensional(),
+                                         hyperparameters=hyper, steps=steps, bound=bound,
+                                         measure=kind, x0=cex.iterates[0][0])
+    except SymoptError:
+        return None
+    found = run.verdict
+    if found.value is not False:
+        return None
+    return _short(f"explicit function: {found.reason}; f = "
+                  f"{run.function.describe().replace(chr(10), '; ')}", 800)
 
 
 def _short(text: str, limit: int = 400) -> str:

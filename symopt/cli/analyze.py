@@ -55,6 +55,7 @@ def analyze(
         console.print_json(json.dumps(result.as_dict() | ({"plot": plot} if plot else {})))
         return
     console.print(_table(result, problem))
+    console.print(f"[dim]On quadratics: results for this objective{' (its quadratic model at the minimiser)' if result.kind == 'local' else ''}, not guarantees for a function class (see symopt.guarantees).[/dim]")  # noqa: E501
     if plot:
         console.print(f"plot saved to {plot}")
 

@@ -28,7 +28,7 @@ from symopt.methods import get_method
 from symopt.problem import Problem
 from symopt.symbols import symbol
 
-__all__ = ["gd_derivation"]
+__all__ = ["ON_QUADRATICS", "gd_derivation"]
 
 ALPHA = symbol("alpha")
 
@@ -104,7 +104,18 @@ def gd_derivation(problem: Problem | str, *, method: str = "gd") -> Derivation:
                                       f"the derivation {expected}")
     _stability(d, analysis, factors)
     _optimum(d, analysis, eigenvalues)
+    d.note(ON_QUADRATICS)
     return d
+
+
+#: What the derivation's results rest on: this quadratic, not a function class.
+ON_QUADRATICS = (
+    "On quadratics: the factors, the interval of step sizes, $\\alpha^*$ and the rate above "
+    "are exact for quadratics only. For every $L$-smooth $\\mu$-strongly convex $f$ "
+    "($\\mu = \\lambda_{\\min}$, $L = \\lambda_{\\max}$) the contraction "
+    "$\\|x_{k+1} - x^*\\| \\le \\max(|1 - \\alpha\\mu|, |1 - \\alpha L|)\\,"
+    "\\|x_k - x^*\\|$ for $0 < \\alpha < 2/L$ is a separate statement, proved by a "
+    "certificate (the distance statement of symopt.guarantees.lyapunov).")
 
 
 def _stability(d: Derivation, analysis, factors: list[sp.Expr]) -> None:

@@ -25,7 +25,7 @@ from symopt.printing import latex
 from symopt.problem import Problem
 from symopt.symbols import symbol
 
-__all__ = ["heavy_ball_derivation"]
+__all__ = ["HEAVY_BALL_CLASS", "ON_QUADRATICS", "heavy_ball_derivation"]
 
 ALPHA, BETA = symbol("alpha"), symbol("beta")
 Z = symbol("z")
@@ -112,7 +112,19 @@ def heavy_ball_derivation(problem: Problem | str, *, method: str = "heavy_ball")
                   + "$", both_ways=True)
         d.result("region", region.condition)
     _optimum(d, hb, eigenvalues, poly, optimal_hyperparameters, analysis)
+    d.note(ON_QUADRATICS + (HEAVY_BALL_CLASS if hb.name.startswith("heavy ball") else ""))
     return d
+
+
+#: What the derivation's results rest on: quadratics, not a function class.
+ON_QUADRATICS = (
+    "On quadratics only: the stability region, the optimal $(\\alpha^*, \\beta^*)$ and the "
+    "rate hold for quadratics with eigenvalues in $[\\mu, L]$; they are not guarantees for "
+    "every $L$-smooth $\\mu$-strongly convex $f$ (a statement about the class needs a "
+    "certificate, symopt.guarantees).")
+HEAVY_BALL_CLASS = (
+    " With these $(\\alpha^*, \\beta^*)$ heavy ball does not converge on some such $f$ "
+    "(Lessard, Recht & Packard 2016, Sec. 4.6).")
 
 
 def _optimum(d: Derivation, method, eigenvalues, poly, optimal_hyperparameters,

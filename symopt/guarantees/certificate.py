@@ -62,6 +62,8 @@ class Certificate:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        if any(not isinstance(m, tuple) or len(m) != 3 for m in self.multipliers):
+            raise DomainError("multipliers must be (λ, condition, label) triples")
         object.__setattr__(self, "measure", sp.sympify(self.measure))
         object.__setattr__(self, "bound", sp.sympify(self.bound))
         object.__setattr__(self, "multipliers", tuple(
@@ -75,6 +77,31 @@ class Certificate:
                               f"got {self.residual.shape}")
         if len(set(self.basis)) != n or not all(isinstance(v, sp.Symbol) for v in self.basis):
             raise DomainError("basis must be distinct symbols")
+
+    @classmethod
+    def from_multipliers(cls, statement: str, measure: sp.Expr, bound: sp.Expr,
+                         multipliers: tuple[tuple[sp.Expr, sp.Expr, str], ...],
+                         basis: tuple[sp.Symbol, ...], region: tuple[sp.Basic, ...] = (),
+                         notes: tuple[str, ...] = ()) -> Certificate:
+        """The certificate whose S is read off ``bound − measure − Σ λᵢcᵢ`` (half its Hessian).
+
+        Only the multipliers are chosen; S is whatever is left, so :meth:`verify`
+        decides whether the choice works (a leftover that is not a quadratic
+        form in ``basis`` fails the identity, an indefinite one the PSD test).
+
+        >>> x0, g0 = sp.symbols("x0 g0", real=True)
+        >>> Certificate.from_multipliers("0 ≤ (x0 − g0)²", sp.S.Zero, (x0 - g0)**2, (),
+        ...                              (x0, g0)).residual
+        Matrix([
+        [ 1, -1],
+        [-1,  1]])
+        """
+        combination = sum((sp.sympify(lam) * c for lam, c, _ in multipliers), sp.S.Zero)
+        left = sp.expand(sp.sympify(bound) - sp.sympify(measure) - combination)
+        n = len(basis)
+        residual = sp.Matrix(n, n, lambda i, j: sp.factor(sp.diff(left, basis[i], basis[j]) / 2))
+        return cls(statement, measure, bound, multipliers, tuple(basis), residual, tuple(region),
+                   tuple(notes))
 
     def gap(self) -> sp.Expr:
         """bound − measure − Σ λᵢcᵢ − vᵀSv, which must vanish identically.
@@ -103,7 +130,11 @@ class Certificate:
             num, den = sp.fraction(sp.together(expr))
             if den.free_symbols & basis:
                 return f"{name} has a vector symbol in a denominator"
-            for monomial in sp.Poly(sp.expand(num), *self.basis).monoms():
+            try:
+                monomials = sp.Poly(sp.expand(num), *self.basis).monoms()
+            except sp.PolynomialError:
+                return f"{name} is not a polynomial in the vector symbols"
+            for monomial in monomials:
                 if sum(monomial) not in (0, 2):
                     return (f"{name} has a term of degree {sum(monomial)} in the vector "
                             "symbols (only inner products, degree 2, and scalars, degree 0, "
@@ -138,7 +169,7 @@ class Certificate:
             region = Region(self.region)
         except DomainError as exc:
             return Finding.unknown(f"region: {exc}")
-        signs: list[str] = []
+        symbolic = 0
         unknown: list[str] = []
         for lam, _, label in self.multipliers:
             found = prove_nonnegative(lam, region)
@@ -147,8 +178,7 @@ class Certificate:
                                       f"{found.reason}", {"label": label, **found.evidence})
             if found.value is None:
                 unknown.append(f"λ of {label} = {lam}: {found.reason}")
-            elif not lam.is_number:
-                signs.append(f"λ of {label}: {found.reason}")
+            symbolic += not lam.is_number
         psd = prove_psd(self.residual, region)
         if psd.value is False:
             return Finding(False, f"the residual S is not PSD: {psd.reason}", dict(psd.evidence))
@@ -157,16 +187,14 @@ class Certificate:
         if unknown:
             return Finding.unknown("identity verified exactly, but " + "; ".join(unknown))
         where = f" on the region {', '.join(map(str, self.region))}" if self.region else ""
-        numeric = sum(1 for lam, _, _ in self.multipliers if lam.is_number)
-        parts = [
-            f"certificate (exact): bound − measure = Σ λᵢcᵢ + vᵀSv verified as an identity "
-            f"(sp.cancel) over {len(self.multipliers)} condition(s) and a {len(self.basis)}-vector "
-            "basis",
-            f"{numeric} numeric multiplier(s) ≥ 0 exactly"
-            + (f", {len(signs)} symbolic ≥ 0{where} ({'; '.join(signs)})" if signs else ""),
-            f"S: {psd.reason}{where if not all(e.is_number for e in self.residual) else ''}",
-        ]
-        return Finding(True, "; ".join(parts))
+        count = len(self.multipliers)
+        signs = (f"{count - symbolic} numeric λᵢ ≥ 0 exactly"
+                 + (f", {symbolic} symbolic λᵢ ≥ 0{where} (nonnegative parametrisation, "
+                    "one-sign coefficients)" if symbolic else ""))
+        return Finding(True, "certificate (exact): bound − measure = Σ λᵢcᵢ + vᵀSv verified as "
+                             f"an identity (sp.cancel; {count} condition(s), basis "
+                             f"{', '.join(map(str, self.basis)) or '∅'}); {signs}; S ⪰ 0 "
+                             f"({psd.reason})")
 
     def conditions_used(self) -> tuple[str, ...]:
         """Labels of the conditions with a nonzero multiplier.

@@ -36,6 +36,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations, permutations
 
 import sympy as sp
@@ -51,6 +52,8 @@ MAX_ORDERS = 24
 MAX_MINOR_SIZE = 7
 #: Sample points tried when looking for a point where the sign fails.
 SAMPLES = 40
+#: Polynomials with more terms than this are not sign-checked (unknown instead of slow).
+MAX_TERMS = 4000
 
 _SAMPLE_VALUES = tuple(sp.Rational(p, q) for p, q in ((1, 1), (1, 3), (3, 1), (1, 10), (10, 1),
                                                        (2, 1), (1, 2), (1, 100), (100, 1)))
@@ -180,19 +183,45 @@ class Region:
                     lower[s].append(_Bound(sp.S.Zero, True))
                 elif s.is_nonnegative:
                     lower[s].append(_Bound(sp.S.Zero, False))
-            if len(lower[s]) > 1 or len(upper[s]) > 1:
+            lower[s] = self._tightest(lower[s], s, order, +1)
+            upper[s] = self._tightest(upper[s], s, order, -1)
+            if lower[s] is None or upper[s] is None:
                 return None
         return lower, upper
+
+    def _tightest(self, bounds: list[_Bound], s: sp.Symbol, order,
+                  sign: int) -> list[_Bound] | None:
+        """The one bound implied-tightest among several (others are then redundant), or None.
+
+        For lower bounds (sign +1) the largest, for upper bounds the smallest,
+        proved on the relations between the symbols before ``s``.
+        """
+        if len(bounds) <= 1:
+            return bounds
+        earlier = set(order[: list(order).index(s)])
+        sub = Region([r for r in self.relations
+                      if isinstance(r, sp.Eq) or (r.free_symbols and r.free_symbols <= earlier)])
+        for b in bounds:
+            if all(c is b or prove_nonnegative(sign * (b.value - c.value), sub).value is True
+                   for c in bounds):
+                return [b]
+        return None
 
     def pieces(self, symbols: Iterable[sp.Symbol]) -> list[list[_Piece]]:
         """Parametrisations of the region over ``symbols``, one list of pieces per order tried."""
         params = sorted((set(symbols) | self.free_symbols) - set(self.equalities), key=str)
         out: list[list[_Piece]] = []
+        seen: set[str] = set()
         for order in permutations(params):
             bounds = self._bounds_in_order(order)
             if bounds is None:
                 continue
-            out.append(self._pieces_for(order, *bounds))
+            pieces = self._pieces_for(order, *bounds)
+            key = "|".join(p.describe() for p in pieces)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(pieces)
             if len(out) >= MAX_ORDERS:
                 break
         return out
@@ -254,44 +283,83 @@ def _number_sign(value: sp.Expr) -> int | None:
     return None
 
 
-def _poly_sign(poly_expr: sp.Expr, variables, strict_vars) -> tuple[int, bool] | None:
-    """(sign, strict) of a polynomial for nonnegative variables, from its factors; None if mixed."""
-    if not variables:
-        s = _number_sign(poly_expr)
+def _coefficient_signs(poly: sp.Poly) -> set[int] | None:
+    signs = {_number_sign(c) for c in poly.coeffs()}
+    if None in signs:
+        return None
+    signs.discard(0)
+    return signs  # type: ignore[return-value]
+
+
+def _even_in(poly: sp.Poly, free: set[sp.Symbol]) -> bool:
+    """Whether every monomial has an even power of each free (sign-unknown) variable."""
+    idx = [i for i, v in enumerate(poly.gens) if v in free]
+    return all(m[i] % 2 == 0 for m in poly.monoms() for i in idx)
+
+
+def _poly_sign(expr: sp.Expr, variables: Sequence[sp.Symbol], strict_vars: frozenset,
+               free: set[sp.Symbol]) -> tuple[int, bool] | None:
+    """(sign, strict) of a polynomial, variables ≥ 0 (``free`` ones real); None if undecided.
+
+    The whole polynomial is tried first, then its irreducible factors: a factor
+    with an even power is ≥ 0, an odd one needs coefficients of one sign (and
+    even powers of the free variables).
+    """
+    gens = list(variables) + sorted(free, key=str)
+    if not gens:
+        s = _number_sign(expr)
         return None if s is None else (s, s != 0)
-    constant, factors = sp.factor_list(sp.expand(poly_expr), *variables)
+    expanded = sp.expand(expr)
+    if len(sp.Add.make_args(expanded)) > MAX_TERMS:
+        return None
+    whole = sp.Poly(expanded, *gens)
+    if whole.is_zero:
+        return 0, False
+    best: tuple[int, bool] | None = None
+    for constant, factors in ((sp.S.One, [(expanded, 1)]), sp.factor_list(expanded, *gens)):
+        found = _factors_sign(constant, factors, gens, strict_vars, free)
+        if found is not None and (best is None or found[1]):
+            best = found
+        if best is not None and best[1]:
+            break
+    return best
+
+
+def _factors_sign(constant, factors, gens, strict_vars, free) -> tuple[int, bool] | None:
+    """(sign, strict) of constant·Π factorᵖ for nonnegative gens, or None if undecided."""
     sign = _number_sign(sp.S(constant))
     if sign is None:
         return None
     strict = sign != 0
     for factor, power in factors:
-        poly = sp.Poly(factor, *variables)
-        signs = {_number_sign(c) for c in poly.coeffs()}
-        if None in signs:
+        poly = sp.Poly(factor, *gens)
+        fs = _coefficient_signs(poly)
+        if fs is None:
             return None
-        signs.discard(0)
-        one_sign = len(signs) == 1
-        if power % 2 == 0 and not one_sign:
-            strict = False  # a square of a mixed factor: ≥ 0, may vanish
+        if power % 2 == 0 and (len(fs) != 1 or not _even_in(poly, free)):
+            strict = False  # the square of a factor of unknown sign: ≥ 0, may vanish
             continue
-        if not one_sign:
+        if len(fs) != 1 or not _even_in(poly, free):
             return None
-        (s,) = signs
-        sign *= s ** power
-        used = set(poly.free_symbols)
-        has_constant = poly.as_dict().get((0,) * len(variables), 0) != 0
-        if not (has_constant or used <= set(strict_vars)):
+        (s,) = fs
+        sign *= s**power
+        has_constant = poly.as_dict().get((0,) * len(gens), 0) != 0
+        if not (has_constant or poly.free_symbols <= set(strict_vars)):
             strict = False
     return sign, strict
 
 
 def _piece_sign(expr: sp.Expr, piece: _Piece) -> tuple[int, bool] | None:
-    rewritten = sp.together(expr.subs(piece.substitution))
-    num, den = sp.fraction(sp.cancel(rewritten))
-    if (num.free_symbols | den.free_symbols) - set(piece.variables):
-        return None
-    ns = _poly_sign(num, piece.variables, piece.strict)
-    ds = _poly_sign(den, piece.variables, piece.strict)
+    try:
+        rewritten = sp.together(expr.subs(piece.substitution))
+        num, den = sp.fraction(sp.cancel(rewritten))
+        free = (num.free_symbols | den.free_symbols) - set(piece.variables)
+        if any(not s.is_real for s in free):
+            return None
+        ns = _poly_sign(num, piece.variables, piece.strict, free)
+        ds = _poly_sign(den, piece.variables, piece.strict, free)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, sp.CoercionFailed):
+        return None  # not a rational function of the parameters
     if ns is None or ds is None or not ds[1]:
         return None  # mixed signs, or a denominator that may vanish
     return ns[0] * ds[0], ns[1]
@@ -306,7 +374,11 @@ def _find_violation(expr: sp.Expr, region: Region, strict: bool,
         if not candidates:
             break
         piece = rng.choice(candidates)
-        values = {v: rng.choice(_SAMPLE_VALUES) for v in piece.variables}
+        values = {v: rng.choice(_SAMPLE_VALUES if v in piece.strict
+                                else (sp.S.Zero, *_SAMPLE_VALUES)) for v in piece.variables}
+        for v in set().union(*(e.free_symbols for e in piece.substitution.values())):
+            if v not in values:  # a real parameter with no bound
+                values[v] = rng.choice(_SAMPLE_VALUES) * rng.choice((1, -1))
         point = {s: sp.nsimplify(e.subs(values)) for s, e in piece.substitution.items()}
         if any(not v.is_number for v in point.values()):
             continue
@@ -335,8 +407,14 @@ def prove_nonnegative(expr: sp.Expr, region: Region | Iterable[sp.Basic] = (), *
     >>> f.value, f.evidence["point"][mu] < f.evidence["point"][L] / 2
     (False, True)
     """
-    expr = sp.sympify(expr)
     region = _as_region(region)
+    return _prove_nonnegative(sp.sympify(expr), region.relations, strict)
+
+
+@lru_cache(maxsize=4096)
+def _prove_nonnegative(expr: sp.Expr, relations: tuple[sp.Basic, ...],
+                       strict: bool) -> Finding[bool]:
+    region = Region(relations)
     want = "> 0" if strict else "≥ 0"
     if expr.is_number:
         s = _number_sign(expr)
@@ -350,8 +428,9 @@ def prove_nonnegative(expr: sp.Expr, region: Region | Iterable[sp.Basic] = (), *
         if all(sg is not None and (sg[0] > 0 or (sg[0] == 0 and not strict))
                and (sg[1] or not strict) for sg in signs):
             how = " | ".join(p.describe() for p in pieces)
-            return Finding(True, f"{want} on the region: with {how}, numerator and denominator "
-                                 "factor into polynomials whose coefficients have one sign",
+            where = "on the region" if region.relations else "for the symbols' signs"
+            return Finding(True, f"{want} {where} (nonnegative parametrisation; numerator and "
+                                 "denominator factors with one-sign coefficients)",
                            {"parametrisation": how})
     assumed = expr.is_positive if strict else expr.is_nonnegative
     if assumed and not region.relations:
@@ -440,7 +519,6 @@ def prove_psd(matrix: sp.Matrix, region: Region | Iterable[sp.Basic] = ()) -> Fi
     if n > MAX_MINOR_SIZE:
         return Finding.unknown(f"a symbolic {n}×{n} matrix has {2 ** n - 1} principal minors; "
                                f"at most {MAX_MINOR_SIZE}×{MAX_MINOR_SIZE} is checked")
-    reasons: list[str] = []
     unknown: list[str] = []
     for size in range(1, n + 1):
         for idx in combinations(range(n), size):
@@ -451,9 +529,7 @@ def prove_psd(matrix: sp.Matrix, region: Region | Iterable[sp.Basic] = ()) -> Fi
                                       f"({found.reason})", {"minor": idx, **found.evidence})
             if found.value is None:
                 unknown.append(f"minor {idx} = {minor}: {found.reason}")
-            elif size <= 1 or not reasons:
-                reasons.append(found.reason)
     if unknown:
         return Finding.unknown("could not prove every principal minor ≥ 0: " + "; ".join(unknown))
-    return Finding(True, f"PSD on the region: all {2 ** n - 1} principal minors of the "
-                         f"{n}×{n} matrix are ≥ 0 (e.g. {reasons[0]})")
+    return Finding(True, f"PSD: all {2 ** n - 1} principal minors of the {n}×{n} matrix "
+                         "≥ 0 on the region (nonnegative parametrisation, one-sign coefficients)")
