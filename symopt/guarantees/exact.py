@@ -51,8 +51,8 @@ from symopt.timeout import run_with_timeout
 __all__ = ["ExactCounterexample", "certify", "counterexample"]
 
 _DENOMINATORS = (10, 100, 1000, 10**4, 10**5, 10**6, 10**7, 10**8)
-#: Candidates with larger denominators are skipped (their exact check would be slow).
-_MAX_DENOMINATOR = 10**24
+#: Candidates with larger denominators are skipped (a sanity bound; the search is timed).
+_MAX_DENOMINATOR = 10**120
 
 
 @dataclass(frozen=True)
@@ -384,7 +384,8 @@ def _dual(problem: PerformanceProblem, coeffs: _Coefficients, tau: float, *,
         constraints.append(s == 0)
     problem_ = cp.Problem(cp.Minimize(cp.sum(lam)) if sparse else cp.Maximize(s), constraints)
     try:
-        _solve(problem_, "CLARABEL")  # an improvement only: no slow fallback
+        # the sparse dual is an improvement only (no slow fallback); the margin dual is needed
+        _solve(problem_, "CLARABEL" if sparse else None)
     except SymoptError:
         return None
     if problem_.status not in ("optimal", "optimal_inaccurate") or s.value is None:
