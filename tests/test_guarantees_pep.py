@@ -95,13 +95,10 @@ def test_nesterov_matches_pepit_fast_gradient(n):
     )
 
     mu, L = 0.01, 1.0  # √κ = 1/10, β = (1 − √κ)/(1 + √κ) = 9/11
-    beta = sp.Piecewise((sp.Rational(9, 11), sp.Symbol("t", positive=True, integer=True) < n),
-                        (0, True))
+    from symopt.methods import nesterov
     from symopt.symbols import symbol
 
-    beta = beta.subs(sp.Symbol("t", positive=True, integer=True), symbol("t"))
-    from symopt.methods import nesterov
-
+    beta = sp.Piecewise((sp.Rational(9, 11), symbol("t") < n), (0, True))
     ours = PerformanceProblem(smooth_strongly_convex(1, "1/100"), nesterov(momentum=beta), n,
                               "function_gap", {"function_gap": 1, "distance": sp.Rational(1, 200)},
                               hyperparameters={"alpha": 1}).solve()

@@ -94,7 +94,9 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
               "assumptions": (Mapping,), "rename": (Mapping,), "steps": (int,),
               "rounding": (int,), "significant": (int,), "tolerance": _NUMBER,
               "rel_tolerance": _NUMBER, "where": (str,), "coordinate": (str,),
-              "unknowns": (list,), "parameter": (str, list)},
+              "unknowns": (list,), "parameter": (str, list),
+              "function_class": (str,), "L": _TEXT_OR_NUMBER, "mu": _TEXT_OR_NUMBER,
+              "N": (int, str), "measure": (str,), "initial": (str, Mapping)},
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", Mapping: "a table"}
@@ -165,7 +167,7 @@ def _method(name: str, table: object) -> MethodSpec:
 
 def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,
            seed: str | None) -> Claim:
-    if "class" in raw:  # a Python keyword: the field is function_class
+    if isinstance(raw, Mapping) and "class" in raw:  # a Python keyword: the field's name
         raw = {("function_class" if k == "class" else k): v for k, v in raw.items()}
     check_fields(f"[[claims]] {index + 1}", raw, "claim")
     unknown = set(raw) - _CLAIM_KEYS

@@ -84,8 +84,8 @@ def _bound(claim: Claim, ctx: Context) -> sp.Expr:
     return value
 
 
-@register("guarantee", keys=("method", "hyperparameters", "function_class", "L", "mu", "N", "steps",
-                                "measure", "initial"))
+@register("guarantee", keys=("method", "hyperparameters", "function_class", "L", "mu", "N",
+                              "steps", "measure", "initial"))
 def check_guarantee(claim: Claim) -> Verdict:
     """Decide a worst-case bound over a class: certificate, counterexample or unknown.
 
@@ -137,18 +137,23 @@ def check_guarantee(claim: Claim) -> Verdict:
         return Verdict.unknown(f"holds numerically ({numeric}); no exact certificate: "
                                f"{found.reason}", numeric)
     correct = f"{worst:.8g}·({initial.quantity(steps)})"
-    tight = certify(problem, None, result)
+    tight = certify(problem, None, result, seconds=5)
     if tight.value is True:
         exact_rate = sp.simplify(tight.evidence["certificate"].bound / problem.initial_expression)
-        correct = f"{exact_rate}·({initial.quantity(steps)}) (tight, certificate verified)"
+        if abs(float(exact_rate) - worst) <= 1e-6 * max(1.0, worst):
+            correct = f"{exact_rate}·({initial.quantity(steps)}) (tight, certificate verified)"
+        else:
+            correct += f" (numeric; ≤ {exact_rate}·({initial.quantity(steps)}) certified)"
     found = counterexample(problem, rate, result)
     if found.value is False:
         cex = found.evidence["counterexample"]
         points = "; ".join(f"x{k} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
                            for k, (x, g, f) in enumerate(cex.points))
+        explicit = _explicit_function(cls, claim.method.name, hyper, cex, steps, rate * cex.initial,
+                                      which.kind) if cex.dimension == 1 else None
         return Verdict.false(f"false — {found.reason}", correct=correct,
                              counterexample=f"points of the class: {points}",
-                             evidence=(numeric,))
+                             evidence=(*([explicit] if explicit else []), numeric))
     return Verdict.unknown(f"fails numerically: {numeric} exceeds the stated rate {rate}; no "
                            f"exact counterexample ({found.reason})", numeric)
 
@@ -183,6 +188,28 @@ def _with_schedules(name: str, hyper: dict) -> tuple[object, dict]:
     except TypeError:
         raise DomainError(f"{name} takes no schedule for {', '.join(sorted(scheduled))}") from None
     return method, {k: v for k, v in hyper.items() if k not in scheduled}
+
+
+def _explicit_function(cls: FunctionClass, method: str, hyper: Mapping[str, sp.Expr], cex,
+                       steps: int, bound: sp.Expr, kind: str) -> str | None:
+    """The function of the class through 1-D points, with the method run on it (or None)."""
+    from symopt.errors import SymoptError
+
+    try:
+        from symopt.guarantees.counterexample import counterexample_from_points
+    except ImportError:
+        return None
+    try:
+        run = counterexample_from_points(cls, method, cex.one_dimensional(),
+                                         hyperparameters=hyper, steps=steps, bound=bound,
+                                         measure=kind, x0=cex.iterates[0][0])
+    except SymoptError:
+        return None
+    found = run.verdict
+    if found.value is not False:
+        return None
+    return _short(f"explicit function: {found.reason}; f = "
+                  f"{run.function.describe().replace(chr(10), '; ')}", 800)
 
 
 def _short(text: str, limit: int = 400) -> str:

@@ -34,6 +34,7 @@ x0**2/6
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -41,14 +42,17 @@ from typing import Any
 
 import sympy as sp
 
-from symopt.errors import DomainError
+from symopt.errors import DomainError, SymoptError, SymoptTimeoutError
 from symopt.guarantees.certificate import Certificate
-from symopt.guarantees.pep import PEPResult, PerformanceProblem, quadratic_form
+from symopt.guarantees.pep import PEPResult, PerformanceProblem, _solve, quadratic_form
 from symopt.result import Finding
+from symopt.timeout import run_with_timeout
 
 __all__ = ["ExactCounterexample", "certify", "counterexample"]
 
 _DENOMINATORS = (10, 100, 1000, 10**4, 10**5, 10**6, 10**7, 10**8)
+#: Candidates with larger denominators are skipped (a sanity bound; the search is timed).
+_MAX_DENOMINATOR = 10**120
 
 
 @dataclass(frozen=True)
@@ -84,12 +88,13 @@ def _exact_rate(rate: object) -> sp.Expr:
 
 
 def certify(problem: PerformanceProblem, rate: object = None,
-            result: PEPResult | None = None) -> Finding[bool]:
+            result: PEPResult | None = None, *, seconds: float = 120) -> Finding[bool]:
     """An exact certificate of ``measure ≤ rate · (initial quantity)``, or why there is none.
 
     ``rate`` defaults to the numeric worst case (a tight certificate, found when
     the optimal multipliers are rational). The certificate is in
-    ``evidence["certificate"]``; ``value`` is True only when it verified.
+    ``evidence["certificate"]``; ``value`` is True only when it verified. The
+    search for one stops after ``seconds`` (then: unknown).
 
     >>> from symopt.guarantees import smooth_convex
     >>> pep = PerformanceProblem(smooth_convex(1), "gd", 2, "function_gap", "distance",
@@ -99,6 +104,10 @@ def certify(problem: PerformanceProblem, rate: object = None,
     """
     import numpy as np
 
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+            0 < seconds <= 3600):
+        raise DomainError(f"seconds must be a number in (0, 3600], got {seconds!r}")
+    deadline = time.monotonic() + seconds
     result = result or problem.solve()
     worst = result.multipliers["initial"]
     coeffs = _coefficients(problem)
@@ -114,25 +123,26 @@ def certify(problem: PerformanceProblem, rate: object = None,
         for duals in (_dual(problem, coeffs, worst, sparse=True), (lam, w)):
             if duals is None:
                 continue
-            found = _round(problem, coeffs, tau, worst, *duals, result.gram)
+            found = _round(problem, coeffs, tau, worst, *duals, result.gram, deadline)
             if found is not None:
                 return found
         tried.append("rounding the optimal dual (S·G = 0 imposed exactly)")
     if tau is not None and float(tau) > worst * (1 + 1e-9):
         margin = _dual(problem, coeffs, float(tau))
         if margin is not None:
-            found = _round(problem, coeffs, tau, worst, *margin)
+            found = _round(problem, coeffs, tau, worst, *margin, None, deadline)
             if found is not None:
                 return found
         tried.append("a dual with the stated rate fixed and the smallest eigenvalue of S "
                      "maximised")
     return Finding.unknown(
-        f"no exact certificate found by {' or '.join(tried)} (denominators up to 10^8); the "
+        f"no exact certificate found by {' or '.join(tried)} (denominators up to 10^8"
+        f"{', time limit reached' if time.monotonic() > deadline else ''}); the "
         f"worst case holds numerically: {result.summary()}", worst=worst)
 
 
 def _round(problem: PerformanceProblem, coeffs: _Coefficients, tau: sp.Expr | None,
-           worst: float, lam: Any, w: Any, gram: Any = None) -> Finding[bool] | None:
+           worst: float, lam: Any, w: Any, gram: Any, deadline: float) -> Finding[bool] | None:
     """Round the dual at increasing denominators; the first verified certificate, or None.
 
     With the primal ``gram`` (a tight rate), its range is rounded too and S·u = 0
@@ -141,15 +151,21 @@ def _round(problem: PerformanceProblem, coeffs: _Coefficients, tau: sp.Expr | No
     """
     scale = max(1.0, float(abs(lam).max()) if len(lam) else 1.0)
     support = [i for i, v in enumerate(lam) if v > 1e-7 * scale]
-    for d in _DENOMINATORS:
-        nu = tau if tau is not None else _rational(worst, d)
+    # a tight rate: first the simple rationals at the numeric worst case, then solved for
+    rates = [tau] if tau is not None else [*_nearby_rationals(worst), None]
+    for rate, d in ((r, d) for r in rates for d in _DENOMINATORS):
+        if time.monotonic() > deadline:
+            return None
         lam_q = [_rational(lam[i], d) for i in support]
         w_q = [_rational(v, d) for v in w]
         null = _range_basis(gram, d) if gram is not None else []
-        corrected = _solve_equalities(coeffs, support, nu, lam_q, w_q, null)
+        corrected = _solve_equalities(coeffs, support, rate, lam_q, w_q, null,
+                                      _rational(worst, d))
         if corrected is None:
             continue
-        lam_q, w_q = corrected
+        lam_q, w_q, nu = corrected
+        if max(sp.fraction(v)[1] for v in (*lam_q, *w_q, nu)) > _MAX_DENOMINATOR:
+            continue
         if any(v < 0 for v in (*lam_q, *w_q)):
             continue
         residual = nu * coeffs.initial[0]
@@ -161,11 +177,50 @@ def _round(problem: PerformanceProblem, coeffs: _Coefficients, tau: sp.Expr | No
         if not _psd(residual):
             continue
         cert = _certificate(problem, nu, support, lam_q, w_q, residual)
-        check = cert.verify()
+        try:  # the exact verification runs under the search's remaining time
+            check = run_with_timeout(cert.verify, seconds=max(1.0, deadline - time.monotonic()))
+        except SymoptTimeoutError:
+            return None
         if check.value is True:
             return Finding(True, f"{cert.statement}: {check.reason}",
                            {"certificate": cert, "denominator": d})
     return None
+
+
+def _nearby_rationals(x: float) -> list[sp.Rational]:
+    """Simple rationals within 10⁻⁷ (relative) of a numeric worst case.
+
+    The shortest decimal and the rational of least denominator in that interval,
+    smaller denominator first (the solver's accuracy cannot tell them apart; the
+    exact check decides).
+
+    >>> _nearby_rationals(0.6561000066)
+    [3146/4795, 6561/10000]
+    >>> _nearby_rationals(0.0714285712)
+    [1/14, 357143/5000000]
+    """
+    tol = 1e-7 * max(1.0, abs(x))
+    found: list[sp.Rational] = []
+    for k in range(1, 9):
+        r = sp.Rational(round(x * 10**k), 10**k)
+        if abs(float(r) - x) <= tol:
+            found.append(r)
+            break
+    simplest = _simplest_between(Fraction(x - tol), Fraction(x + tol))
+    r = sp.Rational(simplest.numerator, simplest.denominator)
+    return sorted(set([*found, r]), key=lambda q: q.q)
+
+
+def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """The rational of least denominator in [lo, hi] (Stern–Brocot, by continued fractions)."""
+    if lo <= 0 <= hi:
+        return Fraction(0)
+    if hi < 0:
+        return -_simplest_between(-hi, -lo)
+    floor = lo.numerator // lo.denominator
+    if floor + 1 <= hi or lo == floor:
+        return Fraction(floor if lo == floor else floor + 1)
+    return floor + 1 / _simplest_between(1 / (hi - floor), 1 / (lo - floor))
 
 
 def _psd(matrix: sp.Matrix) -> bool:
@@ -225,27 +280,44 @@ def _rref(rows: Any) -> Any:
     return a[:r]
 
 
-def _solve_equalities(coeffs: _Coefficients, support: Sequence[int], nu: sp.Expr,
-                      lam: list[sp.Expr], w: list[sp.Expr], null: Sequence[sp.Matrix] = ()):
-    """Least-norm exact correction of (λ, w): f cancels, Σw = 1, S·u = 0 for u in ``null``."""
-    columns = [coeffs.conditions[i][1] for i in support] + [a for _, a in coeffs.measures]
-    m = coeffs.initial[1].cols
-    A = sp.Matrix([[col[k] for col in columns] for k in range(m)])
-    A = A.col_join(sp.Matrix([[0] * len(support) + [1] * len(w)]))
-    b = sp.Matrix([nu * coeffs.initial[1][k] for k in range(m)] + [1])
+def _solve_equalities(coeffs: _Coefficients, support: Sequence[int], nu: sp.Expr | None,
+                      lam: list[sp.Expr], w: list[sp.Expr], null: Sequence[sp.Matrix] = (),
+                      nu_guess: sp.Expr = sp.S.Zero):
+    """Exact (λ, w, ν) near the rounded values: f cancels, Σw = 1, S·u = 0 for u in ``null``.
+
+    ν is the stated rate, or (``nu is None``) an unknown solved for with the
+    multipliers. Most values keep their rounding; a basis of the largest is solved
+    for exactly over ℚ. None when the equations have no such solution.
+    """
+    free = nu is None
     quads = [coeffs.conditions[i][0] for i in support] + [q for q, _ in coeffs.measures]
+    lins = [coeffs.conditions[i][1] for i in support] + [a for _, a in coeffs.measures]
+    if free:
+        quads.append(-coeffs.initial[0])
+        lins.append(-coeffs.initial[1])
+    fixed_nu = sp.S.Zero if free else nu
+    m = coeffs.initial[1].cols
+    A = sp.Matrix([[col[k] for col in lins] for k in range(m)])
+    A = A.col_join(sp.Matrix([[0] * len(support) + [1] * len(w) + [0] * free]))
+    b = sp.Matrix([fixed_nu * coeffs.initial[1][k] for k in range(m)] + [1])
     for u in null:
         products = [q * u for q in quads]
-        target = nu * coeffs.initial[0] * u
         A = A.col_join(sp.Matrix([[p[k] for p in products] for k in range(len(u))]))
-        b = b.col_join(target)
-    z = sp.Matrix(lam + w)
-    if not any(b - A * z):
-        return list(z[: len(support)]), list(z[len(support):])
-    # keep most values as rounded; solve for a basis of columns, largest values first
+        b = b.col_join(fixed_nu * coeffs.initial[0] * u)
+    z = sp.Matrix(lam + w + ([nu_guess] if free else []))
+    if any(b - A * z) and not _basis_solve(A, b, z, free):
+        return None
+    k = len(support)
+    return list(z[:k]), list(z[k:k + len(w)]), (z[-1] if free else nu)
+
+
+def _basis_solve(A: sp.Matrix, b: sp.Matrix, z: sp.Matrix, free_last: bool) -> bool:
+    """Solve A z = b in place: most entries keep their value, a basis is solved over ℚ."""
     from sympy.polys.matrices import DomainMatrix
 
-    order = sorted(range(A.cols), key=lambda c: -abs(z[c]))
+    # the largest values (and a free rate, last column) form the basis
+    order = sorted(range(A.cols),
+                   key=lambda c: (-(free_last and c == A.cols - 1), -abs(z[c])))
     _, pivots = DomainMatrix.from_Matrix(A.extract(list(range(A.rows)), order)).to_field().rref()
     basic = [order[p] for p in pivots]
     fixed = [c for c in range(A.cols) if c not in basic]
@@ -258,12 +330,10 @@ def _solve_equalities(coeffs: _Coefficients, support: Sequence[int], nu: sp.Expr
             DomainMatrix.from_Matrix(rhs.extract(list(independent), [0])).to_field()
         ).to_Matrix()
     except (ValueError, ZeroDivisionError, sp.polys.matrices.exceptions.DMError):
-        return None
+        return False
     for c, v in zip(basic, values):
         z[c] = v
-    if any(b - A * z):
-        return None  # the equations are inconsistent for these rounded values
-    return list(z[: len(support)]), list(z[len(support):])
+    return not any(b - A * z)  # False: inconsistent for these rounded values
 
 
 def _certificate(problem: PerformanceProblem, nu: sp.Expr, support: Sequence[int],
@@ -314,8 +384,9 @@ def _dual(problem: PerformanceProblem, coeffs: _Coefficients, tau: float, *,
         constraints.append(s == 0)
     problem_ = cp.Problem(cp.Minimize(cp.sum(lam)) if sparse else cp.Maximize(s), constraints)
     try:
-        problem_.solve(solver="CLARABEL")
-    except cp.error.SolverError:
+        # the sparse dual is an improvement only (no slow fallback); the margin dual is needed
+        _solve(problem_, "CLARABEL" if sparse else None)
+    except SymoptError:
         return None
     if problem_.status not in ("optimal", "optimal_inaccurate") or s.value is None:
         return None
@@ -455,8 +526,8 @@ def _reduced_gram(problem: PerformanceProblem, target: float):
     constraints.append(lin(*coeffs.initial) <= bound)
     pb = cp.Problem(cp.Minimize(cp.trace(G)), constraints)
     try:
-        pb.solve(solver="CLARABEL")
-    except cp.error.SolverError:
+        _solve(pb, None)
+    except SymoptError:
         return None
     return None if G.value is None else np.asarray(G.value)
 

@@ -14,9 +14,10 @@ linear in the gradients (Adam, RMSProp, AdaGrad, AMSGrad, NAdam), that use the
 sign of the gradient (sign GD, Lion), the Hessian (Newton) or a projection are
 refused with an :class:`~symopt.errors.UnsupportedError` saying why.
 
-Coefficients may depend on ``t`` (schedules α(t), β(t)) and on symbolic
-hyperparameters; :meth:`LinearRecurrence.unroll` substitutes ``t = k + 1`` at
-step k.
+Coefficients may depend on ``t`` (schedules, part of the method's definition:
+``gradient_descent(rate="1/t")``, ``nesterov(momentum="(t - 1)/(t + 2)")``) and on
+symbolic hyperparameters; :meth:`LinearRecurrence.unroll` substitutes ``t = k + 1``
+at step k.
 
 Nesterov is the torch form (``torch.optim.SGD(nesterov=True)``): the gradient
 is taken at the stored iterate p_k, with b_{k+1} = βb_k + g_k and

@@ -138,6 +138,18 @@ class Initial:
         _check_positive(self.bound, "the initial bound", allow_zero=False)
 
     @property
+    def kind(self) -> str:
+        """The kind of a single-term condition with coefficient 1 (a combination has none).
+
+        >>> initial_condition("f(x_0) - f*").kind
+        'function_gap'
+        """
+        if len(self.terms) != 1 or self.terms[0][1] != 1:
+            raise DomainError(f"the initial condition {self.describe()} is a combination, "
+                              "not a single kind")
+        return self.terms[0][0]
+
+    @property
     def needs_minimizer(self) -> bool:
         """Whether x* or f* appear."""
         return any(k != "function_decrease" for k, _ in self.terms)

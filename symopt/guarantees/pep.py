@@ -287,7 +287,10 @@ class PerformanceProblem:
 
 
 def _solve(problem: Any, solver: str | None) -> str:
-    """Solve with ``solver`` or Clarabel, falling back to SCS; return the solver used."""
+    """Solve with ``solver`` or Clarabel, falling back to SCS; return the solver used.
+
+    A solver error, or a panic inside the solver's native code, moves on to the next.
+    """
     import cvxpy as cp
 
     order = [solver] if solver else ["CLARABEL", "SCS"]
@@ -297,12 +300,15 @@ def _solve(problem: Any, solver: str | None) -> str:
             continue
         try:
             problem.solve(solver=name)
-        except cp.error.SolverError as exc:
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:
             last = exc
             continue
         if problem.status not in ("infeasible_inaccurate", "unbounded_inaccurate", None):
             return name
-    raise SymoptError(f"no SDP solver succeeded ({', '.join(order)}): {last}")
+    raise SymoptError(f"no SDP solver succeeded ({', '.join(order)}): "
+                      f"{str(last).splitlines()[0] if last else 'none installed'}")
 
 
 def quadratic_form(expr: sp.Expr, basis: tuple[sp.Symbol, ...], values: tuple[sp.Symbol, ...]
