@@ -69,8 +69,8 @@ def nag_rate(fast="nag"):
     problem = Problem(sum(lam * v**2 for lam, v in zip(lambdas, names)) / 2, variables=names)
     t = symbol("t")
     start = [1] * 5
-    nag = _gap(problem, iterate(problem, nesterov(), start, 200, numeric=True, alpha=1,
-                                beta=(t - 1) / (t + 2)))
+    fast_gradient = nesterov(momentum=(t - 1) / (t + 2))  # β_t is part of the method
+    nag = _gap(problem, iterate(problem, fast_gradient, start, 200, numeric=True, alpha=1))
     gd = _gap(problem, iterate(problem, gradient_descent(), start, 200, numeric=True, alpha=1))
     radius = 5.0  # ‖x₀ − x*‖²
     runs = {"nag": nag, "gd": gd}
