@@ -118,3 +118,11 @@ def test_parsing_stops_at_its_deadline(monkeypatch, text):
     monkeypatch.setattr(module, "PARSE_SECONDS", -1.0)  # already past
     with pytest.raises(ParseError, match="took longer"):
         parse(text)
+
+
+@pytest.mark.parametrize("value", [-1, math.nan, math.inf, 1e9])
+def test_the_catalogue_refuses_an_invalid_time_limit(value, tmp_path):
+    from symopt.catalogue import run_catalogue
+
+    with pytest.raises(DomainError):
+        run_catalogue(tmp_path, seconds=value)
