@@ -79,7 +79,11 @@ PARSE_SECONDS = 10.0
 
 
 def parse_deadline() -> float:
-    """The monotonic-clock time by which a parse that starts now must end."""
+    """The monotonic-clock time by which a parse that starts now must end.
+
+    >>> parse_deadline() > time.monotonic()
+    True
+    """
     return time.monotonic() + PARSE_SECONDS
 
 
