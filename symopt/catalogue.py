@@ -619,7 +619,7 @@ def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
     ``seconds`` of ``None`` or ``0`` runs the entry in this process, without a limit.
     """
     if seconds:
-        running = _Running(entry, seconds)
+        running = _Running(entry, check_seconds(seconds, "seconds"))
         running.receiver.poll(running.seconds)
         return running.result()
     start = time.perf_counter()
@@ -803,6 +803,8 @@ def run_catalogue(
     """
     import os
 
+    if seconds:
+        seconds = check_seconds(seconds, "seconds")
     entries = _selected(discover(directory), select)
     start, cpu = time.perf_counter(), _cpu_seconds()
     workers = 1

@@ -33,9 +33,10 @@ import io
 import keyword
 import math
 import re
+import time
 import tokenize
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -49,9 +50,11 @@ __all__ = [
     "MAX_EXACT_DIGITS",
     "MAX_FACTORIAL",
     "MAX_LENGTH",
+    "PARSE_SECONDS",
     "exponential_digits",
     "looks_like_latex",
     "parse",
+    "parse_deadline",
     "parse_expr",
     "parse_relation",
     "power_digits",
@@ -68,6 +71,20 @@ MAX_DIGITS = 5000
 MAX_FACTORIAL = 3000
 #: Most digits (numerator and denominator) of any exact number built while parsing.
 MAX_EXACT_DIGITS = 20_000
+
+
+#: Longest time parsing one input may take, checked between nodes (every node is bounded
+#: by the size guards, so the check comes in time).
+PARSE_SECONDS = 10.0
+
+
+def parse_deadline() -> float:
+    """The monotonic-clock time by which a parse that starts now must end.
+
+    >>> parse_deadline() > time.monotonic()
+    True
+    """
+    return time.monotonic() + PARSE_SECONDS
 
 
 def _sigmoid(z: sp.Expr) -> sp.Expr:
@@ -406,6 +423,7 @@ class _Builder:
     relations: bool
     lead: int
     depth: int = 0
+    deadline: float = field(default_factory=parse_deadline)
 
     def fail(self, message: str, node: ast.AST) -> ParseError:
         col = getattr(node, "col_offset", 0) + self.lead
@@ -415,6 +433,8 @@ class _Builder:
         self.depth += 1
         if self.depth > 4 * MAX_DEPTH:
             raise self.fail(f"expression nested deeper than {4 * MAX_DEPTH} levels", node)
+        if time.monotonic() > self.deadline:
+            raise self.fail(f"parsing took longer than {PARSE_SECONDS:g} s", node)
         try:
             result = self._build(node)
         finally:

@@ -408,12 +408,13 @@ def test_lp_face_is_a_continuum_of_kkt_points():
 def test_house_assumptions_of_variable_names_do_not_drop_solutions():
     # `t` is a positive integer and `eta` positive by the house rules; as optimization
     # variables they are real: min (t − 1/2)² s.t. t ≤ 3 has t* = 1/2, min (η + 1)² has η* = −1.
-    # (the problem's variable is then the real t, not the house step counter)
-    r = solve_kkt(Problem("(t - 1/2)**2", constraints=["t <= 3"]), timeout=0)
-    assert [{v.name: val for v, val in pt.point.items()} for pt in r.points] == [
-        {"t": sp.Rational(1, 2)}]
-    r = solve_kkt(Problem("(eta + 1)**2", constraints=["eta <= 3"]), timeout=0)
-    assert [{v.name: val for v, val in pt.point.items()} for pt in r.points] == [{"eta": -1}]
+    p = Problem("(t - 1/2)**2", constraints=["t <= 3"])
+    (t,) = p.variables
+    assert [pt.point for pt in solve_kkt(p, timeout=0).points] == [{t: sp.Rational(1, 2)}]
+    p = Problem("(eta + 1)**2", constraints=["eta <= 3"])
+    (eta,) = p.variables
+    assert [pt.point for pt in solve_kkt(p, timeout=0).points] == [{eta: -1}]
+    assert {t.name, eta.name} == {"t", "eta"} and t.is_real and eta.is_positive is None
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -20,7 +21,9 @@ from symopt.parse import (
     MAX_DIGITS,
     MAX_EXACT_DIGITS,
     MAX_FACTORIAL,
+    PARSE_SECONDS,
     exponential_digits,
+    parse_deadline,
     power_digits,
     rational_digits,
 )
@@ -40,6 +43,7 @@ class Parser(NameRules):
     local: dict[str, sp.Basic]
     i: int = 0
     depth: int = 0
+    deadline: float = field(default_factory=parse_deadline)
     closers: list[str] = field(default_factory=list)  # open | and || (abs, norm)
     bound: dict[str, sp.Symbol] = field(default_factory=dict)  # \sum indices
     in_subscript: int = 0  # inside x_{...}, where i is an index, not the imaginary unit
@@ -77,6 +81,8 @@ class Parser(NameRules):
         self.depth += 1
         if self.depth > 4 * MAX_DEPTH:
             raise self.fail(f"expression nested deeper than {4 * MAX_DEPTH} levels")
+        if time.monotonic() > self.deadline:
+            raise self.fail(f"parsing took longer than {PARSE_SECONDS:g} s")
 
     def local_value(self, name: str) -> sp.Basic | None:
         return self.local.get(name) if name in self.local else self.local.get(canon(name))

@@ -108,3 +108,21 @@ def test_products_and_sums_of_large_numbers_are_refused(text):
 def test_large_factorials_stay_exact(text):
     # 1/2004! − 1/2006! = (2006·2005 − 1)/2006!
     assert parse(text) == sp.Rational(2006 * 2005 - 1, sp.factorial(2006))
+
+
+@pytest.mark.parametrize("text", ["x**2 + y", r"\frac{1}{2} x^2"])
+def test_parsing_stops_at_its_deadline(monkeypatch, text):
+    import importlib
+
+    module = importlib.import_module("symopt.parse")  # the module, not the function
+    monkeypatch.setattr(module, "PARSE_SECONDS", -1.0)  # already past
+    with pytest.raises(ParseError, match="took longer"):
+        parse(text)
+
+
+@pytest.mark.parametrize("value", [-1, math.nan, math.inf, 1e9])
+def test_the_catalogue_refuses_an_invalid_time_limit(value, tmp_path):
+    from symopt.catalogue import run_catalogue
+
+    with pytest.raises(DomainError):
+        run_catalogue(tmp_path, seconds=value)

@@ -55,7 +55,7 @@ def test_malformed_variables_are_refused(variables):
 
 def test_stationary_points_of_many_variables_are_refused_by_size():
     xs = sp.symbols("x1:1001", real=True)
-    p = Problem(sum(x**2 for x in xs), variables=list(xs))
+    p = Problem(sp.Add(*(x**2 for x in xs)), variables=list(xs))
     with pytest.raises(UnsupportedError, match="1000 variables"):
         p.stationary_points()
 
@@ -83,3 +83,16 @@ def test_principal_minors_are_not_enumerated_for_many_variables():
 def test_a_large_expansion_is_not_attempted_when_testing_for_a_quadratic():
     xs = sp.symbols("x1:150", real=True)
     assert Problem(sum(xs) ** 4, variables=list(xs), timeout=5).quadratic is None
+
+
+@pytest.mark.parametrize("exc", [TypeError("undecidable set membership"), ValueError("x")])
+def test_a_solver_exception_is_unsupported_not_a_crash(monkeypatch, exc):
+    from symopt.problem import _solve_gradient
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(sp, "solve", fail)
+    x = sp.Symbol("x", real=True)
+    with pytest.raises(UnsupportedError, match="cannot solve"):
+        _solve_gradient(sp.Matrix([x]), [x])
