@@ -150,3 +150,15 @@ def test_malformed_certificates():
     found = Certificate("√ of a vector", sp.sqrt(x0), sp.sqrt(x0), (), (x0,),
                         sp.zeros(1, 1)).verify()
     assert found.value is False and "polynomial" in found.reason
+
+
+def test_psd_proof_is_about_the_matrix_given_not_a_nicer_one():
+    # [[2, s], [s, 1]] is PSD iff s² ≤ 2. s = 141421356238/10¹¹ is just above √2 (s² > 2):
+    # guessing s = √2 would "prove" a matrix that is not PSD.
+    from symopt.guarantees.positivity import prove_psd
+
+    s = sp.Rational(141421356238, 10**11)
+    assert s**2 > 2
+    assert prove_psd(sp.Matrix([[2, s], [s, 1]])).value is False
+    below = sp.Rational(141421356237, 10**11)
+    assert below**2 < 2 and prove_psd(sp.Matrix([[2, below], [below, 1]])).value is True

@@ -272,8 +272,21 @@ def _as_region(region: Region | Iterable[sp.Basic]) -> Region:
     return region if isinstance(region, Region) else Region(region)
 
 
+def _exact(value: sp.Expr) -> sp.Expr:
+    """The same number with every Float replaced by its exact binary value.
+
+    (``nsimplify`` would guess a "nicer" number: 141421356237/10¹¹ becomes √2,
+    1/3 + 10⁻¹² becomes 1/3 — a proof about another matrix.)
+
+    >>> _exact(sp.Float(0.5) * sp.Symbol("a"))
+    a/2
+    """
+    floats = value.atoms(sp.Float)
+    return value.xreplace({f: sp.Rational(f) for f in floats}) if floats else value
+
+
 def _number_sign(value: sp.Expr) -> int | None:
-    value = sp.nsimplify(value) if value.is_Float else value
+    value = _exact(value)
     if value.is_zero:
         return 0
     if value.is_positive:
@@ -379,13 +392,13 @@ def _find_violation(expr: sp.Expr, region: Region, strict: bool,
         for v in set().union(*(e.free_symbols for e in piece.substitution.values())):
             if v not in values:  # a real parameter with no bound
                 values[v] = rng.choice(_SAMPLE_VALUES) * rng.choice((1, -1))
-        point = {s: sp.nsimplify(e.subs(values)) for s, e in piece.substitution.items()}
+        point = {s: _exact(e.subs(values)) for s, e in piece.substitution.items()}
         if any(not v.is_number for v in point.values()):
             continue
         value = expr.subs(point)
         if not value.is_number or value.has(sp.zoo, sp.nan):
             continue
-        s = _number_sign(sp.nsimplify(value) if value.is_Float else value)
+        s = _number_sign(value)
         if s is None or s > 0 or (s == 0 and not strict):
             continue
         if region.contains(point) is True:
@@ -513,7 +526,7 @@ def prove_psd(matrix: sp.Matrix, region: Region | Iterable[sp.Basic] = ()) -> Fi
     if matrix.rows == 0:
         return Finding(True, "the zero matrix is PSD")
     if all(e.is_number for e in matrix):
-        return _exact_ldl_psd(matrix.applyfunc(sp.nsimplify))
+        return _exact_ldl_psd(matrix.applyfunc(_exact))
     region = _as_region(region)
     n = matrix.rows
     if n > MAX_MINOR_SIZE:
