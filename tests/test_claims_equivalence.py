@@ -188,3 +188,12 @@ def test_sides_undefined_at_every_sample_are_undecided():
     for other in (sp.gamma(-n) + 1, 2 * sp.gamma(-n)):
         result = compare(sp.gamma(-n), other)
         assert result.equal is None and "undefined" in result.how, result
+
+
+def test_a_constant_gap_between_huge_values_is_a_difference():
+    # exp(exp(3n)) and exp(exp(3n)) + 1 differ by 1 everywhere; at n = 3 both are near
+    # e^8103, so a comparison relative to their size to 60 digits cannot see the gap.
+    from symopt.claims import Claim, check
+
+    assert check(Claim("equal", "exp(exp(3*n))", reference="exp(exp(3*n)) + 1")).status == "false"
+    assert check(Claim("equal", "exp(exp(3*n))", reference="exp(exp(n)**3)")).status == "true"
