@@ -66,9 +66,9 @@ __all__ = [
     "TelescopingProof",
     "certify",
     "certify_bound",
-    "check_guarantee",
     "dominates",
     "gradient_step",
+    "steps_of",
 ]
 
 K, N = symbol("k"), symbol("N")
@@ -821,7 +821,7 @@ STATEMENTS: dict[str, tuple[str, Callable[[FunctionClass, object, dict], Proof]]
 }
 
 
-def _steps(value: object) -> sp.Expr:
+def steps_of(value: object) -> sp.Expr:
     """N itself, or a number of steps ≥ 1 (the proof holds for every N ≥ 1)."""
     if isinstance(value, bool):
         raise DomainError(f"N must be a number of steps or the symbol N, got {value!r}")
@@ -853,7 +853,7 @@ def certify(statement: str, cls: FunctionClass, method: object = "gd", *,
     """
     if statement not in STATEMENTS:
         raise DomainError(f"unknown statement {statement!r}; known: {', '.join(STATEMENTS)}")
-    count = _steps(steps)
+    count = steps_of(steps)
     proof = STATEMENTS[statement][1](cls, method, hyperparameters)
     if stated is None and count == N:
         return proof
@@ -925,64 +925,3 @@ def _method_name(method: object) -> str:
 
 
 # -- the claims kind's entry point ---------------------------------------------------------------
-
-def check_guarantee(claim: object, cls: FunctionClass, steps: object) -> object:
-    """A ``guarantee`` claim with symbolic N, L, μ or step decided by a potential certificate.
-
-    Reads the claim's method and hyperparameters, ``measure``, ``initial`` and
-    ``stated`` (a bound in R for ‖x₀ − x*‖ ≤ R or Delta for f(x₀) − f* ≤ Δ, with
-    N or T for the number of steps) and returns a claims ``Verdict``: true —
-    certificate (exact), or unknown with the reason (a potential proves; it
-    never refutes).
-
-    >>> from symopt.claims.claim import Claim
-    >>> claim = Claim("guarantee", "R**2/(2*alpha*N)", method="gd")
-    >>> check_guarantee(claim, smooth_convex("L"), "N").status
-    'true'
-    """
-    from symopt.claims.claim import Verdict
-    from symopt.claims.context import Context
-
-    try:
-        count = _steps(steps)
-        ctx = Context.of(claim)  # type: ignore[arg-type]
-        constants = {symbol("L"): cls.L, symbol("mu"): cls.mu}
-        spec = getattr(claim, "method", None)
-        if spec is None:
-            raise DomainError("a guarantee claim needs a method")
-        values = {**dict(getattr(spec, "hyperparameters", {}) or {}),
-                  **dict(getattr(claim, "hyperparameters", {}) or {})}
-        hyper = {k: (ctx.value(v) if isinstance(v, str) else sp.sympify(v)).subs(constants)
-                 for k, v in values.items()}
-        stated = getattr(claim, "stated", None)
-        if isinstance(stated, str):
-            for sign in ("<=", "≤", "\\leq", "\\le"):
-                stated = stated.rsplit(sign, 1)[-1]
-        bound = ctx.value(stated).subs({**constants, symbol("T"): N})
-        measure_kind = str(getattr(claim, "measure", None) or "function_gap")
-        initial = getattr(claim, "initial", None) or "distance"
-        if not isinstance(initial, str):
-            return Verdict.unknown("a potential certificate here needs a single initial "
-                                   f"condition (distance or function_gap), got {initial!r}")
-        try:
-            from symopt.guarantees.measures import initial_condition, measure
-
-            measure_kind, initial = measure(measure_kind).kind, initial_condition(initial).kind
-        except ImportError:
-            pass
-        house_R, house_delta = symbol("R"), symbol("Delta")
-        if bound.has(house_R) == bound.has(house_delta):
-            return Verdict.unknown("state the bound in R (‖x₀ − x*‖ ≤ R) or in Delta "
-                                   "(f(x₀) − f* ≤ Δ), one of them")
-        rate = sp.simplify(bound / (house_R**2 if bound.has(house_R) else house_delta))
-        if rate.has(house_R) or rate.has(house_delta):
-            return Verdict.unknown(f"the bound {bound} is not proportional to R² or Δ")
-        found = certify_bound(cls, spec.name, measure_kind, initial, rate,  # type: ignore[attr-defined]
-                              steps=count, **hyper)
-    except (DomainError, UnsupportedError) as exc:
-        return Verdict.unknown(f"no potential certificate: {exc}")
-    if found.value is None:
-        return Verdict.unknown(found.reason)
-    proof = found.value
-    return Verdict.true(f"true — certificate (exact): {proof.statement}", found.reason,
-                        proof.describe())
