@@ -4,6 +4,7 @@ Expected multipliers come from hand derivations of textbook inequalities
 (Nesterov, "Introductory Lectures on Convex Optimization", 2004, Thm 2.1.5, 2.1.12, 2.1.15).
 """
 
+import pytest
 import sympy as sp
 
 from symopt.guarantees import Oracle, smooth_convex, smooth_strongly_convex
@@ -162,3 +163,11 @@ def test_psd_proof_is_about_the_matrix_given_not_a_nicer_one():
     assert prove_psd(sp.Matrix([[2, s], [s, 1]])).value is False
     below = sp.Rational(141421356237, 10**11)
     assert below**2 < 2 and prove_psd(sp.Matrix([[2, below], [below, 1]])).value is True
+
+
+def test_text_in_a_certificate_goes_through_the_safe_parser():
+    # a string reaches symopt.parse (a whitelist), never SymPy's eval
+    from symopt.errors import SymoptError
+
+    with pytest.raises(SymoptError):
+        Certificate("s", "__import__('os').system('true')", "0", (), (), sp.zeros(0, 0))

@@ -396,7 +396,9 @@ def _condition(ctx: Context, *exprs: sp.Basic) -> sp.Basic:
     condition = read_region(ctx.claim.where, tuple(sorted(symbols, key=lambda s: s.name)),
                             ctx.local)
     condition = ctx.resolve(condition).xreplace(ctx.hyperparameters)
-    return condition if isinstance(condition, sp.Basic) else sp.sympify(condition)
+    if isinstance(condition, sp.Basic):
+        return condition
+    return sp.sympify(condition, strict=True)  # safe: strict; read_region gives a bool here
 
 
 @register("iterations",

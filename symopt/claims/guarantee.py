@@ -291,7 +291,8 @@ def _symbolic(claim: Claim, cls: FunctionClass, steps: object) -> Verdict:
             raise DomainError("a guarantee claim needs a method")
         values = {**dict(getattr(spec, "hyperparameters", {}) or {}),
                   **dict(getattr(claim, "hyperparameters", {}) or {})}
-        hyper = {k: (ctx.value(v) if isinstance(v, str) else sp.sympify(v)).subs(constants)
+        hyper = {k: (ctx.value(v) if isinstance(v, str)
+                     else sp.sympify(v, strict=True)).subs(constants)  # safe: strict, no text
                  for k, v in values.items()}
         stated = getattr(claim, "stated", None)
         if isinstance(stated, str):

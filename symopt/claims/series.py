@@ -33,7 +33,7 @@ def series_index(term: sp.Expr) -> sp.Symbol:
     """The summation index of a term: ``t`` (or ``k``, ``n``, ...), or its one symbol.
 
     >>> from symopt.parse import parse_expr
-    >>> series_index(parse_expr("alpha_0/sqrt(t)"))
+    >>> series_index(parse_expr("alpha_0/sqrt(t)"))  # safe: symopt.parse
     t
     """
     free = sorted(term.free_symbols, key=lambda s: s.name)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from symopt.errors import DomainError
+from symopt.guarantees.classes import as_expr
 from symopt.guarantees.positivity import Region, prove_nonnegative, prove_psd
 from symopt.result import Finding
 
@@ -64,10 +65,10 @@ class Certificate:
     def __post_init__(self) -> None:
         if any(not isinstance(m, tuple) or len(m) != 3 for m in self.multipliers):
             raise DomainError("multipliers must be (λ, condition, label) triples")
-        object.__setattr__(self, "measure", sp.sympify(self.measure))
-        object.__setattr__(self, "bound", sp.sympify(self.bound))
+        object.__setattr__(self, "measure", as_expr(self.measure))
+        object.__setattr__(self, "bound", as_expr(self.bound))
         object.__setattr__(self, "multipliers", tuple(
-            (sp.sympify(lam), sp.sympify(c), str(label)) for lam, c, label in self.multipliers))
+            (as_expr(lam), as_expr(c), str(label)) for lam, c, label in self.multipliers))
         object.__setattr__(self, "basis", tuple(self.basis))
         object.__setattr__(self, "residual", sp.ImmutableMatrix(self.residual))
         object.__setattr__(self, "region", tuple(self.region))
@@ -96,8 +97,8 @@ class Certificate:
         [ 1, -1],
         [-1,  1]])
         """
-        combination = sum((sp.sympify(lam) * c for lam, c, _ in multipliers), sp.S.Zero)
-        left = sp.expand(sp.sympify(bound) - sp.sympify(measure) - combination)
+        combination = sum((as_expr(lam) * c for lam, c, _ in multipliers), sp.S.Zero)
+        left = sp.expand(as_expr(bound) - as_expr(measure) - combination)
         n = len(basis)
         residual = sp.Matrix(n, n, lambda i, j: sp.factor(sp.diff(left, basis[i], basis[j]) / 2))
         return cls(statement, measure, bound, multipliers, tuple(basis), residual, tuple(region),

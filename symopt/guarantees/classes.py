@@ -66,6 +66,19 @@ class Oracle:
         return cls(sp.S.Zero, sp.S.Zero, sp.S.Zero, "*")
 
 
+def as_expr(value: object) -> sp.Expr:
+    """An expression: text through symopt's safe parser, never SymPy's eval.
+
+    >>> as_expr("L/2") == sp.Symbol("L", positive=True) / 2
+    True
+    """
+    if isinstance(value, str):
+        from symopt.parse import parse
+
+        return parse(value)  # type: ignore[return-value]
+    return value if isinstance(value, sp.Basic) else sp.sympify(value, strict=True)  # safe: strict
+
+
 def _exact(value: object, name: str) -> sp.Expr:
     import math
 
@@ -75,7 +88,7 @@ def _exact(value: object, name: str) -> sp.Expr:
         if not math.isfinite(value):
             raise DomainError(f"{name} must be finite, got {value!r}")
         value = sp.Rational(repr(value))
-    expr = sp.sympify(value, strict=True) if not isinstance(value, sp.Basic) else value
+    expr = as_expr(value)
     if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         raise DomainError(f"{name} must be finite, got {expr}")
     return expr

@@ -51,6 +51,7 @@ from symopt.guarantees.certificate import Certificate
 from symopt.guarantees.classes import (
     FunctionClass,
     Oracle,
+    as_expr,
     smooth,
     smooth_convex,
     smooth_strongly_convex,
@@ -455,7 +456,7 @@ def dominates(stated: sp.Expr, certified: sp.Expr,
     False
     """
     region = (*tuple(region), N >= 1)
-    s, c = _resolve(sp.sympify(stated), region), _resolve(sp.sympify(certified), region)
+    s, c = _resolve(as_expr(stated), region), _resolve(as_expr(certified), region)
     if s is None or c is None:
         return Finding.unknown("could not decide a max/min/abs in the bounds on the region")
     cs, es = _split_power(s)
@@ -825,7 +826,7 @@ def steps_of(value: object) -> sp.Expr:
     """N itself, or a number of steps ≥ 1 (the proof holds for every N ≥ 1)."""
     if isinstance(value, bool):
         raise DomainError(f"N must be a number of steps or the symbol N, got {value!r}")
-    steps = sp.sympify(value) if not isinstance(value, str) else (
+    steps = sp.sympify(value, strict=True) if not isinstance(value, str) else (  # safe: strict
         N if value.strip() in ("N", "T") else sp.Integer(value.strip()) if value.strip().isdigit()
         else None)
     if steps is None or not (steps == N or (steps.is_Integer and steps >= 1)):
@@ -857,7 +858,7 @@ def certify(statement: str, cls: FunctionClass, method: object = "gd", *,
     proof = STATEMENTS[statement][1](cls, method, hyperparameters)
     if stated is None and count == N:
         return proof
-    bound = None if stated is None else sp.sympify(stated).subs(N, count)
+    bound = None if stated is None else as_expr(stated).subs(N, count)
     if isinstance(proof, (InductionProof, TelescopingProof)):
         return replace(proof, stated=bound, steps=count)
     if isinstance(proof, CaseSplit):
@@ -905,7 +906,7 @@ def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str
     if _method_name(method) == "Nesterov" and key == ("function_gap", "distance"):
         name = "nesterov_strongly_convex"
     try:
-        proof = certify(name, cls, method, stated=sp.sympify(rate) * scale, steps=steps,
+        proof = certify(name, cls, method, stated=as_expr(rate) * scale, steps=steps,
                         **hyperparameters)
     except (DomainError, UnsupportedError) as exc:
         return Finding.unknown(f"{name} potential: {exc}")

@@ -220,7 +220,7 @@ def _number(value: object, name: str) -> sp.Expr:
 
 
 def _check_positive(value: sp.Expr, name: str, *, allow_zero: bool) -> None:
-    value = sp.sympify(value)
+    value = sp.sympify(value, strict=True)  # safe: strict refuses text
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_real:
         raise DomainError(f"{name} must be a finite real number, got {value}")
     ok = value.is_nonnegative if allow_zero else value.is_positive

@@ -42,6 +42,7 @@ from itertools import combinations, permutations
 import sympy as sp
 
 from symopt.errors import DomainError, UnsupportedError
+from symopt.guarantees.classes import as_expr
 from symopt.result import Finding
 
 __all__ = ["Region", "prove_nonnegative", "prove_positive", "prove_psd"]
@@ -421,7 +422,7 @@ def prove_nonnegative(expr: sp.Expr, region: Region | Iterable[sp.Basic] = (), *
     (False, True)
     """
     region = _as_region(region)
-    return _prove_nonnegative(sp.sympify(expr), region.relations, strict)
+    return _prove_nonnegative(as_expr(expr), region.relations, strict)
 
 
 @lru_cache(maxsize=4096)
