@@ -96,11 +96,12 @@ def parse_vector_report(text: str,
     """
     declared = Shapes.from_mapping(shapes)
     if looks_like_latex(text):
-        raise ParseError("vector notation in LaTeX is not read yet; use the text form "
-                         "(X.T*(X*w - y), norm(v)**2)")
+        from symopt.latex import parse_latex_report
+
+        return parse_latex_report(text, shapes=declared)
     notes: list[str] = []
     builder_type = _vector_builder(declared, notes)
-    value = parse_expr(text, local=declared.local(), builder=builder_type)
+    value = parse_expr(text, local=declared.local(), relations=True, builder=builder_type)
     return VectorParse(value, tuple(dict.fromkeys(notes)))
 
 
@@ -150,6 +151,10 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
             return transpose(value)
 
         def power(self, base: sp.Basic, exponent: sp.Basic, node: ast.AST) -> sp.Basic:
+            if is_matrix(base) and isinstance(exponent, sp.Symbol) and exponent.name == "T" \
+                    and "T" not in shapes:
+                notes.append(f"{base}^T read as the transpose of {base}")
+                return transpose(base)
             if is_matrix(base) or is_matrix(exponent):
                 return power(base, exponent)
             return _Builder.power(self, base, exponent, node)
@@ -204,6 +209,18 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                                 f"{'vector' if 1 in value.shape else 'matrix'} {value}: "
                                 "elementwise functions of vectors are not read", node)
             return value
+
+        def compare(self, node: ast.Compare) -> sp.Basic:
+            terms = [self.build(node.left)] + [self.build(c) for c in node.comparators]
+            if not any(is_matrix(t) for t in terms):
+                return _Builder.compare(self, node)
+            if len(terms) != 2 or not isinstance(node.ops[0], ast.Eq):
+                raise self.fail("vectors and matrices can only be compared with one '='", node)
+            left, right = terms
+            if is_matrix(left) != is_matrix(right) or left.shape != right.shape:
+                raise self.fail(f"'=' between {describe_shape(left)} and "
+                                f"{describe_shape(right)}", node)
+            return sp.Eq(left, right, evaluate=False)
 
         def sum(self, node: ast.Call) -> sp.Basic:
             if node.keywords or len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple) \
