@@ -136,6 +136,10 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
     """
     problem = Problem(problem) if isinstance(problem, str) else problem
     method = get_method(method) if isinstance(method, str) else method
+    if getattr(method, "line_search", None) is not None:
+        raise UnsupportedError(f"{method.name} picks its step by a line search at every "
+                               "iteration: the linear analysis does not apply (see "
+                               "symopt.analysis.linesearch)")
     fixed = method.substitution(hyperparameters)
     if problem.constraints:
         unknown = Finding.unknown("the problem is constrained; this linear analysis covers "

@@ -127,6 +127,7 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     per-coordinate arrays of the rule (see :func:`~symopt.kernels.compile`).
     Everything is checked before any computation, the memory the run needs
     included: above ``max_bytes`` (default :func:`memory_cap`) it is refused.
+    A method with a line search runs in :func:`symopt.kernels.linesearch.run_line_search`.
 
     >>> traj = run("x**2", "gd", [2.0], 3, alpha=[0.1, 0.5])
     >>> traj.iterates.shape, traj.final[:, 0]
@@ -134,6 +135,13 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     """
     problem = problem if isinstance(problem, Problem) else Problem(problem)
     method = resolve_method(method)
+    if getattr(method, "line_search", None) is not None:  # τ is chosen at every step
+        from symopt.kernels.linesearch import run_line_search
+
+        if data is not None:
+            raise DomainError("data is not supported with a line search")
+        return run_line_search(problem, method, x0, steps, backend, dtype, max_bytes=max_bytes,
+                               **hyperparameters)
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0 \
             or steps > MAX_STEPS:
         raise DomainError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")

@@ -163,8 +163,10 @@ class CompiledStep:
         #: included): ``(reads, writes)``; see :func:`symopt.kernels.codegen.traffic`.
         self.traffic = arrays_moved
         self._kernel = kernel
-        self._hp_values = [swept[h] if h in swept else np.array([float(fixed[h])])
-                           for h in hp_order]
+        self._hp_values = [np.array(swept[h], dtype=np.float64) if h in swept
+                           else np.array([float(fixed[h])]) for h in hp_order]
+        self._hp_order = list(hp_order)
+        self._swept = set(swept)
         self._slots = [(slot.role, slot.symbol.name) for slot in slots]
         self._data = dict(data or {})
         self._data_views: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
@@ -191,6 +193,27 @@ class CompiledStep:
             raise DomainError(f"{what} must have shape ({rows}, n) for a batched step, "
                               f"got {params.shape}")
         return params
+
+    def set_swept(self, name: str, values: np.ndarray) -> None:
+        """Overwrite the per-row values of a swept hyperparameter in place.
+
+        For a value a run chooses at every step (a line search's step τ): no
+        recompilation, no allocation. Values are not domain-checked here; the caller
+        chooses them.
+
+        >>> step = compile("gd", alpha=[0.1, 0.2])
+        >>> step.set_swept("alpha", np.array([0.5, 0.5]))
+        >>> x = np.ones((2, 1)); step(x, x.copy(), step.init_state(x), 1); x[:, 0]
+        array([0.5, 0.5])
+        """
+        names = [s.name for s in self._hp_order]
+        if name not in names or self._hp_order[names.index(name)] not in self._swept:
+            raise DomainError(f"{name} is not a swept hyperparameter of this step")
+        target = self._hp_values[names.index(name)]
+        if np.shape(values) != target.shape:
+            raise DomainError(f"{name} needs {target.shape[0]} value(s), got shape "
+                              f"{np.shape(values)}")
+        target[:] = values
 
     def init_state(self, params: np.ndarray) -> dict[str, np.ndarray]:
         """Fresh state arrays for ``params`` (and the work buffers for that shape)."""

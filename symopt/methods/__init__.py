@@ -25,7 +25,14 @@ from symopt.methods.base import (
     trace,
 )
 from symopt.methods.gradient import ema, gradient_descent, heavy_ball, heavy_ball_ema, nesterov
-from symopt.methods.newton import damped_newton, newton
+from symopt.methods.linesearch import (
+    LineSearch,
+    LineSearchMethod,
+    backtracking,
+    exact,
+    gradient_descent_line_search,
+)
+from symopt.methods.newton import damped_newton, newton, newton_line_search
 from symopt.methods.projected import projected_gd
 from symopt.methods.sign import lion, sign_gd
 
@@ -47,6 +54,11 @@ REGISTRY: dict[str, Callable[[], Method]] = {
     "lion": lion,
     "sign_gd": sign_gd,
     "projected_gd": projected_gd,
+    "gd_exact_line_search": lambda: gradient_descent_line_search(exact()),
+    "gd_backtracking": lambda: gradient_descent_line_search(backtracking()),
+    "newton_backtracking": lambda: newton_line_search(backtracking()),
+    "damped_newton_backtracking": lambda: newton_line_search(backtracking()),
+    "newton_exact_line_search": lambda: newton_line_search(exact()),
 }
 
 
@@ -62,6 +74,8 @@ __all__ = [
     "REGISTRY",
     "Context",
     "Hyperparameter",
+    "LineSearch",
+    "LineSearchMethod",
     "Method",
     "StateVar",
     "Transform",
@@ -70,18 +84,22 @@ __all__ = [
     "adam",
     "adamw",
     "amsgrad",
+    "backtracking",
     "chain",
     "coordinate_sum",
     "damped_newton",
     "ema",
+    "exact",
     "get_method",
     "gradient_descent",
+    "gradient_descent_line_search",
     "heavy_ball",
     "heavy_ball_ema",
     "lion",
     "nadam",
     "nesterov",
     "newton",
+    "newton_line_search",
     "projected_gd",
     "rmsprop",
     "scale",
