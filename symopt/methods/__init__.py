@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from symopt.errors import UnsupportedError
 from symopt.methods.adaptive import adagrad, adam, adamw, amsgrad, nadam, rmsprop
@@ -36,6 +37,7 @@ REGISTRY: dict[str, Callable[[], Method]] = {
     "momentum": heavy_ball,
     "heavy_ball_ema": heavy_ball_ema,
     "nesterov": nesterov,
+    "nesterov_lookahead": partial(nesterov, form="lookahead"),
     "newton": newton,
     "damped_newton": damped_newton,
     "adagrad": adagrad,
