@@ -215,3 +215,81 @@ def test_adam_with_inverse_sqrt_schedule_matches_torch_lambda_lr():
 def test_a_hyperparameter_value_never_names_the_step_counter():
     with pytest.raises(DomainError, match="names the update's variable"):
         adam().rule(alpha="1/sqrt(t)")
+
+
+# -- Nesterov: torch's form and the look-ahead form ---------------------------------------
+
+
+def test_nesterov_forms_are_one_sequence_proved_from_both_rules():
+    from symopt.methods.forms import nesterov_forms
+
+    proof = nesterov_forms()
+    assert proof.proved
+    assert proof.mapping[symbol("z")] == symbol("x") + symbol("alpha") * symbol("beta") * \
+        symbol("b")
+
+
+def test_a_wrong_map_between_the_nesterov_forms_is_refuted():
+    from symopt.methods import nesterov
+    from symopt.methods.forms import change_of_variables
+
+    x, z, b, alpha = symbol("x"), symbol("z"), symbol("b"), symbol("alpha")
+    wrong = change_of_variables(nesterov(), nesterov(form="lookahead"), {x: x, z: x + alpha * b})
+    assert not wrong.proved
+    assert wrong.step_residuals[z] != 0
+
+
+def test_lookahead_nesterov_reports_sutskevers_x_and_torchs_parameter_is_its_y():
+    from symopt.methods import get_method
+
+    alpha, beta = 0.01, 0.9
+    # Sutskever et al. (2013) / Goh (2017), typed by hand: y_k = x_k + β(x_k − x_{k−1}),
+    # x_{k+1} = y_k − α∇f(y_k), x_{−1} = x_0.
+    xs, ys = [X0.copy()], []
+    previous = X0.copy()
+    for _ in range(STEPS):
+        y = xs[-1] + beta * (xs[-1] - previous)
+        ys.append(y)
+        previous = xs[-1]
+        xs.append(y - alpha * gradient(y))
+    step = compile(get_method("nesterov_lookahead"), alpha=alpha, beta=beta)
+    torch_form = compile("nesterov", alpha=alpha, beta=beta)
+    p, q = X0.copy(), X0.copy()
+    state, torch_state = step.init_state(p), torch_form.init_state(q)
+    for k in range(STEPS):
+        np.testing.assert_allclose(p, ys[k] if k else X0, rtol=1e-12)
+        step(p, gradient(p), state, k + 1)
+        torch_form(q, gradient(q), torch_state, k + 1)
+        np.testing.assert_allclose(state["z"], xs[k + 1], rtol=1e-11)
+        # the map: x_k = p_k + αβ b_k (torch's state), y_k = p_k
+        np.testing.assert_allclose(q + alpha * beta * torch_state["b"], xs[k + 1], rtol=1e-11)
+        np.testing.assert_allclose(q, p, rtol=1e-11)
+
+
+def test_torch_sgd_nesterov_parameter_is_the_lookahead_point():
+    torch = pytest.importorskip("torch")
+    torch.set_default_dtype(torch.float64)
+    try:
+        p = torch.tensor(X0, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=0.01, momentum=0.9, nesterov=True)
+        for _ in range(STEPS):
+            opt.zero_grad()
+            p.grad = torch.tensor(gradient(p.detach().numpy()))
+            opt.step()
+    finally:
+        torch.set_default_dtype(torch.float32)
+    from symopt.methods import nesterov
+
+    step = compile(nesterov(form="lookahead"), alpha=0.01, beta=0.9)
+    x = X0.copy()
+    state = step.init_state(x)
+    for t in range(1, STEPS + 1):
+        step(x, gradient(x), state, t)
+    np.testing.assert_allclose(x, p.detach().numpy(), rtol=1e-10)
+
+
+def test_unknown_nesterov_form_is_refused():
+    from symopt.methods import nesterov
+
+    with pytest.raises(DomainError, match="lookahead"):
+        nesterov(form="sutskever")

@@ -54,6 +54,8 @@ class MethodSpec:
     name: str
     hyperparameters: Mapping[str, Any] = field(default_factory=dict)
     label: str = ""
+    #: the constructor's switches (``bias_correction = false``, ``form = "lookahead"``)
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class Claim:
     N: Any = None
     measure: str | None = None
     initial: Any = None
+    #: online claims: the losses f_1 … f_P (repeated periodically) and the feasible box
+    losses: Any = None
+    feasible: Any = None
 
     def __post_init__(self) -> None:
         if isinstance(self.problem, str):
@@ -257,6 +262,7 @@ def load_kinds() -> None:
         expressions,
         guarantee,
         numeric,
+        online,
         pointwise,
         series,
     )

@@ -197,7 +197,7 @@ class Context:
         spec = self.claim.method
         if spec is None:
             raise UnsupportedError(f"a {self.claim.kind!r} claim needs a method")
-        method = get_method(spec.name)
+        method = get_method(spec.name, **dict(spec.options))
         set_domains({h.symbol: h.domain for h in method.hyperparameters})
         return method
 

@@ -46,7 +46,7 @@ __all__ = ["SCHEMA", "ClaimsFile", "Entry", "check_fields", "check_file", "load_
 
 _CLAIM_KEYS = {f.name for f in fields(Claim)}
 _PROBLEM_KEYS = {"objective", "variables", "constraints", "assumptions", "description", "name"}
-_METHOD_KEYS = {"name", "hyperparameters", "description"}
+_METHOD_KEYS = {"name", "hyperparameters", "description", "options"}
 _TOP_KEYS = {"title", "source", "timeout", "problems", "methods", "claims", "description"}
 
 
@@ -87,7 +87,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
              "description": (str,)},
     "problem": {"objective": _TEXT_OR_NUMBER, "variables": (list,), "constraints": (list,),
                 "assumptions": (Mapping,), "description": (str,), "name": (str,)},
-    "method": {"name": (str,), "hyperparameters": (Mapping,), "description": (str,)},
+    "method": {"name": (str,), "hyperparameters": (Mapping,), "description": (str,),
+               "options": (Mapping,)},
     "claim": {"id": (str,), "kind": (str,), "note": (str,), "expect": (bool,),
               "source": (str, Mapping), "timeout": _NUMBER, "problem": (str, Mapping),
               "method": (str, Mapping), "hyperparameters": (Mapping,),
@@ -96,7 +97,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
               "rel_tolerance": _NUMBER, "where": (str,), "coordinate": (str,),
               "unknowns": (list,), "parameter": (str, list),
               "function_class": (str,), "L": _TEXT_OR_NUMBER, "mu": _TEXT_OR_NUMBER,
-              "N": (int, str), "measure": (str,), "initial": (str, Mapping)},
+              "N": (int, str), "measure": (str,), "initial": (str, Mapping),
+              "losses": (list,), "feasible": (list,)},
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", Mapping: "a table"}
@@ -162,7 +164,8 @@ def _method(name: str, table: object) -> MethodSpec:
     hyper = table.get("hyperparameters", {})
     if not isinstance(hyper, Mapping):
         raise ParseError(f"[methods.{name}] hyperparameters must be a table")
-    return MethodSpec(str(table.get("name", name)), dict(hyper), name)
+    options = table.get("options", {})
+    return MethodSpec(str(table.get("name", name)), dict(hyper), name, dict(options))
 
 
 def _claim(raw: Mapping[str, Any], index: int, problems: dict, methods: dict,

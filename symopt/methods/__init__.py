@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from symopt.errors import UnsupportedError
 from symopt.methods.adaptive import adagrad, adam, adamw, amsgrad, nadam, rmsprop
@@ -43,6 +44,7 @@ REGISTRY: dict[str, Callable[[], Method]] = {
     "momentum": heavy_ball,
     "heavy_ball_ema": heavy_ball_ema,
     "nesterov": nesterov,
+    "nesterov_lookahead": partial(nesterov, form="lookahead"),
     "newton": newton,
     "damped_newton": damped_newton,
     "adagrad": adagrad,
@@ -62,12 +64,33 @@ REGISTRY: dict[str, Callable[[], Method]] = {
 }
 
 
-def get_method(name: str) -> Method:
-    """The method registered under ``name`` (case and ``-``/space insensitive)."""
+def get_method(name: str, **options: object) -> Method:
+    """The method registered under ``name`` (case and ``-``/space insensitive).
+
+    ``options`` are the constructor's keyword-only switches (``bias_correction``,
+    ``eps``, ``eps_root``, ``form``, ...), each true/false or a word.
+
+    >>> get_method("adagrad", eps=False, eps_root=True).rule().x_next
+    -alpha*g/sqrt(epsilon_root + g**2 + s) + x
+    """
+    import inspect
+
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if key not in REGISTRY:
         raise UnsupportedError(f"unknown method {name!r}; known: {', '.join(sorted(REGISTRY))}")
-    return REGISTRY[key]()
+    factory = REGISTRY[key]
+    if options:
+        parameters = inspect.signature(factory).parameters.values()
+        allowed = sorted(p.name for p in parameters if p.kind is p.KEYWORD_ONLY and
+                         isinstance(p.default, (bool, str)) and p.name not in ("rate",))
+        for option, value in options.items():
+            if option not in allowed:
+                raise UnsupportedError(f"{name} has no option {option!r}; its options: "
+                                       f"{', '.join(allowed) or 'none'}")
+            if not isinstance(value, (bool, str)):
+                raise UnsupportedError(f"option {option} of {name} must be true/false or a "
+                                       f"word, got {value!r}")
+    return factory(**options)
 
 
 __all__ = [
