@@ -259,6 +259,7 @@ def load_kinds() -> None:
         numeric,
         pointwise,
         series,
+        steps,
     )
 
     for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):
