@@ -265,6 +265,7 @@ def load_kinds() -> None:
         online,
         pointwise,
         series,
+        steps,
     )
 
     for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):
