@@ -229,13 +229,16 @@ def parse_expr(
     *,
     local: Mapping[str, sp.Basic] | None = None,
     relations: bool = False,
+    builder: type[_Builder] | None = None,
 ) -> sp.Basic:
     """Parse SymPy syntax into a SymPy object without evaluating any code.
 
     ``local`` maps names to the objects they stand for (e.g. symbols with
     particular assumptions); other names become canonical symbols
     (:func:`symopt.symbols.symbol`). ``relations=True`` also accepts
-    comparisons (``x >= 1``, ``0 < a < 1/2``, ``a = b``).
+    comparisons (``x >= 1``, ``0 < a < 1/2``, ``a = b``). ``builder`` is a
+    subclass of the tree walker that builds other objects from the same
+    whitelisted syntax (:mod:`symopt.vector_input` builds matrix expressions).
 
     >>> parse_expr("[[2, 0], [0, 4]]")
     Matrix([
@@ -262,9 +265,10 @@ def parse_expr(
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ParseError("input is nested too deeply or is too large") from None
-    builder = _Builder(text, origin, local or {}, relations, len(source) - len(source.lstrip()))
+    walker = (builder or _Builder)(text, origin, local or {}, relations,
+                                   len(source) - len(source.lstrip()))
     try:
-        return builder.build(tree.body)
+        return walker.build(tree.body)
     except ParseError:
         raise
     except RecursionError:
@@ -549,7 +553,7 @@ class _Builder:
                 function = self.local[name]
             else:
                 raise self.fail(f"unknown function {name!r}", node)
-        args = [self.build(arg) for arg in node.args]
+        args = [self.argument(arg, name) for arg in node.args]
         if name in EXPONENTIAL and len(args) == 1:
             digits = exponential_digits(args[0])
             if digits > MAX_DIGITS:
@@ -561,6 +565,10 @@ class _Builder:
             raise self.fail(f"wrong number of arguments for {name}()", node) from None
         except ValueError as exc:
             raise self.fail(f"{name}(): {exc}", node) from None
+
+    def argument(self, node: ast.AST, function: str) -> sp.Basic:
+        """An argument of a call to ``function`` (a hook for builders that check kinds)."""
+        return self.build(node)
 
     def matrix(self, node: ast.AST) -> sp.Basic:
         if not isinstance(node, (ast.List, ast.Tuple)):

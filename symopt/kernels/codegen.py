@@ -41,7 +41,7 @@ from symopt.methods.base import UpdateRule, coordinate_sum
 from symopt.methods.projected import simplex_threshold
 from symopt.symbols import is_identifier
 
-__all__ = ["ArraySlot", "KernelPlan", "NameTable", "Target", "check_supported", "lower"]
+__all__ = ["ArraySlot", "KernelPlan", "NameTable", "Target", "check_supported", "lower", "traffic"]
 
 #: Names the generated modules bind themselves (and numexpr's function names); user
 #: names never shadow them.
@@ -177,6 +177,41 @@ class KernelPlan:
             if not progressed:
                 raise CodegenError("circular dependency between reductions")
         return order
+
+
+def traffic(plan: KernelPlan) -> tuple[int, int]:
+    """Full arrays a step must read and write at the least: ``(reads, writes)``.
+
+    One pass over memory per reduction (reading the arrays its argument uses),
+    then the update pass (reading the arrays the outputs use, writing each
+    output once). Times the array size in bytes, divided by the machine's
+    bandwidth, this is the step's memory-bandwidth bound.
+
+    >>> from symopt.methods import heavy_ball
+    >>> from symopt.symbols import symbol
+    >>> traffic(lower(heavy_ball().rule(), [symbol("alpha"), symbol("beta")]))
+    (3, 2)
+    """
+    temps = dict(plan.temps)
+    names = {a.name for a in plan.arrays}
+
+    def arrays(exprs: Iterable[sp.Expr]) -> set[str]:
+        found: set[str] = set()
+        stack, seen = list(exprs), set()
+        while stack:
+            for s in stack.pop().free_symbols:
+                if s in seen:
+                    continue
+                seen.add(s)
+                if s in temps:
+                    stack.append(temps[s])
+                elif s.name in names:
+                    found.add(s.name)
+        return found
+
+    reads = sum(len(arrays([arg])) for _, arg in plan.reductions)
+    reads += len(arrays(t.expr for t in plan.targets))
+    return reads, len(plan.targets)
 
 
 # Node types allowed in expressions that reach generated code.

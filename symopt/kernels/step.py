@@ -19,7 +19,7 @@ import numpy as np
 import sympy as sp
 
 from symopt.errors import CodegenError, DomainError, UnsupportedError
-from symopt.kernels.codegen import NameTable, check_supported, lower
+from symopt.kernels.codegen import NameTable, check_supported, lower, traffic
 from symopt.methods import Method, get_method
 from symopt.methods.base import X
 
@@ -148,7 +148,8 @@ class CompiledStep:
     def __init__(self, method: Method, backend: str, dtype: np.dtype, kernel: Any,
                  fixed: dict[sp.Symbol, sp.Expr], swept: dict[sp.Symbol, np.ndarray],
                  batch: int | None, batched: bool, hp_order: Sequence[sp.Symbol],
-                 slots: Sequence[Any] = (), data: Mapping[str, np.ndarray] | None = None):
+                 slots: Sequence[Any] = (), data: Mapping[str, np.ndarray] | None = None,
+                 arrays_moved: tuple[int, int] = (0, 0)):
         self.method = method
         self.backend = backend
         self.dtype = dtype
@@ -158,6 +159,9 @@ class CompiledStep:
         self.hyperparameters.update({s.name: v for s, v in swept.items()})
         self.state_names = tuple(s.symbol.name for s in method.state)
         self.uses_p = method.uses_newton_direction
+        #: Full arrays one step must read and write at the least (reductions' passes
+        #: included): ``(reads, writes)``; see :func:`symopt.kernels.codegen.traffic`.
+        self.traffic = arrays_moved
         self._kernel = kernel
         self._hp_values = [swept[h] if h in swept else np.array([float(fixed[h])])
                            for h in hp_order]
@@ -352,7 +356,8 @@ def compile(method: Method | str, backend: str = "numpy", dtype: Any = np.float6
     except SyntaxError as exc:  # pragma: no cover - a printer bug, never user input
         raise CodegenError(f"generated source does not parse: {exc}") from None
     return CompiledStep(method, backend, dt, kernel, fixed, swept, batch, is_batched, hp_order,
-                        plan.arrays, {name: array for name, (_, array) in arrays.items()})
+                        plan.arrays, {name: array for name, (_, array) in arrays.items()},
+                        traffic(plan))
 
 
 def _data_arrays(rule: Any, data: Mapping[str, object],

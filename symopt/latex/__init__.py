@@ -49,12 +49,16 @@ from symopt.latex._check import check_round_trip
 from symopt.latex._names import FUNCTION_LETTERS
 from symopt.latex._parser import MAX_SUM_TERMS, Parser
 from symopt.latex._tokens import MAX_DEPTH, MAX_LENGTH, tokenize
+from symopt.shapes import Shapes
 from symopt.symbols import canonical_name
+from symopt.vector_input import VectorParse
 
-__all__ = ["FUNCTION_LETTERS", "MAX_DEPTH", "MAX_LENGTH", "MAX_SUM_TERMS", "parse_latex"]
+__all__ = ["FUNCTION_LETTERS", "MAX_DEPTH", "MAX_LENGTH", "MAX_SUM_TERMS", "parse_latex",
+           "parse_latex_report"]
 
 
-def parse_latex(text: str, *, local: Mapping[str, sp.Basic] | None = None) -> sp.Basic:
+def parse_latex(text: str, *, local: Mapping[str, sp.Basic] | None = None,
+                shapes: Shapes | Mapping[str, object] | None = None) -> sp.Basic:
     r"""Parse LaTeX math into a SymPy object, refusing anything ambiguous.
 
     ``local`` maps names (plain or LaTeX, e.g. ``"x"`` or ``r"\theta"``) to the
@@ -76,11 +80,35 @@ def parse_latex(text: str, *, local: Mapping[str, sp.Basic] | None = None) -> sp
       \|x\|^2
       ^
     """
+    return parse_latex_report(text, local=local, shapes=shapes).value
+
+
+def parse_latex_report(text: str, *, local: Mapping[str, sp.Basic] | None = None,
+                       shapes: Shapes | Mapping[str, object] | None = None) -> VectorParse:
+    r""":func:`parse_latex` with the notes on how ambiguous-looking notation was read.
+
+    ``shapes`` (a :class:`~symopt.shapes.Shapes` or a table such as ``{"x": "n"}``)
+    declares vectors and matrices in symbolic dimension: then ``x^\top A x``,
+    ``\|Xw - y\|^2`` and ``X^\top(Xw - y)`` are matrix expressions
+    (:mod:`symopt.vector_input`).
+
+    >>> report = parse_latex_report(r"\frac{\eta_0}{1 + kt}")
+    >>> report.value
+    eta_0/(k*t + 1)
+    >>> print(report.notes[0])  # doctest: +ELLIPSIS
+    'kt' read as the product k t (each letter is a declared or house symbol; ...)
+    """
     tokens = tokenize(text)
+    declared = Shapes.from_mapping(shapes)
     names = _local_names(local)
-    result = Parser(text, tokens, names).parse()
+    for name, value in declared.local().items():
+        if name in names and names[name] != value:
+            raise ParseError(f"'{name}' is both in local and in shapes")
+        names[name] = value
+    parser = Parser(text, tokens, names, shapes=declared)
+    result = parser.parse()
     check_round_trip(result, text, names)
-    return result
+    return VectorParse(result, tuple(dict.fromkeys(parser.notes)))
 
 
 def _local_names(local: Mapping[str, object] | None) -> dict[str, object]:

@@ -76,8 +76,11 @@ class NameRules:
         tok = self.tok
         if tok.kind == "word":
             if len(tok.value) > 1:
+                unknown = sorted({c for c in tok.value if not self.known_letter(c)})
                 raise self.fail(f"ambiguous '{tok.value}': write {' '.join(tok.value)} for a "
-                                f"product or \\mathrm{{{tok.value}}} for one name", tok)
+                                f"product or \\mathrm{{{tok.value}}} for one name, or declare "
+                                f"{', '.join(unknown)} (shapes or local) to read it as a "
+                                "product", tok)
             if tok.value == "e" and not self.is_sym("_", self.peek()):
                 return None  # Euler's number (e^{x}) or refused in primary
             if tok.value == "i" and not (decorated or self.in_subscript or "i" in self.bound

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from symopt import vector_ops
 from symopt.errors import ParseError
 from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
 from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
@@ -27,7 +28,9 @@ from symopt.parse import (
     power_digits,
     rational_digits,
 )
-from symopt.symbols import canonical_name, symbol
+from symopt.shapes import Shapes
+from symopt.symbols import HOUSE_ASSUMPTIONS, canonical_name, symbol
+from symopt.vector_ops import is_matrix
 
 #: Most terms a ``\sum`` with numeric bounds may expand to.
 MAX_SUM_TERMS = 100
@@ -48,6 +51,8 @@ class Parser(NameRules):
     bound: dict[str, sp.Symbol] = field(default_factory=dict)  # \sum indices
     in_subscript: int = 0  # inside x_{...}, where i is an index, not the imaginary unit
     applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
+    shapes: Shapes = field(default_factory=Shapes)  # declared vectors and matrices
+    notes: list[str] = field(default_factory=list)  # how ambiguous-looking notation was read
 
     # -- helpers
     @property
@@ -90,6 +95,7 @@ class Parser(NameRules):
     # -- grammar
     def parse(self) -> sp.Basic:
         try:
+            self.split_words()
             result = self.conjunction()
             if self.tok.kind != "eof":
                 raise self.fail(f"unexpected {describe(self.tok)}")
@@ -106,13 +112,43 @@ class Parser(NameRules):
                     f"{name} \\cdot (...) for a product, or pass local={{'{name}': Function}}",
                     text=self.text, position=self.applied[name])
             return result
-        except ParseError:
+        except ParseError as exc:
+            if exc.text is None:  # from the vector algebra: point at where the parse stopped
+                raise self.fail(exc.reason) from None
             raise
         except RecursionError:
             raise ParseError("input is nested too deeply", text=self.text, position=0) from None
         except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError,
                 sp.SympifyError, sp.ShapeError) as exc:
             raise self.fail(f"cannot build expression: {exc}") from None
+
+    def split_words(self) -> None:
+        """``kt`` → ``k t`` when every letter is a declared or house symbol (said in a note).
+
+        A word that is an argument of a command (``\\mathrm{lr}``, ``\\begin{bmatrix}``) or a
+        differential (``dx``) is left alone; so is any other word, which the grammar refuses
+        with what to declare.
+        """
+        out: list[Tok] = []
+        for j, tok in enumerate(self.tokens):
+            after_command = j >= 2 and self.is_sym("{", self.tokens[j - 1]) and \
+                self.tokens[j - 2].kind == "cmd"
+            if tok.kind != "word" or len(tok.value) < 2 or after_command or \
+                    tok.value in self.local or canon(tok.value) in self.local or \
+                    (len(tok.value) == 2 and tok.value[0] == "d") or \
+                    not all(self.known_letter(c) for c in tok.value):
+                out.append(tok)
+                continue
+            out += [Tok("word", c, tok.pos + k, tok.space if k == 0 else False)
+                    for k, c in enumerate(tok.value)]
+            self.notes.append(f"'{tok.value}' read as the product {' '.join(tok.value)} (each "
+                              "letter is a declared or house symbol; no name "
+                              f"'{tok.value}' is declared)")
+        self.tokens = out
+
+    def known_letter(self, letter: str) -> bool:
+        """A letter declared in ``local``/``shapes``, or one of the house symbols (k, n, t, ...)."""
+        return letter in self.local or (letter in HOUSE_ASSUMPTIONS and letter not in "ei")
 
     def conjunction(self) -> sp.Basic:
         """Conditions joined by ``\\wedge``, ``\\land`` or ``\\text{and}``."""
@@ -138,7 +174,14 @@ class Parser(NameRules):
         make = {"=": sp.Eq, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "!=": sp.Ne}
         parts = []
         for op, left, right in zip(ops, terms, terms[1:]):
-            if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+            if is_matrix(left) or is_matrix(right):
+                if op.value != "=":
+                    raise self.fail("vectors and matrices can only be compared with '='", op)
+                if is_matrix(left) != is_matrix(right) or left.shape != right.shape:
+                    raise self.fail(f"'=' between {vector_ops.describe_shape(left)} and "
+                                    f"{vector_ops.describe_shape(right)}", op)
+                parts.append(sp.Eq(left, right, evaluate=False))
+            elif isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
                 if op.value != "=":
                     raise self.fail("matrices can only be compared with '='", op)
                 parts.append(sp.Eq(sp.ImmutableMatrix(left), sp.ImmutableMatrix(right),
@@ -160,6 +203,11 @@ class Parser(NameRules):
                 terms.append(sign * self.term())
             if len(terms) == 1:
                 return terms[0]
+            if any(is_matrix(t) for t in terms):
+                result = terms[0]
+                for right in terms[1:]:
+                    result = vector_ops.add(result, right)
+                return result
             if any(isinstance(t, sp.MatrixBase) for t in terms):
                 result = terms[0]
                 for right in terms[1:]:
@@ -188,9 +236,9 @@ class Parser(NameRules):
                 self.advance()
                 last_bar = _plain_bar(self.tok)
                 right = self.unary()
-                if isinstance(right, sp.MatrixBase):
+                if isinstance(right, sp.MatrixBase) or is_matrix(right):
                     raise self.fail("cannot divide by a matrix", tok)
-                result, divided = result / right, True
+                result, divided = vector_ops.divide(result, right), True
             elif self.starts_factor(tok):
                 if divided:
                     raise self.fail("ambiguous 'a/b c': write \\frac{a}{b c} or \\frac{a}{b} c",
@@ -264,7 +312,7 @@ class Parser(NameRules):
                                     f"\\{name.base} \\cdot ... for a product", start)
                 latin = len(name.base) == 1 and name.base.isascii()
                 if (name.bold or latin) and self.is_sym("^") and \
-                        self.after_caret_is("T", "top", "intercal"):
+                        self.after_caret_is("T", "top", "intercal") and not is_matrix(value):
                     raise self.fail("^T on a Latin or bold name is ambiguous (transpose or "
                                     "power?); symopt has no symbolic matrices: give the matrix "
                                     "with bmatrix", self.tok)
@@ -279,12 +327,12 @@ class Parser(NameRules):
             tok = self.tok
             if self.is_sym("^"):
                 self.advance()
-                if self.script_is("T") and isinstance(value, sp.MatrixBase):
+                if self.script_is("T") and (isinstance(value, sp.MatrixBase) or is_matrix(value)):
                     self.skip_script()
                     value = value.T
                     continue
                 if self.script_is("top", "intercal"):
-                    if not isinstance(value, sp.MatrixBase):
+                    if not (isinstance(value, sp.MatrixBase) or is_matrix(value)):
                         raise self.fail("transpose (^\\top) of a non-matrix", tok)
                     self.skip_script()
                     value = value.T
@@ -308,8 +356,13 @@ class Parser(NameRules):
                 return value
 
     def power(self, base: sp.Basic, exponent: sp.Basic, tok: Tok) -> sp.Basic:
-        if isinstance(exponent, sp.MatrixBase):
+        if isinstance(exponent, sp.MatrixBase) or is_matrix(exponent):
             raise self.fail("a matrix cannot be an exponent", tok)
+        if is_matrix(base):
+            try:
+                return vector_ops.power(base, exponent)
+            except ParseError as exc:
+                raise self.fail(exc.reason, tok) from None
         if isinstance(base, sp.MatrixBase):
             if not (exponent.is_Integer and base.is_square):
                 raise self.fail("only integer powers of square matrices are allowed", tok)
@@ -433,7 +486,7 @@ class Parser(NameRules):
 
     def checked_exponent(self, caret: Tok) -> sp.Basic:
         exponent = self.script()
-        if isinstance(exponent, sp.MatrixBase):
+        if isinstance(exponent, sp.MatrixBase) or is_matrix(exponent):
             raise self.fail("a matrix cannot be an exponent", caret)
         if exponent.is_number and exponent.is_real and exponent > 10**4:
             raise self.fail("exponent too large", caret)
@@ -457,7 +510,7 @@ class Parser(NameRules):
             self.closers.pop()
             self.close(tok, value)
             if value == "|":
-                if isinstance(inner, sp.MatrixBase):
+                if isinstance(inner, sp.MatrixBase) or is_matrix(inner):
                     raise self.fail("|M| of a matrix is ambiguous (determinant or norm?)", tok)
                 return sp.Abs(inner)
             return self.norm(inner, tok)
@@ -467,7 +520,7 @@ class Parser(NameRules):
             inner = self.expr()
             self.closers = saved
             self.close(tok, "r" + value[1:])
-            if isinstance(inner, sp.MatrixBase):
+            if isinstance(inner, sp.MatrixBase) or is_matrix(inner):
                 raise self.fail(f"\\{value} of a matrix is not supported", tok)
             return sp.ceiling(inner) if value == "lceil" else sp.floor(inner)
         if value == "lbrace":
@@ -489,6 +542,14 @@ class Parser(NameRules):
             if order == sp.oo:
                 return sp.Max(*(sp.Abs(e) for e in entries))
             raise self.fail(f"unsupported norm order {order}", tok)
+        if is_matrix(inner):
+            if order not in (None, 2):
+                raise self.fail(f"the norm of order {order} of a symbolic vector is not read; "
+                                "\\|v\\| and \\|v\\|_2 (Euclidean) are", tok)
+            try:
+                return vector_ops.norm(inner)
+            except ParseError as exc:
+                raise self.fail(exc.reason, tok) from None
         undeclared = sorted(
             s.name for s in inner.free_symbols if s.name not in self.local
             and not any(v == s for v in self.local.values() if isinstance(v, sp.Basic))
@@ -499,9 +560,10 @@ class Parser(NameRules):
             names = ", ".join(repr(n) for n in undeclared)
             first = undeclared[0]
             raise ParseError(
-                f"norm of {names}, which is not declared as a vector or a scalar: pass "
-                f"local={{'{first}': Matrix([...])}} (vector) or local={{'{first}': "
-                f"symbol('{first}')}} (scalar, then ‖{first}‖ = |{first}|)",
+                f"norm of {names}, which is not declared as a vector or a scalar: declare "
+                f"shapes={{'{first}': 'n'}} (a vector in ℝⁿ), or pass local={{'{first}': "
+                f"Matrix([...])}} (explicit entries) or shapes={{'{first}': 'scalar'}} "
+                f"(then ‖{first}‖ = |{first}|)",
                 text=self.text, position=tok.pos)
         return sp.Abs(inner)
 
@@ -510,9 +572,9 @@ class Parser(NameRules):
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             self.advance()
             numerator, denominator = self.frac_arguments(tok)
-            if isinstance(denominator, sp.MatrixBase):
+            if isinstance(denominator, sp.MatrixBase) or is_matrix(denominator):
                 raise self.fail("cannot divide by a matrix", tok)
-            return numerator / denominator
+            return vector_ops.divide(numerator, denominator)
         if name == "sqrt":
             self.advance()
             index = None
@@ -646,8 +708,9 @@ class Parser(NameRules):
                                 "it", self.tok)
         else:
             raise self.fail(f"\\{name} needs an argument", tok)
-        if isinstance(arg, sp.MatrixBase):
-            raise self.fail(f"\\{name} of a matrix is not supported", tok)
+        if isinstance(arg, sp.MatrixBase) or is_matrix(arg):
+            raise self.fail(f"\\{name} of a vector or matrix is not supported (elementwise "
+                            "functions are not read)", tok)
         if name in EXPONENTIAL and exponential_digits(arg) > MAX_DIGITS:
             raise self.fail(f"\\{name} of a number this large cannot be computed exactly "
                             f"(about {exponential_digits(arg):.3g} digits)", tok)
@@ -677,7 +740,7 @@ class Parser(NameRules):
             self.close(open_tok, closing)
         else:
             raise self.fail(f"\\{tok.value} needs its arguments in (...) or \\{{...\\}}", open_tok)
-        if any(isinstance(a, sp.MatrixBase) for a in args):
+        if any(isinstance(a, sp.MatrixBase) or is_matrix(a) for a in args):
             raise self.fail(f"\\{tok.value} of matrices is not supported", tok)
         return (sp.Max if tok.value == "max" else sp.Min)(*args)
 
@@ -757,7 +820,7 @@ class Parser(NameRules):
             raise self.fail(f"\\end does not match \\begin{{{env}}}", end_tok)
         if len({len(r) for r in rows}) != 1 or not rows[0]:
             raise self.fail("matrix rows have different lengths", tok)
-        if any(isinstance(e, sp.MatrixBase) for r in rows for e in r):
+        if any(isinstance(e, sp.MatrixBase) or is_matrix(e) for r in rows for e in r):
             raise self.fail("nested matrices are not supported", tok)
         return sp.Matrix(rows)
 
@@ -774,6 +837,8 @@ def canon(name: str) -> str:
 
 
 def multiply(left: sp.Basic, right: sp.Basic) -> sp.Basic:
+    if is_matrix(left) or is_matrix(right):
+        return vector_ops.multiply(left, right)
     product = left * right
     if isinstance(product, sp.MatrixBase) and product.shape == (1, 1) and \
             isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):

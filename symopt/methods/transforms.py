@@ -44,6 +44,7 @@ __all__ = [
     "BETA_1",
     "BETA_2",
     "EPSILON",
+    "EPSILON_ROOT",
     "PSI",
     "RHO",
     "WEIGHT_DECAY",
@@ -60,6 +61,8 @@ __all__ = [
 
 BETA_1, BETA_2 = symbol("beta_1"), symbol("beta_2")
 EPSILON = symbol("epsilon")
+#: ε inside the square root, √(v + ε_root) (optax's ``eps_root``; d2l.ai's AdaGrad/RMSProp ε).
+EPSILON_ROOT = symbol("epsilon_root")
 RHO = symbol("rho")
 #: Weight decay λ; named ``lambda_wd`` so it never collides with an eigenvalue λ.
 WEIGHT_DECAY = symbol("lambda_wd")
@@ -89,6 +92,9 @@ def bias_correction(moment: sp.Expr, decay: sp.Expr, t: sp.Expr) -> sp.Expr:
     return moment / (1 - decay**t)
 
 
+_debias = bias_correction
+
+
 def _hyper(value: Param, default_symbol: sp.Symbol, domain: sp.Set, default: object,
            description: str, aliases: tuple[str, ...] = ()) -> tuple[sp.Expr, tuple]:
     """A hyperparameter's expression and declaration (none when fixed to a number)."""
@@ -115,13 +121,31 @@ def _epsilon(value: Param, default: object = sp.Rational(1, 10**8)):
                   ("eps",))
 
 
-def scale_by_adam(beta_1: Param = BETA_1, beta_2: Param = BETA_2, epsilon: Param = EPSILON,
-                  *, amsgrad: bool = False) -> Transform:
+def _epsilon_root(value: Param | None, default: object = 0):
+    """ε inside the root: absent (None), a symbol or a number ≥ 0 (optax's eps_root)."""
+    if value is None:
+        return sp.S.Zero, ()
+    return _hyper(value, EPSILON_ROOT, NONNEGATIVE, default,
+                  "added to the second moment inside the square root", ("eps_root",))
+
+
+def _root(second: sp.Expr, eps: sp.Expr, eps_root: sp.Expr) -> sp.Expr:
+    """The denominator √(second + ε_root) + ε."""
+    return sp.sqrt(second + eps_root) + eps
+
+
+def scale_by_adam(beta_1: Param = BETA_1, beta_2: Param = BETA_2, epsilon: Param | None = EPSILON,
+                  *, amsgrad: bool = False, bias_correction: bool = True,
+                  epsilon_root: Param | None = None) -> Transform:
     """Adam's scaling, torch form: u ← m̂ / (√v̂ + ε) with ε outside the root.
 
     m ← β₁m + (1 − β₁)u, v ← β₂v + (1 − β₂)u², m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ).
     With ``amsgrad`` (torch's form) v_max ← max(v_max, v) and v̂ = v_max/(1 − β₂ᵗ):
     the maximum is taken of the raw second moments, debiased afterwards.
+    ``bias_correction=False`` uses m and v (or v_max) as they are (Reddi et al.'s
+    analysis; Kingma & Ba's Algorithm 1 without its debiasing lines).
+    ``epsilon_root`` adds ε_root inside the root, √(v̂ + ε_root) + ε (optax's
+    ``eps_root``); ``epsilon=None`` drops the ε outside.
 
     References: Kingma & Ba (2015); Reddi et al. (2018) for AMSGrad.
 
@@ -129,26 +153,33 @@ def scale_by_adam(beta_1: Param = BETA_1, beta_2: Param = BETA_2, epsilon: Param
     ...                                   Context())
     >>> state
     {m: g*(1 - beta_1), v: g**2*(1 - beta_2)}
+    >>> scale_by_adam(bias_correction=False, epsilon=None, epsilon_root=EPSILON_ROOT).apply(
+    ...     symbol("g"), {symbol("m"): 0, symbol("v"): 0}, Context())[0]
+    g*(1 - beta_1)/sqrt(epsilon_root + g**2*(1 - beta_2))
     """
     b1, h1 = _beta1(beta_1)
     b2, h2 = _beta2(beta_2)
-    eps, h3 = _epsilon(epsilon)
+    eps, h3 = _epsilon(epsilon) if epsilon is not None else (sp.S.Zero, ())
+    eps_root, h4 = _epsilon_root(epsilon_root)
     m, v, v_max = symbol("m"), symbol("v"), symbol("v_max")
+
+    def debias(moment: sp.Expr, decay: sp.Expr, t: sp.Expr) -> sp.Expr:
+        return _debias(moment, decay, t) if bias_correction else moment
 
     def apply(u: sp.Expr, state: Mapping[sp.Symbol, sp.Expr], ctx: Context):
         new = {m: ema_update(state[m], u, b1), v: ema_update(state[v], u**2, b2)}
         second = new[v]
         if amsgrad:
             new[v_max] = second = sp.Max(state[v_max], new[v])
-        denominator = sp.sqrt(bias_correction(second, b2, ctx.t)) + eps
-        return bias_correction(new[m], b1, ctx.t) / denominator, new
+        denominator = _root(debias(second, b2, ctx.t), eps, eps_root)
+        return debias(new[m], b1, ctx.t) / denominator, new
 
     state = [StateVar(m, sp.S.Zero, "first moment (EMA of the gradient)"),
              StateVar(v, sp.S.Zero, "second moment (EMA of the squared gradient)")]
     if amsgrad:
         state.append(StateVar(v_max, sp.S.Zero, "running maximum of the second moment"))
     return Transform("scale_by_amsgrad" if amsgrad else "scale_by_adam", apply,
-                     h1 + h2 + h3, tuple(state),
+                     h1 + h2 + h3 + h4, tuple(state),
                      r"\hat m_t / (\sqrt{\hat v_t} + \epsilon)")
 
 
@@ -190,12 +221,14 @@ def scale_by_nadam(beta_1: Param = BETA_1, beta_2: Param = BETA_2, epsilon: Para
     return Transform("scale_by_nadam", apply, h1 + h2 + h3 + h4, state)
 
 
-def scale_by_rms(decay: Param = RHO, epsilon: Param = EPSILON, *,
-                 centered: bool = False) -> Transform:
+def scale_by_rms(decay: Param = RHO, epsilon: Param | None = EPSILON, *,
+                 centered: bool = False, epsilon_root: Param | None = None) -> Transform:
     """RMSProp's scaling, torch form: v ← ρv + (1 − ρ)u², u ← u/(√v + ε).
 
     ``centered`` subtracts the squared mean: u ← u/(√(v − ḡ²) + ε) with
     ḡ ← ρḡ + (1 − ρ)u (torch's ``centered=True``). torch calls ρ ``alpha``.
+    ``epsilon_root`` adds ε_root inside the root, u/(√(v + ε_root) + ε) (d2l.ai's
+    form with ``epsilon=None``: u/√(v + ε_root)).
 
     References: Hinton, Lecture 6e of "Neural Networks for Machine Learning" (2012).
 
@@ -204,7 +237,8 @@ def scale_by_rms(decay: Param = RHO, epsilon: Param = EPSILON, *,
     """
     rho, h1 = _hyper(decay, RHO, OPEN_UNIT, sp.Rational(99, 100),
                      "decay of the squared-gradient average (torch's alpha)", ("decay",))
-    eps, h2 = _epsilon(epsilon)
+    eps, h2 = _epsilon(epsilon) if epsilon is not None else (sp.S.Zero, ())
+    eps_root, h3 = _epsilon_root(epsilon_root, sp.Rational(1, 10**6))
     v, mean = symbol("v"), symbol("gbar")
 
     def apply(u: sp.Expr, state: Mapping[sp.Symbol, sp.Expr], ctx: Context):
@@ -213,30 +247,39 @@ def scale_by_rms(decay: Param = RHO, epsilon: Param = EPSILON, *,
         if centered:
             new[mean] = ema_update(state[mean], u, rho)
             variance = new[v] - new[mean] ** 2
-        return u / (sp.sqrt(variance) + eps), new
+        return u / _root(variance, eps, eps_root), new
 
     state = [StateVar(v, sp.S.Zero, "EMA of the squared gradient")]
     if centered:
         state.append(StateVar(mean, sp.S.Zero, "EMA of the gradient"))
-    return Transform("scale_by_rms", apply, h1 + h2, tuple(state))
+    return Transform("scale_by_rms", apply, h1 + h2 + h3, tuple(state))
 
 
-def scale_by_rss(epsilon: Param = EPSILON) -> Transform:
+def scale_by_rss(epsilon: Param | None = EPSILON, *,
+                 epsilon_root: Param | None = None) -> Transform:
     """AdaGrad's scaling, torch form: s ← s + u², u ← u/(√s + ε) (ε default 1e-10).
+
+    ``epsilon_root`` adds ε_root inside the root, u/(√(s + ε_root) + ε) (d2l.ai's
+    form with ``epsilon=None``: u/√(s + ε_root), default ε_root = 1e-6).
 
     References: Duchi, Hazan & Singer (2011).
 
     >>> scale_by_rss().apply(symbol("g"), {symbol("s"): 0}, Context())
     (g/(epsilon + Abs(g)), {s: g**2})
+    >>> scale_by_rss(None, epsilon_root=EPSILON_ROOT).apply(symbol("g"), {symbol("s"): 0},
+    ...                                                     Context())[0]
+    g/sqrt(epsilon_root + g**2)
     """
-    eps, h = _epsilon(epsilon, sp.Rational(1, 10**10))
+    eps, h = _epsilon(epsilon, sp.Rational(1, 10**10)) if epsilon is not None \
+        else (sp.S.Zero, ())
+    eps_root, h2 = _epsilon_root(epsilon_root, sp.Rational(1, 10**6))
     s = symbol("s")
 
     def apply(u: sp.Expr, state: Mapping[sp.Symbol, sp.Expr], ctx: Context):
         total = state[s] + u**2
-        return u / (sp.sqrt(total) + eps), {s: total}
+        return u / _root(total, eps, eps_root), {s: total}
 
-    return Transform("scale_by_rss", apply, h,
+    return Transform("scale_by_rss", apply, h + h2,
                      (StateVar(s, sp.S.Zero, "sum of the squared gradients"),))
 
 

@@ -1,0 +1,117 @@
+"""Vector notation as text: expected values built independently with SymPy's matrix
+expressions, and numeric checks against NumPy at random dimensions and data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from symopt.errors import ParseError
+from symopt.vector_input import parse_vector, parse_vector_report
+
+n, m = sp.symbols("n m", integer=True, positive=True)
+X, A = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("A", n, n)
+w, x, y = sp.MatrixSymbol("w", n, 1), sp.MatrixSymbol("x", n, 1), sp.MatrixSymbol("y", m, 1)
+i = sp.Symbol("i", integer=True, positive=True)
+lam = sp.Symbol("lambda", real=True)
+SHAPES = {"X": "m x n", "w": "n", "y": "m", "A": "n x n symmetric", "x": "n"}
+DATA = {"X": "m x n", "w": "n", "y": "m"}
+
+
+def element(product: sp.MatrixExpr) -> sp.Expr:
+    return MatrixElement(product, 0, 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("X.T*(X*w - y)", X.T * (X * w - y)),
+    ("transpose(X)*(X*w - y)", X.T * (X * w - y)),
+    ("norm(X*w - y)**2/2", element((X * w - y).T * (X * w - y)) / 2),
+    ("norm(w)", sp.sqrt(element(w.T * w))),
+    ("x.T*A*x", element(x.T * A * x)),
+    ("w.T*x", element(w.T * x)),
+    ("w.T*x + 1", element(w.T * x) + 1),
+    ("A**2*x", A**2 * x),
+    ("2*w - x", 2 * w - x),
+    ("-w", -w),
+    ("X*w/m", X * w / m),
+    ("lambda*norm(w)**2/2 + norm(X*w - y)**2/(2*m)",
+     lam * element(w.T * w) / 2 + element((X * w - y).T * (X * w - y)) / (2 * m)),
+    ("sum(y_i, (i, 1, m))", sp.Sum(y[i - 1, 0], (i, 1, m))),
+])
+def test_text_forms(text: str, expected: sp.Basic) -> None:
+    assert parse_vector(text, SHAPES) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("X*y", "inner dimensions n and m differ"),
+    ("w + y", "different shapes"),
+    ("w + 1", "cannot add"),
+    ("w**2", "power of the vector"),
+    ("X**2", "non-square"),
+    ("A**n", "matrix power must be a nonzero integer"),
+    ("exp(w)", "elementwise functions"),
+    ("log(X*w)", "elementwise functions"),
+    ("1/w", "cannot divide"),
+    ("norm(v)", r'declare it, e.g. shapes=\{"v": "n"\}'),
+    ("v.T", r'declare it, e.g. shapes=\{"v": "n"\}'),
+    ("Xw", "reads as the product X\\*w"),
+    ("w.foo", "only .T"),
+    ("w.T.__class__", "only .T"),
+    ("sum(w, (i, 1, n))", "sum of vectors"),
+    ("sum(y_i, (i, 1, n))", "runs to i = n, but y_i has m entries"),
+    ("sum(y_i, (i, 0, m))", "indices count from 1"),
+    ("sum(y_i, (i, 1, 10**7))", "more than"),
+    ("sum(y_i, (w, 1, m))", "already a name"),
+    ("sum(y_i)", "sum\\(body, \\(i, lower, upper\\)\\)"),
+    ("norm(X)", "spectral norm or the Frobenius"),
+    ("__import__('os').system('true')", "unknown function|not allowed"),
+])
+def test_text_refusals_say_what_to_write(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        parse_vector(text, SHAPES)
+
+
+def test_data_rows_and_entries_are_reported() -> None:
+    report = parse_vector_report("sum(log(1 + exp(-y_i*w.T*x_i)), (i, 1, m))/m", DATA)
+    row = X[i - 1, :].T
+    expected = sp.Sum(sp.log(1 + sp.exp(-y[i - 1, 0] * element(w.T * row))), (i, 1, m)) / m
+    assert report.value == expected
+    assert "x_i is row i of the m x n matrix X, as a column vector" in report.notes
+    assert "y_i is entry i of the vector y" in report.notes
+    # the same with the parentheses written differently
+    assert parse_vector("sum(log(1 + exp(-y_i*(w.T*x_i))), (i, 1, m))/m", DATA) == expected
+
+
+def _evaluate(expr: sp.Basic, dims: dict, arrays: dict) -> np.ndarray:
+    """``expr`` at explicit dimensions and data, by SymPy, as floats."""
+    concrete = expr.xreplace(dims)
+    swaps = {}
+    for name, array in arrays.items():
+        shape = array.shape if array.ndim == 2 else (array.shape[0], 1)
+        swaps[sp.MatrixSymbol(name, *shape)] = sp.ImmutableMatrix(array.reshape(shape))
+    value = concrete.xreplace(swaps).doit()
+    return np.array(sp.N(value), dtype=float)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_values_match_numpy_at_random_shapes(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows, cols = (int(v) for v in rng.integers(1, 5, 2))
+    Xv = rng.integers(-3, 4, (rows, cols))
+    if seed == 2:  # rank-deficient: a repeated column
+        Xv[:, -1] = Xv[:, 0]
+    wv, yv = rng.integers(-3, 4, cols), rng.integers(-3, 4, rows)
+    data = {"X": Xv, "w": wv, "y": yv}
+    dims = {m: rows, n: cols}
+    Xf, wf, yf = (a.astype(float) for a in (Xv, wv, yv))
+    residual = Xf @ wf - yf
+    assert np.allclose(_evaluate(parse_vector("X.T*(X*w - y)", DATA), dims, data).ravel(),
+                       Xf.T @ residual)
+    assert np.isclose(_evaluate(parse_vector("norm(X*w - y)**2/2", DATA), dims, data),
+                      residual @ residual / 2)
+    logistic = np.mean(np.log1p(np.exp(-yf * (Xf @ wf))))
+    got = _evaluate(parse_vector("sum(log(1 + exp(-y_i*w.T*x_i)), (i, 1, m))/m", DATA),
+                    dims, data)
+    assert np.isclose(got, logistic)
