@@ -96,6 +96,8 @@ def _vector(s: sp.MatrixExpr, d: Samples) -> sp.MatrixExpr:
         return sp.MatAdd(*[_vector(a, d) for a in s.args])
     if isinstance(s, ElementwiseApplyFunction):
         return ElementwiseApplyFunction(s.function, _vector(s.expr, d))
+    if isinstance(s, sp.HadamardPower):
+        return sp.HadamardPower(_vector(s.base, d), s.exp)
     if isinstance(s, sp.MatMul):
         c, mats = _split(s)
         if len(mats) == 1:
