@@ -185,6 +185,8 @@ def _eval(e: sp.Basic, data: Mapping[str, Any], sizes: Mapping[sp.Symbol, int]):
         for a in e.args:
             result = result * _eval(a, data, sizes)
         return result
+    if isinstance(e, sp.HadamardPower):
+        return _eval(e.base, data, sizes) ** _scalar(e.exp, data, sizes)
     if isinstance(e, ElementwiseApplyFunction):
         return _apply(e.function, data, sizes)(_eval(e.expr, data, sizes))
     if isinstance(e, DiagMatrix):

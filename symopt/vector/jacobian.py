@@ -14,7 +14,8 @@ that du = J(u) dw):
 * J(A u) = A J(u) for A free of w; J(uᵀ t) = tᵀ J(u) for t free of w (product
   rule over the factors of a product otherwise);
 * J(u ∘ v) = diag(v) J(u) + diag(u) J(v);
-* J(φ(u)) = diag(φ'(u)) J(u) for φ applied elementwise (φ' by SymPy, scalar);
+* J(φ(u)) = diag(φ'(u)) J(u) for φ applied elementwise (φ' by SymPy, scalar),
+  and J(u^∘k) = k diag(u^∘(k−1)) J(u) for a Hadamard power;
 * J(diag(u) t) = diag(t) J(u).
 
 The result is tidied (diag(a) diag(b) = diag(a ∘ b), diag(a) 1 = a,
@@ -122,6 +123,9 @@ def _jac(u: sp.MatrixExpr, w: sp.MatrixSymbol) -> sp.MatrixExpr:
                 other = rest[0] if len(rest) == 1 else sp.HadamardProduct(*rest)
                 terms.append(sp.MatMul(DiagMatrix(other), _jac(factor, w)))
         return sp.MatAdd(*terms)
+    if isinstance(u, sp.HadamardPower) and not depends_on(u.exp, w):
+        power = sp.HadamardPower(u.base, u.exp - 1)
+        return sp.MatMul(u.exp, DiagMatrix(power), _jac(u.base, w))
     if isinstance(u, ElementwiseApplyFunction):
         inner = u.expr
         derivative = ElementwiseApplyFunction(_derivative(u.function), inner)
@@ -212,6 +216,8 @@ def tidy(expr: sp.Basic) -> sp.Basic:
         return expr
     if isinstance(expr, ElementwiseApplyFunction):
         return ElementwiseApplyFunction(expr.function, tidy(expr.expr))
+    if isinstance(expr, sp.HadamardPower) and expr.exp == 1:
+        return tidy(expr.base)
     args = [tidy(a) for a in expr.args]
     if isinstance(expr, sp.MatMul):
         args = [b for a in args for b in (a.args if isinstance(a, sp.MatMul) else (a,))]
