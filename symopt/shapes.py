@@ -274,7 +274,8 @@ class Shapes(Mapping[str, Shape]):
         """Names declared symmetric."""
         return {k for k, v in self._shapes.items() if v.symmetric}
 
-    def indexed(self, name: str, index: sp.Expr) -> tuple[sp.Basic, str] | None:
+    def indexed(self, name: str, index: sp.Expr,
+                label: str | None = None) -> tuple[sp.Basic, str] | None:
         """What ``name`` subscripted by ``index`` (counted from 1) means, with a note saying so.
 
         An entry of a declared vector (``y_i`` is ``y[i-1, 0]``); for an undeclared
@@ -289,25 +290,26 @@ class Shapes(Mapping[str, Shape]):
         (y[i - 1, 0], (n, 1))
         """
         canonical = _name(name, strict=False)
+        label = str(index) if label is None else label
         if canonical in self._shapes:
             shape = self._shapes[canonical]
             if shape.kind == "scalar":
                 return None
             if shape.kind == "matrix":
                 raise ParseError(f"'{canonical}' is a {shape.describe()} matrix, so "
-                                 f"{canonical}_{index} (a row? a column?) is ambiguous; write "
-                                 f"{canonical.lower()}_{index} for the rows of {canonical} "
+                                 f"{canonical}_{label} (a row? a column?) is ambiguous; write "
+                                 f"{canonical.lower()}_{label} for the rows of {canonical} "
                                  "(leave the lower-case name undeclared)")
             self._check_index(canonical, index, shape.rows)
             value = self.value(canonical)
-            note = f"{canonical}_{index} is entry {index} of the vector {canonical}"
+            note = f"{canonical}_{label} is entry {label} of the vector {canonical}"
             return value[index - 1, 0], note
         upper = canonical.upper()
         if len(canonical) == 1 and canonical.islower() and upper in self._shapes and \
                 self._shapes[upper].kind == "matrix":
             shape = self._shapes[upper]
             self._check_index(canonical, index, shape.rows)
-            note = (f"{canonical}_{index} is row {index} of the {shape.describe()} matrix "
+            note = (f"{canonical}_{label} is row {label} of the {shape.describe()} matrix "
                     f"{upper}, as a column vector")
             return self.value(upper)[index - 1, :].T, note
         return None

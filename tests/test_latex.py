@@ -211,8 +211,22 @@ def test_sums_with_numeric_bounds_expand() -> None:
     w = [symbol(f"w_{i}") for i in (1, 2, 3)]
     assert parse_latex(r"\sum_{i=1}^{3} w_i^2") == sum(v**2 for v in w)
     assert parse_latex(r"\sum_{i=1}^{3} i") == 6
-    with pytest.raises(ParseError, match="symbolic bounds"):
-        parse_latex(r"\sum_{i=1}^{n} w_i")
+    with pytest.raises(ParseError, match="more than 100 terms"):
+        parse_latex(r"\sum_{i=1}^{101} w_i")
+
+
+def test_sums_with_symbolic_bounds_stay_sums() -> None:
+    i = sp.Symbol("i", integer=True, positive=True)
+    tau = sp.Symbol("tau", integer=True)
+    n, t, beta = symbol("n"), symbol("t"), symbol("beta")
+    assert parse_latex(r"\sum_{i=1}^{n} w_i") == sp.Sum(sp.IndexedBase("w", real=True)[i],
+                                                         (i, 1, n))
+    geometric = parse_latex(r"\sum_{\tau=0}^{t-1} \beta^\tau")
+    assert geometric == sp.Sum(beta**tau, (tau, 0, t - 1))
+    # the textbook value (1 - β^t)/(1 - β), checked at t = 5, β = 1/3
+    point = {t: 5, beta: sp.Rational(1, 3)}
+    third = sp.Rational(1, 3)
+    assert geometric.xreplace(point).doit() == (1 - third**5) / (1 - third)
 
 
 def test_relations_and_chains() -> None:

@@ -319,6 +319,9 @@ class NameRules:
         if name.primes and call and self.is_sym("("):
             raise self.fail(f"'{canonical}(' : a derivative of a function that is not one of "
                             f"{''.join(sorted(FUNCTION_LETTERS))}", self.tok)
+        data = self.data_entry(name) if local is None or name.index is not None else None
+        if data is not None:
+            return data
         if name.index is not None:
             base = Name(name.base, name.pos, star=name.star, primes=name.primes,
                          iterate=name.iterate).canonical()
@@ -334,6 +337,33 @@ class NameRules:
             return symbol(canonical)
         except ParseError as exc:
             raise ParseError(exc.reason, text=self.text, position=name.pos) from None
+
+    def data_entry(self, name: Name) -> sp.Basic | None:
+        """``y_i``, ``x_i``, ``x_1`` as an entry of a declared vector or a row of a declared
+        matrix (see :meth:`symopt.shapes.Shapes.indexed`), or ``None`` for a plain name."""
+        if not self.shapes or name.star or name.primes or name.iterate is not None:
+            return None
+        if name.index is not None:
+            index = name.index
+        elif name.sub is not None and name.sub.isdigit():
+            index = sp.Integer(name.sub)
+        else:
+            return None
+        bound = [k for k, v in self.bound.items() if v == index]
+        label = bound[0] if bound else str(index)
+        try:
+            found = self.shapes.indexed(name.base, index, label)
+        except ParseError as exc:
+            raise ParseError(exc.reason, text=self.text, position=name.pos) from None
+        if found is None:
+            return None
+        value, note = found
+        self.notes.append(note)
+        if bound:
+            rows = (self.shapes[name.base] if name.base in self.shapes else
+                    self.shapes[name.base.upper()]).rows
+            self.ranges.append((f"{name.base}_{label}", label, rows))
+        return value
 
     def is_function_power(self, name: Name) -> bool:
         """``H^{-1}(x)``: a power written between a function letter and its argument."""

@@ -53,6 +53,7 @@ class Parser(NameRules):
     applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
     shapes: Shapes = field(default_factory=Shapes)  # declared vectors and matrices
     notes: list[str] = field(default_factory=list)  # how ambiguous-looking notation was read
+    ranges: list[tuple[str, str, sp.Expr]] = field(default_factory=list)  # x_i, i, rows of x
 
     # -- helpers
     @property
@@ -751,22 +752,33 @@ class Parser(NameRules):
         self.advance()
         self.expect("{", "'{' after \\sum_")
         index_tok = self.advance()
-        if index_tok.kind != "word" or len(index_tok.value) != 1:
+        if not ((index_tok.kind == "word" and len(index_tok.value) == 1) or (
+                index_tok.kind == "cmd" and index_tok.value in GREEK_NAMES - {"pi"})):
             raise self.fail("the summation index must be one letter", index_tok)
         self.expect("=", "'=' in the summation bounds")
         lower = self.expr()
         self.expect("}", "'}' after the lower bound")
         self.expect("^", "an upper bound ^{...} for \\sum")
         upper = self.script()
-        if not (lower.is_Integer and upper.is_Integer):
-            raise self.fail("\\sum with symbolic bounds is not supported; give numeric bounds",
-                            tok)
-        if upper - lower + 1 > MAX_SUM_TERMS:
-            raise self.fail(f"\\sum with more than {MAX_SUM_TERMS} terms", tok)
-        index = sp.Dummy(index_tok.value, integer=True)
+        symbolic = not (lower.is_Integer and upper.is_Integer)
+        if is_matrix(lower) or is_matrix(upper) or isinstance(lower, sp.MatrixBase) or \
+                isinstance(upper, sp.MatrixBase):
+            raise self.fail("the bounds of \\sum must be numbers", tok)
+        if not symbolic and upper - lower + 1 > MAX_SUM_TERMS:
+            raise self.fail(f"\\sum with more than {MAX_SUM_TERMS} terms (numeric bounds are "
+                            "expanded; give a symbolic upper bound such as n)", tok)
         name = index_tok.value
+        if symbolic:
+            if name in self.local or name in self.bound:
+                raise self.fail(f"the summation index '{name}' is already a name here",
+                                index_tok)
+            index = sp.Symbol(name, integer=True, positive=True) if lower.is_positive else \
+                sp.Symbol(name, integer=True)
+        else:
+            index = sp.Dummy(name, integer=True)
         saved = self.bound.get(name)
         self.bound[name] = index
+        outer, self.ranges = self.ranges, []
         try:
             body = self.unary()
             while self.tok.kind != "eof" and (self.is_sym("*") or self.is_sym("/") or
@@ -776,7 +788,7 @@ class Parser(NameRules):
                     body = multiply(body, self.unary())
                 elif self.is_sym("/"):
                     self.advance()
-                    body = body / self.unary()
+                    body = vector_ops.divide(body, self.unary())
                 else:
                     body = multiply(body, self.postfix())
         finally:
@@ -784,11 +796,21 @@ class Parser(NameRules):
                 del self.bound[name]
             else:
                 self.bound[name] = saved
-        if isinstance(body, sp.MatrixBase):
-            raise self.fail("\\sum of matrices is not supported", tok)
-        if name not in {s.name for s in body.free_symbols if isinstance(s, sp.Dummy)} and \
-                index not in body.free_symbols:
-            pass  # a constant summand is fine: \sum_{i=1}^{3} 1 = 3
+            inner, self.ranges = self.ranges, outer
+        for written, sub, rows in inner:
+            if sub != name:
+                self.ranges.append((written, sub, rows))
+            elif not lower.is_positive:
+                raise self.fail(f"{written} needs {name} from 1 (indices count from 1), not "
+                                f"from {lower}", tok)
+            elif (upper in self.shapes.dimensions and rows != upper) or \
+                    (upper.is_Integer and rows.is_Integer and upper > rows):
+                raise self.fail(f"the sum runs to {name} = {upper}, but {written} has {rows} "
+                                "entries", tok)
+        if isinstance(body, sp.MatrixBase) or is_matrix(body):
+            raise self.fail("\\sum of vectors or matrices is not supported", tok)
+        if symbolic:
+            return sp.Sum(body, (index, lower, upper))
         terms = [indexed_to_symbols(body.xreplace({index: sp.Integer(v)}))
                  for v in range(int(lower), int(upper) + 1)]
         return sp.Add(*terms)
