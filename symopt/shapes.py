@@ -12,7 +12,8 @@ A shape is written ``"n"`` (a column vector in ℝⁿ), ``"m x n"`` (a matrix in
 positive integer symbol, ``n = Symbol("n", integer=True, positive=True)``) or a
 number from 1 to :data:`MAX_EXPLICIT_DIM`: symopt works in *general* dimension,
 so a 10⁴-dimensional explicit shape is refused, not expanded. A 1 × 1 shape is
-a scalar.
+a scalar. A name may instead be declared a function: ``sigma = "logistic"`` makes
+``\sigma(z)`` the logistic function 1/(1 + e^(−z)).
 
 Names become SymPy objects: a vector or matrix a
 :class:`~sympy.matrices.expressions.MatrixSymbol` of the declared shape, a
@@ -41,7 +42,8 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.symbols import canonical_name, is_identifier, symbol
 
-__all__ = ["MAX_EXPLICIT_DIM", "MAX_NAMES", "Shape", "Shapes", "dimension"]
+__all__ = ["FUNCTION_KINDS", "MAX_EXPLICIT_DIM", "MAX_NAMES", "Shape", "Shapes", "dimension",
+           "logistic"]
 
 #: Largest explicit (numeric) dimension a shape may have; larger ones must be symbols.
 MAX_EXPLICIT_DIM = 1000
@@ -49,6 +51,18 @@ MAX_EXPLICIT_DIM = 1000
 MAX_NAMES = 200
 #: Longest accepted shape text, in characters.
 _MAX_SPEC = 200
+
+def logistic(z: sp.Expr) -> sp.Expr:
+    """The logistic function σ(z) = 1/(1 + e^(−z)).
+
+    >>> logistic(sp.Integer(0))
+    1/2
+    """
+    return 1 / (1 + sp.exp(-z))
+
+
+#: Kinds a name may be declared as instead of a shape: ``shapes = {sigma = "logistic"}``.
+FUNCTION_KINDS = {"logistic": logistic}
 
 _TIMES = re.compile(r"\s*(?:x|×|\*|\\times)\s*")
 
@@ -177,8 +191,17 @@ class Shapes(Mapping[str, Shape]):
     (n, 1)
     """
 
-    def __init__(self, shapes: Mapping[str, Shape] | None = None):
+    def __init__(self, shapes: Mapping[str, Shape] | None = None,
+                 functions: Mapping[str, str] | None = None):
         items = dict(shapes or {})
+        self._functions: dict[str, str] = {}
+        for name, kind in (functions or {}).items():
+            if kind not in FUNCTION_KINDS:
+                raise ParseError(f"{name!r}: unknown function kind {kind!r} (known: "
+                                 f"{', '.join(sorted(FUNCTION_KINDS))})")
+            self._functions[_name(name)] = kind
+        if set(self._functions) & {_name(k) for k in items}:
+            raise ParseError("a name is declared both as a function and with a shape")
         if len(items) > MAX_NAMES:
             raise ParseError(f"{len(items)} shapes declared; the limit is {MAX_NAMES}")
         self._shapes: dict[str, Shape] = {}
@@ -208,7 +231,10 @@ class Shapes(Mapping[str, Shape]):
                              f"{type(mapping).__name__}")
         if len(mapping) > MAX_NAMES:
             raise ParseError(f"{len(mapping)} shapes declared; the limit is {MAX_NAMES}")
-        return cls({str(k): Shape.parse(v, str(k)) for k, v in mapping.items()})
+        functions = {str(k): v for k, v in mapping.items() if isinstance(v, str)
+                     and v.strip() in FUNCTION_KINDS}
+        return cls({str(k): Shape.parse(v, str(k)) for k, v in mapping.items()
+                    if str(k) not in functions}, {k: v.strip() for k, v in functions.items()})
 
     @classmethod
     def from_option(cls, text: str) -> Shapes:
@@ -245,7 +271,8 @@ class Shapes(Mapping[str, Shape]):
         return len(self._shapes)
 
     def __repr__(self) -> str:
-        body = ", ".join(f"{k}={v.describe()!r}" for k, v in self._shapes.items())
+        body = ", ".join([f"{k}={v.describe()!r}" for k, v in self._shapes.items()] +
+                         [f"{k}={v!r}" for k, v in self._functions.items()])
         return f"Shapes({body})"
 
     @property
@@ -274,7 +301,8 @@ class Shapes(Mapping[str, Shape]):
         """Names declared symmetric."""
         return {k for k, v in self._shapes.items() if v.symmetric}
 
-    def indexed(self, name: str, index: sp.Expr) -> tuple[sp.Basic, str] | None:
+    def indexed(self, name: str, index: sp.Expr,
+                label: str | None = None) -> tuple[sp.Basic, str] | None:
         """What ``name`` subscripted by ``index`` (counted from 1) means, with a note saying so.
 
         An entry of a declared vector (``y_i`` is ``y[i-1, 0]``); for an undeclared
@@ -289,25 +317,26 @@ class Shapes(Mapping[str, Shape]):
         (y[i - 1, 0], (n, 1))
         """
         canonical = _name(name, strict=False)
+        label = str(index) if label is None else label
         if canonical in self._shapes:
             shape = self._shapes[canonical]
             if shape.kind == "scalar":
                 return None
             if shape.kind == "matrix":
                 raise ParseError(f"'{canonical}' is a {shape.describe()} matrix, so "
-                                 f"{canonical}_{index} (a row? a column?) is ambiguous; write "
-                                 f"{canonical.lower()}_{index} for the rows of {canonical} "
+                                 f"{canonical}_{label} (a row? a column?) is ambiguous; write "
+                                 f"{canonical.lower()}_{label} for the rows of {canonical} "
                                  "(leave the lower-case name undeclared)")
             self._check_index(canonical, index, shape.rows)
             value = self.value(canonical)
-            note = f"{canonical}_{index} is entry {index} of the vector {canonical}"
+            note = f"{canonical}_{label} is entry {label} of the vector {canonical}"
             return value[index - 1, 0], note
         upper = canonical.upper()
         if len(canonical) == 1 and canonical.islower() and upper in self._shapes and \
                 self._shapes[upper].kind == "matrix":
             shape = self._shapes[upper]
             self._check_index(canonical, index, shape.rows)
-            note = (f"{canonical}_{index} is row {index} of the {shape.describe()} matrix "
+            note = (f"{canonical}_{label} is row {label} of the {shape.describe()} matrix "
                     f"{upper}, as a column vector")
             return self.value(upper)[index - 1, :].T, note
         return None
@@ -317,11 +346,18 @@ class Shapes(Mapping[str, Shape]):
         if index.is_Integer and (index < 1 or (rows.is_Integer and index > rows)):
             raise ParseError(f"{name}_{index} is out of range: indices run from 1 to {rows}")
 
-    def local(self) -> dict[str, sp.Basic]:
-        """Every declared name and every dimension name, mapped to its SymPy object."""
-        names: dict[str, sp.Basic] = {str(d): d for d in self.dimensions}
+    def local(self) -> dict[str, object]:
+        """Every declared name and every dimension name, mapped to its SymPy object (a
+        declared function to a Python function that builds its SymPy value)."""
+        names: dict[str, object] = {str(d): d for d in self.dimensions}
         names.update({k: self.value(k) for k in self._shapes})
+        names.update({k: FUNCTION_KINDS[v] for k, v in self._functions.items()})
         return names
+
+    @property
+    def functions(self) -> dict[str, str]:
+        """Names declared as functions, with their kind (``{"sigma": "logistic"}``)."""
+        return dict(self._functions)
 
 
 def _name(name: str, strict: bool = True) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 
 from symopt.symbols import symbol as sym
+from symopt.vector_ops import Gradient
 
 REFUSE = "REFUSE"
 
@@ -36,6 +37,8 @@ class Case:
     source: str  # "<seed file>:<line>" or "brief"
     adapted: bool = False  # rewritten from the seed text (see the module docstring)
     local: dict = field(default_factory=dict)
+    shapes: dict = field(default_factory=dict)  # declared vectors, matrices and functions
+    message: str = ""  # for REFUSE: a regex the refusal must match (what to declare)
 
 
 x, y, w, d, a, b = sym("x"), sym("y"), sym("w"), sym("d"), sym("a"), sym("b")
@@ -124,7 +127,8 @@ CASES: list[Case] = [
     Case(r"\lambda_{\min}=1", _eq(lam_min, 1), f"{SEED_001}:177"),
     Case(r"x_{k+1} = x_k - \alpha \nabla f(x_k)", REFUSE, f"{SEED_001}:32"),
     Case(r"x_{k+1} = x_k - H^{-1}(x_k) \cdot \nabla f(x_k)", REFUSE, f"{SEED_001}:68"),
-    Case(r"\frac{\partial f}{\partial w} = 4w", REFUSE, f"{SEED_001}:110"),
+    Case(r"\frac{\partial f}{\partial w} = 4w", _eq(sp.Derivative(f(w), w), 4 * w),
+         f"{SEED_001}:110"),
     Case(r"\lambda_{\max} \gg \lambda_{\min}", REFUSE, f"{SEED_001}:160"),
     Case(r"|1 - 4\alpha| < 1 \quad \Rightarrow \quad 0 < \alpha < \frac{1}{2}", REFUSE,
          f"{SEED_001}:120"),
@@ -235,4 +239,99 @@ CASES: list[Case] = [
     Case(r"\frac12 + \tfrac{1}{3} + \dfrac{1}{6}", sp.Integer(1), "brief"),
     Case(r"x \ge 1", sp.Ge(x, 1), "brief"),
     Case(r"\mathbb{E}[x]", REFUSE, "brief"),
+]
+
+
+# --- vector notation (issue 14): names declared with shapes are symbolic vectors and
+# matrices; each value below is built directly with SymPy's matrix expressions.
+dim_n, dim_m = sp.symbols("n m", integer=True, positive=True)
+vx, vb, vw = (sp.MatrixSymbol(s, dim_n, 1) for s in "xbw")
+vy = sp.MatrixSymbol("y", dim_m, 1)
+mA, mX = sp.MatrixSymbol("A", dim_n, dim_n), sp.MatrixSymbol("X", dim_m, dim_n)
+vyhat = sp.MatrixSymbol("yhat", dim_m, 1)
+vtheta = sp.MatrixSymbol("theta", dim_n, 1)
+idx = sp.Symbol("i", integer=True, positive=True)
+z = sym("z")
+
+
+def _element(product: sp.MatrixExpr) -> sp.Expr:
+    """A 1 x 1 product as a number (symopt.vector_ops: MatrixElement, unevaluated)."""
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    return MatrixElement(product, 0, 0)
+
+
+VEC = {"x": "n", "A": "n x n symmetric", "b": "n"}
+DATA = {"X": "m x n", "w": "n", "y": "m"}
+row_i = mX[idx - 1, :].T  # x_i: the i-th row of X, as a column
+residual = mX * vw - vy
+
+VECTOR_CASES: list[Case] = [
+    Case(r"\|x\|", sp.sqrt(_element(vx.T * vx)), "brief", shapes=VEC),
+    Case(r"\|x\|_2^2", _element(vx.T * vx), "brief", shapes=VEC),
+    Case(r"\|Ax - b\|^2", _element((mA * vx - vb).T * (mA * vx - vb)), "brief", shapes=VEC),
+    Case(r"x^\top A x", _element(vx.T * mA * vx), "brief", shapes=VEC),
+    Case(r"x^T A x", _element(vx.T * mA * vx), "brief", shapes=VEC),
+    Case(r"x^T", vx.T, "brief", shapes=VEC),
+    Case(r"w^{\top}x", _element(vw.T * vx), "brief", shapes={"w": "n", "x": "n"}),
+    Case(r"X^\top(Xw - y)", mX.T * residual, "brief", shapes=DATA),
+    Case(r"X^\top X w = X^\top y", _eq(mX.T * mX * vw, mX.T * vy), "brief", shapes=DATA),
+    Case(r"\frac{1}{2m}\|\mathbf{X}\mathbf{w} - \mathbf{y}\|^2",
+         _element(residual.T * residual) / (2 * dim_m), f"{SEED_002}:182", shapes=DATA),
+    Case(r"\mathbf{X}^T(\hat{\mathbf{y}} - \mathbf{y})", mX.T * (vyhat - vy), f"{SEED_002}:21",
+         shapes={**DATA, "yhat": "m"}),
+    Case(r"\frac{1}{m}\sum_{i=1}^{m} \log(1 + e^{-y_i w^\top x_i})",
+         sp.Sum(sp.log(1 + sp.exp(-vy[idx - 1, 0] * _element(vw.T * row_i))), (idx, 1, dim_m))
+         / dim_m, "brief", shapes=DATA),
+    Case(r"\sum_{i=1}^{m} (w^\top x_i - y_i)^2",
+         sp.Sum((_element(vw.T * row_i) - vy[idx - 1, 0]) ** 2, (idx, 1, dim_m)), "brief",
+         shapes=DATA),
+    Case(r"\sum_{i=1}^{n} x_i^2", sp.Sum(vx[idx - 1, 0] ** 2, (idx, 1, dim_n)), "brief",
+         shapes=VEC),
+    Case(r"\nabla f(x)", Gradient(f(vx), vx), "brief", shapes=VEC),
+    Case(r"\nabla_w J", Gradient(J(vw), vw), "brief", shapes=DATA),
+    Case(r"\nabla_w \left(\frac{1}{2}\|Xw - y\|^2\right) = X^\top(Xw - y)",
+         _eq(Gradient(_element(residual.T * residual) / 2, vw), mX.T * residual), "brief",
+         shapes=DATA),
+    Case(r"\theta - \eta \nabla_\theta L(\theta)",
+         vtheta - eta * Gradient(Lf(vtheta), vtheta), f"{SEED_003}:22", adapted=True,
+         shapes={"theta": "n"}),
+    Case(r"\frac{\partial f}{\partial x_1}", sp.Derivative(f(vx), vx[0, 0]), "brief",
+         shapes=VEC),
+    Case(r"\frac{\partial^2 f}{\partial x_1 \partial x_2}",
+         sp.Derivative(f(vx), vx[0, 0], vx[1, 0]), "brief", shapes=VEC),
+    Case(r"\frac{\partial}{\partial x_1}\left(x^\top x\right)",
+         sp.Derivative(_element(vx.T * vx), vx[0, 0]), "brief", shapes=VEC),
+    Case(r"\frac{d}{dx}\left(x^3 + 2x\right)", sp.Derivative(x**3 + 2 * x, x), "brief"),
+    Case(r"\frac{d^2 f}{dt^2}", sp.Derivative(f(t), (t, 2)), "brief"),
+    Case(r"f'(x) = 2x", _eq(sp.Derivative(f(x), x), 2 * x), "brief", shapes={"x": "scalar"}),
+    Case(r"\mathcal{L}(x, \lambda)", sp.Function("Lcal", real=True)(vx, lam), "brief",
+         shapes=VEC),
+    Case(r"\sigma(z)", 1 / (1 + sp.exp(-z)), "brief", shapes={"sigma": "logistic"}),
+    Case(r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+         _eq(sp.Function("sigma", real=True)(z), 1 / (1 + sp.exp(-z))), "brief"),
+    Case(r"\frac{\eta_0}{1 + kt}", eta_0 / (1 + k * t), f"{SEED_003}:48", adapted=True),
+    # refused, each saying what to declare
+    Case(r"\|x\|", REFUSE, "brief", message=r"declare shapes=\{'x': 'n'\}"),
+    Case(r"$ab$", REFUSE, "brief", message=r"declare a, b \(shapes or local\)"),
+    Case(r"\mathbf{X}\mathbf{w}", REFUSE, "brief", shapes={"X": "m x n"},
+         message=r"bold name 'w' has no declared shape: declare shapes=\{'w': 'n'\}"),
+    Case(r"Xw", REFUSE, "brief", shapes={"X": "m x n"}, message=r"declare w \(shapes"),
+    Case(r"\sigma(z)", REFUSE, "brief", message=r"shapes=\{'sigma': 'logistic'\}"),
+    Case(r"\nabla f(x)", REFUSE, "brief", message=r"declare shapes=\{'x': 'n'\}"),
+    Case(r"X^T", REFUSE, "brief", message=r"shapes=\{'X': 'n'\} or 'm x n'"),
+    Case(r"\frac{\partial f}{\partial w}", REFUSE, "brief", shapes=DATA,
+         message=r"write \\nabla_\{w\}"),
+    Case(r"X y", REFUSE, "brief", shapes=DATA, message="inner dimensions n and m differ"),
+    Case(r"w + y", REFUSE, "brief", shapes=DATA, message="different shapes"),
+    Case(r"\|X\|", REFUSE, "brief", shapes=DATA, message="spectral norm or the Frobenius"),
+    Case(r"\exp(Xw)", REFUSE, "brief", shapes=DATA, message="elementwise"),
+    Case(r"\sum_{i=1}^{n} y_i", REFUSE, "brief", shapes=DATA,
+         message="runs to i = n, but y_i has m entries"),
+    Case(r"\sum_{i=1}^{m} X_i", REFUSE, "brief", shapes=DATA, message=r"a row\? a column"),
+    Case(r"\nabla^2 f(x)", REFUSE, "brief", shapes=VEC, message="not read yet"),
+    Case(r"\hat{\mathbf{y}} = \sigma(\mathbf{X}\mathbf{w} + b)", REFUSE, f"{SEED_002}:184",
+         shapes={**DATA, "yhat": "m", "sigma": "logistic"}, message="cannot add|elementwise"),
+    Case(r"\alpha\|\nabla J\|^2", REFUSE, f"{SEED_002}:37", shapes=DATA,
+         message=r"write \\nabla_x"),
 ]

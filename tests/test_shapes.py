@@ -101,3 +101,25 @@ def test_indexed_data() -> None:
         shapes.indexed("X", i)
     with pytest.raises(ParseError, match="out of range"):
         shapes.indexed("z", sp.Integer(4))
+
+
+def test_claims_files_declare_shapes_per_problem() -> None:
+    from symopt.claims.files import load_claims
+
+    text = '''
+[problems.ls]
+objective = "norm(X*w - y)**2/2"
+shapes = {X = "m x n", w = "n", y = "m"}
+[[claims]]
+id = "g"
+kind = "gradient"
+problem = "ls"
+stated = "X.T*(X*w - y)"
+'''
+    (entry,) = load_claims(text).entries
+    assert entry.claim.problem.shapes == {"X": "m x n", "w": "n", "y": "m"}
+    bad = text.replace('y = "m"}', 'y = "10000"}')
+    with pytest.raises(ParseError, match=r"\[problems.ls\] shapes: .*above 1000"):
+        load_claims(bad)
+    with pytest.raises(ParseError, match="shapes must be a table"):
+        load_claims(text.replace('shapes = {X = "m x n", w = "n", y = "m"}', 'shapes = "n"'))

@@ -45,6 +45,7 @@ class ProblemSpec:
     constraints: tuple[str, ...] = ()
     assumptions: Mapping[str, Any] = field(default_factory=dict)
     name: str = ""
+    shapes: Mapping[str, str] = field(default_factory=dict)  # symopt.shapes: {"x": "n", ...}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from typing import Any
 
 from symopt.claims.claim import Claim, MethodSpec, ProblemSpec, Verdict, check
 from symopt.errors import ParseError, SymoptError
+from symopt.shapes import Shapes
 from symopt.timeout import check_seconds
 
 if sys.version_info >= (3, 11):
@@ -45,7 +46,8 @@ else:  # pragma: no cover - Python 3.10
 __all__ = ["SCHEMA", "ClaimsFile", "Entry", "check_fields", "check_file", "load_claims"]
 
 _CLAIM_KEYS = {f.name for f in fields(Claim)}
-_PROBLEM_KEYS = {"objective", "variables", "constraints", "assumptions", "description", "name"}
+_PROBLEM_KEYS = {"objective", "variables", "constraints", "assumptions", "description", "name",
+                 "shapes"}
 _METHOD_KEYS = {"name", "hyperparameters", "description", "options"}
 _TOP_KEYS = {"title", "source", "timeout", "problems", "methods", "claims", "description"}
 
@@ -86,7 +88,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
              "problems": (Mapping,), "methods": (Mapping,), "claims": (list,),
              "description": (str,)},
     "problem": {"objective": _TEXT_OR_NUMBER, "variables": (list,), "constraints": (list,),
-                "assumptions": (Mapping,), "description": (str,), "name": (str,)},
+                "assumptions": (Mapping,), "description": (str,), "name": (str,),
+                "shapes": (Mapping,)},
     "method": {"name": (str,), "hyperparameters": (Mapping,), "description": (str,),
                "options": (Mapping,)},
     "claim": {"id": (str,), "kind": (str,), "note": (str,), "expect": (bool,),
@@ -153,10 +156,15 @@ def _problem(name: str, table: object) -> ProblemSpec:
     constraints = table.get("constraints", [])
     if not isinstance(constraints, list):
         raise ParseError(f"[problems.{name}] constraints must be a list")
+    shapes = dict(table.get("shapes", {}))
+    try:
+        Shapes.from_mapping(shapes)  # validated here; kept as plain data for the workers
+    except ParseError as exc:
+        raise ParseError(f"[problems.{name}] shapes: {exc.reason}") from None
     return ProblemSpec(_text(table["objective"], f"[problems.{name}] objective"),
                        tuple(variables) if variables else None,
                        tuple(_text(c, f"[problems.{name}] constraint") for c in constraints),
-                       dict(table.get("assumptions", {})), name)
+                       dict(table.get("assumptions", {})), name, shapes)
 
 
 def _method(name: str, table: object) -> MethodSpec:

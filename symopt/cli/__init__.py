@@ -31,7 +31,7 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 # Command modules register themselves on `app` when imported.
-from symopt.cli import analyze, check, compile, derive, kkt, prove, verify  # noqa: E402, F401
+from symopt.cli import analyze, check, compile, derive, kkt, prove, read, verify  # noqa: E402, F401
 
 #: Longest integer the CLI prints (symopt.parse.MAX_EXACT_DIGITS; 3000! has 9131 digits).
 MAX_PRINTED_DIGITS = 20_000

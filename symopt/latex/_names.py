@@ -16,6 +16,7 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.latex._tokens import GREEK_NAMES, Tok
 from symopt.symbols import HOUSE_ASSUMPTIONS, symbol
+from symopt.vector_ops import is_matrix
 
 FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {
     "exp": sp.exp, "ln": sp.log, "log": sp.log, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
@@ -33,6 +34,14 @@ _PROSE = frozenset({"and", "or", "for", "if", "iff", "where", "with", "when", "o
                     "in", "on", "by", "not", "so", "hence", "thus", "let", "fixed", "constant"})
 #: Single letters that conventionally name a function: ``f(x)`` is an application.
 FUNCTION_LETTERS = frozenset("fghFGHJLr")
+#: Calligraphic capitals (``\\mathcal{L}`` → the name ``Lcal``, as SymPy prints it): names of
+#: functions such as a Lagrangian, so ``\\mathcal{L}(x, \\lambda)`` is an application.
+CALLIGRAPHIC = frozenset(c + "cal" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def is_function_name(base: str) -> bool:
+    """A letter whose ``f(x)`` is an application: the function letters and calligraphic ones."""
+    return base in FUNCTION_LETTERS or base in CALLIGRAPHIC
 #: Greek letters that are often functions (σ = sigmoid, φ, ψ): ``\sigma(z)`` is refused.
 _AMBIGUOUS_GREEK = frozenset({"sigma", "phi", "varphi", "psi", "Phi", "Psi"})
 _AMBIGUOUS_LETTERS = {
@@ -40,6 +49,7 @@ _AMBIGUOUS_LETTERS = {
     "E": "an expectation E(...) is not supported (or write E \\cdot (...) for a product)",
     "P": "a probability P(...) is not supported (or write P \\cdot (...) for a product)",
 }
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 MODIFIERS = {"hat", "widehat", "bar", "overline", "tilde", "widetilde", "dot", "ddot", "vec",
               "check", "breve"}  # fmt: skip
 FONTS = {"mathbf", "boldsymbol", "bm", "mathit", "mathsf", "mathrm", "text", "textrm",
@@ -102,6 +112,11 @@ class NameRules:
             inner = self.peek()
             self.i += 3
             name = Name(inner.value, inner.pos)
+        elif tok.kind == "cmd" and tok.value == "mathcal" and self.is_sym("{", self.peek()) and \
+                self.peek(2).kind == "word" and self.peek(2).value in _CAPITALS and \
+                self.is_sym("}", self.peek(3)):
+            name = Name(self.peek(2).value + "cal", tok.pos)
+            self.i += 4
         elif tok.kind == "cmd" and tok.value in MODIFIERS:
             self.advance()
             self.expect("{", f"'{{' after \\{tok.value}")
@@ -286,7 +301,7 @@ class NameRules:
         if canonical in self.bound:
             return self.bound[canonical]
         opens_call = self.is_sym("(") or (self.is_sym("{") and self.is_sym("(", self.peek()))
-        if call and opens_call and local is None and name.base in FUNCTION_LETTERS and \
+        if call and opens_call and local is None and is_function_name(name.base) and \
                 (name.sub is not None or name.index is not None) and not name.primes:
             # g_t(1 - β) is a gradient times a factor; f_i(x) is a function
             raise self.fail(f"ambiguous '{canonical}(...)': a function or a product? write "
@@ -297,7 +312,7 @@ class NameRules:
             and opens_call
             and name.index is None
             and (
-                (local is None and name.base in FUNCTION_LETTERS)
+                (local is None and is_function_name(name.base))
                 or isinstance(local, sp.FunctionClass)
                 or (local is not None and callable(local) and not isinstance(local, sp.Basic))
             )
@@ -313,12 +328,25 @@ class NameRules:
             raise self.fail(_AMBIGUOUS_LETTERS[name.base], self.tok)
         if call and opens_call and local is None and \
                 name.base in _AMBIGUOUS_GREEK and name.primes == 0:
+            if self.defines_function(name):
+                self.notes.append(f"\\{name.base}(...) = ... is read as the definition of a "
+                                  f"function {canonical}")
+                return self.apply_function(name, sp.Function(canonical, real=True), None)
             raise self.fail(f"ambiguous '\\{name.base}(...)': a function (e.g. the sigmoid) or "
-                            f"a product? write \\{name.base} \\cdot (...) or "
-                            "\\operatorname{sigmoid}(...)", self.tok)
+                            f"a product? declare it (shapes={{'{canonical}': 'logistic'}} for "
+                            f"the logistic function), define it (\\{name.base}(z) = ...), or "
+                            f"write \\{name.base} \\cdot (...) or \\operatorname{{sigmoid}}(...)",
+                            self.tok)
         if name.primes and call and self.is_sym("("):
             raise self.fail(f"'{canonical}(' : a derivative of a function that is not one of "
                             f"{''.join(sorted(FUNCTION_LETTERS))}", self.tok)
+        if name.bold and local is None and self.shapes and canonical not in self.bound:
+            raise self.fail(f"the bold name '{canonical}' has no declared shape: declare "
+                            f"shapes={{'{canonical}': 'n'}} (a vector), 'm x n' (a matrix) or "
+                            "'scalar'", self.tokens[self.i - 1])
+        data = self.data_entry(name) if local is None or name.index is not None else None
+        if data is not None:
+            return data
         if name.index is not None:
             base = Name(name.base, name.pos, star=name.star, primes=name.primes,
                          iterate=name.iterate).canonical()
@@ -335,9 +363,46 @@ class NameRules:
         except ParseError as exc:
             raise ParseError(exc.reason, text=self.text, position=name.pos) from None
 
+    def defines_function(self, name: Name) -> bool:
+        """Whether the formula is ``\\sigma(z) = ...``: a function defined on one plain name."""
+        first = self.tokens[0]
+        if first.pos != name.pos or not self.is_sym("("):
+            return False
+        inner, close, equals = self.peek(), self.peek(2), self.peek(3)
+        plain = (inner.kind == "word" and len(inner.value) == 1) or (
+            inner.kind == "cmd" and inner.value in GREEK_NAMES)
+        return plain and self.is_sym(")", close) and self.is_sym("=", equals)
+
+    def data_entry(self, name: Name) -> sp.Basic | None:
+        """``y_i``, ``x_i``, ``x_1`` as an entry of a declared vector or a row of a declared
+        matrix (see :meth:`symopt.shapes.Shapes.indexed`), or ``None`` for a plain name."""
+        if not self.shapes or name.star or name.primes or name.iterate is not None:
+            return None
+        if name.index is not None:
+            index = name.index
+        elif name.sub is not None and name.sub.isdigit():
+            index = sp.Integer(name.sub)
+        else:
+            return None
+        bound = [k for k, v in self.bound.items() if v == index]
+        label = bound[0] if bound else str(index)
+        try:
+            found = self.shapes.indexed(name.base, index, label)
+        except ParseError as exc:
+            raise ParseError(exc.reason, text=self.text, position=name.pos) from None
+        if found is None:
+            return None
+        value, note = found
+        self.notes.append(note)
+        if bound:
+            rows = (self.shapes[name.base] if name.base in self.shapes else
+                    self.shapes[name.base.upper()]).rows
+            self.ranges.append((f"{name.base}_{label}", label, rows))
+        return value
+
     def is_function_power(self, name: Name) -> bool:
         """``H^{-1}(x)``: a power written between a function letter and its argument."""
-        if name.base not in FUNCTION_LETTERS or name.primes or name.sub is not None:
+        if not is_function_name(name.base) or name.primes or name.sub is not None:
             return False  # g_t^2 (1 - β) is a product
         j = self.i + 1
         if self.is_sym("{", self.tokens[j]):
@@ -365,6 +430,12 @@ class NameRules:
         args = self.call_arguments()
         if braced:
             self.expect("}", "'}' after the function's arguments")
+        if any(is_matrix(a) for a in args) and not isinstance(function, sp.FunctionClass):
+            raise self.fail(f"{canonical}(...) of a vector or matrix: elementwise functions are "
+                            "not read; write a sum over the entries", self.tokens[self.i - 1])
+        if name.primes and any(is_matrix(a) for a in args):
+            raise self.fail(f"{canonical}'(...) of a vector: write \\nabla {canonical}(...) "
+                            "for the gradient", self.tokens[self.i - 1])
         if name.primes:
             if len(args) != 1:
                 raise self.fail("a derivative f'(x) needs exactly one argument")

@@ -15,7 +15,7 @@ import sympy as sp
 
 from symopt import vector_ops
 from symopt.errors import ParseError
-from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules
+from symopt.latex._names import FONTS, FUNCTIONS, MODIFIERS, NameRules, is_function_name
 from symopt.latex._tokens import GREEK_NAMES, MAX_DEPTH, UNSUPPORTED, Tok, describe
 from symopt.parse import (
     EXPONENTIAL,
@@ -53,6 +53,7 @@ class Parser(NameRules):
     applied: dict[str, int] = field(default_factory=dict)  # function letters used, at pos
     shapes: Shapes = field(default_factory=Shapes)  # declared vectors and matrices
     notes: list[str] = field(default_factory=list)  # how ambiguous-looking notation was read
+    ranges: list[tuple[str, str, sp.Expr]] = field(default_factory=list)  # x_i, i, rows of x
 
     # -- helpers
     @property
@@ -313,9 +314,11 @@ class Parser(NameRules):
                 latin = len(name.base) == 1 and name.base.isascii()
                 if (name.bold or latin) and self.is_sym("^") and \
                         self.after_caret_is("T", "top", "intercal") and not is_matrix(value):
+                    shown = name.canonical()
                     raise self.fail("^T on a Latin or bold name is ambiguous (transpose or "
-                                    "power?); symopt has no symbolic matrices: give the matrix "
-                                    "with bmatrix", self.tok)
+                                    f"power?): declare its shape (shapes={{'{shown}': 'n'}} or "
+                                    f"'m x n') for a transpose, or give the matrix with bmatrix",
+                                    self.tok)
             else:
                 value = self.primary()
             return self.powers(value, start)
@@ -571,6 +574,8 @@ class Parser(NameRules):
         name = tok.value
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             self.advance()
+            if self.starts_derivative():
+                return self.derivative(tok)
             numerator, denominator = self.frac_arguments(tok)
             if isinstance(denominator, sp.MatrixBase) or is_matrix(denominator):
                 raise self.fail("cannot divide by a matrix", tok)
@@ -609,6 +614,8 @@ class Parser(NameRules):
             return self.function(Tok("cmd", word, tok.pos), advance=False)
         if name == "sum":
             return self.sum(tok)
+        if name == "nabla":
+            return self.nabla(tok)
         if name == "begin":
             return self.matrix(tok)
         if name in UNSUPPORTED:
@@ -629,13 +636,7 @@ class Parser(NameRules):
         if current.kind == "num" and len(current.value) > 2:
             raise self.fail(f"ambiguous '\\frac{current.value}': write \\frac{{..}}{{..}}",
                             current)
-        numerator_is_d = self.starts_with_d()
-        numerator = self.argument(tok)
-        if numerator_is_d and self.starts_with_d():
-            # \frac{d f}{d x} would cancel the d's and read f/x
-            raise self.fail("Leibniz notation \\frac{d}{dx} is not supported (symopt derives "
-                            "derivatives itself; write f'(x))", tok)
-        return numerator, self.argument(tok)
+        return self.argument(tok), self.argument(tok)
 
     def starts_with_d(self) -> bool:
         """Whether the argument starts with a differential ``d`` (``{d x}``, ``\\mathrm{d}``)."""
@@ -646,6 +647,191 @@ class Parser(NameRules):
             return not self.is_sym("_", after)  # d_1 is a name
         return first.kind == "cmd" and first.value in ("mathrm", "text", "operatorname") and \
             self.tokens[min(j + 2, last)].value == "d"
+
+    def starts_derivative(self) -> bool:
+        """``\\frac{\\partial ...}{\\partial ...}`` or ``\\frac{d ...}{d ...}`` at the cursor."""
+        if not self.is_sym("{"):
+            return False
+        if self.peek().kind == "cmd" and self.peek().value == "partial":
+            return True
+        if not self.starts_with_d():
+            return False
+        depth, j = 0, self.i
+        while j < len(self.tokens) - 1:  # the denominator must start with d too
+            depth += self.is_sym("{", self.tokens[j]) - self.is_sym("}", self.tokens[j])
+            j += 1
+            if depth == 0:
+                break
+        saved, self.i = self.i, j
+        try:
+            return self.starts_with_d()
+        finally:
+            self.i = saved
+
+    def derivative(self, tok: Tok) -> sp.Basic:
+        """``\\frac{\\partial^2 f}{\\partial x_1 \\partial x_2}``, ``\\frac{d}{dx}(...)``,
+        ``\\frac{df}{dx}``: an unevaluated :class:`sympy.Derivative`.
+
+        A bare function letter on top (``\\partial f``) is the function of the variables
+        below (``f(x_1, x_2)``; of ``x`` itself when they are entries of a declared vector
+        ``x``), said in a note. With nothing on top, the operand is the one factor that
+        follows (``\\frac{d}{dx}\\left(...\\right)``, ``\\frac{d}{dx} x^2``); more factors are
+        refused rather than guessed.
+        """
+        open_tok = self.expect("{", "'{'")
+        partial = self.tok.kind == "cmd" and self.tok.value == "partial"
+        mark = "\\partial" if partial else "d"
+        order, operand = self.differential(partial, top=True)
+        self.expect("}", f"'}}' after the numerator of {mark}")
+        self.expect("{", f"'{{' before the denominator of {mark}")
+        variables: list[tuple[sp.Basic, int]] = []
+        while not self.is_sym("}"):
+            if self.tok.kind == "eof":
+                raise self.fail("unclosed denominator", open_tok)
+            count, variable = self.differential(partial, top=False)
+            variables.append((variable, count))
+        self.advance()
+        total = sum(c for _, c in variables)
+        if order != total:
+            raise self.fail(f"the order on top ({order}) differs from the variables below "
+                            f"({total})", tok)
+        for variable, _ in variables:
+            if is_matrix(variable):
+                raise self.fail(f"a derivative by the vector {variable}: write \\nabla_"
+                                f"{{{variable}}} for the gradient", tok)
+            if not (isinstance(variable, sp.Symbol) or variable.is_Symbol or
+                    type(variable).__name__ == "MatrixElement"):
+                raise self.fail(f"cannot differentiate by {variable}", tok)
+        if operand is None:
+            start = self.tok
+            if not self.starts_factor(start):
+                raise self.fail("the derivative needs something to differentiate", start)
+            operand = self.postfix()
+            if self.starts_factor(self.tok) and not self.next_is_function():
+                raise self.fail("ambiguous extent of the derivative: write \\frac{d}{dx}"
+                                "\\left( ... \\right) around everything it applies to", self.tok)
+        operand = self.as_function_of(operand, [v for v, _ in variables])
+        for variable, _ in variables:
+            if not operand.has(getattr(variable, "parent", variable)):
+                raise self.fail(f"{operand} does not depend on {variable} as written, so the "
+                                "derivative would be 0: write the dependence (f(x)), or declare "
+                                f"a function (local={{'{operand}': Function('{operand}')}})", tok)
+        if is_matrix(operand) or isinstance(operand, sp.MatrixBase):
+            raise self.fail("derivatives of vectors or matrices are not read; differentiate a "
+                            "number", tok)
+        return sp.Derivative(operand, *[(v, c) for v, c in variables])
+
+    def differential(self, partial: bool, top: bool) -> tuple[int, sp.Basic | None]:
+        """``\\partial^2 f`` / ``d f`` (top: order and operand) or ``\\partial x_1^2`` /
+        ``dx`` (below: order and variable)."""
+        tok = self.tok
+        if partial:
+            if not (tok.kind == "cmd" and tok.value == "partial"):
+                raise self.fail("expected \\partial", tok)
+            self.advance()
+        elif tok.kind == "word" and tok.value[0] == "d":
+            if len(tok.value) == 2:  # dx, df: split off the d
+                self.tokens[self.i] = Tok("word", tok.value[1], tok.pos + 1)
+            else:
+                self.advance()
+        elif tok.kind == "cmd" and tok.value in ("mathrm", "text", "operatorname"):
+            self.i += 4  # \mathrm{d}
+        else:
+            raise self.fail("expected d", tok)
+        order = 1
+        if self.is_sym("^"):
+            caret = self.advance()
+            order = self.script()
+            if not (order.is_Integer and 1 <= order <= 10):
+                raise self.fail("the order of a derivative must be an integer from 1 to 10",
+                                caret)
+            order = int(order)
+        if top:
+            if self.is_sym("}"):
+                return order, None
+            return order, self.expr()
+        name = self.name_atom()
+        if name is None:
+            raise self.fail("expected the variable of differentiation", self.tok)
+        variable = self.finish_name(name, call=False)
+        if self.is_sym("^"):
+            caret = self.advance()
+            power = self.script()
+            if not (power.is_Integer and 1 <= power <= 10):
+                raise self.fail("the order of a derivative must be an integer from 1 to 10",
+                                caret)
+            order = int(power)
+        return order, variable
+
+    def as_function_of(self, operand: sp.Basic, variables: list[sp.Basic]) -> sp.Basic:
+        """A bare function letter (``f``, ``J``, ``\\mathcal{L}``) of ``variables``."""
+        if not (isinstance(operand, sp.Symbol) and is_function_name(operand.name)) or \
+                operand.name in self.local:
+            return operand
+        arguments: list[sp.Basic] = []
+        for v in variables:
+            parent = v.parent if type(v).__name__ == "MatrixElement" else v
+            if parent not in arguments:
+                arguments.append(parent)
+        function = sp.Function(operand.name, real=True)(*arguments)
+        self.notes.append(f"{operand.name} is read as {function}")
+        self.applied.setdefault(operand.name, 0)
+        return function
+
+    def nabla(self, tok: Tok) -> sp.Basic:
+        """``\\nabla f(x)``, ``\\nabla_w J``, ``\\nabla_\\theta L(\\theta)``: the gradient of one
+        factor; a :class:`~symopt.vector_ops.Gradient` for a declared vector or matrix,
+        a :class:`sympy.Derivative` for a declared number."""
+        self.advance()
+        if self.is_sym("^"):
+            raise self.fail("\\nabla^2 (the Hessian) is not read yet", self.tok)
+        variable = None
+        if self.is_sym("_"):
+            self.advance()
+            variable = self.script()
+        start = self.tok
+        name = self.name_atom()
+        if name is not None:
+            operand = self.finish_name(name)
+        elif self.is_sym("(") or self.is_sym("[") or (self.is_sym("{") and not start.sized):
+            operand = self.primary()
+        else:
+            raise self.fail("\\nabla of what? write \\nabla f(x), \\nabla_w J or \\nabla_w "
+                            "\\left( ... \\right)", start)
+        if variable is None:
+            variable = self.gradient_variable(operand, start)
+        if not (is_matrix(variable) or isinstance(variable, sp.Symbol)):
+            raise self.fail(f"\\nabla_{{{variable}}}: the variable must be a declared name", tok)
+        operand = self.as_function_of(operand, [variable])
+        if is_matrix(operand) or isinstance(operand, sp.MatrixBase):
+            raise self.fail("\\nabla of a vector (a Jacobian) is not read", tok)
+        if isinstance(variable, sp.MatrixSymbol):
+            value = vector_ops.Gradient(operand, variable)
+        elif variable.name in self.local or variable in self.local.values():
+            value = sp.Derivative(operand, variable)
+        else:
+            raise self.fail(self.declare_message(variable), tok)
+        return self.powers(value, tok)
+
+    def gradient_variable(self, operand: sp.Basic, start: Tok) -> sp.Basic:
+        """The variable of ``\\nabla f(x)``: the one argument of the application."""
+        args = getattr(operand, "args", ())
+        if not (hasattr(operand, "func") and type(operand.func).__name__ == "UndefinedFunction"
+                and len(args) == 1):
+            raise self.fail("\\nabla without a subscript needs one function of one variable, "
+                            "e.g. \\nabla f(x); otherwise write \\nabla_x ...", start)
+        (variable,) = args
+        if isinstance(variable, sp.MatrixSymbol):
+            return variable
+        if isinstance(variable, sp.Symbol) and (variable.name in self.local or
+                                                variable in self.local.values()):
+            return variable
+        raise self.fail(self.declare_message(variable), start)
+
+    def declare_message(self, variable: sp.Basic) -> str:
+        return (f"\\nabla by '{variable}', which has no declared shape: the gradient of a "
+                f"function of a vector or the derivative of a function of a number? declare "
+                f"shapes={{'{variable}': 'n'}} (a vector) or {{'{variable}': 'scalar'}}")
 
     def argument(self, tok: Tok) -> sp.Basic:
         """A command argument: a braced group or a single token (TeX rules)."""
@@ -751,22 +937,33 @@ class Parser(NameRules):
         self.advance()
         self.expect("{", "'{' after \\sum_")
         index_tok = self.advance()
-        if index_tok.kind != "word" or len(index_tok.value) != 1:
+        if not ((index_tok.kind == "word" and len(index_tok.value) == 1) or (
+                index_tok.kind == "cmd" and index_tok.value in GREEK_NAMES - {"pi"})):
             raise self.fail("the summation index must be one letter", index_tok)
         self.expect("=", "'=' in the summation bounds")
         lower = self.expr()
         self.expect("}", "'}' after the lower bound")
         self.expect("^", "an upper bound ^{...} for \\sum")
         upper = self.script()
-        if not (lower.is_Integer and upper.is_Integer):
-            raise self.fail("\\sum with symbolic bounds is not supported; give numeric bounds",
-                            tok)
-        if upper - lower + 1 > MAX_SUM_TERMS:
-            raise self.fail(f"\\sum with more than {MAX_SUM_TERMS} terms", tok)
-        index = sp.Dummy(index_tok.value, integer=True)
+        symbolic = not (lower.is_Integer and upper.is_Integer)
+        if is_matrix(lower) or is_matrix(upper) or isinstance(lower, sp.MatrixBase) or \
+                isinstance(upper, sp.MatrixBase):
+            raise self.fail("the bounds of \\sum must be numbers", tok)
+        if not symbolic and upper - lower + 1 > MAX_SUM_TERMS:
+            raise self.fail(f"\\sum with more than {MAX_SUM_TERMS} terms (numeric bounds are "
+                            "expanded; give a symbolic upper bound such as n)", tok)
         name = index_tok.value
+        if symbolic:
+            if name in self.local or name in self.bound:
+                raise self.fail(f"the summation index '{name}' is already a name here",
+                                index_tok)
+            index = sp.Symbol(name, integer=True, positive=True) if lower.is_positive else \
+                sp.Symbol(name, integer=True)
+        else:
+            index = sp.Dummy(name, integer=True)
         saved = self.bound.get(name)
         self.bound[name] = index
+        outer, self.ranges = self.ranges, []
         try:
             body = self.unary()
             while self.tok.kind != "eof" and (self.is_sym("*") or self.is_sym("/") or
@@ -776,7 +973,7 @@ class Parser(NameRules):
                     body = multiply(body, self.unary())
                 elif self.is_sym("/"):
                     self.advance()
-                    body = body / self.unary()
+                    body = vector_ops.divide(body, self.unary())
                 else:
                     body = multiply(body, self.postfix())
         finally:
@@ -784,11 +981,21 @@ class Parser(NameRules):
                 del self.bound[name]
             else:
                 self.bound[name] = saved
-        if isinstance(body, sp.MatrixBase):
-            raise self.fail("\\sum of matrices is not supported", tok)
-        if name not in {s.name for s in body.free_symbols if isinstance(s, sp.Dummy)} and \
-                index not in body.free_symbols:
-            pass  # a constant summand is fine: \sum_{i=1}^{3} 1 = 3
+            inner, self.ranges = self.ranges, outer
+        for written, sub, rows in inner:
+            if sub != name:
+                self.ranges.append((written, sub, rows))
+            elif not lower.is_positive:
+                raise self.fail(f"{written} needs {name} from 1 (indices count from 1), not "
+                                f"from {lower}", tok)
+            elif (upper in self.shapes.dimensions and rows != upper) or \
+                    (upper.is_Integer and rows.is_Integer and upper > rows):
+                raise self.fail(f"the sum runs to {name} = {upper}, but {written} has {rows} "
+                                "entries", tok)
+        if isinstance(body, sp.MatrixBase) or is_matrix(body):
+            raise self.fail("\\sum of vectors or matrices is not supported", tok)
+        if symbolic:
+            return sp.Sum(body, (index, lower, upper))
         terms = [indexed_to_symbols(body.xreplace({index: sp.Integer(v)}))
                  for v in range(int(lower), int(upper) + 1)]
         return sp.Add(*terms)

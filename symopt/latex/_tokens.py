@@ -53,8 +53,7 @@ _FORBIDDEN = {
     "directlua", "input@path", "loop", "repeat", "jobname", "makeatletter", "begingroup",
 }  # fmt: skip
 UNSUPPORTED = {
-    "nabla": "the gradient operator \\nabla is not supported (symopt derives gradients itself)",
-    "partial": "partial derivatives (\\partial) are not supported",
+    "partial": "\\partial is read only in \\frac{\\partial f}{\\partial x}",
     "int": "integrals are not supported",
     "prod": "products (\\prod) are not supported",
     "lim": "limits are not supported",
@@ -72,7 +71,7 @@ UNSUPPORTED = {
     "forall": "quantifiers are not supported", "exists": "quantifiers are not supported",
     "argmin": "argmin is not supported", "argmax": "argmax is not supported",
     "langle": "inner products (\\langle) are not supported",
-    "mathcal": "calligraphic names (\\mathcal) are not supported",
+    "mathcal": "\\mathcal names one capital letter, e.g. \\mathcal{L}",
     "ast": "\\ast is only allowed as a superscript (x^\\ast)",
     "star": "\\star is only allowed as a superscript (x^\\star)",
 }  # fmt: skip
