@@ -51,6 +51,7 @@ __all__ = [
     "claim",
     "default_proofs_dir",
     "discover",
+    "guarantee",
     "iterate",
     "run_catalogue",
 ]
@@ -485,6 +486,23 @@ class _TomlClaim:
         limit = entry.claim.timeout if entry.claim.timeout is not None else loaded.timeout
         claimed = entry.claim if stated is None else replace(entry.claim, stated=stated)
         return _outcome_from_verdict(check(claimed, timeout=limit))
+
+
+def guarantee(stated: str, timeout: float = 60, **keys: object) -> Outcome:
+    """A class statement at numbers (``N``, ``L``, …) checked by the claims kind ``guarantee``.
+
+    ``keys`` are those of a ``guarantee`` claim (``function_class``, ``L``, ``method``,
+    ``hyperparameters``, ``N``, ``measure``, ``initial``): true rests on an exact
+    certificate, false on exact points of the class breaking ``stated``.
+
+    >>> guarantee("L*R**2/(8*N)", function_class="smooth_convex", L=1, method="gd",
+    ...           hyperparameters={"alpha": "1/L"}, N=1, measure="function_gap",
+    ...           initial="distance").verdict   # the worst case is L R²/6
+    'false'
+    """
+    from symopt.claims import Claim, check
+
+    return _outcome_from_verdict(check(Claim("guarantee", stated, **keys), timeout=timeout))
 
 
 def _outcome_from_verdict(verdict: Any) -> Outcome:
