@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 Verdict = Literal["true", "false", "conditional", "unknown", "error", "timeout"]
-Expect = Literal[True, False, "conditional"]
+Expect = Literal[True, False, "conditional", "open"]
 
 #: Seconds one catalogue entry may take before it is stopped and reported as a timeout.
 ENTRY_SECONDS = 60.0
@@ -238,9 +238,12 @@ class ClaimInfo:
 
     @property
     def expected(self) -> str:
-        """The expected verdict: ``true``, ``false`` or ``conditional``."""
+        """The expected verdict: ``true``, ``false``, ``conditional`` or, for a claim symopt
+        cannot decide yet (``expect = "open"``, the reason in ``note``), ``unknown``."""
         if self.expect == "conditional":
             return "conditional"
+        if self.expect == "open":
+            return "unknown"
         return "true" if self.expect else "false"
 
 
@@ -253,7 +256,8 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
     ``seed`` is the seed number (``"001"``; several separated by spaces),
     ``quote`` the text's words, ``stated`` the claim in short, ``expect`` the
     expected verdict (``True``: the text is right, ``False``: wrong,
-    ``"conditional"``: right only under a condition it omits), ``timeout`` this
+    ``"conditional"``: right only under a condition it omits, ``"open"``: symopt cannot
+    decide it yet — the entry says what it does show, ``note`` why it stops), ``timeout`` this
     entry's own limit in seconds. ``perturbed`` are keyword arguments of the
     entry that state the claim wrongly (or, for a wrong text, rightly): called
     with them, the entry must reach another verdict.
@@ -265,9 +269,11 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
     >>> step.__claim__.id, step().verdict, step(**step.__claim__.perturbed).verdict
     ('doc-1', 'true', 'false')
     """
-    if expect not in (True, False, "conditional"):
-        raise SymoptError(f"claim {id!r}: expect must be True, False or 'conditional', "
+    if expect not in (True, False, "conditional", "open"):
+        raise SymoptError(f"claim {id!r}: expect must be True, False, 'conditional' or 'open', "
                           f"not {expect!r}")
+    if expect == "open" and not note:
+        raise SymoptError(f"claim {id!r}: an open claim says in its note why it is not decided")
 
     def mark(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
         fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note,  # type: ignore[attr-defined]

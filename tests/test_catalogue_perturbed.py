@@ -51,7 +51,7 @@ SLOW = {"004-momentum-helps", "004-momentum-speeds-up", "002-gd-linear-1-over-T"
         "004-lbfgs", "002-saddle", "001-newton-1d", "004-gd-theta1", "001-alpha-star-value",
         "001-stability", "004-momentum-run", "002-bias-correction",
         "001-newton-nd", "001-newton-quadratic", "002-L-eigen", "002-convex-bound",
-        "002-strong-bound"}
+        "002-strong-bound", "002-nag-rate"}
 
 
 def _perturbation(identifier):
@@ -94,3 +94,12 @@ def test_the_conditional_entries_give_the_condition_and_a_counterexample():
         outcome = ENTRIES[identifier].run()
         assert outcome.verdict == "conditional"
         assert outcome.condition and outcome.counterexample
+
+
+@pytest.mark.slow
+def test_the_fast_gradient_bound_with_constant_one_is_refuted_at_five_steps():
+    # 2LR²/(T + 1)² with 1 for 2: the worst case over 1-smooth convex f at T = 5 is ≈ 0.0297
+    # (performance estimation) > 1/36; at T ≤ 4 it is below 1/(T + 1)², so the flip needs T = 5
+    outcome = ENTRIES["002-nag-rate"].run(constant=1)
+    assert outcome.verdict == "false", outcome.evidence
+    assert "At T = 5" in outcome.evidence and "counterexample (exact)" in outcome.evidence
