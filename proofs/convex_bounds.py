@@ -14,7 +14,7 @@ import sympy as sp
 from symopt import Problem
 from symopt.analysis import analyze
 from symopt.analysis.bounds import convex_smooth_gd, strongly_convex_gd
-from symopt.catalogue import Outcome, claim, iterate
+from symopt.catalogue import Outcome, claim, guarantee, iterate
 from symopt.guarantees import smooth_convex, smooth_strongly_convex
 from symopt.guarantees.lyapunov import N, certify_bound
 from symopt.methods import gradient_descent
@@ -87,31 +87,46 @@ def _bowl_family():
     return Problem(sum(val * v**2 for val, v in zip(lambdas, names)) / 2, variables=names)
 
 
-def _class_verdict(found, extra: str) -> tuple[bool | None, str]:
-    """The verdict from a potential certificate; quadratics only as labelled extra evidence."""
-    if found.value is None:
-        return None, f"no certificate: {found.reason}. {extra}"
-    return True, f"{found.reason}. {extra}"
+def _class_verdict(found, extra: str, refute=None) -> tuple[bool | None, str]:
+    """The verdict from a potential certificate; quadratics only as labelled extra evidence.
+
+    Without a certificate, ``refute()`` (an instance of the statement at numbers, checked by
+    performance estimation) may give exact points of the class that break it: false.
+    """
+    if found.value is not None:
+        return True, f"{found.reason}. {extra}"
+    if refute is not None:
+        instance = refute()
+        if instance.verdict == "false":
+            return False, f"no certificate ({found.reason}); {instance.evidence} {extra}"
+    return None, f"no certificate: {found.reason}. {extra}"
 
 
 @claim("002-convex-bound", seed="002", where="Convex Case — Guaranteed Convergence",
        quote="For a convex, L-smooth function with minimum J*, with step size α ≤ 1/L: … This is "
-       "O(1/T) convergence", stated="J(θ_T) − J* ≤ ‖θ₀ − θ*‖²/(2αT)")
-def convex_bound():
+       "O(1/T) convergence", stated="J(θ_T) − J* ≤ ‖θ₀ − θ*‖²/(2αT)",
+       perturbed={"denominator": 8})
+def convex_bound(denominator=2):
     """For every L-smooth convex f and 0 < α ≤ 1/L, by the potential 2αk(f_k − f*) + ‖x_k − x*‖²
     (a certificate verified exactly with symbolic L, α, k, N); on quadratics per eigen-direction
-    and an exact 60-step run at α = 1/L as extra evidence."""
+    and an exact 60-step run at α = 1/L as extra evidence. Stated with 8 for 2 it is false:
+    at N = 1, α = 1/L the worst case over the class is LR²/6 > LR²/8 (Drori & Teboulle 2014),
+    shown by exact points of the class."""
     alpha, T = symbol("alpha"), symbol("T")
-    stated = (1 / (2 * alpha * T)).subs(T, N)
+    stated = (1 / (denominator * alpha * T)).subs(T, N)
     found = certify_bound(smooth_convex("L"), "gd", "function_gap", "distance", stated)
     quadratic = convex_smooth_gd()
     problem = _bowl_family()
     path = iterate(problem, gradient_descent(), [1, 1, 1, 1], 60, alpha=1)
     f = [problem.objective.subs(dict(zip(problem.variables, p))) for p in path]
-    run_ok = all(f[T] <= sp.Rational(4, 2 * T) for T in range(1, 61))
+    run_ok = all(f[T] <= sp.Rational(4, denominator * T) for T in range(1, 61))
     holds, evidence = _class_verdict(
         found, f"Extra evidence, on quadratics only: {quadratic.name} — {quadratic.proof}; "
-        f"exact run (‖x₀‖² = 4, α = 1/L = 1): f(x_T) ≤ 2/T for every T ≤ 60: {run_ok}.")
+        f"exact run (‖x₀‖² = 4, α = 1/L = 1): f(x_T) ≤ 4/({denominator}T) for every T ≤ 60: "
+        f"{run_ok}.",
+        lambda: guarantee(f"L*R**2/({denominator}*N)", function_class="smooth_convex", L=1,
+                          method="gd", hyperparameters={"alpha": "1/L"}, N=1,
+                          measure="function_gap", initial="distance"))
     return Outcome.check(holds if run_ok else False,
                          r"f(x_N) - f^* \le \frac{\|x_0 - x^*\|^2}{2\alpha N}"
                          r"\ \text{for every } f \in \mathcal{F}_{0,L},\ 0 < \alpha \le 1/L",
@@ -121,23 +136,30 @@ def convex_bound():
 
 @claim("002-strong-bound", seed="002", where="Strongly Convex Case — Exponential Convergence",
        quote="If J is additionally μ-strongly convex … gradient descent converges linearly",
-       stated="J(θ_T) − J* ≤ (1 − 1/κ)ᵀ (J(θ₀) − J*) with α = 1/L")
-def strong_bound():
+       stated="J(θ_T) − J* ≤ (1 − 1/κ)ᵀ (J(θ₀) − J*) with α = 1/L",
+       perturbed={"shrink": 3})
+def strong_bound(shrink=1):
     """For every L-smooth μ-strongly convex f and α = 1/L, by the one-step certificate
     f_{k+1} − f* ≤ (1 − μ/L)(f_k − f*) and induction (verified exactly with symbolic L, μ, N);
-    the proof on quadratics and an exact run on ½(w₁² + 4w₂²) (κ = 4) as extra evidence."""
+    the proof on quadratics and an exact run on ½(w₁² + 4w₂²) (κ = 4) as extra evidence.
+    Stated as (1 − 3/κ)ᵀ it is false: on the quadratic μx²/2 one step gives (1 − 1/κ)² > 1 − 3/κ
+    (κ = 4: 9/16 > 1/4), shown by exact points of the class."""
     kappa, T = symbol("kappa"), symbol("T")
-    stated = ((1 - 1 / kappa) ** T).subs({kappa: symbol("L") / symbol("mu"), T: N})
+    stated = ((1 - shrink / kappa) ** T).subs({kappa: symbol("L") / symbol("mu"), T: N})
     found = certify_bound(smooth_strongly_convex("L", "mu"), "gd", "function_gap",
                           "function_gap", stated, alpha="1/L")
     quadratic = strongly_convex_gd()
     bowl = Problem("(w1**2 + 4*w2**2)/2")
     path = iterate(bowl, gradient_descent(), [1, 1], 30, alpha=sp.Rational(1, 4))
     f = [bowl.objective.subs(dict(zip(bowl.variables, p))) for p in path]
-    run_ok = all(f[T] <= sp.Rational(3, 4) ** T * f[0] for T in range(31))
+    ratio = 1 - sp.Rational(shrink, 4)
+    run_ok = all(f[T] <= ratio**T * f[0] for T in range(31))
     holds, evidence = _class_verdict(
         found, f"Extra evidence, on quadratics only: {quadratic.name} — {quadratic.proof}; "
-        f"exact run: f(x_T)/f(x_0) = (9/16)^T·(1/5) ≤ (3/4)^T for T ≤ 30: {run_ok}.")
+        f"exact run: f(x_T)/f(x_0) ≤ ({ratio})^T for T ≤ 30: {run_ok}.",
+        lambda: guarantee(f"(1 - {shrink}*mu/L)**N*Delta", function_class="smooth_strongly_convex",
+                          L=4, mu=1, method="gd", hyperparameters={"alpha": "1/L"}, N=1,
+                          measure="function_gap", initial="function_gap"))
     return Outcome.check(holds if run_ok else False,
                          r"f(x_N) - f^* \le (1 - \mu/L)^N (f(x_0) - f^*) = (1 - 1/\kappa)^N "
                          r"(f(x_0) - f^*)\ \text{for every } f \in \mathcal{F}_{\mu,L}",

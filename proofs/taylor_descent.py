@@ -15,7 +15,7 @@ from symopt.analysis.bounds import descent_lemma
 from symopt.catalogue import Outcome, claim, iterate
 from symopt.guarantees import smooth
 from symopt.guarantees.lyapunov import certify
-from symopt.guarantees.positivity import prove_positive
+from symopt.guarantees.positivity import prove_nonnegative, prove_positive
 from symopt.methods import gradient_descent
 from symopt.symbols import symbol, symbols
 
@@ -31,15 +31,16 @@ def _after_step(problem: Problem, point, step):
 
 @claim("002-taylor-decrease", seed="002", where="Derivation from Taylor Expansion",
        quote="The Taylor expansion shows that each step decreases J by approximately α‖∇J‖²",
-       stated="J(θ − α∇J) = J(θ) − α‖∇J‖² + O(α²)")
-def taylor_decrease():
-    """d/dα J(θ − α∇J(θ)) at α = 0 equals −‖∇J‖², for J = x⁴ + xy + eʸ at a symbolic point."""
+       stated="J(θ − α∇J) = J(θ) − α‖∇J‖² + O(α²)", perturbed={"coefficient": 2})
+def taylor_decrease(coefficient=1):
+    """d/dα J(θ − α∇J(θ)) at α = 0 equals −‖∇J‖², for J = x⁴ + xy + eʸ at a symbolic point
+    (stated with 2α‖∇J‖² the first-order term is wrong)."""
     problem = Problem("x**4 + x*y + exp(y)")
     grad = problem.gradient
     moved = problem.objective.subs({v: v - alpha * gi for v, gi in zip(problem.variables, grad)},
                                    simultaneous=True)
     slope = sp.diff(moved, alpha).subs(alpha, 0)
-    return Outcome.compare(-(grad.T * grad)[0], slope,
+    return Outcome.compare(-coefficient * (grad.T * grad)[0], slope,
                            "the first-order coefficient of the step's effect on J is "
                            "∇J·(−∇J) = −‖∇J‖².")
 
@@ -47,16 +48,18 @@ def taylor_decrease():
 @claim("002-descent-method", seed="002", where="Derivation from Taylor Expansion",
        quote="gradient descent is a descent method, meaning the loss never increases (for "
        "sufficiently small α and smooth J)",
-       stated="for 0 < α < 2/L every GD step decreases an L-smooth J (unless ∇J = 0)")
-def descent_method():
+       stated="for 0 < α < 2/L every GD step decreases an L-smooth J (unless ∇J = 0)",
+       perturbed={"upper": 3})
+def descent_method(upper=2):
     """For every L-smooth f, the descent lemma f(x − αg) ≤ f − α(1 − Lα/2)‖g‖² (a certificate
     from the class's interpolation inequality, verified exactly with symbolic L, α) and
     α(1 − Lα/2) > 0 on 0 < α < 2/L. Extra evidence on a quadratic: on the bowl (L = 4),
-    α = 0.49 decreases f from 40 points, α = 0.6 increases it from (0, 1)."""
+    α = 0.49 decreases f from 40 points, α = 0.6 increases it from (0, 1). Stated up to 3/L
+    it is false: the guaranteed decrease α(1 − Lα/2)‖g‖² is negative for α > 2/L."""
     lemma = certify("descent", smooth("L"), "gd")
     proved = lemma.verify()
     L = symbol("L")
-    positive = prove_positive(alpha * (1 - L * alpha / 2), (alpha < 2 / L,))
+    positive = prove_positive(alpha * (1 - L * alpha / 2), (alpha < upper / L,))
     quadratic = descent_lemma()
     bowl = Problem("(w1**2 + 4*w2**2)/2")
     points = [(sp.Rational(i, 3), sp.Rational(j, 2)) for i in range(-3, 4)
@@ -65,51 +68,74 @@ def descent_method():
         dict(zip(bowl.variables, p))) for p in points)
     before = bowl.objective.subs(dict(zip(bowl.variables, (0, 1))))
     after = _after_step(bowl, (0, 1), sp.Rational("0.6"))
-    if proved.value is not True or positive.value is not True:
-        holds = None if proved.value is None or positive.value is None else False
+    if positive.value is False:
+        # the lemma no longer guarantees a decrease; a step of the stated range that
+        # increases f on the bowl (L = 4) refutes the statement
+        holds = False if sp.Rational(3, 5) < sp.Rational(upper, 4) and after > before else None
+    elif proved.value is not True or positive.value is not True:
+        holds = None
     else:
         holds = True if decreases else None  # a failing exact run would contradict the proof
     return Outcome.check(holds, r"f(x-\alpha g) \le f(x) - \alpha(1 - L\alpha/2)\|g\|^2,\ "
                          r"\alpha(1 - L\alpha/2) > 0 \text{ for } 0 < \alpha < 2/L",
                          f"descent lemma for every L-smooth f: {proved.reason}; "
-                         f"α(1 − Lα/2) > 0: {positive.reason}. Extra evidence, on quadratics "
-                         f"only: {quadratic.name} — {quadratic.proof.reason}; exact: α = 0.49 < "
-                         f"2/L decreases f from all {len(points)} sample points; α = 0.6 > 2/L "
+                         f"α(1 − Lα/2) > 0 on 0 < α < {upper}/L: {positive.reason}. Extra "
+                         f"evidence, on quadratics only: {quadratic.name} — "
+                         f"{quadratic.proof.reason}; exact: α = 0.49 < 2/L decreases f from all "
+                         f"{len(points)} sample points; α = 0.6 > 2/L "
                          f"takes f from {before} to {after}.")
 
 
 @claim("002-bound-1-over-L", seed="002", where="The Full Mental Model",
        quote="The learning rate α controls step size — bounded above by 1/L for convergence in "
        "the convex case", stated="convergence needs α ≤ 1/L", expect=False,
-       note="1/L is a safe choice, not a bound: the exact condition on quadratics is α < 2/L")
-def bound_one_over_l():
-    """On the bowl (L = 4) GD's stability interval is (0, 1/2) = (0, 2/L), not (0, 1/4]."""
+       note="1/L is a safe choice, not a bound: the exact condition on quadratics is α < 2/L",
+       perturbed={"multiple": 2})
+def bound_one_over_l(multiple=1):
+    """"Convergence needs α ≤ c/L" holds when no step above c/L converges. On the bowl (L = 4)
+    GD's stability interval is (0, 1/2) = (0, 2/L): α = 0.4 > 1/L converges, so c = 1 is wrong;
+    c = 2 is right (α ≥ 2/L does not converge on the bowl, nor on Lx²/2 for any L)."""
     analysis = analyze("(w1**2 + 4*w2**2)/2", "gd")
     interval = analysis.stability.value.interval
+    stated = sp.Rational(multiple, 4)  # c/L with L = 4
+    needed = sp.simplify(interval.sup - stated) <= 0  # every converging α is ≤ c/L
     path = iterate(Problem("(w1**2 + 4*w2**2)/2"), gradient_descent(), [1, 1], 40, alpha="0.4")
     converges = max(abs(v) for v in path[-1]) < sp.Rational(1, 10**8)
-    needs_one_over_l = interval == sp.Interval.Lopen(0, sp.Rational(1, 4)) or not converges
-    return Outcome.check(needs_one_over_l, r"0 < \alpha < 2/L = " + sp.latex(interval),
-                         f"{analysis.stability.reason}: {interval}. Counterexample: α = 0.4 > "
-                         f"1/L = 0.25 converges — after 40 steps max|w| = "
-                         f"{float(max(abs(v) for v in path[-1])):.2e} (it is the optimal α*).",
-                         {"|w₂|, α = 0.4": [float(abs(p[1])) for p in path]})
+    if needed:
+        holds, why = True, f"no α > {stated} converges"
+    else:
+        holds = None if not (stated < sp.Rational(2, 5) and converges) else False
+        why = (f"counterexample: α = 0.4 > c/L = {stated} converges — after 40 steps max|w| = "
+               f"{float(max(abs(v) for v in path[-1])):.2e} (it is the optimal α*)")
+    return Outcome.check(holds, r"0 < \alpha < 2/L = " + sp.latex(interval),
+                         f"{analysis.stability.reason}: {interval}; stated bound c/L = {stated}: "
+                         f"{why}.", {"|w₂|, α = 0.4": [float(abs(p[1])) for p in path]})
 
 
 @claim("002-mental-model-decrease", seed="002", where="The Full Mental Model",
        quote="valid because the Taylor expansion guarantees a decrease of α‖∇J‖² per step",
        stated="each step decreases J by (at least) α‖∇J‖²", expect=False,
        note="α‖∇J‖² is only the first-order term; the guaranteed decrease for L-smooth J is "
-       "α(1 − Lα/2)‖∇J‖² (descent lemma), smaller than α‖∇J‖²")
-def mental_model_decrease():
-    """On the bowl from (0, 1) with α = 0.4: α‖g‖² = 6.4 but J drops by 1.28 only."""
+       "α(1 − Lα/2)‖∇J‖² (descent lemma), smaller than α‖∇J‖²",
+       perturbed={"curvature": 1})
+def mental_model_decrease(curvature=0):
+    """"Each step decreases J by at least α(1 − c·Lα/2)‖∇J‖²" (the text: c = 0). On the bowl from
+    (0, 1) with α = 0.4: α‖g‖² = 6.4 but J drops by 1.28 only, so c = 0 is wrong. With c = 1 it
+    is the descent lemma, a certificate for every L-smooth J (verified exactly)."""
+    L = symbol("L")
+    lemma = certify("descent", smooth("L"), "gd").verify()
+    stated = alpha * (1 - curvature * L * alpha / 2)
+    implied = prove_nonnegative(alpha * (1 - L * alpha / 2) - stated, (alpha > 0,))
     bowl = Problem("(w1**2 + 4*w2**2)/2")
     point = (0, 1)
     g = bowl.at(bowl.gradient, point)
     before = bowl.objective.subs(dict(zip(bowl.variables, point)))
     after = _after_step(bowl, point, sp.Rational(2, 5))
-    first_order = sp.Rational(2, 5) * (g.T * g)[0]
-    holds = before - after >= first_order
-    return Outcome.check(holds, r"\Delta J = \alpha\|g\|^2 - \tfrac{\alpha^2}{2} g^\top H g",
-                         f"α‖g‖² = {first_order}, actual decrease {before - after} "
-                         f"(= α(1 − 4α/2)‖g‖² here, the descent-lemma value with L = 4).")
+    promised = stated.subs({alpha: sp.Rational(2, 5), L: 4}) * (g.T * g)[0]
+    if lemma.value is True and implied.value is True:
+        holds, why = True, f"the stated decrease is at most the descent lemma's: {lemma.reason}"
+    else:
+        holds = False if before - after < promised else None
+        why = (f"on the bowl (L = 4) from (0, 1), α = 0.4: promised {promised}, actual decrease "
+               f"{before - after} (= α(1 − 4α/2)‖g‖², the descent-lemma value)")
+    return Outcome.check(holds, r"\Delta J = \alpha\|g\|^2 - \tfrac{\alpha^2}{2} g^\top H g", why)

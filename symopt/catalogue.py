@@ -51,12 +51,13 @@ __all__ = [
     "claim",
     "default_proofs_dir",
     "discover",
+    "guarantee",
     "iterate",
     "run_catalogue",
 ]
 
 Verdict = Literal["true", "false", "conditional", "unknown", "error", "timeout"]
-Expect = Literal[True, False, "conditional"]
+Expect = Literal[True, False, "conditional", "open"]
 
 #: Seconds one catalogue entry may take before it is stopped and reported as a timeout.
 ENTRY_SECONDS = 60.0
@@ -237,9 +238,12 @@ class ClaimInfo:
 
     @property
     def expected(self) -> str:
-        """The expected verdict: ``true``, ``false`` or ``conditional``."""
+        """The expected verdict: ``true``, ``false``, ``conditional`` or, for a claim symopt
+        cannot decide yet (``expect = "open"``, the reason in ``note``), ``unknown``."""
         if self.expect == "conditional":
             return "conditional"
+        if self.expect == "open":
+            return "unknown"
         return "true" if self.expect else "false"
 
 
@@ -252,7 +256,8 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
     ``seed`` is the seed number (``"001"``; several separated by spaces),
     ``quote`` the text's words, ``stated`` the claim in short, ``expect`` the
     expected verdict (``True``: the text is right, ``False``: wrong,
-    ``"conditional"``: right only under a condition it omits), ``timeout`` this
+    ``"conditional"``: right only under a condition it omits, ``"open"``: symopt cannot
+    decide it yet — the entry says what it does show, ``note`` why it stops), ``timeout`` this
     entry's own limit in seconds. ``perturbed`` are keyword arguments of the
     entry that state the claim wrongly (or, for a wrong text, rightly): called
     with them, the entry must reach another verdict.
@@ -264,9 +269,11 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
     >>> step.__claim__.id, step().verdict, step(**step.__claim__.perturbed).verdict
     ('doc-1', 'true', 'false')
     """
-    if expect not in (True, False, "conditional"):
-        raise SymoptError(f"claim {id!r}: expect must be True, False or 'conditional', "
+    if expect not in (True, False, "conditional", "open"):
+        raise SymoptError(f"claim {id!r}: expect must be True, False, 'conditional' or 'open', "
                           f"not {expect!r}")
+    if expect == "open" and not note:
+        raise SymoptError(f"claim {id!r}: an open claim says in its note why it is not decided")
 
     def mark(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
         fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note,  # type: ignore[attr-defined]
@@ -485,6 +492,23 @@ class _TomlClaim:
         limit = entry.claim.timeout if entry.claim.timeout is not None else loaded.timeout
         claimed = entry.claim if stated is None else replace(entry.claim, stated=stated)
         return _outcome_from_verdict(check(claimed, timeout=limit))
+
+
+def guarantee(stated: str, timeout: float = 60, **keys: object) -> Outcome:
+    """A class statement at numbers (``N``, ``L``, …) checked by the claims kind ``guarantee``.
+
+    ``keys`` are those of a ``guarantee`` claim (``function_class``, ``L``, ``method``,
+    ``hyperparameters``, ``N``, ``measure``, ``initial``): true rests on an exact
+    certificate, false on exact points of the class breaking ``stated``.
+
+    >>> guarantee("L*R**2/(8*N)", function_class="smooth_convex", L=1, method="gd",
+    ...           hyperparameters={"alpha": "1/L"}, N=1, measure="function_gap",
+    ...           initial="distance").verdict   # the worst case is L R²/6
+    'false'
+    """
+    from symopt.claims import Claim, check
+
+    return _outcome_from_verdict(check(Claim("guarantee", stated, **keys), timeout=timeout))
 
 
 def _outcome_from_verdict(verdict: Any) -> Outcome:

@@ -11,6 +11,7 @@ import sympy as sp
 
 from symopt.catalogue import (
     Outcome,
+    claim,
     default_proofs_dir,
     discover,
     iterate,
@@ -22,6 +23,10 @@ from symopt.cli import run
 from symopt.errors import SymoptError
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Claims symopt cannot decide yet (``expect = "open"``), with the reason; this set only shrinks.
+OPEN = {"002-nag-rate": "no potential certificate for every T for the fast gradient method; "
+                        "exact certificates for T ≤ 4 only"}
+
 #: The catalogue covers at least this many seed claims (it grows; never shrinks).
 MIN_CLAIMS = 100
 
@@ -43,7 +48,8 @@ def test_every_verdict_is_the_expected_one(summary):
 def test_the_catalogue_covers_the_seeds(summary):
     counts = summary.counts()
     assert counts["claims"] >= MIN_CLAIMS
-    assert counts["unknown"] == 0
+    open_claims = {r.entry.info.id for r in summary.results if r.entry.info.expect == "open"}
+    assert open_claims <= OPEN and counts["unknown"] == len(open_claims)
     # the texts' known errors are found, e.g. seed 004's GD run and seed 001's slow direction
     wrong = {r.entry.info.id for r in summary.results if r.status == "false-as-expected"}
     assert {"004-gd-theta1", "001-slow-direction", "002-local-min-iff"} <= wrong
@@ -312,3 +318,13 @@ def test_docs_site_builds_strictly(tmp_path):
     # the notebooks were executed: the bowl's analysis shows as a rendered table
     bowl = (tmp_path / "site" / "notebooks" / "bowl" / "index.html").read_text(encoding="utf-8")
     assert "exact on this quadratic" in bowl
+
+
+def test_an_open_claim_expects_unknown_and_says_why():
+    @claim("t-open", seed="000", quote="", stated="", expect="open", note="no proof yet")
+    def open_claim():
+        return Outcome.unknown("exact for small cases only")
+
+    assert open_claim.__claim__.expected == "unknown"
+    with pytest.raises(SymoptError):
+        claim("t-open-silent", seed="000", quote="", stated="", expect="open")
