@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symopt.errors import UnsupportedError
+from symopt.memo import Memo
 from symopt.methods.base import Method
 from symopt.result import Finding
 from symopt.symbols import symbol
@@ -122,26 +123,35 @@ def linear_recurrence(method: Method, lam: sp.Expr | str | float | None = None,
     if method.projection is not None:
         raise UnsupportedError(f"{method.name} projects its iterates; the step is not linear")
     rule = method.rule(**hyperparameters)
-    state = [s.symbol for s in method.state]
-    variables = (rule.x, *state)
-    shifted = {rule.g: lam_value * rule.x, rule.p: rule.x}
-    rows = [rule.x_next, *[rule.state_next[s] for s in state]]
+    state = tuple(s.symbol for s in method.state)
+    rows = (rule.x_next, *[rule.state_next[s] for s in state])
+    jacobian = _jacobian(method.name, rows, (rule.x, *state), rule.g, rule.p, rule.t, lam_value)
+    initial = (X0, *[s.init.subs(rule.x, X0) for s in method.state])
+    return LinearRecurrence(sp.Matrix(jacobian), (rule.x, *state), tuple(initial),
+                            public(lam_value))
+
+
+@Memo("iteration matrix")
+def _jacobian(name: str, rows: tuple, variables: tuple, g: sp.Symbol, p: sp.Symbol,
+              t: sp.Symbol, lam_value: sp.Expr) -> sp.ImmutableMatrix:
+    """T(λ) as an immutable matrix in the public λ (remembered: every problem of a method
+    derives the same one)."""
+    shifted = {g: lam_value * variables[0], p: variables[0]}
+    x_next = rows[0]
     rows = [sp.expand(internal(r).xreplace(shifted)) for r in rows]
-    if any(r.has(rule.t) for r in rows):
+    if any(r.has(t) for r in rows):
         raise UnsupportedError(
-            f"{method.name}'s update depends on the step counter t; it is not a "
+            f"{name}'s update depends on the step counter t; it is not a "
             "time-invariant linear recurrence"
         )
     jacobian = sp.Matrix(rows).jacobian(variables)
     offset = sp.Matrix(rows).xreplace(dict.fromkeys(variables, 0))
     if jacobian.has(*variables) or any(v != 0 for v in offset):
         raise UnsupportedError(
-            f"{method.name}'s update is not linear in (x, state) on a quadratic "
-            f"(x' = {rule.x_next}); no iteration matrix exists"
+            f"{name}'s update is not linear in (x, state) on a quadratic "
+            f"(x' = {x_next}); no iteration matrix exists"
         )
-    jacobian = jacobian.applyfunc(sp.simplify)
-    initial = (X0, *[s.init.subs(rule.x, X0) for s in method.state])
-    return LinearRecurrence(public(jacobian), variables, tuple(initial), public(lam_value))
+    return sp.ImmutableMatrix(public(jacobian.applyfunc(sp.simplify)))
 
 
 def closed_form(method: Method, lam: sp.Expr | str | float | None = None, *,
@@ -157,7 +167,11 @@ def closed_form(method: Method, lam: sp.Expr | str | float | None = None, *,
     """
     try:
         recurrence = linear_recurrence(method, lam, **hyperparameters)
-        value = run_with_timeout(_closed_form, recurrence, seconds=seconds)
+        key = (sp.ImmutableMatrix(recurrence.matrix), recurrence.initial)
+        value = _CLOSED_FORMS.get(key)
+        if value is None:  # only a finished derivation is remembered
+            value = _CLOSED_FORMS.put(key, run_with_timeout(_closed_form, recurrence,
+                                                            seconds=seconds))
     except UnsupportedError as exc:
         return Finding.unknown(str(exc))
     except Exception as exc:  # a time limit or a SymPy failure: unknown, with why
@@ -165,6 +179,10 @@ def closed_form(method: Method, lam: sp.Expr | str | float | None = None, *,
     condition = "" if value[1] is None else f" (for {value[1]}; a repeated root changes the form)"
     return Finding(value[0], "x_k = Σ cᵢ zᵢᵏ over the roots zᵢ of det(zI − T), cᵢ fitted "
                    f"to the first iterates{condition}")
+
+
+#: Closed forms by (T, s₀): the same method gives the same one on every problem.
+_CLOSED_FORMS = Memo("closed form")
 
 
 def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]:

@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from symopt.analysis.linear import Z, internal, linear_recurrence, public
+from symopt.analysis.linear import LAMBDA, LinearRecurrence, Z, internal, linear_recurrence, public
 from symopt.analysis.stability import Spectrum, spectrum_points
 from symopt.errors import UnsupportedError
+from symopt.memo import Memo
 from symopt.methods.base import Method
 from symopt.result import Finding
 from symopt.symbols import symbol
@@ -83,8 +84,16 @@ def optimal_hyperparameters(method: Method, spectrum: Spectrum, *, seconds: floa
                                "there is no minimiser to converge to, so no minimax tuning")
     try:
         recurrence = linear_recurrence(method, **fixed)
-        solutions = run_with_timeout(_equioscillation, recurrence, method, fixed, mu, L,
-                                     seconds=seconds)
+        fixed_symbols = set(method.substitution(fixed))
+        key = (recurrence.characteristic_polynomial.as_expr(), recurrence.lam,
+               tuple(h for h in method.hyperparameters if h.symbol not in fixed_symbols), mu, L)
+        found = _SOLUTIONS.get(key)
+        if found is None:  # only finished solves are remembered
+            found = _SOLUTIONS.put(key, tuple(
+                (tuple(values.items()), rate, ansatz) for values, rate, ansatz in
+                run_with_timeout(_equioscillation, recurrence, method, fixed, mu, L,
+                                 seconds=seconds)))
+        solutions = [(dict(values), rate, ansatz) for values, rate, ansatz in found]
     except UnsupportedError as exc:
         return Finding.unknown(str(exc))
     except Exception as exc:  # a time limit or a SymPy failure
@@ -125,12 +134,23 @@ def worst_rate(method: Method, spectrum: Spectrum, **hyperparameters: object) ->
                                "the spectral radius need not peak at the endpoints")
     points, _ = spectrum_points(spectrum)
     try:
-        radii = [sp.simplify(linear_recurrence(method, public(p), **hyperparameters)
-                             .spectral_radius()) for p in points]
+        radii = tuple(_radius(sp.ImmutableMatrix(
+            linear_recurrence(method, public(p), **hyperparameters).matrix)) for p in points)
     except UnsupportedError as exc:
         return Finding.unknown(str(exc))
-    value = sp.simplify(sp.Max(*radii)) if radii else sp.S.Zero
+    value = _largest(radii) if radii else sp.S.Zero
     return Finding(value, "largest spectral radius of T(λ) over the eigenvalues")
+
+
+@Memo("spectral radius")
+def _radius(matrix: sp.ImmutableMatrix) -> sp.Expr:
+    """ρ(T), simplified (remembered: the same T(λ) recurs across problems)."""
+    return sp.simplify(LinearRecurrence(matrix, (), (), LAMBDA).spectral_radius())
+
+
+@Memo("largest radius")
+def _largest(radii: tuple) -> sp.Expr:
+    return sp.simplify(sp.Max(*radii))
 
 
 def iterations_to_tolerance(rate: sp.Expr, epsilon: sp.Expr) -> sp.Expr:
@@ -142,7 +162,11 @@ def iterations_to_tolerance(rate: sp.Expr, epsilon: sp.Expr) -> sp.Expr:
     from symopt.methods.base import _exact
 
     # Text goes through symopt's safe parser; numbers become exact.
-    rate, epsilon = _exact(rate, "rate"), _exact(epsilon, "epsilon")
+    return _iterations(_exact(rate, "rate"), _exact(epsilon, "epsilon"))
+
+
+@Memo("iterations")
+def _iterations(rate: sp.Expr, epsilon: sp.Expr) -> sp.Expr:
     if rate.is_zero:
         return sp.S.One
     if (rate - 1).is_nonnegative:
@@ -189,6 +213,9 @@ def _equioscillation(recurrence, method: Method, fixed: dict, mu: sp.Expr, L: sp
             return admissible
     return []
 
+
+#: Admissible equioscillation solutions by (det(zI − T), λ, free hyperparameters, μ, L).
+_SOLUTIONS = Memo("equioscillation")
 
 STRONG = ("every root of det(zI − T(λ)) sits at +r for λ = μ and at −r for λ = L")
 WEAK = ("every root sits at +r for λ = μ and −r is a root for λ = L (the other roots "

@@ -32,6 +32,7 @@ import sympy as sp
 
 from symopt.analysis.linear import LAMBDA, Z, internal, linear_recurrence, public
 from symopt.errors import UnsupportedError
+from symopt.memo import Memo
 from symopt.methods.base import Method
 from symopt.result import Finding
 from symopt.symbols import symbol
@@ -140,8 +141,16 @@ def stability_conditions(method: Method, spectrum: Spectrum,
     """Every expression that must be > 0 for convergence on ``spectrum`` (internal λ > 0)."""
     points, _ = spectrum_points(spectrum)
     recurrence = linear_recurrence(method, **hyperparameters)
-    poly = sp.Poly(internal(recurrence.characteristic_polynomial.as_expr()), Z)
-    if isinstance(spectrum, sp.Interval) and (
+    return list(_conditions(recurrence.characteristic_polynomial.as_expr(), tuple(points),
+                            isinstance(spectrum, sp.Interval)))
+
+
+@Memo("stability conditions")
+def _conditions(characteristic: sp.Expr, points: tuple, interval: bool) -> tuple:
+    """The Schur–Cohn conditions at each point (remembered: a method meets the same
+    eigenvalues in many problems)."""
+    poly = sp.Poly(internal(characteristic), Z)
+    if interval and (
             poly.degree() > 2 or any(sp.degree(c, _lam()) > 1 for c in poly.all_coeffs())):
             raise UnsupportedError(
                 "endpoint conditions only decide an interval spectrum for degree ≤ 2 "
@@ -153,7 +162,7 @@ def stability_conditions(method: Method, spectrum: Spectrum,
             c = sp.factor(c)
             if c not in conditions:
                 conditions.append(c)
-    return conditions
+    return tuple(conditions)
 
 
 def stability_region(method: Method, spectrum: Spectrum, *, free: str | None = None,

@@ -36,7 +36,7 @@ from typing import Any
 from symopt.claims.claim import Claim, MethodSpec, ProblemSpec, Verdict, check
 from symopt.errors import ParseError, SymoptError
 from symopt.shapes import Shapes
-from symopt.timeout import check_seconds
+from symopt.timeout import check_seconds, reuse_workers
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -293,19 +293,20 @@ def check_file(claims: ClaimsFile | str | Path, *, timeout: float | None = None,
         timeout = check_seconds(timeout, "timeout")
     limit = timeout if timeout is not None else loaded.timeout
     verdicts = []
-    for entry in loaded.entries:
-        if entry.claim is None:
-            verdict = Verdict("error", f"cannot read the claim: {entry.error}",
-                              claim_id=entry.id, kind=entry.kind, expect=entry.expect,
-                              note=entry.note)
-        else:
-            try:
-                verdict = check(entry.claim, timeout=limit if entry.claim.timeout is None
-                                else entry.claim.timeout)
-            except SymoptError as exc:
-                verdict = Verdict("error", str(exc).splitlines()[0], claim_id=entry.id,
-                                  kind=entry.kind, expect=entry.expect, note=entry.note)
-        verdicts.append(verdict)
-        if progress is not None:
-            progress(entry, verdict)
+    with reuse_workers():  # one forked worker runs the claims in turn, each under its limit
+        for entry in loaded.entries:
+            if entry.claim is None:
+                verdict = Verdict("error", f"cannot read the claim: {entry.error}",
+                                  claim_id=entry.id, kind=entry.kind, expect=entry.expect,
+                                  note=entry.note)
+            else:
+                try:
+                    verdict = check(entry.claim, timeout=limit if entry.claim.timeout is None
+                                    else entry.claim.timeout)
+                except SymoptError as exc:
+                    verdict = Verdict("error", str(exc).splitlines()[0], claim_id=entry.id,
+                                      kind=entry.kind, expect=entry.expect, note=entry.note)
+            verdicts.append(verdict)
+            if progress is not None:
+                progress(entry, verdict)
     return verdicts
