@@ -256,6 +256,7 @@ def load_kinds() -> None:
         derived,
         expressions,
         guarantee,
+        linesearch,
         numeric,
         pointwise,
         series,
