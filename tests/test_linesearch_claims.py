@@ -123,3 +123,12 @@ def test_unreadable_claims_are_errors():
         check(Claim("line_search", "1", measure="rate", hyperparameters={"tau": 1}, **BT))
     with pytest.raises(SymoptError, match="does not use the key"):
         check(Claim("line_search", "1", measure="rate", x0=[1], **BT))
+
+
+def test_trajectory_claims_run_the_search_exactly():
+    # B&V §9.3.2 with γ = 10 from (10, 1): x_k = 10(9/11)^k, y_k = (−9/11)^k
+    keys = dict(problem="(x**2 + 10*y**2)/2", method="gd_exact_line_search", x0=[10, 1])
+    good = ["(10, 1)", "(90/11, -9/11)", "(810/121, 81/121)"]
+    assert check(Claim("trajectory", good, **keys)).status == "true"
+    bad = ["(10, 1)", "(90/11, -9/11)", "(810/121, -81/121)"]
+    assert check(Claim("trajectory", bad, **keys)).status == "false"
