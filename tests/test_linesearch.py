@@ -15,6 +15,7 @@ from symopt.analysis.linesearch import (
     exact_run,
     exact_step,
     exact_step_numeric,
+    kantorovich_proof,
     kantorovich_rate,
     kantorovich_witness,
     search,
@@ -188,3 +189,8 @@ def test_on_a_quadratic_half_the_decrement_squared_is_the_gap():
                     at="(1, 2)"))
     # f(1, 2) = 1 + 6 + 20 − 1 = 26, f* = f(10/11, −3/11) = −5/11 (by hand)
     assert v.status == "false" and sp.sympify(v.correct) == 26 + R(5, 11)
+
+
+def test_kantorovich_proof_steps_are_checked():
+    found = kantorovich_proof()
+    assert found.value is True and "4." in found.reason
