@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from symopt.claims import Claim, check
 from symopt.errors import ParseError, SymoptError
@@ -132,3 +134,44 @@ def test_trajectory_claims_run_the_search_exactly():
     assert check(Claim("trajectory", good, **keys)).status == "true"
     bad = ["(10, 1)", "(90/11, -9/11)", "(810/121, -81/121)"]
     assert check(Claim("trajectory", bad, **keys)).status == "false"
+
+
+TEXTS = ["1", "0", "1/2", "min(1, beta/M)", "((", "x**2", "0 < t <= 1/L", "(0, 1]",
+         "1 - m/M", "kappa", "true", "[1, 2]", ""]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries(
+    {"stated": st.one_of(st.sampled_from(TEXTS), st.integers(-2, 5), st.booleans()),
+     "measure": st.sampled_from(["step", "accepted_steps", "step_bound", "backtracking",
+                                 "rate", "nonsense"]),
+     "method": st.sampled_from(["gd_exact_line_search", "gd_backtracking",
+                                "newton_backtracking", "gd"])},
+    optional={"problem": st.sampled_from(["x**2 + 4*y**2", "x**4 + y**2", "x**2 - y**2"]),
+              "at": st.sampled_from(["(1, 1)", "(0, 0)", "(1,)"]),
+              "where": st.sampled_from(["alpha <= 1/2", "x > 0", "(("]),
+              "hyperparameters": st.sampled_from([{"alpha": "1/4", "beta": "1/2"},
+                                                  {"c1": "0.9"}, {"alpha": 0}, {"tau": 1}]),
+              "L": st.sampled_from([10, "L", "-1"]),
+              "function_class": st.sampled_from(["quadratic", "smooth"])}))
+def test_random_line_search_claims_end_in_a_verdict_or_a_one_line_error(keys):
+    try:
+        v = check(Claim("line_search", **keys), timeout=15)
+    except SymoptError as exc:
+        assert str(exc).strip()
+        return
+    assert v.status in ("true", "false", "unknown", "timeout"), v
+
+
+def test_rate_on_a_given_problem_is_refuted_on_that_problem():
+    # A = [[2, 1], [1, 4]]: eigenvalues 3 ± √2, ((2√2)/6)² = 2/9 (N&W Theorem 3.3)
+    keys = dict(measure="rate", method="gd_exact_line_search",
+                problem="x**2 + x*y + 2*y**2 - y")
+    assert _status("2/9", **keys).status == "true"
+    v = _status("3 - 2*sqrt(2)", **keys)
+    assert v.status == "false" and v.counterexample.startswith("f = x**2 + x*y + 2*y**2 - y")
+
+
+def test_a_problem_without_known_constants_is_unknown_not_a_class_claim():
+    v = _status("1", measure="rate", problem="x**4 - x**2", **BT)
+    assert v.status == "unknown" and "not known" in v.summary

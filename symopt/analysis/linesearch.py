@@ -301,7 +301,10 @@ def search(problem: Problem | str, method: Method | str, point: object,
     values = {getattr(k, "name", k): v for k, v in values.items()}
     alpha, beta, t0 = values["alpha"], values["beta"], values["t0"]
     gradient, d = _vector(problem, method, at)
-    slope = (gradient.T * d)[0, 0]
+    slope = sp.simplify((gradient.T * d)[0, 0])
+    if slope.is_negative is not True and any(sp.simplify(c) != 0 for c in gradient):
+        raise UnsupportedError(f"d is not a descent direction there (∇fᵀd = {slope}): "
+                               "backtracking needs ∇fᵀd < 0")
     f0 = problem.objective.xreplace(at)
     step, j = t0, 0
     while sp.simplify(_along(problem, at, d, step) - f0 - alpha * step * slope) > 0:

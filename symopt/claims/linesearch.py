@@ -40,7 +40,7 @@ from symopt.claims.claim import NUMBER_KEYS, Claim, Verdict, register, reject_ke
 from symopt.claims.context import Context, note, show
 from symopt.claims.equivalence import compare
 from symopt.claims.sets import read_region, read_set
-from symopt.errors import ParseError, UnsupportedError
+from symopt.errors import DomainError, ParseError, UnsupportedError
 from symopt.guarantees.positivity import Region, prove_nonnegative
 from symopt.methods.linesearch import STEP, line_search_of
 from symopt.problem import Problem
@@ -116,7 +116,11 @@ class _Setting:
         for key, sym in (("L", L), ("mu", MU)):
             raw = getattr(claim, key)
             if raw is not None:
-                given[sym] = self.ctx.value(raw)
+                value = self._names(self.ctx.value(raw))
+                if not isinstance(value, sp.Expr) or value.is_positive is False or \
+                        (value.is_number and not value.is_positive):
+                    raise DomainError(f"{key} must be positive, got {raw!r}")
+                given[sym] = value
         if self.problem is not None:
             if self.newton and self.quadratic:
                 # in the Newton metric a quadratic is ½‖·‖²: both constants are 1
@@ -136,6 +140,10 @@ class _Setting:
             condition = read_region(self.ctx.claim.where, (ALPHA, BETA, T0, L, MU),
                                     self.ctx.local)
             condition = self._names(condition)
+            other = condition.free_symbols - {ALPHA, BETA, T0, L, MU}
+            if other:
+                raise ParseError(f"'where' names {', '.join(sorted(map(str, other)))}; it is "
+                                 "a condition on alpha, beta, t0, L (M), mu (m)")
             relations += list(sp.And.make_args(condition))
         fixed = self.values
         return Region([r.xreplace(fixed) for r in relations
@@ -155,6 +163,30 @@ class _Setting:
     def read(self, stated: object) -> sp.Expr:
         """A stated value with the names of B&V and N&W and the given values."""
         return self._names(self.ctx.value(stated)).xreplace(self.values)
+
+    def read_bound(self, stated: object, what: str) -> sp.Expr:
+        """A stated bound: an expression in the parameters α, β, t0, L, μ only."""
+        if isinstance(stated, bool):
+            raise ParseError(f"{what} is a number or an expression, got {stated!r}")
+        value = self.read(stated)
+        if not isinstance(value, sp.Expr):
+            raise ParseError(f"{what} is a number or an expression, got {stated!r}")
+        other = value.free_symbols - {ALPHA, BETA, T0, L, MU}
+        if other:
+            raise ParseError(f"{what} names {', '.join(sorted(map(str, other)))}; it may use "
+                             "alpha, beta, t0, L (M), mu (m) and kappa")
+        return value
+
+    def needs_constants(self, *which: sp.Symbol) -> None:
+        """With a problem, its L (and μ) must be known: else the class bound would be used."""
+        if self.problem is None:
+            return
+        for sym in which:
+            value = self.values.get(sym)
+            if value is None or value.free_symbols & {L, MU}:
+                name = "L (f is L-smooth)" if sym == L else "μ > 0 (f is strongly convex)"
+                raise UnsupportedError(f"this claim needs {name} for the problem, and it is "
+                                       "not known")
 
     def with_values(self, expr: sp.Basic) -> sp.Basic:
         return expr.xreplace(self.values)
@@ -268,8 +300,12 @@ def check_line_search(claim: Claim) -> Verdict:
     if measure in ("step_bound", "backtracking") and setting.search.kind != "backtracking":
         raise ParseError(f"{measure!r} is about backtracking; {setting.method.name} searches "
                          "exactly")
-    return {"step": _step, "accepted_steps": _accepted, "step_bound": _step_bound,
-            "backtracking": _count, "rate": _rate}[measure](setting)
+    checker = {"step": _step, "accepted_steps": _accepted, "step_bound": _step_bound,
+               "backtracking": _count, "rate": _rate}[measure]
+    try:
+        return checker(setting)
+    except UnsupportedError as exc:  # a readable claim symopt cannot decide
+        return Verdict.unknown(str(exc))
 
 
 # -- the step at a point ------------------------------------------------------
@@ -398,6 +434,8 @@ def _accepted(setting: _Setting) -> Verdict:
         return _subset(setting, stated, correct, exact=True,
                        why="solved exactly at the point", witness=None)
     setting.needs_class("the accepted set")
+    if not setting.newton:
+        setting.needs_constants(L)
     lipschitz = setting.values.get(L, L)
     bound = 2 * (1 - alpha) / lipschitz
     exact = problem is None or problem.quadratic is not None
@@ -453,7 +491,8 @@ def _subset(setting: _Setting, stated: sp.Set, correct: sp.Set, *, exact: bool, 
 
 def _step_bound(setting: _Setting) -> Verdict:
     setting.needs_class("the step bound")
-    stated = setting.read(setting.ctx.claim.stated)
+    setting.needs_constants(L)
+    stated = setting.read_bound(setting.ctx.claim.stated, "a step bound")
     lower = setting.with_values(ls.step_lower_bound(ALPHA, BETA, T0, L))
     why = ("every τ ≤ 2(1 − α)/L is accepted (descent lemma), so either t0 is accepted or the "
            "last rejected step τ/β exceeds 2(1 − α)/L")
@@ -518,7 +557,8 @@ def _refute(setting: _Setting, stated: sp.Expr, lower_is_stated: bool) -> Verdic
 
 def _count(setting: _Setting) -> Verdict:
     setting.needs_class("the number of reductions")
-    stated = setting.read(setting.ctx.claim.stated)
+    setting.needs_constants(L)
+    stated = setting.read_bound(setting.ctx.claim.stated, "a number of reductions")
     formula = setting.with_values(ls.backtracking_count_bound(ALPHA, BETA, T0, L))
     worst = _worst_step(setting)
     if worst is not None:
@@ -536,7 +576,9 @@ def _count(setting: _Setting) -> Verdict:
 # -- the rate -----------------------------------------------------------------
 
 def _rate(setting: _Setting) -> Verdict:
-    stated = setting.read(setting.ctx.claim.stated)
+    stated = setting.read_bound(setting.ctx.claim.stated, "a rate")
+    if not setting.newton:
+        setting.needs_constants(L, MU)
     region = setting.region
     if setting.newton:
         return _newton_rate(setting, stated)
@@ -568,6 +610,32 @@ def _rate(setting: _Setting) -> Verdict:
                                     "quadratics")
 
 
+def _witness(setting: _Setting, point: dict) -> Problem | None:
+    """The quadratic a counterexample runs on: the claim's problem, else ½(μx² + Ly²)."""
+    if setting.problem is not None:
+        return setting.problem if setting.problem.quadratic is not None else None
+    m, big = (setting.with_values(s).xreplace(point) for s in (MU, L))
+    return Problem(f"({show(m)}*x**2 + {show(big)}*y**2)/2")
+
+
+def _starts(problem: Problem) -> list[list[sp.Expr]]:
+    """A few starts x* + v around the minimiser of a quadratic."""
+    q = problem.quadratic
+    centre = q.A.LUsolve(q.b)
+    n = len(problem.variables)
+    offsets = []
+    for i in range(n):
+        unit = [sp.S.Zero] * n
+        unit[i] = sp.S.One
+        offsets.append(unit)
+        for j in range(n):
+            for scale in (sp.Rational(1, 100), sp.Rational(1, 10), sp.Rational(1, 3),
+                          sp.S.One):
+                if j != i:
+                    offsets.append([unit[k] + (scale if k == j else 0) for k in range(n)])
+    return [[centre[k] + v[k] for k in range(n)] for v in offsets]
+
+
 def _against_quadratic(setting: _Setting, stated: sp.Expr, tight: sp.Expr,
                        why: str) -> Verdict:
     """Refute a rate below ((L − μ)/(L + μ))², which a quadratic attains."""
@@ -576,21 +644,21 @@ def _against_quadratic(setting: _Setting, stated: sp.Expr, tight: sp.Expr,
                key=lambda p: p.get(MU) == p.get(L))  # a start that does not finish at once
     for point in points:
         s, w = stated.xreplace(point), tight.xreplace(point)
-        if s.is_number and w.is_number and bool(s < w):
-            m, big = setting.with_values(MU).xreplace(point), \
-                setting.with_values(L).xreplace(point)
-            f = f"({show(m)}*x**2 + {show(big)}*y**2)/2"
-            found = ls.kantorovich_witness(f)
-            start = found.value if found.known else [1, 1]  # μ = L: any start
-            ratio = _one_step_ratio(f, setting.method, start, {})
-            return Verdict.false(
-                f"on quadratics{'' if setting.quadratic else ' (members of the class)'} the "
-                f"worst ratio is {show(tight)}",
-                correct=show(tight) if setting.quadratic else None,
-                counterexample=f"f = {f} from {show(start)}: one step has ratio "
-                               f"{show(ratio)} > {show(s)}" + _run_ratio(f, setting.method,
-                                                                         start, {}),
-                evidence=(why,))
+        problem = _witness(setting, point)
+        if problem is None or not (s.is_number and w.is_number and bool(s < w)):
+            continue
+        found = ls.kantorovich_witness(problem)
+        start = found.value if found.known else _starts(problem)[0]  # μ = L: any start
+        ratio = _one_step_ratio(problem, setting.method, start, {})
+        return Verdict.false(
+            f"on quadratics{'' if setting.quadratic else ' (members of the class)'} the "
+            f"worst ratio is {show(tight)}",
+            correct=show(tight) if setting.quadratic else None,
+            counterexample=f"{_at(point)}f = {problem.objective} from {show(start)}"
+                           f"{_approx(start)}: one "
+                           f"step has ratio {show(ratio)} > {show(s)}"
+                           + _run_ratio(problem, setting.method, start, {}),
+            evidence=(why,))
     if setting.quadratic:
         return Verdict.unknown(f"the worst ratio is {show(tight)}; the comparison with "
                                f"{show(stated)} is not decided")
@@ -600,24 +668,40 @@ def _against_quadratic(setting: _Setting, stated: sp.Expr, tight: sp.Expr,
                            "quadratic value is the worst case; symopt does not prove it)")
 
 
-def _one_step_ratio(f: str, method, start, hp) -> sp.Expr:
-    problem = Problem(f)
+def _approx(start: list) -> str:
+    if all(sp.S(c).is_Rational for c in start):
+        return ""
+    return " ≈ (" + ", ".join(f"{float(c):.6g}" for c in start) + ")"
+
+
+def _optimum(problem: Problem) -> sp.Expr:
+    q = problem.quadratic
+    return problem.objective.xreplace(dict(zip(problem.variables, q.A.LUsolve(q.b))))
+
+
+def _one_step_ratio(problem: Problem, method, start, hp) -> sp.Expr:
+    """(f(x₁) − f*)/(f(x₀) − f*) for one step of an exact run on a quadratic."""
     x1 = ls.exact_run(problem, method, start, 1, **hp)[-1]
-    value = problem.objective
-    f0 = value.xreplace(dict(zip(problem.variables, start)))
-    return sp.simplify(value.xreplace(dict(zip(problem.variables, x1))) / f0)
+    value, best = problem.objective, _optimum(problem)
+    f0 = value.xreplace(dict(zip(problem.variables, start))) - best
+    return sp.simplify((value.xreplace(dict(zip(problem.variables, x1))) - best) / f0)
 
 
-def _run_ratio(f: str, method, start, hp) -> str:
+def _run_ratio(problem: Problem, method, start, hp) -> str:
     from symopt.kernels.linesearch import run_line_search
 
-    r = run_line_search(f, method, [float(c) for c in start], 1,
+    r = run_line_search(problem, method, [float(c) for c in start], 1,
                         **{k: float(v) for k, v in hp.items()})
-    return f"; a compiled run gives {float(r.values[1] / r.values[0]):.12g}"
+    best = float(_optimum(problem))
+    return f"; a compiled run gives {(r.values[1] - best) / (r.values[0] - best):.12g}"
 
 
 def _rate_counterexample(setting: _Setting, stated: sp.Expr) -> Verdict | None:
-    """Exact one-step runs of GD with backtracking on ½(μx² + Ly²) from a few starts."""
+    """Exact one-step runs of GD with backtracking on a quadratic from a few starts.
+
+    On the claim's problem if it has one, else on ½(μx² + Ly²) (fast rational arithmetic,
+    the step found then confirmed by the exact run of the method's rule).
+    """
     starts = [(1, 0), (1, sp.Rational(1, 100)), (1, sp.Rational(1, 10)), (1, sp.Rational(1, 3)),
               (1, 1), (sp.Rational(1, 3), 1), (0, 1)]
     points = _points(setting.region, {ALPHA, BETA, T0, L, MU} - set(setting.values),
@@ -627,21 +711,23 @@ def _rate_counterexample(setting: _Setting, stated: sp.Expr) -> Verdict | None:
         if not all(getattr(v.get(s), "is_number", False) for s in (ALPHA, BETA, L, MU)):
             continue
         bound = stated.xreplace(v)
-        if not bound.is_number:
+        problem = _witness(setting, point)
+        if not bound.is_number or problem is None:
             continue
-        for start in starts:
-            ratio = _quadratic_ratio(v, start)
+        hp = {"alpha": v[ALPHA], "beta": v[BETA], "t0": v[T0]}
+        candidates = _starts(problem)[:12] if setting.problem is not None else starts
+        for start in candidates:
+            ratio = _one_step_ratio(problem, setting.method, list(start), hp) \
+                if setting.problem is not None else _quadratic_ratio(v, start)
             if ratio > bound:
-                hp = {"alpha": v[ALPHA], "beta": v[BETA], "t0": v[T0]}
-                f = f"({show(v[MU])}*x**2 + {show(v[L])}*y**2)/2"
-                checked = _one_step_ratio(f, setting.method, list(start), hp)
+                checked = _one_step_ratio(problem, setting.method, list(start), hp)
                 if checked != ratio:  # pragma: no cover - the two exact runs agree
                     continue
                 return Verdict.false(
                     "a step of GD with backtracking breaks the stated ratio", correct=None,
-                    counterexample=f"{_at(point)}f = {f} from {show(start)} has "
-                                   f"ratio {show(ratio)} > {show(bound)}"
-                                   + _run_ratio(f, setting.method, list(start), hp))
+                    counterexample=f"{_at(point)}f = {problem.objective} from {show(start)} "
+                                   f"has ratio {show(ratio)} > {show(bound)}"
+                                   + _run_ratio(problem, setting.method, list(start), hp))
     return None
 
 
