@@ -262,6 +262,7 @@ def load_kinds() -> None:
         derived,
         expressions,
         guarantee,
+        linesearch,
         numeric,
         online,
         pointwise,
