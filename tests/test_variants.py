@@ -316,3 +316,16 @@ def test_both_nesterov_forms_have_the_same_rate_on_a_quadratic():
     for form in ("torch", "lookahead"):
         result = analyze("x**2/2", nesterov(form=form), alpha="1/4", beta="1/2")
         assert sp.simplify(result.rate.value - sp.sqrt(6) / 4) == 0
+
+
+def test_a_trajectory_claim_about_the_lookahead_form_is_about_x_k():
+    from symopt.claims.claim import Claim, MethodSpec, check
+
+    # by hand (f = x²/2, α = 1/4, β = 1/2, x₀ = 1): x₁ = 3/4, x₂ = 15/32; y₁ = 5/8 is not x₁
+    spec = MethodSpec("nesterov", {"alpha": "1/4", "beta": "1/2"}, options={"form": "lookahead"})
+    good = check(Claim("trajectory", ["1", "3/4", "15/32"], problem="x**2/2", method=spec,
+                       x0=[1]))
+    bad = check(Claim("trajectory", ["1", "5/8", "15/32"], problem="x**2/2", method=spec,
+                      x0=[1]))
+    assert good.status == "true", good.summary
+    assert bad.status == "false"
