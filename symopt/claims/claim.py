@@ -253,6 +253,7 @@ def load_kinds() -> None:
     import importlib
 
     from symopt.claims import (  # noqa: F401 - registration
+        bounds,
         derived,
         expressions,
         guarantee,
