@@ -96,7 +96,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
               "rel_tolerance": _NUMBER, "where": (str,), "coordinate": (str,),
               "unknowns": (list,), "parameter": (str, list),
               "function_class": (str,), "L": _TEXT_OR_NUMBER, "mu": _TEXT_OR_NUMBER,
-              "N": (int, str), "measure": (str,), "initial": (str, Mapping)},
+              "N": (int, str), "measure": (str,), "initial": (str, Mapping),
+              "order": (int, str)},
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", Mapping: "a table"}
