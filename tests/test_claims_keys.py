@@ -193,3 +193,47 @@ def test_rename_applies_to_a_stated_point():
     assert check(Claim("minimizer", "(b, 0)", problem=problem,
                        rename={"b": "a"})).status == "true"
     assert check(Claim("minimizer", "(b, 0)", problem=problem)).status == "false"
+
+
+# -- rates claimed on a range of a hyperparameter ------------------------------------------
+
+LAMBDA = {"objective": "lambda*x**2/2", "variables": ("x",)}
+
+
+@pytest.mark.parametrize(("stated", "where", "status"), [
+    # GD on λx²/2: x⁺ = (1 − αλ)x, so the rate is |1 − αλ|: 1 − αλ on 0 < αλ ≤ 1,
+    # αλ − 1 on 1 ≤ αλ < 2
+    ("1 - alpha*lambda", "0 < alpha*lambda < 1", "true"),
+    ("1 - alpha*lambda", "0 < alpha*lambda <= 1", "true"),
+    ("1 - alpha*lambda", "0 < alpha < 1/lambda", "true"),
+    ("alpha*lambda - 1", "1 < alpha*lambda < 2", "true"),
+    ("1 - alpha*lambda", "0 < alpha*lambda < 2", "false"),
+    ("alpha*lambda - 1", "0 < alpha*lambda < 1", "false"),
+])
+def test_rate_on_a_range_of_the_step(stated, where, status):
+    from symopt.claims import ProblemSpec
+
+    v = check(Claim("rate", stated, problem=ProblemSpec(**LAMBDA), method="gd", where=where))
+    assert v.status == status, v
+
+
+@pytest.mark.parametrize(("stated", "where", "status"), [
+    # GD over eigenvalues in [μ, L]: max(|1 − αμ|, |1 − αL|) = 1 − αμ exactly for
+    # α ≤ 2/(L + μ) (Nesterov, Lectures §2.1.5; Polyak §1.4)
+    ("1 - alpha*mu", "0 < alpha <= 2/(L + mu)", "true"),
+    ("1 - alpha*mu", "0 < alpha < 1/L", "true"),
+    ("alpha*L - 1", "2/(L + mu) <= alpha < 2/L", "true"),
+    ("1 - alpha*mu", "0 < alpha < 2/L", "false"),
+])
+def test_rate_on_a_range_of_the_step_over_a_spectrum(stated, where, status):
+    v = check(Claim("rate", stated, spectrum="[mu, L]", method="gd", where=where))
+    assert v.status == status, v
+    if status == "false":
+        assert "L_minus_mu" not in v.counterexample or " L = " not in v.counterexample
+
+
+def test_a_rate_in_open_hyperparameters_is_never_compared_with_the_optimal_rate():
+    # heavy ball over an interval: r(α, β) is not derived there (not at an end of [μ, L])
+    v = check(Claim("rate", "sqrt(beta)", spectrum="[mu, L]", method="heavy_ball",
+                    where="0 < beta < 1"))
+    assert v.status == "unknown", v
