@@ -49,6 +49,7 @@ from symopt.shapes import Shapes
 from symopt.vector.adapter import as_matrix, as_vector
 from symopt.vector.calculus import gradient, hessian
 from symopt.vector.checks import NumericCheck, check_gradient, check_hessian, check_identity
+from symopt.vector.compare import equal_exact
 from symopt.vector.curvature import convexity, smoothness, strong_convexity
 from symopt.vector.evaluate import dimensions
 from symopt.vector.spectral import lambda_max, lambda_min
@@ -144,10 +145,7 @@ def _options(claim: Claim, *exprs: sp.Basic) -> dict:
 
 
 def _exact(stated: sp.MatrixExpr, correct: sp.MatrixExpr) -> bool:
-    try:
-        return stated.shape == correct.shape and sp.expand(stated - correct) == 0
-    except (TypeError, ValueError, AttributeError, sp.ShapeError):
-        return False
+    return equal_exact(stated, correct) is True
 
 
 def _numeric_note(result: NumericCheck, options: dict) -> str:
