@@ -203,3 +203,26 @@ def test_unsupported_forms_are_refused_with_the_node():
         gradient(W, W)
     with pytest.raises(UnsupportedError, match="matrix that depends"):
         jacobian(sp.OneMatrix(1, N) * (XV * XV.T).applyfunc(sp.exp) * XV, XV)
+
+
+def test_softmax_cross_entropy_gradient_matches_finite_differences_and_torch():
+    from symopt.vector.softmax import Softmax, softmax_cross_entropy
+
+    s = softmax_cross_entropy()
+    result = check_gradient(s.loss, s.W, s.gradient, trials=5)
+    assert result.holds, result.detail
+    wrong = sp.MatMul(1 / s.m, s.X.T, s.Y - Softmax(s.X * s.W))  # the sign of P − Y flipped
+    assert not check_gradient(s.loss, s.W, wrong, trials=3).holds
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    for _ in range(4):
+        m, n, k = (int(v) for v in rng.integers(1, 7, size=3))
+        X, W = rng.standard_normal((m, n)), rng.standard_normal((n, k))
+        labels = rng.integers(0, k, size=m)
+        Y = np.eye(k)[labels]
+        Wt = torch.tensor(W, requires_grad=True)
+        loss = torch.nn.functional.cross_entropy(torch.tensor(X) @ Wt, torch.tensor(labels))
+        (auto,) = torch.autograd.grad(loss, Wt)
+        data = {"X": X, "W": W, "Y": Y}
+        np.testing.assert_allclose(evaluate(s.gradient, data), auto.numpy(), atol=1e-10)
+        assert evaluate(s.loss, data)[0, 0] == pytest.approx(float(loss.detach()))

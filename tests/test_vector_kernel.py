@@ -63,3 +63,15 @@ def test_shapes_and_names_are_validated():
     bad = sp.MatrixSymbol("__import__('os')", 2, 1)
     with pytest.raises(DomainError, match="identifier"):
         compile_vector(bad.T * bad)
+
+
+def test_kernels_compile_gradient_takes_the_vector_form():
+    from symopt.kernels import compile_gradient as kernels_gradient
+
+    f, grad = kernels_gradient(least_squares(D), wrt=D.w)
+    X, w, y = _data(4)
+    np.testing.assert_allclose(grad(X=X, w=w, y=y), X.T @ (X @ w - y))
+    r = X @ w - y
+    np.testing.assert_allclose(f(X=X, w=w, y=y), 0.5 * r.T @ r)
+    with pytest.raises(DomainError, match="wrt"):
+        kernels_gradient(least_squares(D))

@@ -106,6 +106,8 @@ class Claim:
     #: online claims: the losses f_1 … f_P (repeated periodically) and the feasible box
     losses: Any = None
     feasible: Any = None
+    #: vector notation without a problem (an ``equal`` claim): name → shape
+    shapes: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if isinstance(self.problem, str):
@@ -272,6 +274,7 @@ def load_kinds() -> None:
         pointwise,
         series,
         steps,
+        vector,
     )
 
     for optional in ("symopt.analysis", "symopt.kkt", "symopt.latex"):

@@ -82,12 +82,22 @@ def compile_objective(problem: Problem | str) -> Callable[..., np.ndarray]:
     return _function("f", problem, [problem.objective], "X.shape[:-1]", lambda k: "...")
 
 
-def compile_gradient(problem: Problem | str) -> tuple[Callable[..., np.ndarray],
-                                                       Callable[..., np.ndarray]]:
+def compile_gradient(problem: Problem | str | sp.MatrixExpr, wrt: sp.MatrixSymbol | None = None
+                     ) -> tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]:
     """``(f, grad)``: f(X) -> (...), ∇f(X) -> (..., n) for X of shape (..., n).
 
-    ``grad(X, out=buf)`` writes into ``buf`` instead of allocating.
+    ``grad(X, out=buf)`` writes into ``buf`` instead of allocating. A 1×1 matrix
+    expression with ``wrt`` (a column ``MatrixSymbol``) compiles the vector form
+    instead (:func:`symopt.vector.kernel.compile_gradient`: BLAS calls into buffers).
     """
+    if isinstance(problem, sp.MatrixExpr):
+        from symopt.vector.kernel import compile_gradient as vector_gradient
+        from symopt.vector.kernel import compile_vector
+
+        if wrt is None:
+            raise DomainError("a vector objective needs wrt=, the column MatrixSymbol to "
+                              "differentiate in")
+        return compile_vector(problem), vector_gradient(problem, wrt)
     problem = _as_problem(problem)
     grad = _function("grad", problem, list(problem.gradient), "X.shape",
                      lambda k: f"..., {k}")

@@ -149,7 +149,12 @@ def convexity(f: sp.MatrixExpr, w: sp.MatrixSymbol, *, signs: Iterable[str] = ()
             return Finding.unknown(f"the Hessian {H} has the term {term.expr}, which is not "
                                    "of the form c·I, c·BᵀB or c·Bᵀ diag(d) B; its sign is "
                                    "not decided")
-        if _nonnegative(term.coefficient) is not True:
+        sign = _nonnegative(term.coefficient)
+        if sign is False:
+            return Finding.unknown(f"the coefficient {term.coefficient} of {term.expr} is "
+                                   "negative: that term is ⪯ 0, and the sum is not shown ⪰ 0 "
+                                   "(it is not, unless the term vanishes)")
+        if sign is None:
             return Finding.unknown(f"the sign of the coefficient {term.coefficient} of "
                                    f"{term.expr} is not known")
         if term.kind == "identity":

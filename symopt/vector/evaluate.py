@@ -191,6 +191,10 @@ def _eval(e: sp.Basic, data: Mapping[str, Any], sizes: Mapping[sp.Symbol, int]):
         return _apply(e.function, data, sizes)(_eval(e.expr, data, sizes))
     if isinstance(e, DiagMatrix):
         return np.diag(_eval(e.args[0], data, sizes).ravel())
+    from symopt.vector.softmax import LogSumExp, Softmax
+
+    if isinstance(e, (Softmax, LogSumExp)):
+        return e.numeric(_eval(e.args[0], data, sizes))
     if isinstance(e, sp.MatPow) and e.exp.is_Integer:
         return np.linalg.matrix_power(_eval(e.base, data, sizes), int(e.exp))
     raise UnsupportedError(f"no numeric evaluation for {type(e).__name__} ({e})")

@@ -56,13 +56,15 @@ class VectorKernel:
         self.calls = 0  # NumPy calls per evaluation of the last plan (for tests and docs)
 
     def __call__(self, out: np.ndarray | None = None, **arrays: np.ndarray) -> np.ndarray:
-        missing = [n for n in self.names if n not in arrays]
-        if missing:
-            raise DomainError(f"missing arrays for {', '.join(missing)}")
-        key = tuple((n, arrays[n].shape, arrays[n].dtype.str) for n in self.names)
-        if key not in self._plans:
-            self._plans[key] = self._plan(arrays)
-        run, shape = self._plans[key]
+        try:
+            key = tuple([(arrays[n].shape, arrays[n].dtype) for n in self.names])
+        except KeyError:
+            missing = [n for n in self.names if n not in arrays]
+            raise DomainError(f"missing arrays for {', '.join(missing)}") from None
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(arrays)
+        run, shape = plan
         result = run(arrays)
         if out is None:
             return result.copy()
