@@ -162,10 +162,12 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
         def name(self, identifier: str, node: ast.AST) -> sp.Basic:
             if identifier in self.bound:
                 return self.bound[identifier]
-            match = re.fullmatch(r"([A-Za-z]+)_([A-Za-z]|[0-9]+)", identifier)
+            match = re.fullmatch(r"([A-Za-z]+)_([A-Za-z0-9]+)", identifier)
             if match and identifier not in shapes:
                 base, sub = match.groups()
                 index = self.bound.get(sub) if not sub.isdigit() else sp.Integer(int(sub))
+                if index is None and shapes.is_data(base):
+                    raise self.fail(shapes.ambiguous_subscript(base, identifier), node)
                 if index is not None:
                     found = shapes.indexed(base, index)
                     if found is not None:

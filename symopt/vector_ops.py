@@ -115,8 +115,14 @@ def matrix_of(value: sp.Expr) -> sp.MatrixExpr | None:
     return None
 
 
+def _symbolic(value: sp.Basic) -> sp.Basic:
+    """An explicit matrix as a matrix expression (so it mixes with symbolic ones)."""
+    return sp.ImmutableMatrix(value) if isinstance(value, sp.MatrixBase) else value
+
+
 def multiply(left: sp.Basic, right: sp.Basic) -> sp.Basic:
     """``left · right`` with the inner dimensions checked; a 1 × 1 result is a number."""
+    left, right = _symbolic(left), _symbolic(right)
     if is_matrix(left) and is_matrix(right):
         if sp.simplify(left.shape[1] - right.shape[0]) != 0:
             raise ParseError(f"cannot multiply {_named(left)} by {_named(right)}: the inner "
@@ -130,6 +136,7 @@ def multiply(left: sp.Basic, right: sp.Basic) -> sp.Basic:
 
 def add(left: sp.Basic, right: sp.Basic) -> sp.Basic:
     """``left + right``, refusing a vector plus a number or a sum of different shapes."""
+    left, right = _symbolic(left), _symbolic(right)
     if is_matrix(left) != is_matrix(right):
         matrix, number = (left, right) if is_matrix(left) else (right, left)
         if number == 0:

@@ -250,6 +250,7 @@ vy = sp.MatrixSymbol("y", dim_m, 1)
 mA, mX = sp.MatrixSymbol("A", dim_n, dim_n), sp.MatrixSymbol("X", dim_m, dim_n)
 vyhat = sp.MatrixSymbol("yhat", dim_m, 1)
 vtheta = sp.MatrixSymbol("theta", dim_n, 1)
+vxk = sp.MatrixSymbol("x_k", dim_n, 1)
 idx = sp.Symbol("i", integer=True, positive=True)
 z = sym("z")
 
@@ -330,6 +331,13 @@ VECTOR_CASES: list[Case] = [
          message="runs to i = n, but y_i has m entries"),
     Case(r"\sum_{i=1}^{m} X_i", REFUSE, "brief", shapes=DATA, message=r"a row\? a column"),
     Case(r"\nabla^2 f(x)", REFUSE, "brief", shapes=VEC, message="not read yet"),
+    Case(r"w^\top x_i", REFUSE, "brief", shapes=DATA,
+         message=r"row i of the declared matrix 'X', or a name of its own .* declare x_i"),
+    Case(r"x_{k+1} = x_k - \alpha \nabla f(x_k)", REFUSE, f"{SEED_001}:32", shapes=VEC,
+         message="name each iterate"),
+    Case(r"x_0", REFUSE, "brief", shapes=VEC, message="declare x_0 if it is a name"),
+    Case(r"x_k - \alpha \nabla f(x_k)", vxk - alpha * Gradient(f(vxk), vxk), f"{SEED_001}:32",
+         adapted=True, shapes={**VEC, "x_k": "n"}),
     Case(r"\hat{\mathbf{y}} = \sigma(\mathbf{X}\mathbf{w} + b)", REFUSE, f"{SEED_002}:184",
          shapes={**DATA, "yhat": "m", "sigma": "logistic"}, message="cannot add|elementwise"),
     Case(r"\alpha\|\nabla J\|^2", REFUSE, f"{SEED_002}:37", shapes=DATA,

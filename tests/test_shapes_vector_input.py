@@ -115,3 +115,23 @@ def test_values_match_numpy_at_random_shapes(seed: int) -> None:
     got = _evaluate(parse_vector("sum(log(1 + exp(-y_i*w.T*x_i)), (i, 1, m))/m", DATA),
                     dims, data)
     assert np.isclose(got, logistic)
+
+
+def test_a_subscript_on_declared_data_is_an_index_or_refused() -> None:
+    with pytest.raises(ParseError, match="row i of the declared matrix 'X'"):
+        parse_vector("w.T*x_i", DATA)  # i is no summation index here
+    with pytest.raises(ParseError, match=r"declare x_k \(e.g. shapes"):
+        parse_vector("x_k - 2*x", {"x": "n"})
+    x_k = sp.MatrixSymbol("x_k", n, 1)
+    assert parse_vector("x_k - 2*x", {"x": "n", "x_k": "n"}) == x_k - 2 * x
+    assert parse_vector("x_1 + x_2", {"x": "n"}) == x[0, 0] + x[1, 0]
+    # a number subscript of a shape with explicit size is range-checked
+    with pytest.raises(ParseError, match="out of range"):
+        parse_vector("x_4", {"x": "3"})
+
+
+def test_explicit_matrices_mix_with_symbolic_ones() -> None:
+    got = parse_vector(r"\begin{bmatrix} 1 & 2 \end{bmatrix} v", {"v": "2"})
+    v = sp.MatrixSymbol("v", 2, 1)
+    assert got.parent.shape == (1, 1)
+    assert sp.expand(got.parent.as_explicit()[0, 0]) == v[0, 0] + 2 * v[1, 0]

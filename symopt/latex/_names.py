@@ -378,13 +378,16 @@ class NameRules:
         matrix (see :meth:`symopt.shapes.Shapes.indexed`), or ``None`` for a plain name."""
         if not self.shapes or name.star or name.primes or name.iterate is not None:
             return None
-        if name.index is not None:
-            index = name.index
-        elif name.sub is not None and name.sub.isdigit():
-            index = sp.Integer(name.sub)
-        else:
+        index = name.index if name.index is not None else \
+            sp.Integer(name.sub) if name.sub is not None and name.sub.isdigit() else None
+        bound = [k for k, v in self.bound.items() if v == index] if index is not None else []
+        if (name.sub is not None or name.index is not None) and not bound and \
+                not (index is not None and index.is_Integer) and self.shapes.is_data(name.base):
+            raise ParseError(self.shapes.ambiguous_subscript(
+                name.base, name.canonical() if name.index is None else None,
+                f"{name.base}_{{{index}}}"), text=self.text, position=name.pos)
+        if index is None:
             return None
-        bound = [k for k, v in self.bound.items() if v == index]
         label = bound[0] if bound else str(index)
         try:
             found = self.shapes.indexed(name.base, index, label)
