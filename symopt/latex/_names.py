@@ -85,12 +85,18 @@ class NameRules:
         """Read a name (letter, Greek, hat/bar/..., bold) with its scripts, if one is here."""
         tok = self.tok
         if tok.kind == "word":
+            if len(tok.value) > 1 and tok.value in self.local:
+                self.advance()  # a declared multi-letter name: the name, never a product
+                name = Name(tok.value, tok.pos)
+                if scripts:
+                    self.name_scripts(name)
+                return name
             if len(tok.value) > 1:
                 unknown = sorted({c for c in tok.value if not self.known_letter(c)})
+                declare = f", or declare {', '.join(unknown)} (shapes or local) to read it as " \
+                    "a product" if unknown else ""
                 raise self.fail(f"ambiguous '{tok.value}': write {' '.join(tok.value)} for a "
-                                f"product or \\mathrm{{{tok.value}}} for one name, or declare "
-                                f"{', '.join(unknown)} (shapes or local) to read it as a "
-                                "product", tok)
+                                f"product or \\mathrm{{{tok.value}}} for one name{declare}", tok)
             if tok.value == "e" and not self.is_sym("_", self.peek()):
                 return None  # Euler's number (e^{x}) or refused in primary
             if tok.value == "i" and not (decorated or self.in_subscript or "i" in self.bound

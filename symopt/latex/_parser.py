@@ -54,6 +54,7 @@ class Parser(NameRules):
     shapes: Shapes = field(default_factory=Shapes)  # declared vectors and matrices
     notes: list[str] = field(default_factory=list)  # how ambiguous-looking notation was read
     ranges: list[tuple[str, str, sp.Expr]] = field(default_factory=list)  # x_i, i, rows of x
+    split: bool = True  # read kt as k·t when every letter is known (off for the round trip)
 
     # -- helpers
     @property
@@ -96,7 +97,8 @@ class Parser(NameRules):
     # -- grammar
     def parse(self) -> sp.Basic:
         try:
-            self.split_words()
+            if self.split:
+                self.split_words()
             result = self.conjunction()
             if self.tok.kind != "eof":
                 raise self.fail(f"unexpected {describe(self.tok)}")
@@ -134,7 +136,10 @@ class Parser(NameRules):
         for j, tok in enumerate(self.tokens):
             after_command = j >= 2 and self.is_sym("{", self.tokens[j - 1]) and \
                 self.tokens[j - 2].kind == "cmd"
-            if tok.kind != "word" or len(tok.value) < 2 or after_command or \
+            script = (j >= 1 and self.tokens[j - 1].value in ("_", "^")) or (
+                j >= 2 and self.is_sym("{", self.tokens[j - 1]) and
+                self.is_sym("_", self.tokens[j - 2]))  # a subscript is a name, not a product
+            if tok.kind != "word" or len(tok.value) < 2 or after_command or script or \
                     tok.value in self.local or canon(tok.value) in self.local or \
                     (len(tok.value) == 2 and tok.value[0] == "d") or \
                     not all(self.known_letter(c) for c in tok.value):
