@@ -25,6 +25,7 @@ Text form:
   matrix ``X`` (as a column vector), each said in the report.
 
 >>> from symopt.shapes import Shapes
+from symopt.symbols import HOUSE_ASSUMPTIONS
 >>> shapes = Shapes.from_mapping({"X": "m x n", "w": "n", "y": "m"})
 >>> parse_vector("X.T*(X*w - y)", shapes)
 X.T*(X*w - y)
@@ -52,6 +53,7 @@ import sympy as sp
 from symopt.errors import ParseError
 from symopt.parse import _Builder, looks_like_latex, parse_expr
 from symopt.shapes import Shapes
+from symopt.symbols import HOUSE_ASSUMPTIONS
 from symopt.vector_ops import (
     add,
     describe_shape,
@@ -175,6 +177,13 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                         if not sub.isdigit():
                             self.ranges.append((identifier, sub, _rows(base, shapes)))
                         return found[0]
+            if identifier not in self.local and shapes and len(identifier) == 1 and \
+                    identifier.isupper() and identifier not in HOUSE_ASSUMPTIONS and \
+                    identifier != "E":
+                raise self.fail(f"'{identifier}' has no declared shape, and a capital beside "
+                                "vectors is usually a matrix: declare shapes={"
+                                f"\"{identifier}\": \"n x n\"}} (a matrix) or "
+                                f"{{\"{identifier}\": \"scalar\"}}", node)
             if identifier not in self.local:
                 split = _declared_split(identifier, shapes)
                 if split:

@@ -346,6 +346,12 @@ class NameRules:
         if name.primes and call and self.is_sym("("):
             raise self.fail(f"'{canonical}(' : a derivative of a function that is not one of "
                             f"{''.join(sorted(FUNCTION_LETTERS))}", self.tok)
+        if self.shapes and local is None and canonical in _CAPITALS and \
+                canonical not in HOUSE_ASSUMPTIONS and not is_function_name(canonical):
+            raise self.fail(f"'{canonical}' has no declared shape, and a capital beside "
+                            f"vectors is usually a matrix: declare shapes={{'{canonical}': "
+                            f"'n x n'}} (a matrix) or {{'{canonical}': 'scalar'}}",
+                            self.tokens[self.i - 1])
         if name.bold and local is None and self.shapes and canonical not in self.bound:
             raise self.fail(f"the bold name '{canonical}' has no declared shape: declare "
                             f"shapes={{'{canonical}': 'n'}} (a vector), 'm x n' (a matrix) or "
