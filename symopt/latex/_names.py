@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symopt import vector_ops
 from symopt.errors import ParseError
 from symopt.latex._tokens import GREEK_NAMES, Tok
 from symopt.symbols import HOUSE_ASSUMPTIONS, symbol
@@ -313,6 +314,9 @@ class NameRules:
             raise self.fail(f"ambiguous '{canonical}(...)': a function or a product? write "
                             f"{canonical} \\cdot (...) for a product, or pass "
                             f"local={{'{canonical}': Function('{canonical}')}}", self.tok)
+        if call and self.is_sym("(") and local is None and self.shapes and \
+                canonical in ("lambda_max", "lambda_min", "sigma_max"):
+            return self.spectral(canonical)
         is_function = (
             call
             and opens_call
@@ -374,6 +378,21 @@ class NameRules:
             return symbol(canonical)
         except ParseError as exc:
             raise ParseError(exc.reason, text=self.text, position=name.pos) from None
+
+    def spectral(self, canonical: str) -> sp.Basic:
+        """``\\lambda_{\\max}(X^\\top X)``, ``\\sigma_{\\max}(X)`` of a matrix; else a product."""
+        open_tok = self.tok
+        args = self.call_arguments()
+        if len(args) == 1 and is_matrix(args[0]):
+            try:
+                if canonical == "sigma_max":
+                    return vector_ops.matrix_norm(args[0], "2")
+                return vector_ops.eigenvalue(canonical[-3:], args[0])
+            except ParseError as exc:
+                raise ParseError(exc.reason, text=self.text, position=open_tok.pos) from None
+        if len(args) != 1:
+            raise self.fail(f"{canonical}(...) takes one matrix", open_tok)
+        return vector_ops.multiply(symbol(canonical), args[0])
 
     def defines_function(self, name: Name) -> bool:
         """Whether the formula is ``\\sigma(z) = ...``: a function defined on one plain name."""
