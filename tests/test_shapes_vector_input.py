@@ -10,6 +10,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symopt.errors import ParseError
 from symopt.vector_input import parse_vector, parse_vector_report
+from symopt.vector_ops import EigMax, Gradient, Hessian, SpectralNorm
 
 n, m = sp.symbols("n m", integer=True, positive=True)
 X, A = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("A", n, n)
@@ -39,6 +40,16 @@ def element(product: sp.MatrixExpr) -> sp.Expr:
     ("lambda*norm(w)**2/2 + norm(X*w - y)**2/(2*m)",
      lam * element(w.T * w) / 2 + element((X * w - y).T * (X * w - y)) / (2 * m)),
     ("sum(y_i, (i, 1, m))", sp.Sum(y[i - 1, 0], (i, 1, m))),
+    ("x^T*A*x", element(x.T * A * x)),
+    ("X.T*X*w = X.T*y", sp.Eq(X.T * X * w, X.T * y, evaluate=False)),
+    ("grad(norm(X*w - y)**2/2, w)",
+     Gradient(element((X * w - y).T * (X * w - y)) / 2, w)),
+    ("grad(J, w)", Gradient(sp.Function("J", real=True)(w), w)),
+    ("hessian(x.T*A*x, x)", Hessian(element(x.T * A * x), x)),
+    ("eigmax(X.T*X)/m", EigMax(X.T * X) / m),
+    ("norm(X, 2)**2/(4*m)", SpectralNorm(X) ** 2 / (4 * m)),
+    ("frobenius(X)**2", sp.Trace(X.T * X)),
+    ("trace(A)", sp.Trace(A)),
 ])
 def test_text_forms(text: str, expected: sp.Basic) -> None:
     assert parse_vector(text, SHAPES) == expected
@@ -66,6 +77,14 @@ def test_text_forms(text: str, expected: sp.Basic) -> None:
     ("sum(y_i, (w, 1, m))", "already a name"),
     ("sum(y_i)", "sum\\(body, \\(i, lower, upper\\)\\)"),
     ("norm(X)", "spectral norm or the Frobenius"),
+    ("norm(X, 1)", "frobenius"),
+    ("trace(X)", "not a square matrix"),
+    ("eigmin(X)", "not a square matrix"),
+    ("grad(w, w)", "a gradient is of a number"),
+    ("grad(J, 2)", "declared name"),
+    ("x.T*B*x", r'declare shapes=\{"B": "n x n"\}'),
+    ("x < 1", "compared with one '='"),
+    ("w = y", "'=' between n x 1 and m x 1"),
     ("__import__('os').system('true')", "unknown function|not allowed"),
 ])
 def test_text_refusals_say_what_to_write(text: str, message: str) -> None:
