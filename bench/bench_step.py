@@ -38,6 +38,8 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("KMP_BLOCKTIME", "0")
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from bar import tracked
+
 from symopt.kernels import compile
 
 ADAM = {"alpha": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8}
@@ -201,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{'÷hand':>8}{'÷fused':>8}{'÷bound':>8}")
     print(header)
     print("-" * len(header))
-    for method in args.methods:
+    for method in tracked(args.methods, "methods"):
         hp = ADAM if method == "adam" else MOMENTUM
         for dtype_name in args.dtypes:
             dtype = np.dtype(dtype_name)
