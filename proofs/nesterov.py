@@ -91,7 +91,17 @@ def nag_rate(constant=2, power=2):
     class statement is **unknown**, not true. A wrong constant or power is refuted by exact
     points of the class: 2LR²/(T + 1)³ at T = 2 (worst case 0.0889 > 2/27), LR²/(T + 1)² at
     T = 5 (worst case 0.0297 > 1/36). On quadratics only (a labelled extra): the family
-    ½Σλᵢxᵢ², λ ∈ {1, 10⁻¹, …, 10⁻⁴}, stays under the bound for T ≤ 200 while GD crosses it."""
+    ½Σλᵢxᵢ², λ ∈ {1, 10⁻¹, …, 10⁻⁴}, stays under the bound for T ≤ 200 while GD crosses it.
+
+    Why the textbook potential does not carry over: with the schedule inside the momentum
+    buffer (b ← β_t b + g, x ← x − α(g + β_t b)) the point x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1})
+    of the textbook is not the stored point. In a potential A_k(f(y_k) − f*) + (L/2)‖p_k + c_k b_k
+    − x*‖² + d_k‖b_k‖² over symopt's state (p, b), the cross term p·b of one step involves no
+    interpolation inequality, so it must vanish on its own: c_{k+1} = β_k + c_k/β_k (scaled by
+    −α), whose solution growing only linearly has c₁ = −(3/2)(10 − π²)·α/… (a series in
+    1/(j + 3)², i.e. π² and the trigamma function ψ′(k + 3)), not a rational function of k.
+    A rational potential needs a decreasing distance weight instead (numerically, a chain
+    with A_k = k(k + 3)/4 is feasible for k ≤ 12); its closed form is left open."""
     L, R, T = symbol("L"), sp.Symbol("R", nonnegative=True), symbol("N")
     stated = constant * L * R**2 / (T + 1) ** power
     text = str(stated)
