@@ -94,14 +94,15 @@ def nag_rate(constant=2, power=2):
     ½Σλᵢxᵢ², λ ∈ {1, 10⁻¹, …, 10⁻⁴}, stays under the bound for T ≤ 200 while GD crosses it.
 
     Why the textbook potential does not carry over: with the schedule inside the momentum
-    buffer (b ← β_t b + g, x ← x − α(g + β_t b)) the point x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1})
-    of the textbook is not the stored point. In a potential A_k(f(y_k) − f*) + (L/2)‖p_k + c_k b_k
-    − x*‖² + d_k‖b_k‖² over symopt's state (p, b), the cross term p·b of one step involves no
-    interpolation inequality, so it must vanish on its own: c_{k+1} = β_k + c_k/β_k (scaled by
-    −α), whose solution growing only linearly has c₁ = −(3/2)(10 − π²)·α/… (a series in
-    1/(j + 3)², i.e. π² and the trigamma function ψ′(k + 3)), not a rational function of k.
-    A rational potential needs a decreasing distance weight instead (numerically, a chain
-    with A_k = k(k + 3)/4 is feasible for k ≤ 12); its closed form is left open."""
+    buffer (b ← β_t b + g, x ← x − α(g + β_t b)) the stored point is not the textbook's
+    x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1}). In a potential A_k(f(x_k) − f*) + (L/2)‖z_k − x*‖²
+    + d_k‖αb_k‖² over symopt's state (p, b) with z_k = p_k + c_k·αb_k, the cross term ⟨p, b⟩ of
+    one step meets no interpolation inequality (they pair a gradient with a point), so it must
+    vanish by itself: c_{k+1} = β_k + c_k/β_k with β_k = k/(k + 3). Its only solution growing
+    linearly starts at c₁ = −(3/2)(10 − π²) ≈ −0.196 (a series in 1/(j + 3)²; c_k involves the
+    trigamma function ψ′(k + 3)), not a rational function of k. A rational potential needs a
+    distance weight that decreases with k instead (a numeric chain with A_k = k(k + 3)/4 is
+    feasible for k ≤ 12); its closed form is left open."""
     L, R, T = symbol("L"), sp.Symbol("R", nonnegative=True), symbol("N")
     stated = constant * L * R**2 / (T + 1) ** power
     text = str(stated)
