@@ -189,12 +189,17 @@ def minibatch_run(lr=0.01):
 
 @claim("004-linreg-convex", seed="004", where="§8 Convex vs. Non-convex Optimization",
        quote="Many classic models (linear regression, SVM) are convex.",
-       stated="the least-squares loss ‖Xθ − y‖² is convex in θ (the SVM part is not checked)",
+       stated="the least-squares loss ‖Xθ − y‖² and the SVM objective (mean hinge loss "
+       "max(0, 1 − yᵢθᵀxᵢ) + λ‖θ‖²) are convex in θ",
        perturbed={"sign": -1})
-def linreg_convex(sign=1):
+def linreg_convex(sign=1, hinge="max"):
     """The Hessian of ‖Xθ − y‖² is 2XᵀX, and vᵀ(2XᵀX)v = 2‖Xv‖² ≥ 0 for every v: shown for a
     symbolic 3×2 X (the identity holds entry by entry), and symopt proves the loss convex
-    for the fixed X of this file."""
+    for the fixed X of this file. The SVM objective is a sum of λ‖θ‖² (convex) and hinge
+    terms h(1 − yᵢθᵀxᵢ), h(u) = max(0, u), of an affine function of θ; h is convex because
+    h(λu + (1 − λ)v) ≤ λh(u) + (1 − λ)h(v) for λ ∈ [0, 1], shown exactly in every case of the
+    signs of u, v and λu + (1 − λ)v. (With min(0, u) in place of max the inequality fails,
+    at u = 1, v = −1, λ = 1/2.)"""
     entries = sp.symbols("a1:7", real=True)
     Xs = sp.Matrix(3, 2, entries)
     theta = sp.symbols("theta1 theta2", real=True)
@@ -207,8 +212,33 @@ def linreg_convex(sign=1):
     identity = sp.expand(quadratic_form - squares) == 0
     fixed = Problem(sign * ((X * sp.Matrix(theta) - Y).T * (X * sp.Matrix(theta) - Y))[0],
                     variables=theta).convexity()
-    holds = identity and squares.is_nonnegative is True and fixed.value is True
+    least_squares = identity and squares.is_nonnegative is True and fixed.value is True
+    svm, svm_text = _hinge_convex(sp.Max if hinge == "max" else sp.Min)
+    holds = least_squares and svm if least_squares is False or svm is not None else None
     return Outcome.check(holds, r"\nabla^2 \|X\theta - y\|^2 = 2X^TX,\ v^T(2X^TX)v = "
-                         r"2\|Xv\|^2 \ge 0",
+                         r"2\|Xv\|^2 \ge 0;\ \max(0, u) \text{ convex}",
                          f"symbolic 3×2 X: vᵀ∇²f v − 2‖Xv‖² expands to 0 ({identity}); fixed "
-                         f"X: {fixed}.")
+                         f"X: {fixed}. SVM: {svm_text}")
+
+
+def _hinge_convex(outer):
+    """Whether h(u) = outer(0, u) is convex: λh(u) + μh(v) − h(λu + μv) ≥ 0 for λ, μ ≥ 0
+    (λ + μ = 1 is not even needed), case by case on the signs of u, v and λu + μv, each
+    outer(0, ·) resolved by its case; a case not shown ≥ 0 is checked at exact numbers."""
+    U, V, lam, mu = sp.symbols("U V lambda mu", nonnegative=True)
+    z = sp.Symbol("z", real=True)
+    h = sp.Lambda(z, outer(0, z))
+    for su, sv, sw in itertools.product((1, -1), repeat=3):
+        u, v = su * U, sv * V
+        keep = [(sign > 0) == (outer is sp.Max) for sign in (su, sv, sw)]  # outer(0, x) = x
+        gap = sp.expand(lam * (u if keep[0] else 0) + mu * (v if keep[1] else 0)
+                        - ((lam * u + mu * v) if keep[2] else 0))
+        if gap.is_nonnegative is not True:
+            broken = h(0) > (h(1) + h(-1)) / 2
+            return (False if broken else None,
+                    f"case u {'≥' if su > 0 else '≤'} 0, v {'≥' if sv > 0 else '≤'} 0, "
+                    f"λu + μv {'≥' if sw > 0 else '≤'} 0: the gap {gap} is not ≥ 0; at u = 1, "
+                    f"v = −1, λ = μ = 1/2: h(0) = {h(0)} > (h(1) + h(−1))/2 = "
+                    f"{(h(1) + h(-1)) / 2}: {broken}.")
+    return True, ("λh(u) + μh(v) − h(λu + μv) ≥ 0 in all 8 sign cases (exact), so each hinge "
+                  "term is convex in θ and so is their mean plus λ‖θ‖².")
