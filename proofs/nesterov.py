@@ -101,8 +101,9 @@ def nag_rate(constant=2, power=2):
     vanish by itself: c_{k+1} = β_k + c_k/β_k with β_k = k/(k + 3). Its only solution growing
     linearly starts at c₁ = −(3/2)(10 − π²) ≈ −0.196 (a series in 1/(j + 3)²; c_k involves the
     trigamma function ψ′(k + 3)), not a rational function of k. A rational potential needs a
-    distance weight that decreases with k instead (a numeric chain with A_k = k(k + 3)/4 is
-    feasible for k ≤ 12); its closed form is left open."""
+    distance weight that decreases with k instead (numerically, a chain of one-step SDPs with
+    A_k = k(k + 3)/4 is feasible for k ≤ 20, the weight falling from 1/2 to about 0.48; since
+    N(N + 3) ≥ (N + 1)² this would give the bound at x_N); its closed form is left open."""
     L, R, T = symbol("L"), sp.Symbol("R", nonnegative=True), symbol("N")
     stated = constant * L * R**2 / (T + 1) ** power
     text = str(stated)
