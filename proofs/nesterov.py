@@ -103,7 +103,8 @@ def nag_rate(constant=2, power=2):
     trigamma function ψ′(k + 3)), not a rational function of k. A rational potential needs a
     distance weight that decreases with k instead (numerically, a chain of one-step SDPs with
     A_k = k(k + 3)/4 is feasible for k ≤ 20, the weight falling from 1/2 to about 0.48; since
-    N(N + 3) ≥ (N + 1)² this would give the bound at x_N); its closed form is left open."""
+    N(N + 3) ≥ (N + 1)² it would give the bound at the last gradient step
+    p_{N−1} − ∇f(p_{N−1})/L, not yet at the stored point); its closed form is left open."""
     L, R, T = symbol("L"), sp.Symbol("R", nonnegative=True), symbol("N")
     stated = constant * L * R**2 / (T + 1) ** power
     text = str(stated)
