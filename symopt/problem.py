@@ -34,6 +34,7 @@ from typing import Literal
 import sympy as sp
 
 from symopt.errors import ParseError, SymoptTimeoutError, UnsupportedError
+from symopt.memo import Memo
 from symopt.parse import parse, parse_relation
 from symopt.result import Finding
 from symopt.symbols import canonical_name, symbol
@@ -73,7 +74,7 @@ class Quadratic:
     @cached_property
     def eigenvalues(self) -> list[sp.Expr]:
         """Eigenvalues of A with multiplicity, ascending when they can be ordered."""
-        values = list(run_with_timeout(_eigenvalues, self.A))
+        values = list(_eigenvalues_within(self.A))
         try:
             return sorted(values, key=lambda v: float(v))
         except TypeError:
@@ -306,7 +307,7 @@ class Problem:
         """Kind of a stationary point from the signs of the Hessian's eigenvalues."""
         H = self.hessian.subs(point)
         try:
-            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+            eigen = _eigenvalues_within(H, self.timeout)
         except SymoptTimeoutError:
             eigen = ()
         kind = _kind(eigen) if eigen else "unknown"
@@ -378,7 +379,7 @@ class Problem:
             return Finding.unknown("the Hessian is not constant; bounding its eigenvalues over "
                                    "ℝⁿ is not supported for several variables")
         try:
-            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+            eigen = _eigenvalues_within(H, self.timeout)
         except SymoptTimeoutError as exc:
             return Finding.unknown(str(exc))
         pick = sp.Max if which == "max" else sp.Min
@@ -507,6 +508,19 @@ def _period(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> tuple | None
         if length is not None and length.is_positive:
             return v, length
     return None
+
+
+#: Eigenvalues by matrix: the same Hessians recur across problems and analyses.
+_EIGENVALUES = Memo("eigenvalues")
+
+
+def _eigenvalues_within(H: sp.Matrix, seconds: float | None = None) -> tuple[sp.Expr, ...]:
+    """:func:`_eigenvalues` under the time limit, remembered once found."""
+    key = sp.ImmutableMatrix(H)
+    values = _EIGENVALUES.get(key)
+    if values is None:
+        values = _EIGENVALUES.put(key, run_with_timeout(_eigenvalues, H, seconds=seconds))
+    return values
 
 
 def _eigenvalues(H: sp.Matrix) -> tuple[sp.Expr, ...]:
