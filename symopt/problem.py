@@ -222,7 +222,7 @@ class Problem:
     @cached_property
     def gradient(self) -> sp.Matrix:
         """∇f as a column vector (built under the problem's time limit)."""
-        grad = run_with_timeout(_gradient, self.objective, self.variables, seconds=self.timeout)
+        grad = _remembered(_gradient, self.objective, self.variables, seconds=self.timeout)
         if grad.has(sp.Derivative):
             raise UnsupportedError(f"cannot differentiate {self.objective} in closed form")
         return grad
@@ -234,7 +234,7 @@ class Problem:
         if n > MAX_HESSIAN_VARIABLES:
             raise UnsupportedError(f"the Hessian in {n} variables has {n * n} entries; the limit "
                                    f"is {MAX_HESSIAN_VARIABLES} variables")
-        return run_with_timeout(sp.hessian, self.objective, self.variables, seconds=self.timeout)
+        return _remembered(sp.hessian, self.objective, self.variables, seconds=self.timeout)
 
     def at(self, expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr] | Sequence) -> sp.Basic:
         """Substitute a point (mapping or sequence in variable order) into ``expr``.
@@ -262,8 +262,8 @@ class Problem:
         Quadratic(A=Matrix([[2]]), b=Matrix([[10]]), c=25)
         """
         try:
-            if not run_with_timeout(_at_most_quadratic, self.objective, self.variables,
-                                    seconds=self.timeout):
+            if not _remembered(_at_most_quadratic, self.objective, self.variables,
+                               seconds=self.timeout):
                 return None
         except SymoptTimeoutError:
             return None  # expanding the objective took too long: not recognised
@@ -512,6 +512,21 @@ def _period(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> tuple | None
 
 #: Eigenvalues by matrix: the same Hessians recur across problems and analyses.
 _EIGENVALUES = Memo("eigenvalues")
+#: ∇f, ∇²f and the quadratic test by (function, objective, variables): the claims of a
+#: file share their problems, and each claim builds its own Problem.
+_FACTS = Memo("problem facts")
+
+
+def _remembered(fn, objective: sp.Expr, variables: tuple, *, seconds: float | None):
+    """``fn(objective, variables)`` under the time limit, remembered once found
+    (matrices are stored immutable and handed out as fresh copies)."""
+    key = (fn.__module__, fn.__qualname__, objective, variables)
+    value = _FACTS.get(key)
+    if value is None:
+        value = run_with_timeout(fn, objective, variables, seconds=seconds)
+        value = _FACTS.put(key, sp.ImmutableMatrix(value)
+                           if isinstance(value, sp.MatrixBase) else value)
+    return sp.Matrix(value) if isinstance(value, sp.MatrixBase) else value
 
 
 def _eigenvalues_within(H: sp.Matrix, seconds: float | None = None) -> tuple[sp.Expr, ...]:
