@@ -103,3 +103,11 @@ def test_torch_adam_breaks_the_papers_bound_on_the_same_sequence():
         p.grad = torch.tensor([(beta_1 / beta_2) ** (t - i)], dtype=torch.float64)
         opt.step()
     assert abs(p.item() - before) > (1 - beta_1) / np.sqrt(1 - beta_2)
+
+
+@pytest.mark.parametrize("method", ["gd", "heavy_ball"])
+def test_a_step_that_grows_with_the_gradient_has_no_bound(method):
+    # Δ_1 = −αg: one gradient g_1 = 10 already steps 10α
+    v = check(Claim("step_bound", "alpha", method=method), timeout=60)
+    assert v.status == "false" and v.correct == "∞", v
+    assert "g_1 = 10^1" in v.counterexample

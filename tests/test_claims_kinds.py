@@ -100,3 +100,15 @@ def test_a_schedule_with_a_constant_of_unknown_sign():
     assert check(Claim("series", "oo", reference="alpha_0/t")).status == "unknown"
     assert check(Claim("series", "oo", reference="alpha_0/t",
                        assumptions={"alpha_0": "positive"})).status == "true"
+
+
+@pytest.mark.parametrize(("objective", "stated", "status"), [
+    # ∇²(x² + y⁴) = diag(2, 12y²) is singular on y = 0: λmin = 0 there, so no μ > 0 works
+    ("x**2 + y**4", "false", "true"),
+    ("x**2 + y**4", "true", "false"),
+    # ∇²(x⁴ + x²y² + y⁴) vanishes at the origin
+    ("x**4 + x**2*y**2 + y**4", "true", "false"),
+])
+def test_strong_convexity_refuted_where_the_hessian_is_singular(objective, stated, status):
+    v = check(Claim("strongly_convex", stated, problem=objective))
+    assert v.status == status, v

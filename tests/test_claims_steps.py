@@ -81,3 +81,12 @@ def test_the_limit_of_the_step_with_given_values():
     v = check(Claim("step_limit", "-g", method="heavy_ball",
                     hyperparameters={"alpha": "0.1", "beta": "0.9"}))
     assert v.status == "true", v
+
+
+def test_the_step_size_alpha_over_root_t_for_a_positive_gradient():
+    # issue 13's "AdaGrad with a constant gradient: step α/√t" is Δ_t = −α/√t when g > 0
+    hyper = {"epsilon": 0}
+    assert check(Claim("step", "-alpha/sqrt(t)", method="adagrad", hyperparameters=hyper,
+                       assumptions={"g": "positive"})).status == "true"
+    assert check(Claim("step", "-alpha/sqrt(t)", method="adagrad", hyperparameters=hyper,
+                       assumptions={"g": "negative"})).status == "false"

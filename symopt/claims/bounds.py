@@ -265,6 +265,9 @@ def check_step_bound(claim: Claim) -> Verdict:
     try:
         found = step_supremum(ctx)
     except UnsupportedError as exc:
+        unbounded = _one_large_gradient(ctx, stated)
+        if unbounded is not None:
+            return unbounded
         return Verdict.unknown(f"the supremum of the step over gradient sequences was not "
                                f"derived: {exc}")
     times: tuple[int, ...] = _TIMES
@@ -313,6 +316,41 @@ def check_step_bound(claim: Claim) -> Verdict:
     return Verdict.unknown(f"no gradient sequence breaks |Δ_t| ≤ {show(stated)} at "
                            f"{len(points)} hyperparameter point(s) × {len(times)} value(s) of "
                            f"t, but it is not proved{limit_text}", *evidence)
+
+
+def _one_large_gradient(ctx: Context, stated: sp.Expr) -> Verdict | None:
+    """A first step Δ_1 larger than the bound, for one gradient g_1 = 10ᵏ (or None).
+
+    For methods whose step grows with the gradient (gradient descent, momentum) no
+    finite bound holds; the rule itself, run on g_1, shows it.
+    """
+    from symopt.methods.base import NEWTON_DIRECTION, T, X
+
+    method = ctx.method
+    if method.uses_newton_direction or X in (method.rule().x_next - X).free_symbols:
+        return None
+    symbols = stated.free_symbols | {h.symbol for h in method.hyperparameters}
+    condition = sp.true
+    if ctx.claim.where:
+        from symopt.claims.derived import _condition
+
+        condition = _condition(ctx, stated)
+    for point in _grid(ctx, symbols - set(ctx.hyperparameters), condition)[:20]:
+        bound = stated.xreplace(point).xreplace({T: 1})
+        if not bound.is_number:
+            continue
+        for k in (1, 3, 6, 12):
+            g = sp.Integer(10) ** k
+            step = _run_step(ctx, [g], point)
+            if step.has(NEWTON_DIRECTION) or not step.is_number:
+                return None
+            if abs(step) > sp.N(bound, 60):
+                at = ", ".join(f"{s} = {show(v)}" for s, v in point.items())
+                return Verdict.false(
+                    f"the step is not bounded over gradients (at {at})", correct="∞",
+                    counterexample=f"one gradient g_1 = 10^{k} gives, by the method's rule, "
+                    f"Δ_1 = {show(sp.N(step, 10))}, |Δ_1| > {show(sp.N(bound, 10))}")
+    return None
 
 
 def _refuted(ctx: Context, found: StepSupremum, point: dict, t: int, bound: sp.Expr,

@@ -128,9 +128,14 @@ def check_strongly_convex(claim: Claim) -> Verdict:
         holds, why = False, f"f is not even convex: {convex.reason}"
     else:
         mu = problem.strong_convexity()
-        if not mu.known:
+        singular = None if mu.known else _singular_point(problem)
+        if singular is not None:
+            holds, why = False, (f"∇²f{singular} is singular (det = 0): it has the "
+                                 "eigenvalue 0 there, so inf λmin(∇²f) ≤ 0 and no μ > 0 "
+                                 "bounds the curvature from below")
+        elif not mu.known:
             return Verdict.unknown(f"strong convexity could not be decided: {mu.reason}")
-        if mu.value.is_positive:
+        elif mu.value.is_positive:
             holds, why = True, f"μ = inf λmin(∇²f) = {show(mu.value)} > 0 ({mu.reason})"
         elif mu.value.is_zero:
             holds, why = False, (f"inf λmin(∇²f) = 0 ({mu.reason}): convex, but no μ > 0 "
@@ -141,6 +146,22 @@ def check_strongly_convex(claim: Claim) -> Verdict:
     if holds == stated:
         return Verdict.true(f"f is {correct}: {why}", correct=correct)
     return Verdict.false(f"f is {correct}", correct=correct, counterexample=why)
+
+
+def _singular_point(problem) -> str | None:
+    """A point (shown) where ∇²f is singular, from a small grid of rationals, or None."""
+    import itertools
+
+    if problem.parameters:
+        return None
+    hessian = problem.hessian
+    grid = [sp.S.Zero, sp.S.One, -sp.S.One, sp.S.Half, -sp.S.Half, sp.Integer(2)]
+    for values in itertools.islice(itertools.product(grid, repeat=len(problem.variables)),
+                                   400):
+        at = hessian.xreplace(dict(zip(problem.variables, values)))
+        if all(e.is_number for e in at) and sp.simplify(at.det()) == 0:
+            return "(" + ", ".join(show(v) for v in values) + ")"
+    return None
 
 
 def newton_decrement(ctx: Context) -> sp.Expr:

@@ -136,6 +136,8 @@ def limit_in_t(expr: sp.Expr, ctx: Context) -> sp.Expr:
     """
     from symopt.methods.base import T
 
+    if T not in expr.free_symbols:
+        return expr
     n = sp.Dummy("t", positive=True)
     expr = expr.xreplace({T: n})
     unit, positive = {}, {}
