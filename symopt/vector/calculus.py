@@ -25,7 +25,11 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from symopt.errors import UnsupportedError
 from symopt.vector.jacobian import jacobian, tidy
 
-__all__ = ["gradient", "hessian", "uses_elementwise"]
+__all__ = ["MAX_NODES", "gradient", "hessian", "uses_elementwise"]
+
+#: Largest expression (nodes of its tree) differentiated: the product rule over p factors
+#: makes p terms of p factors, so a long product is refused rather than expanded.
+MAX_NODES = 5000
 
 _ELEMENTWISE = (ElementwiseApplyFunction, sp.HadamardProduct, DiagMatrix)
 
@@ -43,6 +47,10 @@ def uses_elementwise(expr: sp.Basic) -> bool:
 
 
 def _scalar_expr(f: sp.Basic) -> sp.MatrixExpr:
+    for nodes, _ in enumerate(sp.preorder_traversal(f), start=1):
+        if nodes > MAX_NODES:
+            raise UnsupportedError(f"the expression has more than {MAX_NODES} nodes; "
+                                   "differentiating it is refused (size limit)")
     if not getattr(f, "is_Matrix", False) or f.shape != (1, 1):
         shape = getattr(f, "shape", "a plain scalar")
         raise UnsupportedError(f"the gradient is taken of a 1×1 matrix expression (a scalar "
