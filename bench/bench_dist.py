@@ -25,6 +25,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from bar import tracked
+
 from symopt.corpus import corpus
 from symopt.dist import DaskEngine, InProcessEngine, run_tasks, tasks_from_claims
 
@@ -71,7 +73,7 @@ def main() -> None:
             run_tasks(warm, engine)  # imports and caches, in every worker
         rates: dict[str, list[float]] = {name: [] for name in engines}
         verdicts: dict[str, list[str]] = {name: [] for name in engines}
-        for tasks in rounds:  # round-robin: background load hits every engine alike
+        for tasks in tracked(rounds, "rounds"):  # round-robin: load hits every engine alike
             for name, engine in engines.items():
                 seconds, records = _timed(tasks, engine)
                 rates[name].append(len(tasks) / seconds)

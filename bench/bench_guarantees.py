@@ -21,8 +21,11 @@ import argparse
 import os
 import sys
 import time
+from itertools import product
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from bar import tracked
 
 from symopt.guarantees import smooth, smooth_convex, smooth_strongly_convex
 from symopt.guarantees.exact import certify
@@ -73,11 +76,11 @@ def main() -> None:
     run("gd-convex", 1)  # first use of cvxpy / Clarabel (imports, canonicalisation caches)
     print(f"warm-up (imports, first solve): {time.perf_counter() - start:.2f} s")
     print(f"{'example':20} {'N':>3} {'build s':>8} {'solve s':>8} {'exact s':>8}  outcome")
-    for name in args.examples:
-        for n in range(1, args.max_n + 1):
-            build, solve, exact, outcome = run(name, n)
-            print(f"{name:20} {n:>3} {build:8.2f} {solve:8.2f} {exact:8.2f}  {outcome}",
-                  flush=True)
+    cases = list(product(args.examples, range(1, args.max_n + 1)))
+    for name, n in tracked(cases, "PEPs"):
+        build, solve, exact, outcome = run(name, n)
+        print(f"{name:20} {n:>3} {build:8.2f} {solve:8.2f} {exact:8.2f}  {outcome}",
+              flush=True)
 
 
 if __name__ == "__main__":

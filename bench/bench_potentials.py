@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 
+from bar import tracked
+
 CASES = {
     "descent": ("smooth('L')", "smooth(4)", {}),
     "monotone": ("smooth_convex('L')", "smooth_convex(4)", {}),
@@ -41,7 +43,7 @@ def main() -> None:
     """Print one row per statement: seconds with symbolic and with numeric constants."""
     print(f"cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
     print(f"{'statement':28} {'symbolic s':>11} {'numeric s':>10}")
-    for name, (symbolic, numeric, hyper) in CASES.items():
+    for name, (symbolic, numeric, hyper) in tracked(CASES.items(), "potentials", len(CASES)):
         method = "nesterov" if name.startswith("nesterov") else "gd"
         row = []
         for cls in (symbolic, numeric):

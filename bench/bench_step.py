@@ -3,8 +3,8 @@
 For each method of the registry, dtype and size n it times one in-place step of
 
 * ``symopt numpy``, ``symopt numba``, ``symopt numexpr`` (kernels generated from the
-  method's symbolic rule) and ``numba serial`` (the same numba loop compiled with
-  ``parallel=False``, to show what the second core buys),
+  method's symbolic rule) and ``numba 1 thread`` (under ``numba.set_num_threads(1)``
+  the kernel runs its ``parallel=False`` variant: what the second core buys),
 * torch.optim's fused implementation where torch has one, ``foreach`` otherwise (and
   both with ``--torch-both``),
 * for the simplex projection, hand-written ``np.sort``-based code (sort, cumulative sums,
@@ -168,9 +168,18 @@ def symopt_step(case: Case, backend: str, dtype: np.dtype, n: int, serial: bool 
     step = compile(case.make(), backend, dtype, **case.hyperparameters)
     p, g = _arrays(n, dtype)
     state = step.init_state(p)
-    if serial:  # the parallel=False variant of the numba loop, whatever the size
-        kernel = step._kernel
-        kernel.function = kernel.serial
+    if serial:  # one numba thread: the kernel runs its parallel=False variant
+        import numba
+
+        def one_thread(t: int) -> None:
+            threads = numba.get_num_threads()
+            numba.set_num_threads(1)
+            try:
+                step(p, g, state, t)
+            finally:
+                numba.set_num_threads(threads)
+
+        return one_thread, step.traffic
     return (lambda t: step(p, g, state, t)), step.traffic
 
 
@@ -219,7 +228,7 @@ def contenders(method: str, dtype: np.dtype, n: int, backends: list[str], torch_
     for backend in backends:
         steps[f"symopt {backend}"], moved = symopt_step(case, backend, dtype, n)
     if serial and "numba" in backends:
-        steps["numba serial"], _ = symopt_step(case, "numba", dtype, n, serial=True)
+        steps["numba 1 thread"], _ = symopt_step(case, "numba", dtype, n, serial=True)
     notes = []
     if case.torch is not None and torch_modes:
         for mode in torch_modes:
@@ -276,7 +285,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="threads for numba, numexpr and torch (default: all cores)")
     parser.add_argument("--torch-both", action="store_true",
                         help="time torch foreach as well as fused")
-    parser.add_argument("--no-serial", action="store_true", help="skip the numba serial row")
+    parser.add_argument("--no-serial", action="store_true",
+                        help="skip the 'numba 1 thread' row (numba.set_num_threads(1))")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     args = parser.parse_args(argv)
     methods = args.methods or (list(CASES) if args.full else SHORT)
@@ -344,7 +354,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def print_markdown(table) -> None:
     """One row per (method, dtype, n): median ms of each contender and the key ratios."""
-    print("\n| method | dtype | n | arrays r+w | bound | numpy | numba | numba serial | numexpr "
+    print("\n| method | dtype | n | arrays r+w | bound | numpy | numba | numba 1 thread | numexpr "
           "| torch | fastest ÷bound | fastest ÷torch |")
     print("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for method, dtype_name, n, result in table:
@@ -353,7 +363,7 @@ def print_markdown(table) -> None:
         def ms(label: str, rows: dict = rows) -> str:
             return f"{rows[label]['median'] * 1e3:.3g}" if label in rows else "-"
 
-        ours = [r for k, r in rows.items() if k.startswith(("symopt", "numba serial"))]
+        ours = [r for k, r in rows.items() if k.startswith(("symopt", "numba 1 thread"))]
         best = min(ours, key=lambda r: r["median"])
         torch_cell = "-"
         if result["torch"]:
@@ -364,7 +374,7 @@ def print_markdown(table) -> None:
         reads, writes = result["traffic"]
         print(f"| {method} | {dtype_name} | 10^{round(np.log10(n))} | {reads}+{writes} | "
               f"{ms('bandwidth bound')} | {ms('symopt numpy')} | {ms('symopt numba')} | "
-              f"{ms('numba serial')} | {ms('symopt numexpr')} | {torch_cell} | "
+              f"{ms('numba 1 thread')} | {ms('symopt numexpr')} | {torch_cell} | "
               f"{best['bound']:.2f} ({best['label'].removeprefix('symopt ')}) | "
               f"{'-' if vs is None else f'{vs:.2f}'} |")
 

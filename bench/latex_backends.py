@@ -42,6 +42,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import sympy as sp  # noqa: E402
+from bar import tracked  # noqa: E402
 from latex_cases import CASES, REFUSE  # noqa: E402
 from sympy.core.function import AppliedUndef  # noqa: E402
 
@@ -258,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     results = {}
-    for name in args.only or BACKENDS:
+    for name in tracked(args.only or BACKENDS, "backends"):
         rows = run(name, pythons.get(name))
         results[name] = rows
         if isinstance(rows, str):

@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bar import tracked
+
 ROOT = Path(__file__).resolve().parent.parent
 
 OPTIMAL = ("tests/test_analysis_optimal.py",)
@@ -198,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("the unmutated tests must pass first", file=sys.stderr)
                 return 2
         results = []
-        for m in mutants:
+        for m in tracked(mutants, "mutants"):
             original = apply(copy, m)
             try:
                 outcome, seconds, last = run_tests(copy, m.tests, args.timeout)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from math import sqrt
 
+from bar import tracked
+
 from symopt.guarantees import PerformanceProblem, smooth, smooth_convex, smooth_strongly_convex
 
 SOLVER = "CLARABEL"
@@ -49,7 +51,7 @@ def rows():
 def main() -> None:
     print("| method and class | measure | symopt | PEPit | theory |")
     print("| --- | --- | --- | --- | --- |")
-    for name, what, ours, theirs, theory in rows():
+    for name, what, ours, theirs, theory in tracked(rows(), "examples"):
         print(f"| {name} | {what} | {ours:.8g} | {theirs:.8g} | {theory} |")
 
 

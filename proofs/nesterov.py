@@ -91,7 +91,20 @@ def nag_rate(constant=2, power=2):
     class statement is **unknown**, not true. A wrong constant or power is refuted by exact
     points of the class: 2LR²/(T + 1)³ at T = 2 (worst case 0.0889 > 2/27), LR²/(T + 1)² at
     T = 5 (worst case 0.0297 > 1/36). On quadratics only (a labelled extra): the family
-    ½Σλᵢxᵢ², λ ∈ {1, 10⁻¹, …, 10⁻⁴}, stays under the bound for T ≤ 200 while GD crosses it."""
+    ½Σλᵢxᵢ², λ ∈ {1, 10⁻¹, …, 10⁻⁴}, stays under the bound for T ≤ 200 while GD crosses it.
+
+    Why the textbook potential does not carry over: with the schedule inside the momentum
+    buffer (b ← β_t b + g, x ← x − α(g + β_t b)) the stored point is not the textbook's
+    x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1}). In a potential A_k(f(x_k) − f*) + (L/2)‖z_k − x*‖²
+    + d_k‖αb_k‖² over symopt's state (p, b) with z_k = p_k + c_k·αb_k, the cross term ⟨p, b⟩ of
+    one step meets no interpolation inequality (they pair a gradient with a point), so it must
+    vanish by itself: c_{k+1} = β_k + c_k/β_k with β_k = k/(k + 3). Its only solution growing
+    linearly starts at c₁ = −(3/2)(10 − π²) ≈ −0.196 (a series in 1/(j + 3)²; c_k involves the
+    trigamma function ψ′(k + 3)), not a rational function of k. A rational potential needs a
+    distance weight that decreases with k instead (numerically, a chain of one-step SDPs with
+    A_k = k(k + 3)/4 is feasible for k ≤ 20, the weight falling from 1/2 to about 0.48; since
+    N(N + 3) ≥ (N + 1)² it would give the bound at the last gradient step
+    p_{N−1} − ∇f(p_{N−1})/L, not yet at the stored point); its closed form is left open."""
     L, R, T = symbol("L"), sp.Symbol("R", nonnegative=True), symbol("N")
     stated = constant * L * R**2 / (T + 1) ** power
     text = str(stated)

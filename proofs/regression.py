@@ -311,14 +311,19 @@ def minibatch_run(lr=0.01):
 
 @claim("004-linreg-convex", seed="004", where="§8 Convex vs. Non-convex Optimization",
        quote="Many classic models (linear regression, SVM) are convex.",
-       stated="the least-squares loss ‖Xθ − y‖² is convex in θ (the SVM part is not checked)",
+       stated="the least-squares loss ‖Xθ − y‖² and the SVM objective (mean hinge loss "
+       "max(0, 1 − yᵢθᵀxᵢ) + λ‖θ‖²) are convex in θ",
        perturbed={"sign": -1})
-def linreg_convex(sign=1):
+def linreg_convex(sign=1, hinge="max"):
     """In general dimension: ∇²(±‖Xθ − y‖²) = ±2XᵀX (SymPy's matrix calculus), and
     vᵀ(2XᵀX)v = 2‖Xv‖² ≥ 0 for every v (a Gram form), so the loss is convex for every X,
     m and n; checked numerically (smallest Hessian eigenvalue ≥ 0 at random shapes,
     rank-deficient X among them). With the sign flipped, the Hessian −2XᵀX is not shown
-    PSD (it is not, unless X = 0): no proof of convexity."""
+    PSD (it is not, unless X = 0): no proof of convexity. The SVM objective is a sum of
+    λ‖θ‖² (convex) and hinge terms h(1 − yᵢθᵀxᵢ), h(u) = max(0, u), of an affine function of
+    θ; h is convex because h(λu + (1 − λ)v) ≤ λh(u) + (1 − λ)h(v) for λ ∈ [0, 1], shown
+    exactly in every case of the signs of u, v and λu + (1 − λ)v. (With min(0, u) in place
+    of max the inequality fails, at u = 1, v = −1, λ = 1/2.)"""
     d = data_symbols("X", "theta", "y")
     f = sp.MatMul(2 * sign, least_squares(d))
     H = hessian(f, d.w)
@@ -332,6 +337,32 @@ def linreg_convex(sign=1):
             X_ = np.outer(X_[:, 0], rng.standard_normal(n_))  # rank one
         smallest.append(float(np.linalg.eigvalsh(evaluate(H, {"X": X_}))[0]))
     psd = all(v >= -1e-9 for v in smallest)
-    holds = finding.value is True and psd if finding.known else None
+    least = finding.value is True and psd if finding.known else None
+    svm, svm_text = _hinge_convex(sp.Max if hinge == "max" else sp.Min)
+    holds = (False if least is False or svm is False
+             else None if least is None or svm is None else True)
     return Outcome.check(holds, H, f"∇²f = {H}; {finding.reason}; smallest eigenvalue at 6 "
-                         f"random shapes: {[round(v, 6) for v in smallest]}.")
+                         f"random shapes: {[round(v, 6) for v in smallest]}. SVM: {svm_text}")
+
+
+def _hinge_convex(outer):
+    """Whether h(u) = outer(0, u) is convex: λh(u) + μh(v) − h(λu + μv) ≥ 0 for λ, μ ≥ 0
+    (λ + μ = 1 is not even needed), case by case on the signs of u, v and λu + μv, each
+    outer(0, ·) resolved by its case; a case not shown ≥ 0 is checked at exact numbers."""
+    U, V, lam, mu = sp.symbols("U V lambda mu", nonnegative=True)
+    z = sp.Symbol("z", real=True)
+    h = sp.Lambda(z, outer(0, z))
+    for su, sv, sw in itertools.product((1, -1), repeat=3):
+        u, v = su * U, sv * V
+        keep = [(sign > 0) == (outer is sp.Max) for sign in (su, sv, sw)]  # outer(0, x) = x
+        gap = sp.expand(lam * (u if keep[0] else 0) + mu * (v if keep[1] else 0)
+                        - ((lam * u + mu * v) if keep[2] else 0))
+        if gap.is_nonnegative is not True:
+            broken = h(0) > (h(1) + h(-1)) / 2
+            return (False if broken else None,
+                    f"case u {'≥' if su > 0 else '≤'} 0, v {'≥' if sv > 0 else '≤'} 0, "
+                    f"λu + μv {'≥' if sw > 0 else '≤'} 0: the gap {gap} is not ≥ 0; at u = 1, "
+                    f"v = −1, λ = μ = 1/2: h(0) = {h(0)} > (h(1) + h(−1))/2 = "
+                    f"{(h(1) + h(-1)) / 2}: {broken}.")
+    return True, ("λh(u) + μh(v) − h(λu + μv) ≥ 0 in all 8 sign cases (exact), so each hinge "
+                  "term is convex in θ and so is their mean plus λ‖θ‖².")

@@ -41,7 +41,7 @@ import numpy as np
 import sympy as sp
 
 from symopt.errors import SymoptError
-from symopt.timeout import check_seconds
+from symopt.timeout import check_seconds, reuse_workers
 
 __all__ = [
     "ClaimInfo",
@@ -657,20 +657,22 @@ def run_entry(entry: Entry, seconds: float | None = ENTRY_SECONDS) -> Result:
 def _serve(conn: Any, entries: list[Entry]) -> None:
     """A worker: run the entries it is sent (by index) until told to stop.
 
-    One worker runs many entries, so SymPy's caches stay warm between them.
+    One worker runs many entries, so SymPy's caches stay warm between them; the
+    time-limited work inside the entries runs on one reused worker of its own.
     """
-    while True:
-        index = conn.recv()
-        if index is None:
-            break
-        try:
-            message: tuple = (index, "ok", entries[index].run())
-        except BaseException as exc:  # report every failure to the parent
-            message = (index, "error", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(message)
-        except Exception as exc:  # an unpicklable outcome
-            conn.send((index, "error", f"the outcome could not be returned: {exc}"))
+    with reuse_workers():
+        while True:
+            index = conn.recv()
+            if index is None:
+                break
+            try:
+                message: tuple = (index, "ok", entries[index].run())
+            except BaseException as exc:  # report every failure to the parent
+                message = (index, "error", f"{type(exc).__name__}: {exc}")
+            try:
+                conn.send(message)
+            except Exception as exc:  # an unpicklable outcome
+                conn.send((index, "error", f"the outcome could not be returned: {exc}"))
     conn.close()
 
 

@@ -34,6 +34,7 @@ from typing import Literal
 import sympy as sp
 
 from symopt.errors import ParseError, SymoptTimeoutError, UnsupportedError
+from symopt.memo import Memo
 from symopt.parse import parse, parse_relation
 from symopt.result import Finding
 from symopt.symbols import canonical_name, symbol
@@ -73,7 +74,7 @@ class Quadratic:
     @cached_property
     def eigenvalues(self) -> list[sp.Expr]:
         """Eigenvalues of A with multiplicity, ascending when they can be ordered."""
-        values = list(run_with_timeout(_eigenvalues, self.A))
+        values = list(_eigenvalues_within(self.A))
         try:
             return sorted(values, key=lambda v: float(v))
         except TypeError:
@@ -221,7 +222,7 @@ class Problem:
     @cached_property
     def gradient(self) -> sp.Matrix:
         """∇f as a column vector (built under the problem's time limit)."""
-        grad = run_with_timeout(_gradient, self.objective, self.variables, seconds=self.timeout)
+        grad = _remembered(_gradient, self.objective, self.variables, seconds=self.timeout)
         if grad.has(sp.Derivative):
             raise UnsupportedError(f"cannot differentiate {self.objective} in closed form")
         return grad
@@ -233,7 +234,7 @@ class Problem:
         if n > MAX_HESSIAN_VARIABLES:
             raise UnsupportedError(f"the Hessian in {n} variables has {n * n} entries; the limit "
                                    f"is {MAX_HESSIAN_VARIABLES} variables")
-        return run_with_timeout(sp.hessian, self.objective, self.variables, seconds=self.timeout)
+        return _remembered(sp.hessian, self.objective, self.variables, seconds=self.timeout)
 
     def at(self, expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr] | Sequence) -> sp.Basic:
         """Substitute a point (mapping or sequence in variable order) into ``expr``.
@@ -261,8 +262,8 @@ class Problem:
         Quadratic(A=Matrix([[2]]), b=Matrix([[10]]), c=25)
         """
         try:
-            if not run_with_timeout(_at_most_quadratic, self.objective, self.variables,
-                                    seconds=self.timeout):
+            if not _remembered(_at_most_quadratic, self.objective, self.variables,
+                               seconds=self.timeout):
                 return None
         except SymoptTimeoutError:
             return None  # expanding the objective took too long: not recognised
@@ -306,7 +307,7 @@ class Problem:
         """Kind of a stationary point from the signs of the Hessian's eigenvalues."""
         H = self.hessian.subs(point)
         try:
-            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+            eigen = _eigenvalues_within(H, self.timeout)
         except SymoptTimeoutError:
             eigen = ()
         kind = _kind(eigen) if eigen else "unknown"
@@ -378,7 +379,7 @@ class Problem:
             return Finding.unknown("the Hessian is not constant; bounding its eigenvalues over "
                                    "ℝⁿ is not supported for several variables")
         try:
-            eigen = run_with_timeout(_eigenvalues, H, seconds=self.timeout)
+            eigen = _eigenvalues_within(H, self.timeout)
         except SymoptTimeoutError as exc:
             return Finding.unknown(str(exc))
         pick = sp.Max if which == "max" else sp.Min
@@ -507,6 +508,34 @@ def _period(gradient: sp.Matrix, variables: Sequence[sp.Symbol]) -> tuple | None
         if length is not None and length.is_positive:
             return v, length
     return None
+
+
+#: Eigenvalues by matrix: the same Hessians recur across problems and analyses.
+_EIGENVALUES = Memo("eigenvalues")
+#: ∇f, ∇²f and the quadratic test by (function, objective, variables): the claims of a
+#: file share their problems, and each claim builds its own Problem.
+_FACTS = Memo("problem facts")
+
+
+def _remembered(fn, objective: sp.Expr, variables: tuple, *, seconds: float | None):
+    """``fn(objective, variables)`` under the time limit, remembered once found
+    (matrices are stored immutable and handed out as fresh copies)."""
+    key = (fn.__module__, fn.__qualname__, objective, variables)
+    value = _FACTS.get(key)
+    if value is None:
+        value = run_with_timeout(fn, objective, variables, seconds=seconds)
+        value = _FACTS.put(key, sp.ImmutableMatrix(value)
+                           if isinstance(value, sp.MatrixBase) else value)
+    return sp.Matrix(value) if isinstance(value, sp.MatrixBase) else value
+
+
+def _eigenvalues_within(H: sp.Matrix, seconds: float | None = None) -> tuple[sp.Expr, ...]:
+    """:func:`_eigenvalues` under the time limit, remembered once found."""
+    key = sp.ImmutableMatrix(H)
+    values = _EIGENVALUES.get(key)
+    if values is None:
+        values = _EIGENVALUES.put(key, run_with_timeout(_eigenvalues, H, seconds=seconds))
+    return values
 
 
 def _eigenvalues(H: sp.Matrix) -> tuple[sp.Expr, ...]:

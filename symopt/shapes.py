@@ -341,10 +341,49 @@ class Shapes(Mapping[str, Shape]):
             return self.value(upper)[index - 1, :].T, note
         return None
 
+    def is_data(self, name: str) -> bool:
+        """Whether ``name_k`` would index declared data: ``name`` is a declared vector, or an
+        undeclared lower-case letter whose capital is a declared matrix (its rows).
+
+        >>> Shapes.from_mapping({"X": "m x n", "w": "n"}).is_data("x")
+        True
+        """
+        canonical = _name(name, strict=False)
+        if canonical in self._shapes:
+            return self._shapes[canonical].kind != "scalar"
+        upper = canonical.upper()
+        return len(canonical) == 1 and canonical.islower() and upper in self._shapes and \
+            self._shapes[upper].kind == "matrix"
+
+    def ambiguous_subscript(self, base: str, name: str | None, written: str = "") -> str:
+        """Why ``x_k`` (or ``x_{k+1}``) is refused when ``x`` indexes declared data.
+
+        >>> print(Shapes.from_mapping({"x": "n"}).ambiguous_subscript("x", "x_k"))
+        'x_k': entry k of the declared vector 'x', or a name of its own such as an iterate? \
+entries are indexed by a summation index or a number (x_1, \\sum_{k=1}^{n} x_k); declare \
+x_k (e.g. shapes={'x_k': 'n'}) for a vector of its own
+        """
+        canonical = _name(base, strict=False)
+        written = name or written
+        index = written.partition("_")[2].strip("{}")
+        if canonical in self._shapes:
+            what = f"entry {index} of the declared vector {canonical!r}"
+            rows = self._shapes[canonical].rows
+        else:
+            what = f"row {index} of the declared matrix {canonical.upper()!r}"
+            rows = self._shapes[canonical.upper()].rows
+        advice = (f"declare {name} (e.g. shapes={{'{name}': 'n'}}) for a vector of its own"
+                  if name else "name each iterate (x_k, x_next) and declare it")
+        return (f"'{written}': {what}, or a name of its own such as an iterate? entries are "
+                f"indexed by a summation index or a number ({canonical}_1, \\sum_{{k=1}}^{{"
+                f"{rows}}} {canonical}_k); {advice}")
+
     @staticmethod
     def _check_index(name: str, index: sp.Expr, rows: sp.Expr) -> None:
         if index.is_Integer and (index < 1 or (rows.is_Integer and index > rows)):
-            raise ParseError(f"{name}_{index} is out of range: indices run from 1 to {rows}")
+            raise ParseError(f"{name}_{index} is out of range: indices run from 1 to {rows} "
+                             f"(declare {name}_{index} if it is a name of its own, e.g. a "
+                             "starting point)")
 
     def local(self) -> dict[str, object]:
         """Every declared name and every dimension name, mapped to its SymPy object (a

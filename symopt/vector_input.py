@@ -20,6 +20,8 @@ Text form:
 * ``A*x``, ``x.T``, ``transpose(x)``, ``norm(v)``, ``A**2`` (square matrices),
   ``+ - * /`` (division by numbers), the scalar functions of :mod:`symopt.parse`
   on numbers (``log(1 + exp(-y_i*w.T*x_i))``);
+* ``grad(f, w)``, ``hessian(f, w)`` (unevaluated), ``trace(M)``, ``eigmax(M)``,
+  ``eigmin(M)``, ``norm(X, 2)`` (spectral), ``frobenius(X)``;
 * ``sum(body, (i, 1, m))`` with symbolic or numeric bounds; inside it ``y_i`` is
   entry i of a declared vector ``y`` and ``x_i`` the i-th row of a declared
   matrix ``X`` (as a column vector), each said in the report.
@@ -49,9 +51,11 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from symopt import vector_ops
 from symopt.errors import ParseError
 from symopt.parse import _Builder, looks_like_latex, parse_expr
 from symopt.shapes import Shapes
+from symopt.symbols import HOUSE_ASSUMPTIONS
 from symopt.vector_ops import (
     add,
     describe_shape,
@@ -107,6 +111,7 @@ def parse_vector_report(text: str,
 
 def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
     """A :class:`symopt.parse._Builder` that builds with :mod:`symopt.vector_ops`."""
+    from symopt.latex._names import FUNCTION_LETTERS  # the LaTeX reader imports this module
 
     @dataclass
     class VectorBuilder(_Builder):
@@ -162,10 +167,12 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
         def name(self, identifier: str, node: ast.AST) -> sp.Basic:
             if identifier in self.bound:
                 return self.bound[identifier]
-            match = re.fullmatch(r"([A-Za-z]+)_([A-Za-z]|[0-9]+)", identifier)
+            match = re.fullmatch(r"([A-Za-z]+)_([A-Za-z0-9]+)", identifier)
             if match and identifier not in shapes:
                 base, sub = match.groups()
                 index = self.bound.get(sub) if not sub.isdigit() else sp.Integer(int(sub))
+                if index is None and shapes.is_data(base):
+                    raise self.fail(shapes.ambiguous_subscript(base, identifier), node)
                 if index is not None:
                     found = shapes.indexed(base, index)
                     if found is not None:
@@ -173,6 +180,13 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                         if not sub.isdigit():
                             self.ranges.append((identifier, sub, _rows(base, shapes)))
                         return found[0]
+            if identifier not in self.local and shapes and len(identifier) == 1 and \
+                    identifier.isupper() and identifier not in HOUSE_ASSUMPTIONS and \
+                    identifier != "E" and identifier not in FUNCTION_LETTERS:
+                raise self.fail(f"'{identifier}' has no declared shape, and a capital beside "
+                                "vectors is usually a matrix: declare shapes={"
+                                f"\"{identifier}\": \"n x n\"}} (a matrix) or "
+                                f"{{\"{identifier}\": \"scalar\"}}", node)
             if identifier not in self.local:
                 split = _declared_split(identifier, shapes)
                 if split:
@@ -185,7 +199,15 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
             name = node.func.id if isinstance(node.func, ast.Name) else None
             if name in ("sum", "Sum"):
                 return self.sum(node)
+            if name in _MATRIX_CALLS and not node.keywords:
+                return self.matrix_call(name, node)
             if name in ("norm", "transpose") and not node.keywords:
+                if name == "norm" and len(node.args) == 2:
+                    order = self.build(node.args[1])
+                    if order != 2:
+                        raise self.fail("norm(X, 2) is the spectral norm; write frobenius(X) "
+                                        "for the Frobenius norm", node)
+                    return vector_ops.matrix_norm(self.build(node.args[0]), "2")
                 if len(node.args) != 1:
                     raise self.fail(f"{name}() takes one argument", node)
                 (arg_node,) = node.args
@@ -201,6 +223,34 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                         node)
                 return norm(arg)
             return _Builder.call(self, node)
+
+        def matrix_call(self, name: str, node: ast.Call) -> sp.Basic:
+            """grad(f, w), hessian(f, w), trace(M), eigmax(M), eigmin(M), frobenius(X)."""
+            arity = 2 if name in ("grad", "hessian") else 1
+            if len(node.args) != arity:
+                raise self.fail(f"{name}() takes {arity} argument{'s' * (arity > 1)}", node)
+            args = [self.build(a) for a in node.args]
+            if name in ("grad", "hessian"):
+                expr, variable = args
+                if isinstance(expr, sp.Symbol) and expr.name in FUNCTION_LETTERS and \
+                        expr.name not in self.local:
+                    expr = sp.Function(expr.name, real=True)(variable)
+                    notes.append(f"{expr.func} is read as {expr}")
+                if isinstance(variable, sp.Symbol) and variable.name in self.local:
+                    return sp.Derivative(expr, (variable, 1 if name == "grad" else 2))
+                if not isinstance(variable, sp.MatrixSymbol):
+                    raise self.fail(f"{name}() is with respect to a declared name, not "
+                                    f"{variable}", node)
+                node_type = vector_ops.Gradient if name == "grad" else vector_ops.Hessian
+                return node_type(expr, variable)
+            (value,) = args
+            if name == "trace":
+                if not is_matrix(value) or value.shape[0] != value.shape[1]:
+                    raise self.fail(f"trace of {value}, which is not a square matrix", node)
+                return sp.Trace(value)
+            if name == "frobenius":
+                return vector_ops.matrix_norm(value, "F")
+            return vector_ops.eigenvalue(name[3:], value)
 
         def argument(self, node: ast.AST, function: str) -> sp.Basic:
             value = self.build(node)
@@ -256,6 +306,10 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
             return _sum(body, index, lower, upper, lambda m: self.fail(m, node))
 
     return VectorBuilder
+
+
+#: Calls the text form reads on vectors and matrices, besides norm, transpose and sum.
+_MATRIX_CALLS = frozenset({"grad", "hessian", "trace", "eigmax", "eigmin", "frobenius"})
 
 
 def _sum(body: sp.Basic, index: sp.Symbol, lower: sp.Expr, upper: sp.Expr, fail) -> sp.Basic:

@@ -37,11 +37,17 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from symopt.errors import ParseError
 
 __all__ = [
+    "EigMax",
+    "EigMin",
     "Gradient",
+    "Hessian",
+    "SpectralNorm",
     "add",
     "describe_shape",
     "divide",
+    "eigenvalue",
     "is_matrix",
+    "matrix_norm",
     "matrix_of",
     "multiply",
     "norm",
@@ -115,8 +121,14 @@ def matrix_of(value: sp.Expr) -> sp.MatrixExpr | None:
     return None
 
 
+def _symbolic(value: sp.Basic) -> sp.Basic:
+    """An explicit matrix as a matrix expression (so it mixes with symbolic ones)."""
+    return sp.ImmutableMatrix(value) if isinstance(value, sp.MatrixBase) else value
+
+
 def multiply(left: sp.Basic, right: sp.Basic) -> sp.Basic:
     """``left · right`` with the inner dimensions checked; a 1 × 1 result is a number."""
+    left, right = _symbolic(left), _symbolic(right)
     if is_matrix(left) and is_matrix(right):
         if sp.simplify(left.shape[1] - right.shape[0]) != 0:
             raise ParseError(f"cannot multiply {_named(left)} by {_named(right)}: the inner "
@@ -130,6 +142,7 @@ def multiply(left: sp.Basic, right: sp.Basic) -> sp.Basic:
 
 def add(left: sp.Basic, right: sp.Basic) -> sp.Basic:
     """``left + right``, refusing a vector plus a number or a sum of different shapes."""
+    left, right = _symbolic(left), _symbolic(right)
     if is_matrix(left) != is_matrix(right):
         matrix, number = (left, right) if is_matrix(left) else (right, left)
         if number == 0:
@@ -189,7 +202,73 @@ def norm(value: sp.Basic) -> sp.Expr:
     if rows == 1:
         return sp.sqrt(scalar_of(sp.MatMul(value, value.T).doit(deep=False)))
     raise ParseError(f"norm of the matrix {_named(value)}: the spectral norm or the Frobenius "
-                     "norm? matrix norms are not read yet")
+                     "norm? write \\|X\\|_2 or \\|X\\|_F")
+
+
+def matrix_norm(value: sp.MatrixExpr, order: str) -> sp.Expr:
+    """‖X‖_2 (:class:`SpectralNorm`) or ‖X‖_F (``sqrt(trace(XᵀX))``) of a matrix.
+
+    >>> import sympy as sp
+    >>> X = sp.MatrixSymbol("X", 3, 2)
+    >>> matrix_norm(X, "F"), matrix_norm(X, "2")
+    (sqrt(Trace(X.T*X)), SpectralNorm(X))
+    """
+    if not is_matrix(value) or 1 in value.shape:
+        raise ParseError(f"a matrix norm of {_named(value)}, which is not a matrix")
+    if order == "F":
+        return sp.sqrt(sp.Trace(value.T * value))
+    if order == "2":
+        return SpectralNorm(value)
+    raise ParseError(f"matrix norm of order {order} is not read (‖X‖_2 and ‖X‖_F are)")
+
+
+class SpectralNorm(sp.Function):
+    """‖X‖₂, the largest singular value of a matrix expression (unevaluated).
+
+    >>> import sympy as sp
+    >>> SpectralNorm(sp.MatrixSymbol("X", 3, 2)).is_nonnegative
+    True
+    """
+
+    nargs = 1
+    is_real = True
+    is_nonnegative = True
+
+    def _latex(self, printer: object) -> str:
+        return rf"\left\|{printer._print(self.args[0])}\right\|_{{2}}"
+
+
+class EigMax(sp.Function):
+    """λ_max of a symmetric matrix expression (unevaluated).
+
+    >>> import sympy as sp
+    >>> X = sp.MatrixSymbol("X", 3, 2)
+    >>> EigMax(X.T * X).is_real
+    True
+    """
+
+    nargs = 1
+    is_real = True
+
+    def _latex(self, printer: object) -> str:
+        return rf"\lambda_{{\max}}\left({printer._print(self.args[0])}\right)"
+
+
+class EigMin(sp.Function):
+    """λ_min of a symmetric matrix expression (unevaluated)."""
+
+    nargs = 1
+    is_real = True
+
+    def _latex(self, printer: object) -> str:
+        return rf"\lambda_{{\min}}\left({printer._print(self.args[0])}\right)"
+
+
+def eigenvalue(which: str, value: sp.Basic) -> sp.Expr:
+    """λ_max / λ_min (``which`` is ``"max"`` or ``"min"``) of a square matrix expression."""
+    if not is_matrix(value) or sp.simplify(value.shape[0] - value.shape[1]) != 0:
+        raise ParseError(f"λ_{which} of {_named(value)}, which is not a square matrix")
+    return (EigMax if which == "max" else EigMin)(value)
 
 
 def require_scalar(value: sp.Basic, what: str) -> sp.Basic:
@@ -198,6 +277,42 @@ def require_scalar(value: sp.Basic, what: str) -> sp.Basic:
         raise ParseError(f"{what} of {_named(value)}: elementwise functions of vectors are not "
                          "read; write a sum over the entries")
     return value
+
+
+class Hessian(sp.MatrixExpr):
+    """∇² of a scalar ``expr`` with respect to a column vector ``variable``, unevaluated;
+    an n × n matrix expression.
+
+    >>> import sympy as sp
+    >>> w = sp.MatrixSymbol("w", sp.Symbol("n", integer=True, positive=True), 1)
+    >>> Hessian(sp.Function("f")(w), w).shape
+    (n, n)
+    """
+
+    def __new__(cls, expr: sp.Basic, variable: sp.MatrixExpr) -> Hessian:
+        if is_matrix(expr):
+            raise ParseError(f"Hessian of {_named(expr)}: a Hessian is of a number")
+        if not isinstance(variable, sp.MatrixSymbol) or variable.shape[1] != 1:
+            raise ParseError(f"a Hessian is with respect to a declared vector, not {variable}")
+        return super().__new__(cls, sp.sympify(expr, strict=True), variable)
+
+    @property
+    def expr(self) -> sp.Basic:
+        return self.args[0]
+
+    @property
+    def variable(self) -> sp.MatrixSymbol:
+        return self.args[1]
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return (self.variable.shape[0], self.variable.shape[0])
+
+    def _latex(self, printer: object) -> str:
+        return rf"\nabla^{{2}}_{{{printer._print(self.variable)}}} {printer._print(self.expr)}"
+
+    def _sympystr(self, printer: object) -> str:
+        return f"Hessian({printer._print(self.expr)}, {printer._print(self.variable)})"
 
 
 class Gradient(sp.MatrixExpr):

@@ -19,7 +19,7 @@ from typing import Any
 import sympy as sp
 
 from symopt.symbols import symbol as sym
-from symopt.vector_ops import Gradient
+from symopt.vector_ops import EigMax, Gradient, Hessian, SpectralNorm
 
 REFUSE = "REFUSE"
 
@@ -250,6 +250,7 @@ vy = sp.MatrixSymbol("y", dim_m, 1)
 mA, mX = sp.MatrixSymbol("A", dim_n, dim_n), sp.MatrixSymbol("X", dim_m, dim_n)
 vyhat = sp.MatrixSymbol("yhat", dim_m, 1)
 vtheta = sp.MatrixSymbol("theta", dim_n, 1)
+vxk = sp.MatrixSymbol("x_k", dim_n, 1)
 idx = sp.Symbol("i", integer=True, positive=True)
 z = sym("z")
 
@@ -324,12 +325,29 @@ VECTOR_CASES: list[Case] = [
          message=r"write \\nabla_\{w\}"),
     Case(r"X y", REFUSE, "brief", shapes=DATA, message="inner dimensions n and m differ"),
     Case(r"w + y", REFUSE, "brief", shapes=DATA, message="different shapes"),
-    Case(r"\|X\|", REFUSE, "brief", shapes=DATA, message="spectral norm or the Frobenius"),
+    Case(r"\|X\|", REFUSE, "brief", shapes=DATA, message=r"write \\\|X\\\|_2 or \\\|X\\\|_F"),
     Case(r"\exp(Xw)", REFUSE, "brief", shapes=DATA, message="elementwise"),
     Case(r"\sum_{i=1}^{n} y_i", REFUSE, "brief", shapes=DATA,
          message="runs to i = n, but y_i has m entries"),
     Case(r"\sum_{i=1}^{m} X_i", REFUSE, "brief", shapes=DATA, message=r"a row\? a column"),
-    Case(r"\nabla^2 f(x)", REFUSE, "brief", shapes=VEC, message="not read yet"),
+    Case(r"\nabla^3 f(x)", REFUSE, "brief", shapes=VEC, message="k = 2 .the Hessian. only"),
+    Case(r"\nabla^2 f(x)", Hessian(f(vx), vx), "brief", shapes=VEC),
+    Case(r"\nabla_w^2 J", Hessian(J(vw), vw), "brief", shapes=DATA),
+    Case(r"L = \frac{\lambda_{\max}(X^\top X)}{m}", _eq(L, EigMax(mX.T * mX) / dim_m), "brief",
+         shapes=DATA),
+    Case(r"\frac{\|X\|_2^2}{4m}", SpectralNorm(mX) ** 2 / (4 * dim_m), "brief", shapes=DATA),
+    Case(r"\|X\|_F^2", sp.Trace(mX.T * mX), "brief", shapes=DATA),
+    Case(r"\lambda_{\min}(X)", REFUSE, "brief", shapes=DATA, message="not a square matrix"),
+    Case(r"w^\top x_i", REFUSE, "brief", shapes=DATA,
+         message=r"row i of the declared matrix 'X', or a name of its own .* declare x_i"),
+    Case(r"x_{k+1} = x_k - \alpha \nabla f(x_k)", REFUSE, f"{SEED_001}:32", shapes=VEC,
+         message="name each iterate"),
+    Case(r"x_0", REFUSE, "brief", shapes=VEC, message="declare x_0 if it is a name"),
+    Case(r"x^\top B x", REFUSE, "brief", shapes=VEC,
+         message=r"'B' has no declared shape.*shapes=\{'B': 'n x n'\}"),
+    Case(r"L\|x\|^2", sym("L") * _element(vx.T * vx), "brief", shapes=VEC),
+    Case(r"x_k - \alpha \nabla f(x_k)", vxk - alpha * Gradient(f(vxk), vxk), f"{SEED_001}:32",
+         adapted=True, shapes={**VEC, "x_k": "n"}),
     Case(r"\hat{\mathbf{y}} = \sigma(\mathbf{X}\mathbf{w} + b)", REFUSE, f"{SEED_002}:184",
          shapes={**DATA, "yhat": "m", "sigma": "logistic"}, message="cannot add|elementwise"),
     Case(r"\alpha\|\nabla J\|^2", REFUSE, f"{SEED_002}:37", shapes=DATA,

@@ -103,3 +103,9 @@ def test_the_fast_gradient_bound_with_constant_one_is_refuted_at_five_steps():
     outcome = ENTRIES["002-nag-rate"].run(constant=1)
     assert outcome.verdict == "false", outcome.evidence
     assert "At T = 5" in outcome.evidence and "counterexample (exact)" in outcome.evidence
+
+
+def test_the_svm_part_fails_for_a_concave_loss():
+    # min(0, u) is concave: h(0) = 0 > (h(1) + h(−1))/2 = −1/2, so the SVM part must say false
+    outcome = ENTRIES["004-linreg-convex"].run(hinge="min")
+    assert outcome.verdict == "false" and "-1/2" in outcome.evidence, outcome.evidence

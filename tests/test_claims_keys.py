@@ -72,26 +72,47 @@ def test_problem_and_spectrum_together_are_rejected():
         check(Claim("rate", "3/5", problem="x**2", method="gd", spectrum="[1, 4]"))
 
 
-def test_every_kind_declares_its_keys_and_the_docs_list_them():
-    load_kinds()
-    doc = DOC.read_text(encoding="utf-8")
+def _doc_rows() -> dict[str, str]:
     rows = {}
-    for line in doc.splitlines():
+    for line in DOC.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `(\w+)` \|.*\| (.*?) \|$", line)
         if match:
             rows[match.group(1)] = match.group(2)
-    documented = 0
-    for kind in KINDS:
+    return rows
+
+
+def test_every_kind_declares_its_keys_and_the_docs_list_them():
+    """Every kind (aliases too) has a row of docs/claims-format.md, itself or through the
+    kind it is an alias of, and the row names every key the kind honours."""
+    load_kinds()
+    doc = DOC.read_text(encoding="utf-8")
+    rows = _doc_rows()
+    for kind, checker in KINDS.items():
         if kind.startswith("test_"):
             continue
         assert kind in KEYS
-        if kind in rows:
-            documented += 1
-            for key in KEYS[kind] - COMMON_KEYS:
-                assert f"`{key}`" in rows[kind] or (
-                    key in ("tolerance", "rel_tolerance", "rounding", "significant")
-                    and "tolerance keys" in rows[kind]), (kind, key)
-    assert documented >= 28
+        assert f"`{kind}`" in doc, f"the kind {kind!r} is not named in the docs"
+        named = [k for k in rows if KINDS.get(k) is checker]
+        assert named, f"no row of the kinds table documents {kind!r} (or its alias)"
+        row = rows[named[0]]
+        for key in KEYS[kind] - COMMON_KEYS:
+            assert f"`{key}`" in row or (
+                key in ("tolerance", "rel_tolerance", "rounding", "significant")
+                and "tolerance keys" in row), (kind, key)
+
+
+def test_an_alias_is_documented_with_the_kind_it_stands_for():
+    load_kinds()
+    doc = DOC.read_text(encoding="utf-8")
+    aliases = doc[doc.index("Aliases:"):]
+    aliases = aliases[:aliases.index("\n\n")]
+    rows = _doc_rows()
+    for kind, checker in KINDS.items():
+        if kind.startswith("test_") or kind in rows:
+            continue
+        match = re.search(rf"`{kind}`[^(]*\((?:=|a)\s*`(\w+)`", aliases)
+        assert match, f"{kind!r} is neither a row nor listed among the aliases"
+        assert KINDS[match.group(1)] is checker, (kind, match.group(1))
 
 
 def test_the_common_keys_are_accepted_by_every_kind():
@@ -172,3 +193,47 @@ def test_rename_applies_to_a_stated_point():
     assert check(Claim("minimizer", "(b, 0)", problem=problem,
                        rename={"b": "a"})).status == "true"
     assert check(Claim("minimizer", "(b, 0)", problem=problem)).status == "false"
+
+
+# -- rates claimed on a range of a hyperparameter ------------------------------------------
+
+LAMBDA = {"objective": "lambda*x**2/2", "variables": ("x",)}
+
+
+@pytest.mark.parametrize(("stated", "where", "status"), [
+    # GD on λx²/2: x⁺ = (1 − αλ)x, so the rate is |1 − αλ|: 1 − αλ on 0 < αλ ≤ 1,
+    # αλ − 1 on 1 ≤ αλ < 2
+    ("1 - alpha*lambda", "0 < alpha*lambda < 1", "true"),
+    ("1 - alpha*lambda", "0 < alpha*lambda <= 1", "true"),
+    ("1 - alpha*lambda", "0 < alpha < 1/lambda", "true"),
+    ("alpha*lambda - 1", "1 < alpha*lambda < 2", "true"),
+    ("1 - alpha*lambda", "0 < alpha*lambda < 2", "false"),
+    ("alpha*lambda - 1", "0 < alpha*lambda < 1", "false"),
+])
+def test_rate_on_a_range_of_the_step(stated, where, status):
+    from symopt.claims import ProblemSpec
+
+    v = check(Claim("rate", stated, problem=ProblemSpec(**LAMBDA), method="gd", where=where))
+    assert v.status == status, v
+
+
+@pytest.mark.parametrize(("stated", "where", "status"), [
+    # GD over eigenvalues in [μ, L]: max(|1 − αμ|, |1 − αL|) = 1 − αμ exactly for
+    # α ≤ 2/(L + μ) (Nesterov, Lectures §2.1.5; Polyak §1.4)
+    ("1 - alpha*mu", "0 < alpha <= 2/(L + mu)", "true"),
+    ("1 - alpha*mu", "0 < alpha < 1/L", "true"),
+    ("alpha*L - 1", "2/(L + mu) <= alpha < 2/L", "true"),
+    ("1 - alpha*mu", "0 < alpha < 2/L", "false"),
+])
+def test_rate_on_a_range_of_the_step_over_a_spectrum(stated, where, status):
+    v = check(Claim("rate", stated, spectrum="[mu, L]", method="gd", where=where))
+    assert v.status == status, v
+    if status == "false":
+        assert "L_minus_mu" not in v.counterexample or " L = " not in v.counterexample
+
+
+def test_a_rate_in_open_hyperparameters_is_never_compared_with_the_optimal_rate():
+    # heavy ball over an interval: r(α, β) is not derived there (not at an end of [μ, L])
+    v = check(Claim("rate", "sqrt(beta)", spectrum="[mu, L]", method="heavy_ball",
+                    where="0 < beta < 1"))
+    assert v.status == "unknown", v

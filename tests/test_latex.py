@@ -495,3 +495,23 @@ def test_reads_back_what_sympy_prints(expr) -> None:
     hypothesis.assume(not re.search(r"\\(sin|cos)\^\{\\frac", text))  # sin^{3/2}: refused
     got = parse_latex(text)
     assert got == expr or sp.simplify(got - expr) == 0, text
+
+
+def test_letters_written_together_are_a_product_only_when_every_letter_is_known() -> None:
+    from symopt.latex import parse_latex_report
+
+    k, t = symbol("k"), symbol("t")
+    report = parse_latex_report(r"\frac{\eta_0}{1 + kt}")
+    assert report.value == symbol("eta_0") / (1 + k * t)
+    assert any("'kt' read as the product k t" in note for note in report.notes)
+    assert parse_latex(r"w^{kt}") == symbol("w") ** (k * t)
+    assert parse_latex(r"\mathrm{kt}") == symbol("kt")  # a name, spelled as one
+    assert parse_latex(r"\eta_{tk}") == symbol("eta_tk")  # a subscript is a name
+    with pytest.raises(ParseError, match=r"declare a, b \(shapes or local\)"):
+        parse_latex("$ab$")
+    a, b = symbol("a"), symbol("b")
+    assert parse_latex("$ab$", local={"a": a, "b": b}) == a * b
+    # a declared two-letter name is the name, never a product
+    assert parse_latex("$ab$", local={"ab": symbol("ab"), "a": a, "b": b}) == symbol("ab")
+    assert parse_latex("$ab + a$", shapes={"ab": "n", "a": "n"}) == \
+        sp.MatrixSymbol("ab", symbol("n"), 1) + sp.MatrixSymbol("a", symbol("n"), 1)

@@ -94,3 +94,14 @@ def test_batch_of_starts_and_limits():
         run("x**2", "gd_backtracking", [1.0], -1)
     with pytest.raises(UnsupportedError, match="no line search"):
         run_line_search("x**2", "gd", [1.0], 1)
+
+
+@pytest.mark.parametrize("backend", ["numexpr", "numba"])
+def test_other_backends_take_the_step_per_row(backend):
+    pytest.importorskip(backend)
+    starts = np.array([[1.0, 1.0], [2.0, -1.0]])
+    want = run("x**2 + 4*y**2", "gd_backtracking", starts, 4, alpha=0.3, beta=0.6)
+    got = run("x**2 + 4*y**2", "gd_backtracking", starts, 4, backend=backend, alpha=0.3,
+              beta=0.6)
+    np.testing.assert_allclose(got.iterates, want.iterates, rtol=1e-12)
+    np.testing.assert_array_equal(got.reductions, want.reductions)

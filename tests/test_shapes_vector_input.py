@@ -10,6 +10,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symopt.errors import ParseError
 from symopt.vector_input import parse_vector, parse_vector_report
+from symopt.vector_ops import EigMax, Gradient, Hessian, SpectralNorm
 
 n, m = sp.symbols("n m", integer=True, positive=True)
 X, A = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("A", n, n)
@@ -39,6 +40,16 @@ def element(product: sp.MatrixExpr) -> sp.Expr:
     ("lambda*norm(w)**2/2 + norm(X*w - y)**2/(2*m)",
      lam * element(w.T * w) / 2 + element((X * w - y).T * (X * w - y)) / (2 * m)),
     ("sum(y_i, (i, 1, m))", sp.Sum(y[i - 1, 0], (i, 1, m))),
+    ("x^T*A*x", element(x.T * A * x)),
+    ("X.T*X*w = X.T*y", sp.Eq(X.T * X * w, X.T * y, evaluate=False)),
+    ("grad(norm(X*w - y)**2/2, w)",
+     Gradient(element((X * w - y).T * (X * w - y)) / 2, w)),
+    ("grad(J, w)", Gradient(sp.Function("J", real=True)(w), w)),
+    ("hessian(x.T*A*x, x)", Hessian(element(x.T * A * x), x)),
+    ("eigmax(X.T*X)/m", EigMax(X.T * X) / m),
+    ("norm(X, 2)**2/(4*m)", SpectralNorm(X) ** 2 / (4 * m)),
+    ("frobenius(X)**2", sp.Trace(X.T * X)),
+    ("trace(A)", sp.Trace(A)),
 ])
 def test_text_forms(text: str, expected: sp.Basic) -> None:
     assert parse_vector(text, SHAPES) == expected
@@ -66,6 +77,14 @@ def test_text_forms(text: str, expected: sp.Basic) -> None:
     ("sum(y_i, (w, 1, m))", "already a name"),
     ("sum(y_i)", "sum\\(body, \\(i, lower, upper\\)\\)"),
     ("norm(X)", "spectral norm or the Frobenius"),
+    ("norm(X, 1)", "frobenius"),
+    ("trace(X)", "not a square matrix"),
+    ("eigmin(X)", "not a square matrix"),
+    ("grad(w, w)", "a gradient is of a number"),
+    ("grad(J, 2)", "declared name"),
+    ("x.T*B*x", r'declare shapes=\{"B": "n x n"\}'),
+    ("x < 1", "compared with one '='"),
+    ("w = y", "'=' between n x 1 and m x 1"),
     ("__import__('os').system('true')", "unknown function|not allowed"),
 ])
 def test_text_refusals_say_what_to_write(text: str, message: str) -> None:
@@ -115,3 +134,23 @@ def test_values_match_numpy_at_random_shapes(seed: int) -> None:
     got = _evaluate(parse_vector("sum(log(1 + exp(-y_i*w.T*x_i)), (i, 1, m))/m", DATA),
                     dims, data)
     assert np.isclose(got, logistic)
+
+
+def test_a_subscript_on_declared_data_is_an_index_or_refused() -> None:
+    with pytest.raises(ParseError, match="row i of the declared matrix 'X'"):
+        parse_vector("w.T*x_i", DATA)  # i is no summation index here
+    with pytest.raises(ParseError, match=r"declare x_k \(e.g. shapes"):
+        parse_vector("x_k - 2*x", {"x": "n"})
+    x_k = sp.MatrixSymbol("x_k", n, 1)
+    assert parse_vector("x_k - 2*x", {"x": "n", "x_k": "n"}) == x_k - 2 * x
+    assert parse_vector("x_1 + x_2", {"x": "n"}) == x[0, 0] + x[1, 0]
+    # a number subscript of a shape with explicit size is range-checked
+    with pytest.raises(ParseError, match="out of range"):
+        parse_vector("x_4", {"x": "3"})
+
+
+def test_explicit_matrices_mix_with_symbolic_ones() -> None:
+    got = parse_vector(r"\begin{bmatrix} 1 & 2 \end{bmatrix} v", {"v": "2"})
+    v = sp.MatrixSymbol("v", 2, 1)
+    assert got.parent.shape == (1, 1)
+    assert sp.expand(got.parent.as_explicit()[0, 0]) == v[0, 0] + 2 * v[1, 0]

@@ -293,3 +293,39 @@ def test_unknown_nesterov_form_is_refused():
 
     with pytest.raises(DomainError, match="lookahead"):
         nesterov(form="sutskever")
+
+
+def test_a_run_of_the_lookahead_form_records_the_reported_iterate():
+    from symopt.kernels import run
+
+    # f = x²/2, α = 1/4, β = 1/2, x₀ = 1, by hand: y₀ = x₀ = 1, x₁ = 1 − 1/4 = 3/4,
+    # y₁ = 3/4 + (1/2)(3/4 − 1) = 5/8, x₂ = 5/8 − 5/32 = 15/32.
+    traj = run("x**2/2", "nesterov_lookahead", [1.0], 2, alpha=0.25, beta=0.5)
+    np.testing.assert_allclose(traj.iterates[:, 0], [1, 3 / 4, 15 / 32], rtol=1e-15)
+    np.testing.assert_allclose(traj.grad_norms, [1, 3 / 4, 15 / 32], rtol=1e-15)
+    torch_form = run("x**2/2", "nesterov", [1.0], 2, alpha=0.25, beta=0.5)
+    np.testing.assert_allclose(torch_form.iterates[1, 0], 5 / 8, rtol=1e-15)  # y₁
+
+
+def test_both_nesterov_forms_have_the_same_rate_on_a_quadratic():
+    from symopt.analysis import analyze
+    from symopt.methods import nesterov
+
+    # λ = 1, α = 1/4, β = 1/2: z² − (1 + β)(1 − αλ)z + β(1 − αλ) = z² − 9z/8 + 3/8 has
+    # complex roots of modulus √(3/8) = √6/4 (by hand)
+    for form in ("torch", "lookahead"):
+        result = analyze("x**2/2", nesterov(form=form), alpha="1/4", beta="1/2")
+        assert sp.simplify(result.rate.value - sp.sqrt(6) / 4) == 0
+
+
+def test_a_trajectory_claim_about_the_lookahead_form_is_about_x_k():
+    from symopt.claims.claim import Claim, MethodSpec, check
+
+    # by hand (f = x²/2, α = 1/4, β = 1/2, x₀ = 1): x₁ = 3/4, x₂ = 15/32; y₁ = 5/8 is not x₁
+    spec = MethodSpec("nesterov", {"alpha": "1/4", "beta": "1/2"}, options={"form": "lookahead"})
+    good = check(Claim("trajectory", ["1", "3/4", "15/32"], problem="x**2/2", method=spec,
+                       x0=[1]))
+    bad = check(Claim("trajectory", ["1", "5/8", "15/32"], problem="x**2/2", method=spec,
+                      x0=[1]))
+    assert good.status == "true", good.summary
+    assert bad.status == "false"

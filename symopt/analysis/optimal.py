@@ -229,9 +229,20 @@ def _numeric_evidence(method: Method, mu: sp.Expr, L: sp.Expr, fixed: dict) -> d
     from symopt.analysis.numeric import numeric_minimax
 
     try:
-        return numeric_minimax(method, float(public(mu)), float(public(L)), **fixed)
+        low, high = float(public(mu)), float(public(L))
+        key = (sp.ImmutableMatrix(linear_recurrence(method, **fixed).matrix),
+               method.hyperparameters, low, high)
+        found = _EVIDENCE.get(key)
+        if found is None:
+            found = _EVIDENCE.put(key, tuple(numeric_minimax(method, low, high,
+                                                             **fixed).items()))
+        return dict(found)
     except (UnsupportedError, ValueError, ArithmeticError):
         return {}
+
+
+#: Numeric minimax evidence by (T, hyperparameters, μ, L).
+_EVIDENCE = Memo("numeric minimax")
 
 
 def _tidy(expr: sp.Expr) -> sp.Expr:

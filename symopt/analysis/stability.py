@@ -190,12 +190,21 @@ def stability_region(method: Method, spectrum: Spectrum, *, free: str | None = N
     if free is not None and free not in by_name:
         raise UnsupportedError(f"{free!r} is not a free hyperparameter of {method.name}")
     chosen = by_name[free] if free else by_name.get("alpha", open_hps[0])
+    ends = (spectrum.start, spectrum.end) if isinstance(spectrum, sp.Interval) and \
+        isinstance(spectrum.end, sp.Symbol) else None
+    return _region(tuple(conditions), tuple(open_hps), chosen, ends, tuple(notes))
+
+
+@Memo("stability region")
+def _region(conditions: tuple, open_hps: tuple, chosen, ends: tuple | None,
+            notes: tuple) -> StabilityRegion:
+    """The region solved for ``chosen`` (remembered: the same conditions recur)."""
     x = chosen.symbol
     # Signs are decided with each other hyperparameter written inside its domain.
     inside = _domain_substitution([h for h in open_hps if h is not chosen])
-    if isinstance(spectrum, sp.Interval) and isinstance(spectrum.end, sp.Symbol):
+    if ends is not None:
         # λ ranges over [a, b]: b = a + gap with gap ≥ 0 lets SymPy order a and b.
-        inside[internal(spectrum.end)] = internal(spectrum.start) + sp.Dummy("gap", positive=True)
+        inside[internal(ends[1])] = internal(ends[0]) + sp.Dummy("gap", positive=True)
     domain = chosen.domain
     uppers = [(domain.end, bool(domain.right_open))] if domain.end != sp.oo else []
     lowers = [(domain.start, bool(domain.left_open))] if domain.start != -sp.oo else []

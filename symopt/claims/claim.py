@@ -88,6 +88,8 @@ class Claim:
     rename: Mapping[str, str] = field(default_factory=dict)
     tolerance: float | None = None
     rel_tolerance: float | None = None
+    #: error_constant claims: p in lim e_{k+1}/e_k^p (default: the order found)
+    order: int | str | None = None
     rounding: int | None = None
     significant: int | None = None
     expect: bool | None = None
@@ -261,9 +263,12 @@ def load_kinds() -> None:
     import importlib
 
     from symopt.claims import (  # noqa: F401 - registration
+        asymptotic,
+        bounds,
         derived,
         expressions,
         guarantee,
+        linesearch,
         numeric,
         online,
         pointwise,

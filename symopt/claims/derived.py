@@ -362,17 +362,23 @@ def check_rate(claim: Claim) -> Verdict:
                                "hyperparameters: the claim says nothing about them")
     given = f" where {condition}" if condition is not sp.true else ""
     open_hps = {h.symbol for h in ctx.method.hyperparameters} - set(ctx.hyperparameters)
-    if stated.free_symbols & open_hps and analysis.eigenvalues.known:
+    if stated.free_symbols & open_hps:
         # a rate as a function of the hyperparameters, e.g. r(α) = |1 − 4α|
         from symopt.analysis import worst_rate
 
+        eigen, why = _rate_eigenvalues(ctx, analysis)
+        if eigen is None:
+            return Verdict.unknown(f"the rate as a function of "
+                                   f"{', '.join(sorted(s.name for s in open_hps))} was not "
+                                   f"derived: {why}")
         values = {k.name: v for k, v in ctx.hyperparameters.items()}
-        found = worst_rate(ctx.method, analysis.eigenvalues.value, **values)
+        found = worst_rate(ctx.method, eigen, **values)
         if not found.known:
             return Verdict.unknown(f"the rate could not be derived: {found.reason}")
-        return decide(compare(*_ordered(ctx, stated, found.value), where=condition),
+        stated, correct, condition = _ordered(ctx, stated, found.value, condition)
+        return decide(compare(stated, correct, where=condition),
                       found.value, f"the rate r({', '.join(sorted(s.name for s in open_hps))})"
-                      f"{given} ({found.reason})")
+                      f"{given} ({found.reason}{why})")
     if not analysis.rate.known:
         return Verdict.unknown(f"the rate could not be derived: {analysis.rate.reason}")
     correct = analysis.rate.value
@@ -381,10 +387,36 @@ def check_rate(claim: Claim) -> Verdict:
             "optimal" in analysis.rate.reason:
         correct = analysis.optimal.value.rate_kappa
     if condition is not sp.true:
-        return decide(compare(*_ordered(ctx, stated, correct), where=condition), correct,
+        stated, ordered, condition = _ordered(ctx, stated, correct, condition)
+        return decide(compare(stated, ordered, where=condition), correct,
                       f"the rate{given} ({analysis.rate.reason})")
     return decide(ctx.numbers(*_ordered(ctx, stated, correct)), correct,
                   f"the rate ({analysis.rate.reason})")
+
+
+def _rate_eigenvalues(ctx: Context, analysis) -> tuple[list | None, str]:
+    """The eigenvalues over which a rate in open hyperparameters is the worst case.
+
+    Over an interval [μ, L] that is its two ends when one step multiplies each
+    eigen-direction by a factor linear in λ (a method without state whose update is
+    linear in g: |1 − αλ| is convex in λ, so its maximum is at an end).
+    """
+    if analysis.eigenvalues.known:
+        return analysis.eigenvalues.value, ""
+    spectrum = ctx.claim.spectrum
+    if not isinstance(spectrum, str):
+        return None, analysis.eigenvalues.reason
+    from symopt.methods.base import G
+
+    method = ctx.method
+    if method.state or method.uses_newton_direction or \
+            sp.diff(method.rule().x_next, G, 2) != 0:
+        return None, ("over an interval of eigenvalues the worst case is taken at its ends only "
+                      "for methods without state whose step is linear in g; list the "
+                      "eigenvalues instead")
+    interval = spectrum_of(ctx)
+    return [interval.start, interval.end], ("; the factor is linear in λ, so the worst case "
+                                            "over the interval is at an end")
 
 
 def _condition(ctx: Context, *exprs: sp.Basic) -> sp.Basic:

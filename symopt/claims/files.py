@@ -101,7 +101,8 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
               "unknowns": (list,), "parameter": (str, list),
               "function_class": (str,), "L": _TEXT_OR_NUMBER, "mu": _TEXT_OR_NUMBER,
               "N": (int, str), "measure": (str,), "initial": (str, Mapping),
-              "losses": (list,), "feasible": (list,), "shapes": (Mapping,)},
+              "losses": (list,), "feasible": (list,), "order": (int, str),
+              "shapes": (Mapping,)},
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", Mapping: "a table"}

@@ -30,6 +30,7 @@ from symopt.claims.expressions import decide
 from symopt.errors import ParseError, UnsupportedError
 from symopt.methods import Method
 from symopt.methods.base import NEWTON_DIRECTION, G, T, X, coordinate_sum
+from symopt.methods.linesearch import STEP
 from symopt.problem import Problem
 
 __all__ = ["Run", "classify", "run", "with_defaults"]
@@ -68,6 +69,9 @@ def run(problem: Problem, method: Method, hyperparameters: Mapping[sp.Symbol, sp
         x0: Mapping[sp.Symbol, sp.Expr], steps: int) -> Run:
     """Apply ``steps`` steps of ``method`` to ``problem`` from ``x0``, exactly.
 
+    A method with a line search takes the step its search picks, in exact arithmetic
+    (:func:`symopt.analysis.linesearch.search`).
+
     >>> from symopt.methods import get_method
     >>> from symopt.symbols import symbol
     >>> x = symbol("x")
@@ -81,8 +85,11 @@ def run(problem: Problem, method: Method, hyperparameters: Mapping[sp.Symbol, sp
     hp = dict(hyperparameters)
     x_next = rule.x_next.xreplace(hp)
     state_next = {k: v.xreplace(hp) for k, v in rule.state_next.items()}
+    search = getattr(method, "line_search", None)  # τ is chosen at every step
+    if search is not None:
+        from symopt.analysis.linesearch import search as line_search
     free = (x_next.free_symbols | set().union(*(v.free_symbols for v in state_next.values()))) \
-        - {X, G, T, NEWTON_DIRECTION} - set(state_next)
+        - {X, G, T, NEWTON_DIRECTION, *([STEP] if search else [])} - set(state_next)
     if free:
         raise UnsupportedError(f"a run needs a value for {', '.join(sorted(map(str, free)))}")
     if x_next.has(coordinate_sum) or any(v.has(coordinate_sum) for v in state_next.values()):
@@ -107,13 +114,16 @@ def run(problem: Problem, method: Method, hyperparameters: Mapping[sp.Symbol, sp
             p = [_number(e) for e in H.LUsolve(sp.Matrix(g))]
         else:
             p = [sp.S.Zero] * len(x)
+        step = {} if search is None else \
+            {STEP: line_search(problem, method, x, **{k.name: v for k, v in hp.items()}).step}
         new_x, new_state = [], []
         for xi, gi, pi, si in zip(x, g, p, state):
-            values = {X: xi, G: gi, T: sp.Integer(t), NEWTON_DIRECTION: pi, **si}
+            values = {X: xi, G: gi, T: sp.Integer(t), NEWTON_DIRECTION: pi, **si, **step}
             new_x.append(_number(x_next.xreplace(values)))
             new_state.append({k: _number(v.xreplace(values)) for k, v in state_next.items()})
         x, state = new_x, new_state
-        path.append(x)
+        # the iterate the method reports (Nesterov's look-ahead form: x_k in its state)
+        path.append(x if method.reported is None else [si[method.reported] for si in state])
         if any(abs(v) > BLOW_UP for v in x):
             blew_up = True
             break

@@ -166,6 +166,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
                    enumerate(plan.targets)]
         copies = [(t.name, f"_w[{k}]") for k, t in enumerate(plan.targets)]
     printer = _Printer()
+    extra: tuple[str | None, ...] = ()
     body: list[str] = []
     fixed: list[str] = []
     for kind, sym, expr in plan.scalar_order():
@@ -174,8 +175,11 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
             (fixed if not expr.free_symbols else body).append(line)
         elif sym in plan.thresholds:  # simplex threshold: the values, then a sort
             text = printer(_expand(expr, temps, {}))
-            body.append(f"{sym} = _cast(_simplex(_ne('{text}', {_names(text, printer)}), "
-                        f"{plan.thresholds[sym]}))")
+            y, decreasing, sums = (f"_w[{len(copies) + k}]" for k in range(3))
+            extra = (None, None, "float64")
+            body.append(f"_ne('{text}', {_names(text, printer)}, out={y})")
+            body.append(f"{sym} = _cast(_simplex({y}, {plan.thresholds[sym]}, {decreasing}, "
+                        f"{sums}))")
         else:
             text = printer(_expand(expr, temps, {}))
             names = _names(text, printer)
@@ -187,7 +191,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     body += [f"np.copyto({target}, {buffer})" for target, buffer in copies]
     arguments = [a.name for a in plan.arrays] + ["t"] + [h for h, _ in plan.hyperparameters]
     n_buffers = len(copies)
-    if n_buffers:
+    if n_buffers or extra:
         arguments.append("_w")
     constants = fixed + [f"{name} = _cast({_SCALAR.doprint(value)})"
                          for value, name in printer.constants.items()]
@@ -205,7 +209,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt numexpr kernel>", "exec"), namespace)  # safe: names checked
-    return NumexprKernel(source, namespace["step_kernel"], n_buffers)
+    return NumexprKernel(source, namespace["step_kernel"], n_buffers, extra)
 
 
 def _names(text: str, printer: _Printer) -> str:

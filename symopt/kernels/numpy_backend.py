@@ -3,7 +3,10 @@
 Each elementwise operation becomes one ufunc call writing into a preallocated
 array: the parameter or state array it updates when that array's old value is
 no longer needed, otherwise a work buffer (reused as soon as its content is
-dead). A step therefore allocates no full-size array; per-step scalars (bias
+dead). Elementwise ``Piecewise`` is written piece by piece with
+``np.copyto(..., where=mask)`` into boolean work buffers, and the simplex
+threshold sorts in a work buffer. A step therefore allocates no full-size
+array; per-step scalars (bias
 corrections, schedules, reductions) are computed first and cast to the arrays'
 dtype so that float32 stays float32.
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
@@ -93,12 +96,15 @@ class GeneratedKernel:
     source: str
     function: Callable[..., None]
     n_buffers: int
+    #: Further work buffers after the ``n_buffers`` of the arrays' dtype: their dtype
+    #: names (``None``: the arrays' dtype), e.g. boolean masks, float64 running sums.
+    extra_buffers: tuple[str | None, ...] = ()
 
     def call(self, arrays: list[np.ndarray], t: int, hyperparameters: list[np.ndarray],
              buffers: list[np.ndarray]) -> None:
         """Run one step: arrays in plan order, swept values as (B,) arrays."""
         extra = [h[:, None] for h in hyperparameters]
-        if self.n_buffers:
+        if self.n_buffers or self.extra_buffers:
             self.function(*arrays, t, *extra, buffers)
         else:
             self.function(*arrays, t, *extra)
@@ -108,7 +114,7 @@ class GeneratedKernel:
 class NumpyKernel(GeneratedKernel):
     """A NumPy kernel also records its argument names."""
 
-    arguments: list[str]
+    arguments: list[str] = field(default_factory=list)
 
 
 class _Emitter:
@@ -182,7 +188,7 @@ class _Emitter:
         )
 
     def _piecewise(self, expr: sp.Piecewise) -> tuple[str, object]:
-        """np.where over the pieces (it allocates: the one elementwise form that does)."""
+        """The pieces as one instruction: written piece by piece, masks in boolean buffers."""
         pieces = list(expr.args)
         if pieces[-1][1] == sp.true:
             tree: object = self._operand(pieces.pop()[0])
@@ -261,16 +267,42 @@ class _Emitter:
         return self.new("power", self.value(base), self.value(exponent))
 
 
-def simplex_tau(y: np.ndarray, radius: object, *, batched: bool) -> np.ndarray:
+def simplex_tau(y: np.ndarray, radius: object, ordered: np.ndarray, sums: np.ndarray, *,
+                batched: bool) -> object:
     """τ with Σᵢ max(yᵢ − τ, 0) = radius, over all of y or per row (shape (B, 1)) when batched.
 
-    The projection's own numeric definition (a sort; it allocates).
-    """
-    from symopt.methods.projected import simplex_threshold
+    The sort-based definition of :meth:`~symopt.methods.projected.simplex_threshold.numeric`
+    in preallocated buffers: ``ordered`` (y's dtype) receives −y sorted in place,
+    ``sums`` (float64) its running sums. With u the values in decreasing order and
+    Sₖ = u₁ + … + uₖ, h(k) = k·uₖ − Sₖ + r decreases with k (h(k+1) − h(k) =
+    k(uₖ₊₁ − uₖ) ≤ 0), so the last k with h(k) > 0 is found by bisection.
 
+    >>> y = np.array([0.5, 1.5, -1.0])
+    >>> float(simplex_tau(y, 1.0, np.empty(3), np.empty(3), batched=False))
+    0.5
+    """
     if not batched:
-        return simplex_threshold.numeric(y.reshape(-1), radius)
-    return simplex_threshold.numeric(y, radius)[:, None]
+        return _simplex_row(y.reshape(-1), float(radius), ordered.reshape(-1), sums.reshape(-1))
+    rows = y.shape[0]
+    radii = np.broadcast_to(np.asarray(radius, dtype=float).reshape(-1), (rows,))
+    y2, o2, s2 = y.reshape(rows, -1), ordered.reshape(rows, -1), sums.reshape(rows, -1)
+    return np.array([[_simplex_row(y2[b], float(radii[b]), o2[b], s2[b])]
+                     for b in range(rows)])
+
+
+def _simplex_row(y: np.ndarray, radius: float, ordered: np.ndarray, sums: np.ndarray) -> float:
+    np.negative(y, out=ordered)
+    ordered.sort()  # −u, increasing: u decreasing
+    np.copyto(sums, ordered)
+    np.cumsum(sums, out=sums)  # −S_k
+    lo, hi = 1, ordered.size  # h(1) = r > 0
+    while lo < hi:
+        k = (lo + hi + 1) // 2
+        if -k * float(ordered[k - 1]) + float(sums[k - 1]) + radius > 0:
+            lo = k
+        else:
+            hi = k - 1
+    return (-float(sums[lo - 1]) - radius) / lo
 
 
 def _allocate(instrs: list[_Instr], outputs: dict[int, str],
@@ -303,17 +335,23 @@ def _allocate(instrs: list[_Instr], outputs: dict[int, str],
         # over them is an in-place update (m *= β), the cheapest choice.
         dying = [held_by for held_by, content in held.items()
                  if content in ins.args and free(held_by, k)]
+        # A piecewise result is written piece by piece (np.copyto with where=): its
+        # storage must not hold any of its operands.
+        avoid = {held_by for held_by, content in held.items() if content in ins.args} \
+            if ins.op == "where" else set()
+        if avoid:
+            dying = []
         target = outputs.get(ins.out)
-        if target is not None and free(target, k):
+        if target is not None and free(target, k) and target not in avoid:
             chosen = target
         elif target is not None:
             # An output whose array is still read later waits in a buffer.
             chosen = next((b for b in dying if b in buffers), None) or next(
-                (b for b in buffers if free(b, k)), None) or new_buffer()
+                (b for b in buffers if free(b, k) and b not in avoid), None) or new_buffer()
             copies.append((target, chosen))
         else:
             chosen = next(iter(dying), None) or next(
-                (b for b in buffers if free(b, k)), None) or new_buffer()
+                (b for b in buffers if free(b, k) and b not in avoid), None) or new_buffer()
         held[chosen] = ("val", ins.out)
         where[ins.out] = chosen
     return where, copies, len(buffers)
@@ -335,17 +373,46 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     writable = {a.name for a in plan.arrays if a.writable}
     where, copies, n_buffers = _allocate(emitter.instrs, outputs, writable)
 
+    # Work buffers of other dtypes follow the n_buffers of the arrays' dtype.
+    extra: list[str | None] = []
+
+    def extra_buffer(kind: str | None, k: int) -> str:
+        """The k-th extra buffer of dtype ``kind`` (shared by every instruction)."""
+        slots = [i for i, d in enumerate(extra) if d == kind]
+        while len(slots) <= k:
+            extra.append(kind)
+            slots.append(len(extra) - 1)
+        return f"_w[{n_buffers + slots[k]}]"
+
     def ref(operand: tuple[str, object]) -> str:
         kind, value = operand
         return where[value] if kind == "val" else str(value)  # type: ignore[index]
 
-    def render(tree: object) -> str:
-        kind = tree[0]  # type: ignore[index]
-        if kind == "where":
-            return f"np.where({', '.join(render(c) for c in tree[1:])})"  # type: ignore[index]
-        if kind == "call":
-            return f"np.{tree[1]}({', '.join(render(c) for c in tree[2:])})"  # type: ignore
-        return ref(tree)  # type: ignore[arg-type]
+    def condition(tree: object, depth: int, lines: list[str]) -> str:
+        """Evaluate a condition into the boolean buffer ``depth`` (or a literal)."""
+        if tree[0] == "lit":  # type: ignore[index]
+            return str(tree[1])  # type: ignore[index]
+        mask = extra_buffer("bool", depth)
+        args = []
+        for k, child in enumerate(tree[2:]):  # type: ignore[index]
+            args.append(condition(child, depth + k, lines) if child[0] == "call" else ref(child))
+        lines.append(f"np.{tree[1]}({', '.join(args)}, out={mask})")  # type: ignore[index]
+        return mask
+
+    def piecewise(out: str, tree: object) -> list[str]:
+        """out ← the pieces, last first, each np.copyto(..., where=mask): no allocation."""
+        pieces = []
+        while tree[0] == "where":  # type: ignore[index]
+            pieces.append(tree[1:3])  # type: ignore[index]
+            tree = tree[3]  # type: ignore[index]
+        lines = [f"np.copyto({out}, {ref(tree)})"]  # type: ignore[arg-type]
+        for cond, value in reversed(pieces):
+            mask = condition(cond, 0, lines)
+            if mask == "True":
+                lines.append(f"np.copyto({out}, {ref(value)})")
+            elif mask != "False":
+                lines.append(f"np.copyto({out}, {ref(value)}, where={mask})")
+        return lines
 
     constants, body = [], []
     for ins in emitter.instrs:
@@ -355,9 +422,11 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         elif ins.op == "sum":
             body.append(f"{ins.name} = _rsum({ref(ins.args[0])})")
         elif ins.op == "simplex":
-            body.append(f"{ins.name} = _cast(_simplex({ref(ins.args[0])}, {ref(ins.args[1])}))")
+            buffers = f"{extra_buffer(None, 0)}, {extra_buffer('float64', 0)}"
+            body.append(f"{ins.name} = _cast(_simplex({ref(ins.args[0])}, {ref(ins.args[1])}, "
+                        f"{buffers}))")
         elif ins.op == "where":
-            body.append(f"np.copyto({where[ins.out]}, {render(ins.expr)})")
+            body += piecewise(where[ins.out], ins.expr)
         elif ins.op == "copyto":
             body.append(f"np.copyto({where[ins.out]}, {ref(ins.args[0])})")
         else:
@@ -365,7 +434,7 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
             body.append(f"np.{ins.op}({args}, out={where[ins.out]})")
     body += [f"np.copyto({target}, {buffer})" for target, buffer in copies]
     arguments = [a.name for a in plan.arrays] + ["t"] + [h for h, _ in plan.hyperparameters]
-    if n_buffers:
+    if n_buffers or extra:
         arguments.append("_w")
     header = "\n".join(constants)
     source = (header + "\n\n" if header else "") + (
@@ -383,4 +452,4 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
     }
     # safe: generated source; every name in it was checked by is_identifier or generated
     exec(compile(source, "<symopt kernel>", "exec"), namespace)  # safe: names checked
-    return NumpyKernel(source, namespace["step_kernel"], n_buffers, arguments)
+    return NumpyKernel(source, namespace["step_kernel"], n_buffers, tuple(extra), arguments)

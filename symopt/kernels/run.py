@@ -122,6 +122,9 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
         **hyperparameters: object) -> Trajectory:
     """Iterate ``method`` on ``problem`` from ``x0`` for ``steps`` steps.
 
+    The iterates are the parameters, or the state a method reports
+    (``Method.reported``: Nesterov's look-ahead form records x_k, its state ``z``).
+
     ``x0`` has shape (n,) or (B, n) (B starting points); hyperparameters may be
     1-D arrays of length B (a sweep), run as one batched call; ``data`` gives
     per-coordinate arrays of the rule (see :func:`~symopt.kernels.compile`).
@@ -167,15 +170,21 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     g = np.empty_like(x)
     state = step.init_state(x)
     iterates[0] = x
+    # a method may report a state variable (Nesterov's look-ahead form: x_k, not y_k)
+    reported = method.reported.name if method.reported is not None else None
     with np.errstate(all="ignore"):
         grad(x, out=g)
         grad_norms[0] = np.linalg.norm(g, axis=-1)
         for t in range(1, steps + 1):
             p = _newton_direction(hessian, x, g, t) if hessian is not None else None
             step(x, g, state, t, p=p)
-            iterates[t] = x
             grad(x, out=g)
-            grad_norms[t] = np.linalg.norm(g, axis=-1)
+            if reported is None:
+                iterates[t] = x
+                grad_norms[t] = np.linalg.norm(g, axis=-1)
+            else:
+                iterates[t] = state[reported]
+                grad_norms[t] = np.linalg.norm(grad(state[reported]), axis=-1)
         values = f(iterates)
     return Trajectory(iterates, values, grad_norms, method.name, dict(step.hyperparameters),
                       backend)

@@ -226,6 +226,8 @@ class CompiledStep:
         buffers = self._buffers.get(shape)
         if buffers is None:
             buffers = [np.empty(shape, self.dtype) for _ in range(self._kernel.n_buffers)]
+            buffers += [np.empty(shape, self.dtype if kind is None else np.dtype(kind))
+                        for kind in getattr(self._kernel, "extra_buffers", ())]
             self._buffers[shape] = buffers
         return buffers
 

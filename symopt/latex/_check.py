@@ -34,7 +34,7 @@ def check_round_trip(result: sp.Basic, text: str, local: Mapping[str, sp.Basic] 
              if re.search(r"__|star|prime|_.*_", s.name)}
     try:
         printed = sp.latex(result, symbol_names=names, mul_symbol="dot", imaginary_unit="ri")
-        again = Parser(printed, tokenize(printed), dict(local or {})).parse()
+        again = Parser(printed, tokenize(printed), dict(local or {}), split=False).parse()
     except (ParseError, TypeError, ValueError, RecursionError):
         return False
     if not _same(result, again):

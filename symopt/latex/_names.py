@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symopt import vector_ops
 from symopt.errors import ParseError
 from symopt.latex._tokens import GREEK_NAMES, Tok
 from symopt.symbols import HOUSE_ASSUMPTIONS, symbol
@@ -85,12 +86,18 @@ class NameRules:
         """Read a name (letter, Greek, hat/bar/..., bold) with its scripts, if one is here."""
         tok = self.tok
         if tok.kind == "word":
+            if len(tok.value) > 1 and tok.value in self.local:
+                self.advance()  # a declared multi-letter name: the name, never a product
+                name = Name(tok.value, tok.pos)
+                if scripts:
+                    self.name_scripts(name)
+                return name
             if len(tok.value) > 1:
                 unknown = sorted({c for c in tok.value if not self.known_letter(c)})
+                declare = f", or declare {', '.join(unknown)} (shapes or local) to read it as " \
+                    "a product" if unknown else ""
                 raise self.fail(f"ambiguous '{tok.value}': write {' '.join(tok.value)} for a "
-                                f"product or \\mathrm{{{tok.value}}} for one name, or declare "
-                                f"{', '.join(unknown)} (shapes or local) to read it as a "
-                                "product", tok)
+                                f"product or \\mathrm{{{tok.value}}} for one name{declare}", tok)
             if tok.value == "e" and not self.is_sym("_", self.peek()):
                 return None  # Euler's number (e^{x}) or refused in primary
             if tok.value == "i" and not (decorated or self.in_subscript or "i" in self.bound
@@ -307,6 +314,9 @@ class NameRules:
             raise self.fail(f"ambiguous '{canonical}(...)': a function or a product? write "
                             f"{canonical} \\cdot (...) for a product, or pass "
                             f"local={{'{canonical}': Function('{canonical}')}}", self.tok)
+        if call and self.is_sym("(") and local is None and self.shapes and \
+                canonical in ("lambda_max", "lambda_min", "sigma_max"):
+            return self.spectral(canonical)
         is_function = (
             call
             and opens_call
@@ -340,6 +350,12 @@ class NameRules:
         if name.primes and call and self.is_sym("("):
             raise self.fail(f"'{canonical}(' : a derivative of a function that is not one of "
                             f"{''.join(sorted(FUNCTION_LETTERS))}", self.tok)
+        if self.shapes and local is None and canonical in _CAPITALS and \
+                canonical not in HOUSE_ASSUMPTIONS and not is_function_name(canonical):
+            raise self.fail(f"'{canonical}' has no declared shape, and a capital beside "
+                            f"vectors is usually a matrix: declare shapes={{'{canonical}': "
+                            f"'n x n'}} (a matrix) or {{'{canonical}': 'scalar'}}",
+                            self.tokens[self.i - 1])
         if name.bold and local is None and self.shapes and canonical not in self.bound:
             raise self.fail(f"the bold name '{canonical}' has no declared shape: declare "
                             f"shapes={{'{canonical}': 'n'}} (a vector), 'm x n' (a matrix) or "
@@ -363,6 +379,21 @@ class NameRules:
         except ParseError as exc:
             raise ParseError(exc.reason, text=self.text, position=name.pos) from None
 
+    def spectral(self, canonical: str) -> sp.Basic:
+        """``\\lambda_{\\max}(X^\\top X)``, ``\\sigma_{\\max}(X)`` of a matrix; else a product."""
+        open_tok = self.tok
+        args = self.call_arguments()
+        if len(args) == 1 and is_matrix(args[0]):
+            try:
+                if canonical == "sigma_max":
+                    return vector_ops.matrix_norm(args[0], "2")
+                return vector_ops.eigenvalue(canonical[-3:], args[0])
+            except ParseError as exc:
+                raise ParseError(exc.reason, text=self.text, position=open_tok.pos) from None
+        if len(args) != 1:
+            raise self.fail(f"{canonical}(...) takes one matrix", open_tok)
+        return vector_ops.multiply(symbol(canonical), args[0])
+
     def defines_function(self, name: Name) -> bool:
         """Whether the formula is ``\\sigma(z) = ...``: a function defined on one plain name."""
         first = self.tokens[0]
@@ -378,13 +409,16 @@ class NameRules:
         matrix (see :meth:`symopt.shapes.Shapes.indexed`), or ``None`` for a plain name."""
         if not self.shapes or name.star or name.primes or name.iterate is not None:
             return None
-        if name.index is not None:
-            index = name.index
-        elif name.sub is not None and name.sub.isdigit():
-            index = sp.Integer(name.sub)
-        else:
+        index = name.index if name.index is not None else \
+            sp.Integer(name.sub) if name.sub is not None and name.sub.isdigit() else None
+        bound = [k for k, v in self.bound.items() if v == index] if index is not None else []
+        if (name.sub is not None or name.index is not None) and not bound and \
+                not (index is not None and index.is_Integer) and self.shapes.is_data(name.base):
+            raise ParseError(self.shapes.ambiguous_subscript(
+                name.base, name.canonical() if name.index is None else None,
+                f"{name.base}_{{{index}}}"), text=self.text, position=name.pos)
+        if index is None:
             return None
-        bound = [k for k, v in self.bound.items() if v == index]
         label = bound[0] if bound else str(index)
         try:
             found = self.shapes.indexed(name.base, index, label)

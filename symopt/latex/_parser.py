@@ -54,6 +54,7 @@ class Parser(NameRules):
     shapes: Shapes = field(default_factory=Shapes)  # declared vectors and matrices
     notes: list[str] = field(default_factory=list)  # how ambiguous-looking notation was read
     ranges: list[tuple[str, str, sp.Expr]] = field(default_factory=list)  # x_i, i, rows of x
+    split: bool = True  # read kt as k·t when every letter is known (off for the round trip)
 
     # -- helpers
     @property
@@ -96,7 +97,8 @@ class Parser(NameRules):
     # -- grammar
     def parse(self) -> sp.Basic:
         try:
-            self.split_words()
+            if self.split:
+                self.split_words()
             result = self.conjunction()
             if self.tok.kind != "eof":
                 raise self.fail(f"unexpected {describe(self.tok)}")
@@ -134,7 +136,10 @@ class Parser(NameRules):
         for j, tok in enumerate(self.tokens):
             after_command = j >= 2 and self.is_sym("{", self.tokens[j - 1]) and \
                 self.tokens[j - 2].kind == "cmd"
-            if tok.kind != "word" or len(tok.value) < 2 or after_command or \
+            script = (j >= 1 and self.tokens[j - 1].value in ("_", "^")) or (
+                j >= 2 and self.is_sym("{", self.tokens[j - 1]) and
+                self.is_sym("_", self.tokens[j - 2]))  # a subscript is a name, not a product
+            if tok.kind != "word" or len(tok.value) < 2 or after_command or script or \
                     tok.value in self.local or canon(tok.value) in self.local or \
                     (len(tok.value) == 2 and tok.value[0] == "d") or \
                     not all(self.known_letter(c) for c in tok.value):
@@ -546,10 +551,16 @@ class Parser(NameRules):
                 return sp.Max(*(sp.Abs(e) for e in entries))
             raise self.fail(f"unsupported norm order {order}", tok)
         if is_matrix(inner):
-            if order not in (None, 2):
-                raise self.fail(f"the norm of order {order} of a symbolic vector is not read; "
-                                "\\|v\\| and \\|v\\|_2 (Euclidean) are", tok)
             try:
+                if 1 not in inner.shape and order is not None:
+                    frobenius = isinstance(order, sp.Symbol) and order.name == "F"
+                    if not (frobenius or order == 2):
+                        raise self.fail(f"matrix norm of order {order} is not read; \\|X\\|_2 "
+                                        "(spectral) and \\|X\\|_F (Frobenius) are", tok)
+                    return vector_ops.matrix_norm(inner, "F" if frobenius else "2")
+                if order not in (None, 2):
+                    raise self.fail(f"the norm of order {order} of a symbolic vector is not "
+                                    "read; \\|v\\| and \\|v\\|_2 (Euclidean) are", tok)
                 return vector_ops.norm(inner)
             except ParseError as exc:
                 raise self.fail(exc.reason, tok) from None
@@ -783,12 +794,16 @@ class Parser(NameRules):
         factor; a :class:`~symopt.vector_ops.Gradient` for a declared vector or matrix,
         a :class:`sympy.Derivative` for a declared number."""
         self.advance()
-        if self.is_sym("^"):
-            raise self.fail("\\nabla^2 (the Hessian) is not read yet", self.tok)
-        variable = None
-        if self.is_sym("_"):
-            self.advance()
-            variable = self.script()
+        variable, order = None, 1
+        for _ in range(2):  # \nabla^2_w, \nabla_w^2
+            if self.is_sym("^") and order == 1:
+                caret = self.advance()
+                if self.script() != 2:
+                    raise self.fail("\\nabla^k is read for k = 2 (the Hessian) only", caret)
+                order = 2
+            elif self.is_sym("_") and variable is None:
+                self.advance()
+                variable = self.script()
         start = self.tok
         name = self.name_atom()
         if name is not None:
@@ -806,9 +821,13 @@ class Parser(NameRules):
         if is_matrix(operand) or isinstance(operand, sp.MatrixBase):
             raise self.fail("\\nabla of a vector (a Jacobian) is not read", tok)
         if isinstance(variable, sp.MatrixSymbol):
-            value = vector_ops.Gradient(operand, variable)
+            try:
+                value = (vector_ops.Gradient if order == 1 else vector_ops.Hessian)(operand,
+                                                                                   variable)
+            except ParseError as exc:
+                raise self.fail(exc.reason, tok) from None
         elif variable.name in self.local or variable in self.local.values():
-            value = sp.Derivative(operand, variable)
+            value = sp.Derivative(operand, (variable, order))
         else:
             raise self.fail(self.declare_message(variable), tok)
         return self.powers(value, tok)

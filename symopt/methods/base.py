@@ -163,6 +163,9 @@ class Method:
     conventions: str = ""
     uses_newton_direction: bool = False
     extra_hyperparameters: tuple[Hyperparameter, ...] = field(default=())
+    #: The state variable holding the iterate the text reports (Nesterov's look-ahead
+    #: form reports x_k while the gradient is taken at the parameters y_k); None: x.
+    reported: sp.Symbol | None = None
 
     @cached_property
     def hyperparameters(self) -> tuple[Hyperparameter, ...]:

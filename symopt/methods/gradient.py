@@ -171,5 +171,6 @@ def nesterov(rate: sp.Expr | None = None, momentum: object = None, *,
             "Goh, 'Why momentum really works' (2017)",
             conventions="the parameters hold the look-ahead point y_k, where the gradient is "
             "taken; the state z is the reported iterate x_k; x_{−1} = x_0 (z starts at x_0)",
+            reported=LOOKAHEAD_ITERATE,
         )
     raise DomainError(f"unknown Nesterov form {form!r}; use 'torch' or 'lookahead'")
