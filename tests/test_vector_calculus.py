@@ -241,3 +241,16 @@ def test_normal_equations_of_least_squares_and_ridge():
         np.testing.assert_allclose(evaluate(b, data), X.T @ y)
     with pytest.raises(UnsupportedError, match="affine"):
         normal_equations(logistic(D), D.w)
+
+
+def test_logistic_with_an_offset_gives_bounds_not_exact_constants():
+    from symopt.vector.jacobian import elementwise
+
+    t = sp.Dummy("t", real=True)
+    b = sp.MatrixSymbol("b", D.m, 1)
+    margins = sp.HadamardProduct(D.y, D.X * D.w + b)  # t(0) = y ∘ b ≠ 0
+    f = sp.MatMul(1 / D.m, sp.OneMatrix(1, D.m),
+                  elementwise(sp.Lambda(t, sp.log(1 + sp.exp(-t))), margins))
+    assert convexity(f, D.w, signs=["y"]).value is True
+    L = smoothness(f, D.w, signs=["y"])
+    assert not L.known and "upper bound" in L.reason
