@@ -226,3 +226,31 @@ def test_softmax_cross_entropy_gradient_matches_finite_differences_and_torch():
         data = {"X": X, "W": W, "Y": Y}
         np.testing.assert_allclose(evaluate(s.gradient, data), auto.numpy(), atol=1e-10)
         assert evaluate(s.loss, data)[0, 0] == pytest.approx(float(loss.detach()))
+
+
+def test_normal_equations_of_least_squares_and_ridge():
+    from symopt.vector.calculus import normal_equations
+
+    A, b = normal_equations(least_squares(D), D.w)
+    assert (A, b) == (D.X.T * D.X, D.X.T * D.y)  # d2l.ai §3.1.1: XᵀXw = Xᵀy
+    A, b = normal_equations(ridge(D, LAM), D.w)
+    for X, _w, y, _ in _draws(9, 4):
+        n = X.shape[1]
+        data = {"X": X, "y": y, "lambda": 0.4}
+        np.testing.assert_allclose(evaluate(A, data), X.T @ X + 0.4 * np.eye(n))  # Bishop (3.28)
+        np.testing.assert_allclose(evaluate(b, data), X.T @ y)
+    with pytest.raises(UnsupportedError, match="affine"):
+        normal_equations(logistic(D), D.w)
+
+
+def test_logistic_with_an_offset_gives_bounds_not_exact_constants():
+    from symopt.vector.jacobian import elementwise
+
+    t = sp.Dummy("t", real=True)
+    b = sp.MatrixSymbol("b", D.m, 1)
+    margins = sp.HadamardProduct(D.y, D.X * D.w + b)  # t(0) = y ∘ b ≠ 0
+    f = sp.MatMul(1 / D.m, sp.OneMatrix(1, D.m),
+                  elementwise(sp.Lambda(t, sp.log(1 + sp.exp(-t))), margins))
+    assert convexity(f, D.w, signs=["y"]).value is True
+    L = smoothness(f, D.w, signs=["y"])
+    assert not L.known and "upper bound" in L.reason

@@ -108,3 +108,16 @@ def test_logistic_sum_over_samples_is_vectorised_elementwise():
     assert check_vectorised(term, vectorised, d, signs=("y",)).holds
     weighted = d.x_i * d.y_i * (d.y_i * d.x_i.T * d.w).applyfunc(phi)  # x_i s_i
     assert check_vectorised(weighted, vectorise(weighted, d), d, signs=("y",)).holds
+
+
+def test_a_huge_product_is_refused_by_size_not_expanded():
+    from symopt.errors import UnsupportedError
+    from symopt.vector import gradient
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    A, x = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("x", n, 1)
+    long = sp.MatMul(x.T, *([A] * 3000), x)
+    start = time.monotonic()
+    with pytest.raises(UnsupportedError, match="nodes"):
+        gradient(long, x)
+    assert time.monotonic() - start < 10

@@ -25,7 +25,11 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from symopt.errors import UnsupportedError
 from symopt.vector.jacobian import jacobian, tidy
 
-__all__ = ["gradient", "hessian", "uses_elementwise"]
+__all__ = ["MAX_NODES", "gradient", "hessian", "normal_equations", "uses_elementwise"]
+
+#: Largest expression (nodes of its tree) differentiated: the product rule over p factors
+#: makes p terms of p factors, so a long product is refused rather than expanded.
+MAX_NODES = 5000
 
 _ELEMENTWISE = (ElementwiseApplyFunction, sp.HadamardProduct, DiagMatrix)
 
@@ -43,6 +47,10 @@ def uses_elementwise(expr: sp.Basic) -> bool:
 
 
 def _scalar_expr(f: sp.Basic) -> sp.MatrixExpr:
+    for nodes, _ in enumerate(sp.preorder_traversal(f), start=1):
+        if nodes > MAX_NODES:
+            raise UnsupportedError(f"the expression has more than {MAX_NODES} nodes; "
+                                   "differentiating it is refused (size limit)")
     if not getattr(f, "is_Matrix", False) or f.shape != (1, 1):
         shape = getattr(f, "shape", "a plain scalar")
         raise UnsupportedError(f"the gradient is taken of a 1×1 matrix expression (a scalar "
@@ -102,3 +110,38 @@ def hessian(f: sp.MatrixExpr, w: sp.MatrixSymbol) -> sp.MatrixExpr:
         if isinstance(result, sp.MatrixExpr) and result.shape == (w.shape[0], w.shape[0]):
             return result
     return jacobian(g, w)
+
+
+def normal_equations(f: sp.MatrixExpr, w: sp.MatrixSymbol) -> tuple[sp.MatrixExpr, sp.MatrixExpr]:
+    """``(A, b)`` with ∇f(w) = A w − b exactly, so that ∇f = 0 ⇔ A w = b.
+
+    Raises :class:`~symopt.errors.UnsupportedError` when ∇f is not affine in ``w``.
+
+    >>> import sympy as sp
+    >>> m, n = sp.symbols("m n", integer=True, positive=True)
+    >>> X, w, y = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("w", n, 1), sp.MatrixSymbol("y", m, 1)
+    >>> normal_equations((X * w - y).T * (X * w - y) / 2, w)
+    (X.T*X, X.T*y)
+    """
+    g = sp.expand(gradient(f, w))
+    terms = g.args if isinstance(g, sp.MatAdd) else (g,)
+    linear: list[sp.MatrixExpr] = []
+    constant: list[sp.MatrixExpr] = []
+    for term in terms:
+        if not term.has(w):
+            constant.append(term)
+            continue
+        scalars = [a for a in term.args if not getattr(a, "is_Matrix", False)] \
+            if isinstance(term, sp.MatMul) else []
+        mats = [a for a in term.args if getattr(a, "is_Matrix", False)] \
+            if isinstance(term, sp.MatMul) else [term]
+        if mats[-1] != w or any(a.has(w) for a in mats[:-1]) or any(s.has(w) for s in scalars):
+            raise UnsupportedError(f"∇f = {g} is not affine in {w} (the term {term})")
+        coefficient = sp.MatMul(*scalars, *mats[:-1]) if mats[:-1] else \
+            sp.MatMul(*scalars, sp.Identity(w.shape[0]))
+        linear.append(coefficient)
+    if not linear:
+        raise UnsupportedError(f"∇f = {g} does not depend on {w}")
+    A = linear[0] if len(linear) == 1 else sp.MatAdd(*linear)
+    b = sp.ZeroMatrix(*w.shape) if not constant else sp.MatMul(-1, sp.MatAdd(*constant))
+    return A.doit(), sp.expand(b).doit()

@@ -35,11 +35,14 @@ from sympy.calculus.util import maximum, minimum
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
+from symopt.errors import UnsupportedError
 from symopt.result import Finding
 from symopt.vector.calculus import hessian
+from symopt.vector.jacobian import jacobian
 from symopt.vector.spectral import lambda_max, lambda_min
 
-__all__ = ["HessianTerm", "convexity", "hessian_terms", "smoothness", "strong_convexity"]
+__all__ = ["HessianTerm", "convexity", "equal_linear", "hessian_terms", "smoothness",
+           "strong_convexity"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class _Range:
     high: sp.Expr | None
     at_zero: sp.Expr | None
     reason: str
+    phi: sp.Expr | None = None
+    t: sp.Symbol | None = None
+    arguments: tuple = ()
 
 
 def _weight_range(d: sp.MatrixExpr, signs: set[str]) -> _Range:
@@ -123,9 +129,32 @@ def _weight_range(d: sp.MatrixExpr, signs: set[str]) -> _Range:
         return _Range(None, None, None, f"the weight function {phi} has other symbols")
     high = maximum(phi, t, sp.S.Reals)
     low = minimum(phi, t, sp.S.Reals)
+    arguments = tuple(f.expr for f in factors if isinstance(f, ElementwiseApplyFunction))
     return _Range(low, high, sp.simplify(phi.xreplace({t: 0})),
                   f"entries of diag(·) are φ(t) = {phi} (labels ±1 squared), "
-                  f"inf φ = {low}, sup φ = {high} over t ∈ ℝ")
+                  f"inf φ = {low}, sup φ = {high} over t ∈ ℝ", phi, t, arguments)
+
+
+def _vanish_at_zero(arguments: tuple, w: sp.MatrixSymbol) -> bool:
+    """Whether every argument t(w) of φ is 0 at w = 0 (then so is t(sw) → ±∞ linear in s)."""
+    return all(equal_linear(a, w) for a in arguments)
+
+
+def equal_linear(a: sp.MatrixExpr, w: sp.MatrixSymbol) -> bool:
+    """Whether the column ``a`` is linear in ``w``: zero at w = 0, Jacobian free of w.
+
+    >>> import sympy as sp
+    >>> X, w, y = sp.MatrixSymbol("X", 4, 3), sp.MatrixSymbol("w", 3, 1), sp.MatrixSymbol("y", 4, 1)
+    >>> equal_linear(sp.HadamardProduct(y, X * w), w), equal_linear(X * w - y, w)
+    (True, False)
+    """
+    value = a.xreplace({w: sp.ZeroMatrix(*w.shape)}).doit()
+    if not (isinstance(value, sp.ZeroMatrix) or value == 0):
+        return False
+    try:
+        return not jacobian(a, w).has(w)
+    except UnsupportedError:
+        return False
 
 
 def _nonnegative(c: sp.Expr) -> bool | None:
@@ -204,19 +233,28 @@ def _extreme(f: sp.MatrixExpr, w: sp.MatrixSymbol, signs: Iterable[str], which: 
         return Finding.unknown(rng.reason)
     if _nonnegative(rng.low) is not True:
         return Finding.unknown(f"the weights can be negative ({rng.reason})")
+    linear = _vanish_at_zero(rng.arguments, w)
     if which == "L":
         if rng.high == sp.oo:
             return Finding.unknown(f"the weights are unbounded ({rng.reason}): not L-smooth")
-        exact = sp.simplify(rng.high - rng.at_zero) == 0
+        exact = linear and sp.simplify(rng.high - rng.at_zero) == 0
         how = ("exact: attained at w = 0, where ∇²f = c·φ(0)·BᵀB" if exact
-               else "an upper bound (the supremum of φ is not attained at w = 0)")
+               else "an upper bound: the margins are not shown linear in w, or sup φ is not "
+               "φ(0), so the bound is not shown attained")
         value = term.coefficient * rng.high * eig + shift
         if not exact:
             return Finding.unknown(f"L ≤ {value} ({how}); the smallest L is not derived")
         return Finding(value, f"sup_w λ_max(∇²f) with {rng.reason}; {how}", {"hessian": H})
-    return Finding(term.coefficient * rng.low * eig + shift,
-                   f"inf_w λ_min(∇²f) with {rng.reason}: the weights come arbitrarily close "
-                   f"to inf φ as |t| grows", {"hessian": H})
+    value = term.coefficient * rng.low * eig + shift
+    constant = not rng.phi.has(rng.t)
+    ends = linear and all(sp.simplify(sp.limit(rng.phi, rng.t, end) - rng.low) == 0
+                          for end in (sp.oo, -sp.oo))
+    if not (constant or ends):
+        return Finding.unknown(f"μ ≥ {value} ({rng.reason}); whether every weight comes close "
+                               "to inf φ at once is not derived")
+    return Finding(value, f"inf_w λ_min(∇²f) with {rng.reason}: along w = s·v (t linear in w) "
+                   "every weight tends to inf φ as s → ∞, whichever sign tᵢ takes",
+                   {"hessian": H})
 
 
 def smoothness(f: sp.MatrixExpr, w: sp.MatrixSymbol, *, signs: Iterable[str] = ()

@@ -5,12 +5,6 @@ derivation engine (:mod:`symopt.derivation`) proves it symbolically or
 evaluates both sides with explicit random matrices of sampled sizes, and
 refuses a false step. The results come from :mod:`symopt.vector.calculus` and
 :mod:`symopt.vector.curvature`, so the derivation shows what the claims check.
-
->>> d = least_squares_derivation()
->>> d.results["gradient"]
-1/m*X.T*(X*w - y)
->>> "\\sum" in d.to_latex() and "X^{T}" in d.to_latex()
-True
 """
 
 from __future__ import annotations
@@ -49,8 +43,11 @@ def _hessian_step(out: Derivation, f: sp.MatrixExpr, w: sp.MatrixSymbol, why: st
 def least_squares_derivation() -> Derivation:
     """J(w) = (1/2m)‖Xw − y‖²: the sum over samples, ∇J, the normal equations, ∇²J, L and μ.
 
-    >>> least_squares_derivation().results["L"]
-    lambda_max(X.T*X)/m
+    >>> d = least_squares_derivation()
+    >>> d.results["gradient"], d.results["L"]
+    (1/m*X.T*(X*w - y), lambda_max(X.T*X)/m)
+    >>> r"\\sum" in d.to_latex() and "X^{T}" in d.to_latex()
+    True
     """
     d = data_symbols()
     m, X, w, y = d.m, d.X, d.w, d.y
