@@ -211,12 +211,22 @@ def looks_like_latex(text: str) -> bool:
     return bool(re.search(r"[\\{}$]", text))
 
 
-def parse(text: str, *, local: Mapping[str, sp.Basic] | None = None) -> sp.Basic:
+def parse(text: str, *, local: Mapping[str, sp.Basic] | None = None,
+          shapes: Mapping[str, object] | None = None) -> sp.Basic:
     r"""Parse SymPy syntax or LaTeX (detected by :func:`looks_like_latex`).
+
+    ``shapes`` declares vectors and matrices (:mod:`symopt.shapes`); then the text is
+    read as vector notation (:func:`symopt.vector_input.parse_vector`).
 
     >>> parse("x^2 + y^2") == parse(r"x^2 + y^2")
     True
+    >>> parse(r"x^\top A x", shapes={"x": "n", "A": "n x n"})
+    (x.T*A*x)[0, 0]
     """
+    if shapes:
+        from symopt.vector_input import parse_vector
+
+        return parse_vector(text, shapes, local=local)
     if looks_like_latex(text):
         from symopt.latex import parse_latex
 

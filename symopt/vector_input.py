@@ -81,17 +81,21 @@ class VectorParse:
     notes: tuple[str, ...] = ()
 
 
-def parse_vector(text: str, shapes: Shapes | Mapping[str, object] | None = None) -> sp.Basic:
+def parse_vector(text: str, shapes: Shapes | Mapping[str, object] | None = None, *,
+                 local: Mapping[str, sp.Basic] | None = None) -> sp.Basic:
     """Read vector notation (text or LaTeX) into SymPy matrix expressions.
+
+    ``local`` maps further names to objects, as for :func:`symopt.parse.parse`; a name
+    may not be both in ``local`` and in ``shapes``.
 
     >>> parse_vector("x.T*A*x", {"x": "n", "A": "n x n symmetric"})
     (x.T*A*x)[0, 0]
     """
-    return parse_vector_report(text, shapes).value
+    return parse_vector_report(text, shapes, local=local).value
 
 
-def parse_vector_report(text: str,
-                        shapes: Shapes | Mapping[str, object] | None = None) -> VectorParse:
+def parse_vector_report(text: str, shapes: Shapes | Mapping[str, object] | None = None, *,
+                        local: Mapping[str, sp.Basic] | None = None) -> VectorParse:
     """:func:`parse_vector` with the notes on how ambiguous-looking notation was read.
 
     >>> r = parse_vector_report("sum(y_i, (i, 1, m))", {"y": "m"})
@@ -102,10 +106,15 @@ def parse_vector_report(text: str,
     if looks_like_latex(text):
         from symopt.latex import parse_latex_report
 
-        return parse_latex_report(text, shapes=declared)
+        return parse_latex_report(text, local=local, shapes=declared)
     notes: list[str] = []
     builder_type = _vector_builder(declared, notes)
-    value = parse_expr(text, local=declared.local(), relations=True, builder=builder_type)
+    names = declared.local()
+    for name, value in (local or {}).items():
+        if name in names and names[name] != value:
+            raise ParseError(f"'{name}' is both in local and in shapes")
+        names[name] = value
+    value = parse_expr(text, local=names, relations=True, builder=builder_type)
     return VectorParse(value, tuple(dict.fromkeys(notes)))
 
 

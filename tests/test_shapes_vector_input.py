@@ -154,3 +154,14 @@ def test_explicit_matrices_mix_with_symbolic_ones() -> None:
     v = sp.MatrixSymbol("v", 2, 1)
     assert got.parent.shape == (1, 1)
     assert sp.expand(got.parent.as_explicit()[0, 0]) == v[0, 0] + 2 * v[1, 0]
+
+
+def test_the_general_parser_takes_shapes_and_local_names() -> None:
+    from symopt.parse import parse
+
+    c = sp.Symbol("c", positive=True)
+    expected = c * element(w.T * w)
+    assert parse("c*norm(w)**2", shapes={"w": "n"}, local={"c": c}) == expected
+    assert parse(r"c\|w\|^2", shapes={"w": "n"}, local={"c": c}) == expected
+    with pytest.raises(ParseError, match="both in local and in shapes"):
+        parse("w", shapes={"w": "n"}, local={"w": c})
