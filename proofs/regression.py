@@ -309,7 +309,8 @@ def minibatch_run(lr=0.01):
                          {"MSE": losses})
 
 
-@claim("004-linreg-convex", seed="004", where="§8 Convex vs. Non-convex Optimization",
+@claim("004-linreg-convex", seed="004 003", where="§8 Convex vs. Non-convex Optimization "
+       "(seed 004); Common Misunderstandings (seed 003: \"logistic regression, SVMs\")",
        quote="Many classic models (linear regression, SVM) are convex.",
        stated="the least-squares loss ‖Xθ − y‖² and the SVM objective (mean hinge loss "
        "max(0, 1 − yᵢθᵀxᵢ) + λ‖θ‖²) are convex in θ",

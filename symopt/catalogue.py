@@ -948,7 +948,8 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
 
 
 _EXPECTED = {"true": "the text is right", "false": "the text is wrong",
-             "conditional": "the text is right only under a condition it omits"}
+             "conditional": "the text is right only under a condition it omits",
+             "unknown": "open — symopt cannot decide it yet (see the note)"}
 
 
 def _title(topic: str) -> str:
