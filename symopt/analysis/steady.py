@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symopt.memo import Memo
 from symopt.methods.base import Method
 from symopt.result import Finding
 
@@ -51,28 +52,40 @@ def constant_gradient(method: Method, **hyperparameters: object) -> Finding[Stea
     alpha/(epsilon + sqrt(t)*Abs(g))
     """
     rule = method.rule(**hyperparameters)
-    t, g = rule.t, rule.g
-    contracting = _contracting(method, hyperparameters)
+    found = _steady(rule.x_next, tuple(rule.state_next.items()), rule.x, rule.g, rule.t,
+                    tuple((v.symbol, v.init) for v in method.state),
+                    frozenset(_contracting(method, hyperparameters)))
+    # A fresh Finding: the remembered one is never handed out to be changed.
+    value = found.value
+    if value is not None:
+        value = SteadyState(dict(value.states), dict(value.limits), value.step,
+                            value.step_limit, value.effective_rate)
+    return Finding(value, found.reason, dict(found.evidence))
+
+
+@Memo("constant gradient")
+def _steady(x_next: sp.Expr, state_next: tuple, x: sp.Symbol, g: sp.Symbol, t: sp.Symbol,
+            state: tuple, contracting: frozenset) -> Finding[SteadyState]:
+    """The steady state of one update rule (remembered: the same rule is asked often)."""
+    state_next = dict(state_next)
     states: dict[sp.Symbol, sp.Expr] = {}
     previous: dict[sp.Symbol, sp.Expr] = {}
-    for var in method.state:
-        s = var.symbol
-        update = sp.expand(rule.state_next[s])
-        if update.has(rule.x) or update.has(*[o.symbol for o in method.state if o.symbol != s]):
-            return Finding.unknown(f"the update of {s} ({rule.state_next[s]}) involves x or "
+    for s, s0 in state:
+        update = sp.expand(state_next[s])
+        if update.has(x) or update.has(*[o for o, _ in state if o != s]):
+            return Finding.unknown(f"the update of {s} ({state_next[s]}) involves x or "
                                    "other states; no closed form under a constant gradient")
         poly = _affine(update, s)
         if poly is None or poly[0].has(t) or poly[1].has(t):
-            return Finding.unknown(f"the update of {s}, {s} ← {rule.state_next[s]}, is not "
+            return Finding.unknown(f"the update of {s}, {s} ← {state_next[s]}, is not "
                                    "affine in itself with constant coefficients; no closed "
                                    "form under a constant gradient")
         a, c = poly
-        s0 = var.init
         # a = 1 accumulates (AdaGrad); otherwise a geometric sum.
         value = s0 + c * t if a == 1 else a**t * s0 + c * (1 - a**t) / (1 - a)
         states[s] = sp.simplify(value)
         previous[s] = states[s].subs(t, t - 1)
-    step = _simplify_powers(sp.powsimp((rule.x_next - rule.x).subs(previous)), t, contracting)
+    step = _simplify_powers(sp.powsimp((x_next - x).subs(previous)), t, contracting)
     limits = {s: _limit(v, t, contracting) for s, v in states.items()}
     step_limit = sp.simplify(_vanish(step, t, contracting))
     if step_limit.has(t):
