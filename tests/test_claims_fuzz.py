@@ -47,6 +47,10 @@ OPTIONAL = {
     "L": st.sampled_from(["1", "L", 2]), "mu": st.sampled_from(["1/10", "mu"]),
     "N": st.sampled_from([1, 2, "N"]), "measure": st.sampled_from(["function_gap", "nope"]),
     "initial": st.sampled_from(["distance", "function_gap"]),
+    "losses": st.sampled_from([["3*x", "-x", "-x"], ["x**2"], [], ["x", 2], "x"]),
+    "feasible": st.sampled_from([[-1, 1], [1, -1], ["a", "b"], [0]]),
+    "shapes": st.sampled_from([{"x": "n"}, {"X": "m x n", "w": "n", "y": "m"},
+                               {"x": "nope"}, {"A": "n x n symmetric", "x": "n"}]),
 }
 PROBLEMS = ["x**2", "x**2 + 4*y**2", "x**4 - x**2", "(1 - x)**2 + 100*(y - x**2)**2",
             "lambda*x**2/2"]

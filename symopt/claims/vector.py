@@ -328,17 +328,22 @@ def _constant(claim: Claim, which: str) -> Verdict:
 
 
 def _wrap(kinds: tuple[str, ...], checker: Callable[[Claim], Verdict]) -> None:
+    # Aliases (``equal`` and ``expression``) share one checker, so they share one dispatch:
+    # an alias is recognised by the identity of its checker.
+    wrapped: dict[Callable[[Claim], Verdict], Callable[[Claim], Verdict]] = {}
     for kind in kinds:
         original = KINDS[kind]
         if getattr(original, "vector_dispatch", False):
             continue
+        if original not in wrapped:
 
-        def dispatch(claim: Claim, _original=original) -> Verdict:
-            return checker(claim) if is_vector_claim(claim) else _original(claim)
+            def dispatch(claim: Claim, _original=original) -> Verdict:
+                return checker(claim) if is_vector_claim(claim) else _original(claim)
 
-        dispatch.vector_dispatch = True
-        dispatch.__doc__ = original.__doc__
-        KINDS[kind] = dispatch
+            dispatch.vector_dispatch = True
+            dispatch.__doc__ = original.__doc__
+            wrapped[original] = dispatch
+        KINDS[kind] = wrapped[original]
         KEYS[kind] = KEYS[kind] | {"shapes"}
 
 
