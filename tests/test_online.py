@@ -154,3 +154,16 @@ def test_torch_defaults_drift_down():
     sequence = reddi(3)
     defaults = periodic_regime(sequence, adam(rate="1/(10*sqrt(t))", projection=sequence.box))
     assert defaults.limit == [-1] and float(defaults.drift[0]) == pytest.approx(-1, abs=1e-12)
+
+
+def test_two_coordinates_each_get_their_own_regime():
+    # x sees Reddi's gradients (3, −1, −1): up to +1. y sees (−1, 1, 1): v → 1 on the orbit,
+    # so the steps are (+1, −1, −1)·α_t and d = −1/3: down to −1 (by hand). Σ f_p = x + y is
+    # minimised at (−1, −1) (value −2); at (1, −1) it is 0: lim R_T/T = 2/3.
+    sequence = LossSequence.of(["3*x - y", "-x + y", "-x + y"], feasible=(-1, 1))
+    method = paper_method(adam, sequence)
+    regime = periodic_regime(sequence, method, beta_1=0, beta_2="1/10")
+    assert regime.limit == [1, -1] and regime.average_regret == sp.Rational(2, 3)
+    assert sp.simplify(regime.drift[1] + sp.Rational(1, 3)) == 0
+    run = online_run(sequence, method, [0.0, 0.0], 3000, beta_1=0, beta_2=0.1)
+    np.testing.assert_allclose(run.final, [1, -1], atol=0.05)
