@@ -281,18 +281,20 @@ def periodic_regime(sequence: LossSequence, method: Method,
     for i in range(len(sequence.variables)):
         phases = [gp[i] for gp in gradients]
         orbit = _orbit(method, rule, phases, fixed)
-        steps = [sp.simplify(rule.x_next.xreplace({**orbit[p], G: phases[p],
-                                                   T: T + p}) - X)
+        steps = [sp.simplify(_vanishing_powers(rule.x_next.xreplace(
+                     {**orbit[p], G: phases[p], T: T + p}) - X))
                  for p in range(len(phases))]
         if any(X in s.free_symbols for s in steps):
             raise UnsupportedError("the step depends on x itself (weight decay or a look-ahead "
                                    "state): no periodic regime independent of x")
-        moved = sum(steps)
-        distance = sum(sp.Abs(s) for s in steps)
-        d = sp.limit(moved / distance, T, sp.oo)
+        constants, schedule = _factor(steps)
+        weights = [sp.limit(schedule.xreplace({T: T + p}) / schedule, T, sp.oo)
+                   for p in range(len(phases))]
+        d = sum(c * w for c, w in zip(constants, weights)) / \
+            sum(sp.Abs(c) * w for c, w in zip(constants, weights))
         k = sp.Symbol("k", positive=True, integer=True)
-        settle = sp.limit(distance, T, sp.oo) == 0
-        tail = sp.limit(k * distance.xreplace({T: len(phases) * k + 1}), k, sp.oo)
+        settle = sp.limit(schedule, T, sp.oo) == 0
+        tail = sp.limit(k * schedule.xreplace({T: len(phases) * k + 1}), k, sp.oo)
         accumulate = tail == sp.oo or bool(tail.is_positive)
         states.append(orbit)
         drifts.append(d)
@@ -315,15 +317,53 @@ def periodic_regime(sequence: LossSequence, method: Method,
     average = None
     if limit is not None:
         at = dict(zip(sequence.variables, limit))
-        average = sp.nsimplify(sum(f.xreplace(at) for f in sequence.losses)
-                               - sequence.comparator[0]) / sequence.period
-    argument = ("periodic regime of the state solved exactly from the rule; drift sign d "
-                "exact; S(t) → 0 and Σ S = ∞ exact; the limit follows by the averaging "
-                "argument (transient decays geometrically, the movement per period is "
-                "S(t)(d + o(1))), which symopt states but does not machine-check")
+        average = (sum(f.xreplace(at) for f in sequence.losses)
+                   - sequence.comparator[0]) / sequence.period
+    argument = ("periodic regime of the state solved exactly from the rule (powers βᵗ → 0 "
+                "dropped before the limits); drift sign d exact; S(t) → 0 and Σ S = ∞ exact; "
+                "the limit follows by the averaging argument (transient decays geometrically, "
+                "the movement per period is S(t)(d + o(1))), which symopt states but does not "
+                "machine-check")
     return PeriodicRegime(states, drifts, settles, accumulates, limit,
                           sp.simplify(average) if average is not None else None,
                           "; ".join(reasons), argument)
+
+
+def _factor(steps: Sequence[sp.Expr]) -> tuple[list[sp.Expr], sp.Expr]:
+    """Write the step of phase p (taken at time t + p) as c_p·h(t + p), h > 0 the schedule.
+
+    >>> _factor([-3 / sp.sqrt(T), 1 / sp.sqrt(T + 1)])
+    ([-3, 1], 1/sqrt(t))
+    """
+    constants, schedule = [], None
+    for p, step in enumerate(steps):
+        constant, dependent = sp.factor_terms(step).as_independent(T, as_Add=False)
+        here = sp.simplify(dependent.xreplace({T: T - p}))
+        if schedule is None:
+            schedule = here
+            if not schedule.is_positive:
+                raise UnsupportedError(f"the step's dependence on t, {schedule}, is not a "
+                                       "positive schedule: no drift derived")
+        elif sp.simplify(here - schedule) != 0:
+            raise UnsupportedError("the steps of the period are not one schedule h(t) times "
+                                   "constants: no drift derived")
+        constants.append(constant)
+    return constants, schedule
+
+
+def _vanishing_powers(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with every bᵗ (a number |b| < 1 to a power growing with t) replaced by its limit 0.
+
+    These are the bias corrections 1 − βᵗ; every limit taken afterwards is of a
+    function continuous in them at 0, so dropping them first changes no limit.
+
+    >>> _vanishing_powers(1 / (1 - sp.Rational(9, 10) ** T)), _vanishing_powers(1 - 10 ** -T)
+    (1, 1)
+    """
+    return expr.replace(
+        lambda e: e.is_Pow and e.base.is_number and e.exp.has(T) and bool(e.base > 0)
+        and sp.limit(e.exp * sp.log(e.base), T, sp.oo) == -sp.oo,
+        lambda e: sp.S.Zero)
 
 
 def _orbit(method: Method, rule, phases: Sequence[sp.Expr],

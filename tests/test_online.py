@@ -122,3 +122,48 @@ def test_limits_are_validated():
         LossSequence.of(["x"] * 1001)
     with pytest.raises(DomainError):
         LossSequence.of(["C*x", "-x"], variables=["x"], feasible=(-1, 1))
+
+
+def hand_drift(c=3, b=0.1):
+    """d = Σ c_p/Σ|c_p| with c_p = −g_p/√v_p on the orbit (v after phase p), by hand."""
+    v3 = (1 - b) * (b**2 * c**2 + b + 1) / (1 - b**3)
+    v1 = b * v3 + (1 - b) * c**2
+    v2 = b * v1 + (1 - b)
+    steps = [-c / np.sqrt(v1), 1 / np.sqrt(v2), 1 / np.sqrt(v3)]
+    return sum(steps) / sum(abs(s) for s in steps)
+
+
+def test_the_drift_is_the_hand_computed_one():
+    sequence = reddi(3)
+    regime = periodic_regime(sequence, paper_method(adam, sequence), beta_1=0, beta_2="1/10")
+    assert float(regime.drift[0]) == pytest.approx(hand_drift(), rel=1e-12)
+
+
+def test_torch_form_adam_with_bias_correction_and_eps_drifts_up_too():
+    # Bias correction 1/(1 − βᵗ) → 1 and ε = 1e-8 change the drift by ~1e-8 only.
+    sequence = reddi(3)
+    regime = periodic_regime(sequence, adam(rate="1/(10*sqrt(t))", projection=sequence.box),
+                             beta_1=0, beta_2="1/10")
+    assert regime.limit == [1]
+    assert float(regime.drift[0]) == pytest.approx(hand_drift(), rel=1e-6)
+
+
+def test_torch_defaults_drift_down():
+    # with torch's β₁ = 0.9 the momentum m ≈ mean gradient (C − 2)/3 > 0 keeps every step
+    # negative on the orbit, so d = −1 and x_t → −1
+    sequence = reddi(3)
+    defaults = periodic_regime(sequence, adam(rate="1/(10*sqrt(t))", projection=sequence.box))
+    assert defaults.limit == [-1] and float(defaults.drift[0]) == pytest.approx(-1, abs=1e-12)
+
+
+def test_two_coordinates_each_get_their_own_regime():
+    # x sees Reddi's gradients (3, −1, −1): up to +1. y sees (−1, 1, 1): v → 1 on the orbit,
+    # so the steps are (+1, −1, −1)·α_t and d = −1/3: down to −1 (by hand). Σ f_p = x + y is
+    # minimised at (−1, −1) (value −2); at (1, −1) it is 0: lim R_T/T = 2/3.
+    sequence = LossSequence.of(["3*x - y", "-x + y", "-x + y"], feasible=(-1, 1))
+    method = paper_method(adam, sequence)
+    regime = periodic_regime(sequence, method, beta_1=0, beta_2="1/10")
+    assert regime.limit == [1, -1] and regime.average_regret == sp.Rational(2, 3)
+    assert sp.simplify(regime.drift[1] + sp.Rational(1, 3)) == 0
+    run = online_run(sequence, method, [0.0, 0.0], 3000, beta_1=0, beta_2=0.1)
+    np.testing.assert_allclose(run.final, [1, -1], atol=0.05)

@@ -93,10 +93,11 @@ def online_method(claim: Claim, sequence: LossSequence) -> tuple[Method, dict[st
         if name not in accepted:
             raise DomainError(f"{spec.name} takes no schedule for its {name}")
     if sequence.box is not None:
-        if "projection" not in accepted:
+        where = next((k for k in ("projection", "constraint_set") if k in accepted), None)
+        if where is None:
             raise UnsupportedError(f"{spec.name} has no projection option; an online run on a "
                                    "feasible set needs one (adam, amsgrad; projected_gd for GD)")
-        arguments["projection"] = sequence.box
+        arguments[where] = sequence.box
     return factory(**arguments), values
 
 
@@ -205,9 +206,9 @@ def check_online(claim: Claim) -> Verdict:
                                f"{missing}", numeric)
     derived = _derived(measure, regime)
     agrees, numeric = _numeric(measure, run, derived, tolerance)
-    drift = ", ".join((f"{show(d)} " if len(show(d)) <= 30 else "") + f"≈ {float(d):.4g}"
+    drift = ", ".join((f"= {show(d)} " if len(show(d)) <= 30 else "") + f"≈ {float(d):.4g}"
                       for d in regime.drift)
-    exact = (f"exact periodic regime (orbit solved from the rule): drift per period d = "
+    exact = (f"exact periodic regime (orbit solved from the rule): drift per period d "
              f"{drift} (sign exact), steps S(t) → 0 with Σ S = ∞; so {what} = {_show(derived)}"
              f" and lim R_T/T = {show(regime.average_regret)}, by the averaging argument "
              "(stated, not machine-checked)")
