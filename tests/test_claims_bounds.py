@@ -92,6 +92,7 @@ def test_a_bound_at_one_step():
                  timeout=60).status == "true"
 
 
+@pytest.mark.slow
 def test_torch_adam_breaks_the_papers_bound_on_the_same_sequence():
     torch = pytest.importorskip("torch")
     beta_1, beta_2, t = 0.9, 0.999, 250

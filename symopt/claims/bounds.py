@@ -62,7 +62,7 @@ def _linear_state(update: sp.Expr, k: sp.Symbol, g: sp.Symbol, others: set):
     if a.free_symbols & (others | {g, k}):
         return None
     for power in (1, 2):
-        b = sp.simplify(rest / g**power)
+        b = sp.cancel(rest / g**power)
         if not b.free_symbols & (others | {g, k}):
             return a, b, power
     return None
@@ -123,7 +123,7 @@ def step_supremum(ctx: Context) -> StepSupremum:
         raise UnsupportedError("the step's numerator is not the square of one linear form")
     d_g = den.coeff_monomial(w)
     d_v = den.coeff_monomial(v) if len(den.gens) > 1 else sp.S.Zero
-    last = (sp.simplify(n_g), sp.simplify(d_g))
+    last = (sp.factor(n_g), sp.factor(d_g))
     if linear:
         _, a_m, b_m = linear[0]
     else:
@@ -132,11 +132,13 @@ def step_supremum(ctx: Context) -> StepSupremum:
         _, a_v, b_v = quadratic[0]
     else:
         a_v, b_v = sp.S.One, sp.S.Zero
-    l2 = sp.simplify(n_m * b_m**2)
-    q = sp.simplify(d_v * b_v)
+    l2 = sp.factor(n_m * b_m**2)
+    q = sp.factor(d_v * b_v)
     j = sp.Dummy("j", integer=True, nonnegative=True)
     tail = sp.S.Zero if l2 == 0 else l2 / q * sp.Sum((a_m**2 / a_v) ** j, (j, 0, T - 2)).doit()
-    value = sp.simplify(last[0] / last[1] + tail)
+    value = last[0] / last[1] + tail
+    if not value.has(sp.Piecewise):
+        value = sp.factor(value)
     cross = sp.sign(sp.simplify(n_gm)) if n_gm != 0 else sp.S.One
     note = ""
     if eps and eps[0] not in sub:
@@ -230,22 +232,39 @@ def _sequence(found: StepSupremum, t: int, point: dict) -> list[sp.Expr]:
 
 
 def _run_step(ctx: Context, gradients: list[sp.Expr], point: dict) -> sp.Expr:
-    """Δ_t of the method's own rule (ε = 0) on the given gradients, to 60 digits."""
-    from symopt.methods.base import G, T, X
+    """Δ_t of the method's own rule (ε = 0) on the given gradients, to 60 digits.
+
+    The rule is evaluated with mpmath at 60 digits (its symbols are the method's own
+    names, never text from the claim).
+    """
+    import mpmath
+
+    from symopt.methods.base import NEWTON_DIRECTION, G, T, X
 
     method, rule = ctx.method, ctx.method.rule()
     values = {**ctx.hyperparameters, **point}
     for h in method.hyperparameters:
         if h.symbol.name == "epsilon":
             values[h.symbol] = sp.S.Zero
-    state = method.initial_state(X)
-    step = sp.S.Zero
-    for t, g in enumerate(gradients, start=1):
-        at = {X: sp.S.Zero, G: g, T: sp.Integer(t), **state}
-        step = sp.N(rule.x_next.xreplace(values).xreplace(at), 60)
-        state = {k: sp.N(v.xreplace(values).xreplace(at), 60)
-                 for k, v in rule.state_next.items()}
-    return step
+    names = list(rule.state_next)
+    args = [X, G, T, *names]
+    x_next = rule.x_next.xreplace(values)
+    updates = [rule.state_next[k].xreplace(values) for k in names]
+    if any(e.free_symbols - set(args) for e in (x_next, *updates)) or \
+            x_next.has(NEWTON_DIRECTION):
+        return sp.Symbol("undetermined")
+    step_fn = sp.lambdify(args, x_next - X, modules="mpmath")
+    state_fns = [sp.lambdify(args, u, modules="mpmath") for u in updates]
+    start = method.initial_state(X)
+    with mpmath.workdps(60):
+        state = [mpmath.mpf(sp.N(start[k], 60)) for k in names]
+        step = mpmath.mpf(0)
+        for t, g in enumerate(gradients, start=1):
+            at = [mpmath.mpf(0), mpmath.mpf(sp.N(g, 60)), mpmath.mpf(t), *state]
+            if t == len(gradients):  # earlier steps (0/0 at g = 0 with ε = 0) are not used
+                step = step_fn(*at)
+            state = [f(*at) for f in state_fns]
+        return sp.Float(step, 60)
 
 
 @register("step_bound", "step_supremum", keys=("method", "hyperparameters", "steps", "where",
