@@ -104,12 +104,16 @@ def step_supremum(ctx: Context) -> StepSupremum:
     m = linear[0][0] if linear else sp.Dummy("m")
     v = quadratic[0][0] if quadratic else sp.Dummy("v")
     w = sp.Dummy("w")  # g² in the denominator
-    num = sp.Poly(sp.expand(numerator), G, m)
     den_expr = sp.expand(denominator)
-    if v in den_expr.free_symbols or quadratic:
-        den = sp.Poly(den_expr.xreplace({G**2: w}), w, v)
-    else:
-        den = sp.Poly(den_expr.xreplace({G**2: w}), w)
+    try:
+        num = sp.Poly(sp.expand(numerator), G, m)
+        if v in den_expr.free_symbols or quadratic:
+            den = sp.Poly(den_expr.xreplace({G**2: w}), w, v)
+        else:
+            den = sp.Poly(den_expr.xreplace({G**2: w}), w)
+    except sp.PolynomialError:
+        raise UnsupportedError(f"the ε-free step is not of the form (Σ l_i g_i)/√(Σ q_i g_i²) "
+                               f"({show(step)})") from None
     if G in den_expr.xreplace({G**2: w}).free_symbols or \
             any(sum(mon) != 2 for mon in num.monoms()) or \
             any(sum(mon) != 1 for mon in den.monoms()):
