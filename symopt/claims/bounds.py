@@ -313,7 +313,13 @@ def check_step_bound(claim: Claim) -> Verdict:
     for point, t in itertools.product(points, times):
         sup2 = value.xreplace(point).xreplace({T: t})
         bound = stated.xreplace(point).xreplace({T: t})
-        if sup2.has(sp.zoo, sp.oo, sp.nan) or not bound.is_number:
+        if not bound.is_number:
+            continue
+        if sup2.has(sp.zoo, sp.oo, sp.nan):
+            # a weight q_i = 0 (β₂ = 0): the step may be unbounded; a run decides
+            unbounded = _vanishing_last_gradient(ctx, point, t, bound)
+            if unbounded is not None:
+                return unbounded
             continue
         if sp.N(sup2 - bound**2, 30) > sp.Float("1e-25", 30) * (1 + sp.N(bound**2, 30)):
             return _refuted(ctx, found, point, t, bound, sup2, evidence)
@@ -376,6 +382,26 @@ def _one_large_gradient(ctx: Context, stated: sp.Expr) -> Verdict | None:
     return None
 
 
+def _vanishing_last_gradient(ctx: Context, point: dict, t: int, bound: sp.Expr
+                             ) -> Verdict | None:
+    """g_1 = … = g_{t−1} = 1, g_t = 10⁻ᵏ: a step beyond the bound when a weight q_i is 0."""
+    if t < 2:
+        return None
+    for k in (1, 3, 6, 12):
+        gradients = [sp.S.One] * (t - 1) + [sp.Rational(1, 10**k)]
+        step = _run_step(ctx, gradients, point)
+        if step.is_number and abs(step) > sp.N(bound, 60):
+            at = ", ".join(f"{s} = {show(v)}" for s, v in point.items())
+            return Verdict.false(
+                f"at {at}, t = {t}: the step is unbounded (a past gradient has weight 0 in "
+                "the denominator)", correct="∞",
+                counterexample=f"{'g_1' if t == 2 else f'g_1 = … = g_{t - 1}'} = 1, "
+                f"g_{t} = 10^-{k} give, by the "
+                f"method's rule run at 60 digits with ε = 0, Δ_{t} = {show(sp.N(step, 10))}, "
+                f"|Δ_{t}| > {show(sp.N(bound, 10))}")
+    return None
+
+
 def _refuted(ctx: Context, found: StepSupremum, point: dict, t: int, bound: sp.Expr,
              sup2: sp.Expr, evidence: list[str]) -> Verdict:
     at = ", ".join(f"{k} = {show(v)}" for k, v in point.items())
@@ -383,9 +409,10 @@ def _refuted(ctx: Context, found: StepSupremum, point: dict, t: int, bound: sp.E
     sup = sp.sqrt(sup2)
     summary = (f"at {at}, t = {t}: sup |Δ_t| = {show(sp.N(sup, 8))} > {show(sp.N(bound, 8))}")
     if not gradients:
-        return Verdict.false(summary + " (the step is unbounded)", correct="∞",
-                             counterexample="a gradient sequence ending in g_t → 0 after a "
-                             "nonzero g_i gives an unbounded step", evidence=tuple(evidence))
+        unbounded = _vanishing_last_gradient(ctx, point, t, bound)
+        if unbounded is not None:
+            return unbounded
+        return Verdict.unknown(summary + "; no sequence was built to show it", *evidence)
     step = _run_step(ctx, gradients, point)
     shown = ", ".join(show(sp.N(g, 6)) for g in gradients[-6:])
     more = "…, " if len(gradients) > 6 else ""
