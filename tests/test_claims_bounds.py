@@ -92,6 +92,7 @@ def test_a_bound_at_one_step():
                  timeout=60).status == "true"
 
 
+@pytest.mark.slow
 def test_torch_adam_breaks_the_papers_bound_on_the_same_sequence():
     torch = pytest.importorskip("torch")
     beta_1, beta_2, t = 0.9, 0.999, 250
@@ -111,3 +112,12 @@ def test_a_step_that_grows_with_the_gradient_has_no_bound(method):
     v = check(Claim("step_bound", "alpha", method=method), timeout=60)
     assert v.status == "false" and v.correct == "∞", v
     assert "g_1 = 10^1" in v.counterexample
+
+
+def test_without_a_second_moment_memory_the_step_is_unbounded():
+    # β₂ = 0: v̂_t = g_t², so Δ_2 = α m̂_2/|g_2| with m̂_2 = (β₁(1 − β₁)g_1 + (1 − β₁)g_2)/(1 − β₁²);
+    # β₁ = 9/10, g = (1, 10⁻³): m̂_2 = (0.09 + 0.0001)/0.19 = 0.474210…, Δ_2 = −474.21…
+    v = check(Claim("step_bound", "100*alpha", method="adam",
+                    hyperparameters={"beta_1": "0.9", "beta_2": 0}), timeout=60)
+    assert v.status == "false" and v.correct == "∞", v
+    assert "g_1 = 1, g_2 = 10^-3" in v.counterexample and "-474.2105263" in v.counterexample
