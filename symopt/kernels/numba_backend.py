@@ -140,10 +140,10 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
               for k, (name, _) in enumerate(plan.hyperparameters)]
     lines += [f"        _X{k} = _A{k}[_b]" for k in range(len(arrays))]
 
-    def loop(exprs: list[sp.Expr], finish: list[str], columns: str = "_COLUMNS") -> list[str]:
+    def loop(exprs: list[sp.Expr], finish: list[str]) -> list[str]:
         temps = _needed_temps(exprs, plan.temps)
         used = {s.name for e in exprs + [e for _, e in temps] for s in e.free_symbols}
-        body = [f"        for _i in {columns}(_n):"]
+        body = ["        for _i in _COLUMNS(_n):"]
         body += [f"            {a.name} = _X{element[a.name]}[_i]" for a in arrays
                  if a.name in used]
         body += [f"            {s} = {_ELEMENT.doprint(e)}" for s, e in temps]
@@ -185,7 +185,7 @@ def _reduction(expr: sp.Expr, plan: KernelPlan, element: dict[str, int],
     runs on one thread: a prange over chunks calling it measured 2× slower than the
     serial call on 2 cores. With ``radius`` it is the simplex threshold instead
     (Condat's pass over the values, then :func:`condat_tau`; the caller appends the
-    work row); inside the parallel kernel the same loop measured 20× slower.
+    work row), strict IEEE.
     """
     temps = _needed_temps([expr], plan.temps)
     temp_syms = {t for t, _ in temps}
