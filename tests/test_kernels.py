@@ -507,3 +507,25 @@ def test_elementwise_piecewise(backend):
         x = np.zeros(4)
         step(x, g, {}, t)
         np.testing.assert_allclose(x, -0.5 * np.array(u))
+
+
+def test_one_numba_thread_runs_the_serial_variant():
+    """Under numba.set_num_threads(1) a large step skips the parallel loop (no thread start)."""
+    numba = pytest.importorskip("numba")
+    step = compile("gd", "numba", alpha=0.5)
+    x, g = np.ones(1 << 16), np.ones(1 << 16)
+
+    def parallel(*args):
+        raise AssertionError("the parallel variant ran")
+
+    step._kernel.function = parallel
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        step(x, g, {}, 1)
+    finally:
+        numba.set_num_threads(threads)
+    np.testing.assert_array_equal(x, 0.5)
+    if threads > 1:
+        with pytest.raises(AssertionError, match="parallel variant"):
+            step(x, g, {}, 2)

@@ -140,10 +140,10 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
               for k, (name, _) in enumerate(plan.hyperparameters)]
     lines += [f"        _X{k} = _A{k}[_b]" for k in range(len(arrays))]
 
-    def loop(exprs: list[sp.Expr], finish: list[str], columns: str = "_COLUMNS") -> list[str]:
+    def loop(exprs: list[sp.Expr], finish: list[str]) -> list[str]:
         temps = _needed_temps(exprs, plan.temps)
         used = {s.name for e in exprs + [e for _, e in temps] for s in e.free_symbols}
-        body = [f"        for _i in {columns}(_n):"]
+        body = ["        for _i in _COLUMNS(_n):"]
         body += [f"            {a.name} = _X{element[a.name]}[_i]" for a in arrays
                  if a.name in used]
         body += [f"            {s} = {_ELEMENT.doprint(e)}" for s, e in temps]
@@ -153,11 +153,8 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
         if kind == "scalar":
             lines.append(f"        {sym} = _dt({_SCALAR.doprint(expr)})")
         elif sym in plan.thresholds:  # simplex threshold: one streaming pass (Condat)
-            radius = plan.thresholds[sym]
-            lines += ["        _v = _W0[_b]", "        _cs = (0, 0, 0.0)"]
-            lines += loop([expr], [f"_cs = _condat_push(_v, _cs, {_ELEMENT.doprint(expr)}, "
-                                   f"{radius})"], columns="range")
-            lines.append(f"        {sym} = _dt(_condat_tau(_v, _cs, {radius}))")
+            name, params = _reduction(expr, plan, element, helpers, plan.thresholds[sym])
+            lines.append(f"        {sym} = _dt({name}({params}, _W0[_b]))")
         else:  # a sum: one vectorised serial loop (see _reduction)
             name, params = _reduction(expr, plan, element, helpers)
             lines.append(f"        {sym} = {name}({params})")
@@ -178,31 +175,42 @@ def generate(plan: KernelPlan, dtype: type | np.dtype, *, batched: bool = False)
 
 
 def _reduction(expr: sp.Expr, plan: KernelPlan, element: dict[str, int],
-               helpers: list[str]) -> tuple[str, str]:
-    """A function summing ``expr`` over the row, jitted with reassociation allowed.
+               helpers: list[str], radius: sp.Symbol | None = None) -> tuple[str, str]:
+    """A serial function reducing ``expr`` over the row: its name and call arguments.
 
-    Without reassociation a sum is one chain of dependent additions (~4 ns per
-    element; the vector units idle): ``fastmath={'reassoc'}`` on this function
-    only lets LLVM keep several partial sums, as NumPy's pairwise sum does. The
-    update loops stay strict IEEE. The sum runs on one thread: a prange over
-    chunks calling it measured 2× slower than the serial call on 2 cores.
+    A sum is jitted with reassociation allowed: without it a sum is one chain of
+    dependent additions (~4 ns per element; the vector units idle), and
+    ``fastmath={'reassoc'}`` on this function only lets LLVM keep several partial
+    sums, as NumPy's pairwise sum does. The update loops stay strict IEEE. The sum
+    runs on one thread: a prange over chunks calling it measured 2× slower than the
+    serial call on 2 cores. With ``radius`` it is the simplex threshold instead
+    (Condat's pass over the values, then :func:`condat_tau`; the caller appends the
+    work row), strict IEEE.
     """
     temps = _needed_temps([expr], plan.temps)
     temp_syms = {t for t, _ in temps}
     free = set().union(expr.free_symbols, *(e.free_symbols for _, e in temps)) - temp_syms
+    if radius is not None:
+        free |= {radius}
     arrays = sorted({element[s.name] for s in free if s.name in element})
     scalars = sorted(s.name for s in free if s.name not in element)
     name = f"_red{len(helpers)}"
     params = [*(f"_X{k}" for k in arrays), *scalars]
+    value = _ELEMENT.doprint(expr)
     # An index from range(size) is known to be ≥ 0, so the loads are contiguous
     # (range(lo, hi) would need wraparound checks, i.e. gathers).
-    body = [f"def {name}({', '.join(params)}):", "    _s = 0.0",
-            f"    for _i in range(_X{arrays[0]}.shape[0]):"]
+    if radius is None:
+        head = [f"def {name}({', '.join(params)}):", "    _s = 0.0"]
+        tail = [f"        _s += {value}", "    return _s", f"{name} = _reassoc({name})"]
+    else:
+        head = [f"def {name}({', '.join(params)}, _v):", "    _cs = (0, 0, 0.0)"]
+        tail = [f"        _cs = _condat_push(_v, _cs, {value}, {radius})",
+                f"    return _condat_tau(_v, _cs, {radius})", f"{name} = _serial({name})"]
+    body = [*head, f"    for _i in range(_X{arrays[0]}.shape[0]):"]
     body += [f"        {a.name} = _X{element[a.name]}[_i]" for a in plan.arrays
              if element[a.name] in arrays]
     body += [f"        {t} = {_ELEMENT.doprint(e)}" for t, e in temps]
-    body += [f"        _s += {_ELEMENT.doprint(expr)}", "    return _s",
-             f"{name} = _reassoc({name})", "", ""]
+    body += [*tail, "", ""]
     helpers.append("\n".join(body))
     return name, ", ".join(params)
 
@@ -287,7 +295,8 @@ def _jit(source: str, dt: np.dtype, parallel: bool = True) -> Callable[..., None
     if key not in _CACHE:
         namespace = {"np": np, "numpy": np, "math": __import__("math"), "prange": numba.prange,
                      "_dt": dt.type, "_condat_push": _condat()[0], "_condat_tau": _condat()[1],
-                     "_reassoc": numba.njit(error_model="numpy", fastmath={"reassoc"})}
+                     "_reassoc": numba.njit(error_model="numpy", fastmath={"reassoc"}),
+                     "_serial": numba.njit(error_model="numpy")}
         # safe: generated source; every name in it was checked by is_identifier or generated
         exec(compile(source, "<symopt numba kernel>", "exec"), namespace)  # safe: names checked
         _CACHE[key] = numba.njit(parallel=parallel, error_model="numpy", fastmath=False)(
