@@ -121,8 +121,9 @@ def test_unreadable_claims_are_errors():
         check(Claim("line_search", "1", **BT))
     with pytest.raises(ParseError, match="line search"):
         check(Claim("line_search", "1", method="gd", measure="rate"))
-    with pytest.raises(ParseError, match="τ"):
-        check(Claim("line_search", "1", measure="rate", hyperparameters={"tau": 1}, **BT))
+    for key in ("tau", "lr", "eta"):  # a step size: B&V's α is not torch's lr
+        with pytest.raises(ParseError, match="chooses the step"):
+            check(Claim("line_search", "1", measure="rate", hyperparameters={key: 1}, **BT))
     with pytest.raises(SymoptError, match="does not use the key"):
         check(Claim("line_search", "1", measure="rate", x0=[1], **BT))
 

@@ -44,7 +44,7 @@ from symopt.errors import DomainError, ParseError, UnsupportedError
 from symopt.guarantees.positivity import Region, prove_nonnegative
 from symopt.methods.linesearch import STEP, line_search_of
 from symopt.problem import Problem
-from symopt.symbols import symbol
+from symopt.symbols import canonical_name, symbol
 
 __all__ = ["MEASURES", "check_line_search"]
 
@@ -105,14 +105,16 @@ class _Setting:
     def values(self) -> dict[sp.Symbol, sp.Expr]:
         """Given values of α, β, t0 (hyperparameters) and L, μ (keys or the problem's)."""
         claim = self.ctx.claim
+        tables = [claim.hyperparameters, claim.method.hyperparameters if claim.method else {}]
+        for key in (k for table in tables for k in table):
+            if canonical_name(str(key)) in ("eta", "lr", "gamma", STEP.name):
+                raise ParseError(f"{key!r} would be a step size, but a line search chooses "
+                                 "the step τ; give alpha, beta (c1, rho) and t0")
         given = {k: v for k, v in self.ctx.hyperparameters.items()}
         if self.search.kind == "backtracking" and T0 not in given:
             given[T0] = sp.S.One
             if MEASURES.get((claim.measure or "").strip().lower()) != "accepted_steps":
                 note("t0 = 1, B&V's first step, as none was given")
-        if STEP in given:
-            raise ParseError("τ is the step the search chooses; it is not a hyperparameter "
-                             "of a line_search claim")
         for key, sym in (("L", L), ("mu", MU)):
             raw = getattr(claim, key)
             if raw is not None:
