@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from symopt.errors import DomainError, SymoptError
+from symopt.timeout import reuse_workers
 
 __all__ = ["MAX_WORKERS", "RETRIES", "DaskEngine", "Engine", "InProcessEngine", "open_engine"]
 
@@ -66,9 +67,15 @@ class InProcessEngine(Engine):
     name = "1 process"
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[tuple[Any, Outcome]]:
-        """Yield ``(item, ("ok", fn(item)))`` in order; an exception propagates."""
-        for item in items:
-            yield item, ("ok", fn(item))
+        """Yield ``(item, ("ok", fn(item)))`` in order; an exception propagates.
+
+        The items' time-limited work shares one forked worker
+        (:func:`symopt.timeout.reuse_workers`): a claim still ends by its own limit, and
+        the next one does not pay for a fresh process with cold caches.
+        """
+        with reuse_workers():
+            for item in items:
+                yield item, ("ok", fn(item))
 
 
 def _can_fork() -> bool:
