@@ -44,6 +44,8 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("KMP_BLOCKTIME", "0")
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from bar import tracked
+
 from symopt.kernels import compile
 from symopt.methods import (
     adagrad,
@@ -333,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     print(header)
     print("-" * len(header))
     table = []
-    for method in methods:
+    for method in tracked(methods, "methods"):
         for dtype_name in dtypes:
             dtype = np.dtype(dtype_name)
             for size in sizes:
