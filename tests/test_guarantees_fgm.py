@@ -113,3 +113,12 @@ def test_pepit_worst_case_lies_under_the_certified_bound():
     bound = np.array([2 / (n + 1) ** 2 for n in (2, 3, 4)])
     assert np.all(values <= bound * (1 + 1e-6))
     assert values[0] > 2 / 27 * 1.2 and values[1] > 1 / 16 * 1.02  # the perturbed bounds fail
+
+
+def test_certify_bound_routes_the_look_ahead_form_to_its_potential():
+    from symopt.guarantees.lyapunov import certify_bound
+
+    found = certify_bound(smooth_convex("L"), FGM, "function_gap", "distance", 2 * L / (N + 1) ** 2)
+    assert found.value is not None and "fast_gradient_convex" not in found.reason, found.reason
+    wrong = certify_bound(smooth_convex("L"), FGM, "function_gap", "distance", L / (N + 1) ** 2)
+    assert wrong.value is None and wrong.reason.startswith("fast_gradient_convex potential")

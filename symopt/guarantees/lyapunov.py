@@ -1022,8 +1022,10 @@ def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str
         return Finding.unknown(f"no potential certificate here for {measure} with an initial "
                                f"{initial} condition")
     name, scale = _BY_KINDS[key]
-    if _method_name(method) == "Nesterov" and key == ("function_gap", "distance"):
-        name = "nesterov_strongly_convex"
+    if key == ("function_gap", "distance"):
+        name = {"Nesterov": "nesterov_strongly_convex",
+                "Nesterov (look-ahead form)": "fast_gradient_convex"}.get(_method_name(method),
+                                                                         name)
     try:
         proof = certify(name, cls, method, stated=as_expr(rate) * scale, steps=steps,
                         **hyperparameters)
