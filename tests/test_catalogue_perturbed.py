@@ -51,7 +51,7 @@ SLOW = {"004-momentum-helps", "004-momentum-speeds-up", "002-gd-linear-1-over-T"
         "004-lbfgs", "002-saddle", "001-newton-1d", "004-gd-theta1", "001-alpha-star-value",
         "001-stability", "004-momentum-run", "002-bias-correction",
         "001-newton-nd", "001-newton-quadratic", "002-L-eigen", "002-convex-bound",
-        "002-strong-bound", "002-nag-rate"}
+        "002-strong-bound"}
 
 
 def _perturbation(identifier):
@@ -96,13 +96,14 @@ def test_the_conditional_entries_give_the_condition_and_a_counterexample():
         assert outcome.condition and outcome.counterexample
 
 
-@pytest.mark.slow
-def test_the_fast_gradient_bound_with_constant_one_is_refuted_at_five_steps():
-    # 2LR²/(T + 1)² with 1 for 2: the worst case over 1-smooth convex f at T = 5 is ≈ 0.0297
-    # (performance estimation) > 1/36; at T ≤ 4 it is below 1/(T + 1)², so the flip needs T = 5
+def test_the_fast_gradient_bound_with_constant_one_is_refuted_at_three_steps():
+    # 2LR²/(T + 1)² with 1 for 2, by hand: on the Huber function h_τ (L = R = 1) every iterate up
+    # to x_3 stays where h' = τ: x_1 = y_1 = 1 − τ, x_2 = 1 − 2τ, y_2 = x_2 − τ/4, x_3 = 1 − 13τ/4,
+    # so f(x_3) = τ − 15τ²/4, which is 1/15 > 1/16 at τ = 2/15 (below 1/(T + 1)² for T ≤ 2)
     outcome = ENTRIES["002-nag-rate"].run(constant=1)
     assert outcome.verdict == "false", outcome.evidence
-    assert "At T = 5" in outcome.evidence and "counterexample (exact)" in outcome.evidence
+    assert "at T = 3" in outcome.evidence and "1/15 > 1/16" in outcome.evidence
+    assert outcome.derived == r"\frac{2 L R^{2}}{\left(T + 1\right)^{2}}"
 
 
 def test_the_svm_part_fails_for_a_concave_loss():

@@ -7,7 +7,8 @@ A rate over N steps is proved in three exact pieces and one rule of logic:
   step index k ≥ 0; the point x_{k+1} comes from the method's own ``rule()``
   (g replaced by the gradient at x_k), the inequalities from the class's
   :meth:`~symopt.guarantees.classes.FunctionClass.inequality`;
-* **start** — φ_0 ≤ B₀ from the initial condition;
+* **start** — φ_0 ≤ B₀ from the initial condition (or φ_1 ≤ B₀ at the state after
+  the first step, when φ_0 would carry a term the initial condition does not bound);
 * **finish** — measure_N ≤ c_N·φ_N;
 * **induction** — with ρ ≥ 0, φ_N ≤ ρ^N·φ_0 for every N ≥ 0, so
   measure_N ≤ c_N·ρ^N·B₀; a stated bound is then compared with this one by
@@ -27,7 +28,11 @@ Statements (:data:`STATEMENTS`), for gradient descent x⁺ = x − α∇f(x) unl
   f(x_N) − f* ≤ (1 − μ/L)^N (f(x₀) − f*) (Nesterov 2004, Thm 2.1.15; seed 002's (1 − 1/κ)^T);
 * ``nesterov_strongly_convex`` — Nesterov's method, α = 1/L, β = (1 − √(μ/L))/(1 + √(μ/L)):
   f(x_N) − f* ≤ (1 − √(μ/L))^N (L + μ)/2 ‖x₀ − x*‖² (Nesterov 2004, Thm 2.2.3), with the
-  potential f(x_k) − f* + (μ/2)‖z_k − x*‖² read through the method's momentum state.
+  potential f(x_k) − f* + (μ/2)‖z_k − x*‖² read through the method's momentum state;
+* ``fast_gradient_convex`` — the fast gradient method (Nesterov's look-ahead form, α = 1/L,
+  β_t = (t − 1)/(t + 2)) on L-smooth convex f: f(x_N) − f* ≤ 2L‖x₀ − x*‖²/(N + 1)²
+  (Beck & Teboulle 2009, Lemma 4.1 and Thm 4.4), potential t_k²(f(x_k) − f*) + (L/2)‖u_k‖²
+  with t_k = (k + 1)/2, started at k = 1.
 
 The multipliers were derived by hand (the derivations are in each builder's
 docstring); S is read off the remainder and every piece is verified exactly.
@@ -163,10 +168,14 @@ class InductionProof:
     cls: FunctionClass | None = None
     #: parameters of the statement the proof writes through others (μ → L s²), for ``stated``
     renamed: tuple[tuple[sp.Expr, sp.Expr], ...] = ()
+    #: k₀ (0 or 1): ``start`` bounds φ_{k₀} at ``first`` (the state after k₀ steps), ``step``
+    #: holds for every k ≥ k₀, and φ_N ≤ ρ^(N − k₀)·φ_{k₀} for every N ≥ max(1, k₀)
+    start_index: int = 0
 
     def certified_bound(self) -> sp.Expr:
-        """c_N·ρ^N·B₀, the bound the three certificates prove together (at ``steps``)."""
-        return sp.simplify((self.factor * self.rate**N * self.start.bound).subs(N, self.steps))
+        """c_N·ρ^(N − k₀)·B₀, the bound the three certificates prove together (at ``steps``)."""
+        power = self.rate ** (N - self.start_index)
+        return sp.simplify((self.factor * power * self.start.bound).subs(N, self.steps))
 
     def verify(self) -> Finding[bool]:
         """Verify the three certificates, that they chain, ρ ≥ 0, c_N ≥ 0 and stated ≥ certified.
@@ -176,12 +185,15 @@ class InductionProof:
         ...         alpha="1/L").verify().value
         True
         """
-        phi, now, nxt = self.potential, self.current, self.next_point
+        phi, now, nxt, origin = self.potential, self.current, self.next_point, self.start_index
+        if origin not in (0, 1):
+            return Finding(False, f"start index {origin}: the induction here starts at k₀ = 0 "
+                                  "or 1 (N ≥ 1)")
         links = [
             ("step measure is φ_{k+1}", self.step.measure - phi(K + 1, nxt.x, nxt.f)),
             ("step bound is ρ·φ_k", self.step.bound - self.rate * phi(K, now.x, now.f)),
-            ("start measure is φ_0",
-             self.start.measure - phi(sp.S.Zero, self.first.x, self.first.f)),
+            (f"start measure is φ_{origin}",
+             self.start.measure - phi(sp.Integer(origin), self.first.x, self.first.f)),
             ("finish bound is c_N·φ_N",
              self.finish.bound - self.factor * phi(N, self.last.x, self.last.f)),
         ]
@@ -204,7 +216,7 @@ class InductionProof:
             if found.value is not True:
                 return Finding(found.value, f"{what} = {expr} ≥ 0: {found.reason}")
         summary = (f"certificate (exact): φ_{{k+1}} ≤ ({self.rate})·φ_k for every k ≥ 0, "
-                   f"φ_0 ≤ {self.start.bound}, measure ≤ ({self.factor})·φ_N (three "
+                   f"φ_{origin} ≤ {self.start.bound}, measure ≤ ({self.factor})·φ_N (three "
                    "certificates verified exactly), so by induction on N "
                    f"measure ≤ {self.certified_bound()}")
         if self.stated is not None:
@@ -778,6 +790,109 @@ def _nesterov(cls: FunctionClass, method: object, hyperparameters: dict) -> Indu
         oracles=(y, x, x_next, STAR), cls=klass, renamed=renamed)
 
 
+def _fast_gradient(cls: FunctionClass, method: object, hyperparameters: dict) -> InductionProof:
+    """The fast gradient method on L-smooth convex f: f(x_N) − f* ≤ 2L‖x_0 − x*‖²/(N + 1)².
+
+    The method is Nesterov's look-ahead form with α = 1/L and β_t = (t − 1)/(t + 2)
+    (t = 1 on the first step): x_{k+1} = y_k − ∇f(y_k)/L, y_{k+1} = x_{k+1}
+    + β_{k+1}(x_{k+1} − x_k), y_0 = x_0; the rule is checked to be exactly this. With
+    t_k = (k + 1)/2 (so β_k = (t_k − 1)/t_{k+1} and t_{k+1}² − t_{k+1} ≤ t_k²) the potential
+    φ_k = t_k²(f(x_k) − f*) + (L/2)‖u_k‖², u_k = x_k + t_{k+1}(y_k − x_k) − x*
+    (= t_k x_k − (t_k − 1)x_{k−1} − x* for k ≥ 1) does not increase (Beck & Teboulle 2009,
+    Lemma 4.1; d'Aspremont, Scieur & Taylor 2021, §4).
+
+    Hand derivation of φ_{k+1} ≤ φ_k, with T = t_{k+1}: the one-step inequality
+    f(x) − f(x_{k+1}) ≥ (L/2)‖x_{k+1} − y_k‖² + L⟨y_k − x, x_{k+1} − y_k⟩ is the sum of the
+    inequality (x, y_k) and the inequality (y_k, x_{k+1}) of F_{0,L}; it is taken at x = x_k
+    with weight T(T − 1) and at x = x* with weight T (so (y_k, x_{k+1}) has weight T²), and
+    f(x_k) ≥ f* ((x_k, *)) with weight t_k² − T² + T = 1/4. Since
+    u_{k+1} = u_k + T(x_{k+1} − y_k), the function values and the cross terms cancel; S is
+    what the interpolation inequalities' gradient terms leave, PSD for every k ≥ 0.
+
+    Start at k₀ = 1 (φ_0 would carry f(x_0) − f*, which ‖x_0 − x*‖ ≤ R does not bound
+    tightly): φ_1 = f(x_1) − f* + (L/2)‖x_1 − x*‖² ≤ (L/2)R² from (x*, x_0) and (x_0, x_1).
+    Finish: f(x_N) − f* ≤ φ_N/t_N² = 4φ_N/(N + 1)².
+    """
+    from symopt.methods import Method, get_method
+    from symopt.methods.gradient import LOOKAHEAD_ITERATE
+
+    m = method if isinstance(method, Method) else get_method(str(method))
+    L = cls.L
+    alpha = 1 / L
+    by_name = {k.name: v for k, v in m.substitution(hyperparameters).items()}
+    if "alpha" in by_name and sp.simplify(by_name["alpha"] - alpha) != 0:
+        raise DomainError(f"this potential is for alpha = {alpha}; got {by_name['alpha']}")
+    rule = m.rule(**{**{k: v for k, v in hyperparameters.items() if k not in ("alpha", "lr")},
+                     "alpha": alpha})
+    if set(rule.state_next) != {LOOKAHEAD_ITERATE}:
+        raise UnsupportedError(f"{m.name} is not Nesterov's look-ahead form (state "
+                               f"{', '.join(map(str, rule.state_next)) or 'none'})")
+    z = LOOKAHEAD_ITERATE
+    Y, X = sp.Symbol("y_k", real=True), sp.Symbol("x_k", real=True)
+    GY, FY = sp.Symbol("g_y", real=True), sp.Symbol("f_y", real=True)
+    GX, FX = sp.Symbol("g_x", real=True), sp.Symbol("f_x", real=True)
+    GP, FP = sp.Symbol("g_{x,k+1}", real=True), sp.Symbol("f_{x,k+1}", real=True)
+    at_k = {rule.x: Y, z: X, rule.g: GY, rule.t: K + 1}
+    y_next, x_next = rule.x_next.xreplace(at_k), rule.state_next[z].xreplace(at_k)
+    wanted = x_next + (K / (K + 3)) * (x_next - X)  # β_{k+1} = (t − 1)/(t + 2) at t = k + 1
+    if (sp.simplify(x_next - (Y - alpha * GY)) != 0 or sp.simplify(y_next - wanted) != 0
+            or sp.simplify(m.initial_state(X_0)[z] - X_0) != 0):
+        raise DomainError(f"{m.name}'s rule is not x_{{k+1}} = y_k − ∇f(y_k)/L, y_{{k+1}} = "
+                          f"x_{{k+1}} + (t − 1)/(t + 2)·(x_{{k+1}} − x_k) with x_{{−1}} = x_0: "
+                          f"y_{{k+1}} = {y_next}")
+    klass = smooth_convex(L)
+
+    def t(i):
+        return (i + 1) / sp.Integer(2)
+
+    def anchor(state):
+        return state[1]
+
+    def phi(i, state, f):
+        u = state[1] + t(i + 1) * (state[0] - state[1])
+        return t(i) ** 2 * f + L / 2 * u**2
+
+    y, x = Oracle(Y, GY, FY, "y_k"), Oracle(X, GX, FX, "x_k")
+    x_new = Oracle(x_next, GP, FP, "x_{k+1}")
+    now, nxt = (Oracle(sp.Tuple(Y, X), sp.S.Zero, FX, "k"),
+                Oracle(sp.Tuple(y_next, x_next), sp.S.Zero, FP, "k+1"))
+    big = t(K + 1)
+    one = Certificate.from_multipliers(
+        "φ_{k+1} ≤ φ_k, φ_k = t_k²(f(x_k) − f*) + (L/2)‖x_k + t_{k+1}(y_k − x_k) − x*‖², "
+        "t_k = (k + 1)/2",
+        measure=phi(K + 1, nxt.x, FP), bound=phi(K, now.x, FX),
+        multipliers=((big * (big - 1), klass.inequality(x, y), "interp(x_k,y_k)"),
+                     (big, klass.inequality(STAR, y), "interp(*,y_k)"),
+                     (big**2, klass.inequality(y, x_new), "interp(y_k,x_{k+1})"),
+                     (t(K) ** 2 - big**2 + big, klass.inequality(x, STAR), "interp(x_k,*)")),
+        basis=(Y, X, GY, GX, GP))
+    g0, g1, f1 = (sp.Symbol(n, real=True) for n in ("g_0", "g_1", "f_1"))
+    at_0 = {rule.x: X_0, z: m.initial_state(X_0)[z], rule.g: g0, rule.t: 1}
+    y1, x1 = rule.x_next.xreplace(at_0), rule.state_next[z].xreplace(at_0)
+    zero = Oracle(X_0, g0, F_0, "0")
+    first = Oracle(sp.Tuple(y1, x1), sp.S.Zero, f1, "1")
+    start = Certificate.from_multipliers(
+        "φ_1 = f(x_1) − f* + (L/2)‖x_1 − x*‖² ≤ (L/2)R² (x_1 = y_1 = x_0 − ∇f(x_0)/L)",
+        measure=phi(sp.S.One, first.x, f1), bound=L / 2 * R**2,
+        multipliers=((sp.S.One, klass.inequality(STAR, zero), "interp(*,0)"),
+                     (sp.S.One, klass.inequality(zero, Oracle(x1, g1, f1)), "interp(0,1)"),
+                     (L / 2, R**2 - X_0**2, "initial ‖x_0 − x*‖² ≤ R²")),
+        basis=(X_0, g0, g1))
+    YN, XN = sp.Symbol("y_N", real=True), sp.Symbol("x_N", real=True)
+    last = Oracle(sp.Tuple(YN, XN), sp.S.Zero, F_N, "N")
+    factor = 1 / t(N) ** 2
+    finish = Certificate.from_multipliers(
+        "f(x_N) − f* ≤ φ_N/t_N² (drop (L/2)‖u_N‖² ≥ 0)", measure=F_N,
+        bound=factor * phi(N, last.x, F_N), multipliers=(), basis=(YN, XN))
+    return InductionProof(
+        f"fast gradient method (Nesterov's look-ahead form, α = 1/L, β_t = (t − 1)/(t + 2)) "
+        f"on {L}-smooth convex f: f(x_N) − f* ≤ 2L‖x_0 − x*‖²/(N + 1)²",
+        phi, sp.S.One, factor, one, start, finish, nxt, (),
+        notes=("F_{0,L}'s inequalities: the bound holds on every class inside it",),
+        current=now, first=first, last=last, anchor=anchor,
+        oracles=(y, x, x_new, STAR), cls=klass, start_index=1)
+
+
 def _strong(cls: FunctionClass) -> FunctionClass:
     if cls.mu.is_positive is not True:
         raise DomainError(f"this statement needs a strongly convex class (μ > 0), got {cls.name}")
@@ -819,6 +934,10 @@ STATEMENTS: dict[str, tuple[str, Callable[[FunctionClass, object, dict], Proof]]
     "nesterov_strongly_convex": (
         "Nesterov, α = 1/L, β = (1 − √(μ/L))/(1 + √(μ/L)): f(x_N) − f* ≤ (1 − √(μ/L))^N "
         "(L + μ)/2 ‖x₀ − x*‖² (strongly convex)", lambda cls, m, h: _nesterov(_strong(cls), m, h)),
+    "fast_gradient_convex": (
+        "fast gradient method (look-ahead form), α = 1/L, β_t = (t − 1)/(t + 2): "
+        "f(x_N) − f* ≤ 2L‖x₀ − x*‖²/(N + 1)² (L-smooth convex)",
+        lambda cls, m, h: _fast_gradient(_convex(cls), m, h)),
 }
 
 
@@ -903,8 +1022,10 @@ def certify_bound(cls: FunctionClass, method: object, measure: str, initial: str
         return Finding.unknown(f"no potential certificate here for {measure} with an initial "
                                f"{initial} condition")
     name, scale = _BY_KINDS[key]
-    if _method_name(method) == "Nesterov" and key == ("function_gap", "distance"):
-        name = "nesterov_strongly_convex"
+    if key == ("function_gap", "distance"):
+        name = {"Nesterov": "nesterov_strongly_convex",
+                "Nesterov (look-ahead form)": "fast_gradient_convex"}.get(_method_name(method),
+                                                                         name)
     try:
         proof = certify(name, cls, method, stated=as_expr(rate) * scale, steps=steps,
                         **hyperparameters)

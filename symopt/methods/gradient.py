@@ -144,7 +144,9 @@ def nesterov(rate: sp.Expr | None = None, momentum: object = None, *,
     look-ahead form's (y_k, x_k) satisfy y_k = p_k and x_k = p_k + αβ b_k (for
     constant α, β); :func:`symopt.methods.forms.nesterov_forms` proves it from both
     rules. ``rate`` and ``momentum`` may be schedules α(t), β(t), e.g. the fast
-    gradient method's β_t = (t − 1)/(t + 2).
+    gradient method's β_t = (t − 1)/(t + 2) — in the look-ahead form: with a schedule
+    the torch form is another method (β_t acts inside the buffer), and the map above
+    holds for constant α, β only.
 
     >>> nesterov(momentum="(t - 1)/(t + 2)").rule(alpha=1).state_next
     {b: b*(t - 1)/(t + 2) + g}
