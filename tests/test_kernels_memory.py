@@ -47,7 +47,9 @@ CASES.update({
     "simplex": lambda: projected_gd(Simplex(1)),
     "piecewise": _clip,
 })
-VALUES = {"alpha": 0.01, "beta": 0.9}
+# tau: the step a line search chooses, an input of the compiled step (the search itself
+# runs in the run loop, not in the kernel)
+VALUES = {"alpha": 0.01, "beta": 0.9, "tau": 0.01}
 FAST = ["ball", "simplex", "piecewise"]  # Adam: tests/test_kernels.py
 
 
