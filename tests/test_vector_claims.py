@@ -104,3 +104,17 @@ def test_shapes_in_a_claims_file(tmp_path):
     (entry,) = load_claims(path).entries
     assert entry.claim.problem.shapes["X"] == "m x n"
     assert check(entry.claim, timeout=60).status == "true"
+
+
+@pytest.mark.parametrize(("stated", "status"), [
+    # L of (1/2m)‖Xw − y‖² is λ_max(XᵀX)/m = ‖X‖₂²/m (d2l.ai §3.1), however it is written
+    ("lambda_max(X.T*X)/m", "true"),
+    ("eigmax(X.T*X)/m", "true"),
+    ("norm(X, 2)**2/m", "true"),
+    (r"\frac{\lambda_{\max}(X^\top X)}{m}", "true"),
+    ("2*eigmax(X.T*X)/m", "false"),
+    ("eigmin(X.T*X)/m", "false"),
+])
+def test_smoothness_read_in_every_notation_the_reader_knows(stated, status):
+    verdict = check(Claim("smoothness", stated, problem=MSE), timeout=120)
+    assert verdict.status == status, verdict.summary

@@ -258,11 +258,40 @@ def read_constant(text: str, shapes: Shapes) -> sp.Expr:
 
     >>> read_constant("norm2(X)**2/(4*m)", Shapes.from_mapping({"X": "m x n"}))
     lambda_max(X.T*X)/(4*m)
-    """
-    from symopt.vector_input import parse_vector
 
+    What the notation reader reads is accepted too, with λ_max, λ_min and ‖·‖₂ made the
+    same functions as above (``eigmax(X.T*X)``, ``norm(X, 2)``, LaTeX ``λ_max`` and ``‖X‖_2``):
+
+    >>> read_constant("norm(X, 2)**2/(4*m)", Shapes.from_mapping({"X": "m x n"}))
+    lambda_max(X.T*X)/(4*m)
+    """
     if not isinstance(text, str) or len(text) > 2000:
         raise ParseError(f"a constant is text of at most 2000 characters, got {text!r}")
+    try:
+        return _constant_from_calls(text, shapes)
+    except ParseError as error:
+        return _constant_from_notation(text, shapes, error)
+
+
+def _constant_from_notation(text: str, shapes: Shapes, error: ParseError) -> sp.Expr:
+    """The constant as the notation reader reads it, or ``error`` if it cannot."""
+    from symopt.vector_input import parse_vector
+    from symopt.vector_ops import EigMax, EigMin, SpectralNorm
+
+    try:
+        value = parse_vector(text, shapes)
+    except ParseError:
+        raise error from None
+    if getattr(value, "is_Matrix", False):
+        raise error from None
+    return (value.replace(EigMax, lambda M: lambda_max(M))
+            .replace(EigMin, lambda M: lambda_min(M))
+            .replace(SpectralNorm, lambda M: sp.sqrt(lambda_max(sp.MatMul(M.T, M).doit()))))
+
+
+def _constant_from_calls(text: str, shapes: Shapes) -> sp.Expr:
+    from symopt.vector_input import parse_vector
+
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
