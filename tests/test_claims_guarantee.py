@@ -51,6 +51,35 @@ def test_symbolic_statement_is_delegated_to_a_potential_certificate():
     assert v.summary.startswith("true — certificate (exact)")
 
 
+def test_fast_gradient_method_in_look_ahead_form_for_every_n():
+    # Nesterov (1983), Beck & Teboulle (2009, Thm 4.4): y_k = x_k + (k − 1)/(k + 2)(x_k − x_{k−1}),
+    # x_{k+1} = y_k − ∇f(y_k)/L gives f(x_N) − f* ≤ 2L‖x₀ − x*‖²/(N + 1)² for every N
+    from symopt.claims.claim import MethodSpec
+
+    fgm = MethodSpec("nesterov", {"alpha": "1/L", "beta": "(t - 1)/(t + 2)"},
+                     options={"form": "lookahead"})
+    v = check(claim("2*L*R**2/(N + 1)**2", L="L", N="N", method=fgm, hyperparameters={}))
+    assert v.status == "true", v.summary
+    assert "fast gradient method" in v.summary
+    # half the constant is not certified (and a potential never refutes): not true
+    half = check(claim("L*R**2/(N + 1)**2", L="L", N="N", method=fgm, hyperparameters={}))
+    assert half.status == "unknown"
+    # torch's form with the same schedule is another method: no potential is claimed for it
+    torch_form = MethodSpec("nesterov", {"alpha": "1/L", "beta": "(t - 1)/(t + 2)"})
+    other = check(claim("2*L*R**2/(N + 1)**2", L="L", N="N", method=torch_form,
+                        hyperparameters={}))
+    assert other.status != "true"
+
+
+def test_an_unknown_method_option_is_refused_by_name():
+    from symopt.claims.claim import MethodSpec
+    from symopt.errors import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="no option 'form'"):
+        check(claim("L*R**2/(2*N)", L="L", N="N",
+                    method=MethodSpec("gd", {"alpha": "1/L"}, options={"form": "lookahead"})))
+
+
 @pytest.mark.parametrize("bad", [
     dict(function_class="smooth_strongly_convex", L=1, mu=2),
     dict(N=-1),

@@ -122,7 +122,7 @@ def check_guarantee(claim: Claim) -> Verdict:
     from symopt.guarantees.exact import certify, counterexample
     from symopt.guarantees.pep import PerformanceProblem
 
-    method, hyper = _with_schedules(claim.method.name, hyper)
+    method, hyper = _with_schedules(claim.method.name, hyper, claim.method.options)
     problem = PerformanceProblem(cls, method, steps, which, initial, hyper)
     result = problem.solve()
     worst = result.multipliers["initial"]
@@ -163,19 +163,26 @@ _SCHEDULED = {"alpha": "rate", "lr": "rate", "eta": "rate", "beta": "momentum",
               "momentum": "momentum"}
 
 
-def _with_schedules(name: str, hyper: dict) -> tuple[object, dict]:
-    """Values in the step counter t are schedules: part of the method's definition.
+def _with_schedules(name: str, hyper: dict,
+                    options: Mapping[str, object] | None = None) -> tuple[object, dict]:
+    """Values in the step counter t are schedules: part of the method's definition, as are
+    the method's ``options`` (``form = "lookahead"``).
 
     >>> t = symbol("t")
     >>> method, rest = _with_schedules("nesterov", {"alpha": sp.Integer(1), "beta": 1 / t})
     >>> method.rule().state_next, rest
     ({b: b/t + g}, {'alpha': 1})
+    >>> _with_schedules("nesterov", {"beta": 1 / t}, {"form": "lookahead"})[0].name
+    'Nesterov (look-ahead form)'
     """
-    from symopt.methods import REGISTRY
+    from symopt.methods import REGISTRY, get_method
 
+    options = dict(options or {})
+    if options:
+        get_method(name, **options)  # an unknown option is refused here, by name
     scheduled = {k: v for k, v in hyper.items() if symbol("t") in v.free_symbols}
     if not scheduled:
-        return name, hyper
+        return (get_method(name, **options) if options else name), hyper
     arguments = {}
     for key, value in scheduled.items():
         if key not in _SCHEDULED:
@@ -184,7 +191,7 @@ def _with_schedules(name: str, hyper: dict) -> tuple[object, dict]:
         arguments[_SCHEDULED[key]] = value
     constructor = REGISTRY[name.strip().lower().replace("-", "_").replace(" ", "_")]
     try:
-        method = constructor(**arguments)
+        method = constructor(**arguments, **options)
     except TypeError:
         raise DomainError(f"{name} takes no schedule for {', '.join(sorted(scheduled))}") from None
     return method, {k: v for k, v in hyper.items() if k not in scheduled}
@@ -317,8 +324,9 @@ def _symbolic(claim: Claim, cls: FunctionClass, steps: object) -> Verdict:
         rate = sp.simplify(bound / (house_R**2 if bound.has(house_R) else house_delta))
         if rate.has(house_R) or rate.has(house_delta):
             return Verdict.unknown(f"the bound {bound} is not proportional to R² or Δ")
-        found = certify_bound(cls, spec.name, measure_kind, initial, rate,  # type: ignore[attr-defined]
-                              steps=count, **hyper)
+        method, hyper = _with_schedules(spec.name, hyper,  # type: ignore[attr-defined]
+                                        getattr(spec, "options", None))
+        found = certify_bound(cls, method, measure_kind, initial, rate, steps=count, **hyper)
     except (DomainError, UnsupportedError) as exc:
         return Verdict.unknown(f"no potential certificate: {exc}")
     if found.value is None:
