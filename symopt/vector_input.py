@@ -114,7 +114,8 @@ def parse_vector_report(text: str, shapes: Shapes | Mapping[str, object] | None 
         if name in names and names[name] != value:
             raise ParseError(f"'{name}' is both in local and in shapes")
         names[name] = value
-    value = parse_expr(text, local=names, relations=True, builder=builder_type)
+    value = parse_expr(text, local=names, relations=True,  # safe: symopt.parse
+                       builder=builder_type)
     return VectorParse(value, tuple(dict.fromkeys(notes)))
 
 

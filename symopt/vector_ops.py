@@ -294,7 +294,7 @@ class Hessian(sp.MatrixExpr):
             raise ParseError(f"Hessian of {_named(expr)}: a Hessian is of a number")
         if not isinstance(variable, sp.MatrixSymbol) or variable.shape[1] != 1:
             raise ParseError(f"a Hessian is with respect to a declared vector, not {variable}")
-        return super().__new__(cls, sp.sympify(expr, strict=True), variable)
+        return super().__new__(cls, sp.sympify(expr, strict=True), variable)  # safe: strict
 
     @property
     def expr(self) -> sp.Basic:
@@ -333,7 +333,7 @@ class Gradient(sp.MatrixExpr):
         if not isinstance(variable, sp.MatrixSymbol):
             raise ParseError(f"a gradient is with respect to a declared vector or matrix, not "
                              f"{variable}")
-        return super().__new__(cls, sp.sympify(expr, strict=True), variable)
+        return super().__new__(cls, sp.sympify(expr, strict=True), variable)  # safe: strict
 
     @property
     def expr(self) -> sp.Basic:

@@ -188,14 +188,19 @@ def minimise_along(phi: Callable[[float], float]) -> float:
 
 def _point(problem: Problem, point: object) -> dict[sp.Symbol, sp.Expr]:
     if isinstance(point, Mapping):
-        return {v: sp.nsimplify(point[v]) if isinstance(point[v], float) else sp.sympify(
-            point[v]) for v in problem.variables}  # safe: numbers or SymPy objects
+        return {v: _number(point[v]) for v in problem.variables}
     values = list(point)  # type: ignore[call-overload]
     if len(values) != len(problem.variables):
         raise DomainError(f"a point has {len(problem.variables)} coordinates, got "
                           f"{len(values)}")
-    return {v: (sp.Rational(repr(float(c))) if isinstance(c, float) else sp.sympify(c))
-            for v, c in zip(problem.variables, values)}  # safe: numbers or SymPy objects
+    return {v: _number(c) for v, c in zip(problem.variables, values)}
+
+
+def _number(value: object) -> sp.Expr:
+    """A coordinate given as a number or a SymPy object (never text: strict)."""
+    if isinstance(value, float):
+        return sp.Rational(repr(value))
+    return sp.sympify(value, strict=True)  # safe: strict, no text
 
 
 def armijo_set(problem: Problem | str, method: Method | str, point: object,

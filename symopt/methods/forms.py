@@ -71,14 +71,15 @@ def change_of_variables(source: Method, target: Method, mapping: Mapping[sp.Symb
     if set(mapping) != targets:
         raise UnsupportedError(f"the map must give every variable of {target.name}: "
                                f"{', '.join(sorted(map(str, targets)))}")
-    if sp.simplify(sp.sympify(mapping[X]) - X) != 0:
+    if sp.simplify(sp.sympify(mapping[X], strict=True) - X) != 0:  # safe: strict, no text
         raise UnsupportedError("the map must keep the parameters (x ↦ x): both rules take "
                                "the gradient at the parameters")
     a = source.rule(**{k: v for k, v in values.items() if _has(source, k)})
     b = target.rule(**{k: v for k, v in values.items() if _has(target, k)})
     fixed = {**source.substitution({k: v for k, v in values.items() if _has(source, k)}),
              **target.substitution({k: v for k, v in values.items() if _has(target, k)})}
-    phi = {k: sp.sympify(v).xreplace(fixed) for k, v in mapping.items()}
+    phi = {k: sp.sympify(v, strict=True).xreplace(fixed)  # safe: strict, no text
+           for k, v in mapping.items()}
     source_next = {X: a.x_next, **a.state_next}
     target_next = {X: b.x_next, **b.state_next}
     step = {v: sp.simplify(phi[v].xreplace(source_next) - target_next[v].xreplace(phi))
