@@ -136,6 +136,58 @@ def lbfgs_vs_newton(stated_point=None):
                                                 for p in path]})
 
 
+def _gauss_jordan_inverse(A: sp.Matrix) -> tuple[sp.Matrix, int]:
+    """A⁻¹ by Gauss–Jordan elimination on [A | I] in exact rationals, and the number of
+    multiplications and divisions it performed (row swaps and additions not counted)."""
+    n = A.rows
+    M = [list(A.row(i)) + [sp.Integer(int(i == j)) for j in range(n)] for i in range(n)]
+    ops = 0
+    for k in range(n):
+        pivot = next(i for i in range(k, n) if M[i][k] != 0)  # partial pivoting: any nonzero
+        M[k], M[pivot] = M[pivot], M[k]
+        p = M[k][k]
+        M[k] = [v / p for v in M[k]]
+        ops += 2 * n
+        for i in range(n):
+            if i != k:
+                factor = M[i][k]
+                M[i] = [a - factor * b for a, b in zip(M[i], M[k])]
+                ops += 2 * n
+    return sp.Matrix([row[n:] for row in M]), ops
+
+
+@claim("002-inversion-cost", seed="000 002 004", where="Newton's method / the normal equation",
+       quote="requires inverting an n × n matrix — O(n³) cost  /  Hessian inversion is O(n³)",
+       stated="inverting an n × n matrix by elimination costs Θ(n³) arithmetic operations",
+       note="the count of the textbook algorithm (Gauss–Jordan on [A | I]); O(n³) is an upper "
+       "bound for inversion, not a lower one: fast matrix multiplication inverts in O(n^ω), "
+       "ω < 2.38",
+       perturbed={"power": 2})
+def inversion_cost(power=3):
+    """Gauss–Jordan inversion of random invertible integer matrices, n = 1…8, in exact
+    rationals: each result is checked to be A⁻¹ (A·A⁻¹ = I exactly), and the multiplications
+    and divisions are counted. By hand: each of the n pivots divides one row of 2n entries and
+    updates n − 1 rows of 2n entries, 2n·n per pivot, so 2n³ in all — Θ(n^power) exactly when
+    power = 3."""
+    rng = np.random.default_rng(3)
+    counts, inverses = {}, True
+    for n in range(1, 9):
+        while True:
+            A = sp.Matrix(rng.integers(-5, 6, size=(n, n)).tolist())
+            if A.det() != 0:
+                break
+        inverse, counts[n] = _gauss_jordan_inverse(A)
+        inverses = inverses and A * inverse == sp.eye(n)
+    N = sp.Symbol("N", positive=True, integer=True)
+    exact = all(c == 2 * n**3 for n, c in counts.items())
+    growth = sp.limit(2 * N**3 / N**power, N, sp.oo)
+    holds = inverses and exact and bool(growth.is_positive and growth.is_finite)
+    return Outcome.check(holds, r"\#\{\times, \div\} = 2n^3,\ \lim \frac{2n^3}{n^" + str(power)
+                         + "} = " + sp.latex(growth),
+                         f"Gauss–Jordan on [A | I], n = 1…8: A·A⁻¹ = I exactly ({inverses}); "
+                         f"multiplications and divisions {counts} (= 2n³: {exact}).")
+
+
 @claim("001-hessian-cost", seed="001 002", where="The Computational Bottleneck",
        quote="Computing H: Requires O(N²) operations for N parameters  /  O(n²) storage",
        stated="a Hessian has Θ(N²) distinct entries (one second derivative each)",
