@@ -106,12 +106,16 @@ def _warm_sympy() -> None:
 
 
 def _methods() -> list[str]:
-    from symopt.methods import REGISTRY
+    """The registry's methods that ``analyze`` takes: a line search picks its step at every
+    iteration, which the linear analysis does not cover (symopt.analysis.linesearch does)."""
+    from symopt.methods import REGISTRY, LineSearchMethod
 
     seen, names = set(), []
     for name, build in REGISTRY.items():
-        if build not in seen:  # "momentum" is heavy_ball under another name
-            seen.add(build)
+        if build in seen:  # "momentum" is heavy_ball under another name
+            continue
+        seen.add(build)
+        if not isinstance(build(), LineSearchMethod):
             names.append(name)
     return names
 
