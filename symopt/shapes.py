@@ -43,7 +43,7 @@ from symopt.errors import ParseError
 from symopt.symbols import canonical_name, is_identifier, symbol
 
 __all__ = ["FUNCTION_KINDS", "MAX_EXPLICIT_DIM", "MAX_NAMES", "Shape", "Shapes", "dimension",
-           "logistic"]
+           "logistic", "sum_index_ranges"]
 
 #: Largest explicit (numeric) dimension a shape may have; larger ones must be symbols.
 MAX_EXPLICIT_DIM = 1000
@@ -407,3 +407,31 @@ def _name(name: str, strict: bool = True) -> str:
             return name
         raise ParseError(f"cannot declare a shape for {name!r}: not a name") from None
     return canonical
+
+
+def sum_index_ranges(uses: list[tuple[str, str, sp.Expr]], name: str, lower: sp.Expr,
+                     upper: sp.Expr, dimensions: object) -> tuple[list, str | None]:
+    """Check a sum's bounds against the entries its body indexes (``x_i`` of a declared x).
+
+    ``uses`` are ``(written, index name, rows)`` for every indexed entry in the body. Returns
+    the uses that belong to an outer sum (another index) and, if the bounds do not fit an
+    entry indexed by ``name``, the reason. Both readers (LaTeX ``\\sum`` and the text form's
+    ``sum``) check sums here.
+
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> sum_index_ranges([("x_i", "i", n), ("y_j", "j", n)], "i", sp.Integer(1), n, {n})
+    ([('y_j', 'j', n)], None)
+    >>> sum_index_ranges([("x_i", "i", n)], "i", sp.Integer(0), n, {n})[1]
+    'x_i needs i from 1 (indices count from 1), not from 0'
+    """
+    outer = []
+    for written, sub, rows in uses:
+        if sub != name:
+            outer.append((written, sub, rows))
+        elif not lower.is_positive:
+            return outer, (f"{written} needs {name} from 1 (indices count from 1), not from "
+                           f"{lower}")
+        elif (upper in dimensions and rows != upper) or \
+                (upper.is_Integer and rows.is_Integer and upper > rows):
+            return outer, f"the sum runs to {name} = {upper}, but {written} has {rows} entries"
+    return outer, None

@@ -54,7 +54,7 @@ import sympy as sp
 from symopt import vector_ops
 from symopt.errors import ParseError
 from symopt.parse import _Builder, looks_like_latex, parse_expr
-from symopt.shapes import Shapes
+from symopt.shapes import Shapes, sum_index_ranges
 from symopt.symbols import HOUSE_ASSUMPTIONS
 from symopt.vector_ops import (
     add,
@@ -303,16 +303,11 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
             finally:
                 del self.bound[name]
             inner, self.ranges = self.ranges, outer
-            for written, sub, rows in inner:
-                if sub != name:
-                    self.ranges.append((written, sub, rows))
-                elif not lower.is_positive:
-                    raise self.fail(f"{written} needs {name} from 1 (indices count from 1), "
-                                    f"not from {lower}", node)
-                elif (upper in shapes.dimensions and rows != upper) or \
-                        (upper.is_Integer and rows.is_Integer and upper > rows):
-                    raise self.fail(f"the sum runs to {name} = {upper}, but {written} has "
-                                    f"{rows} entries", node)
+            outer_uses, problem = sum_index_ranges(inner, name, lower, upper,
+                                                   shapes.dimensions)
+            if problem:
+                raise self.fail(problem, node)
+            self.ranges.extend(outer_uses)
             return _sum(body, index, lower, upper, lambda m: self.fail(m, node))
 
     return VectorBuilder

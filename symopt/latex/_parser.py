@@ -28,7 +28,7 @@ from symopt.parse import (
     power_digits,
     rational_digits,
 )
-from symopt.shapes import Shapes
+from symopt.shapes import Shapes, sum_index_ranges
 from symopt.symbols import HOUSE_ASSUMPTIONS, canonical_name, symbol
 from symopt.vector_ops import is_matrix
 
@@ -1001,16 +1001,11 @@ class Parser(NameRules):
             else:
                 self.bound[name] = saved
             inner, self.ranges = self.ranges, outer
-        for written, sub, rows in inner:
-            if sub != name:
-                self.ranges.append((written, sub, rows))
-            elif not lower.is_positive:
-                raise self.fail(f"{written} needs {name} from 1 (indices count from 1), not "
-                                f"from {lower}", tok)
-            elif (upper in self.shapes.dimensions and rows != upper) or \
-                    (upper.is_Integer and rows.is_Integer and upper > rows):
-                raise self.fail(f"the sum runs to {name} = {upper}, but {written} has {rows} "
-                                "entries", tok)
+        outer_uses, problem = sum_index_ranges(inner, name, lower, upper,
+                                               self.shapes.dimensions)
+        if problem:
+            raise self.fail(problem, tok)
+        self.ranges.extend(outer_uses)
         if isinstance(body, sp.MatrixBase) or is_matrix(body):
             raise self.fail("\\sum of vectors or matrices is not supported", tok)
         if symbolic:
