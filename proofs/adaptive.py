@@ -235,24 +235,48 @@ def adam_composition(momentum_beta="beta_1"):
 @claim("002-adamw", seed="002", where="Adam Variants Worth Knowing",
        quote="Standard Adam applies L2 regularization to the gradient before adaptive scaling — "
        "this inadvertently reduces the effective regularization. AdamW applies weight decay "
-       "directly to the parameters", stated="the decay's effect per step is −αλx in AdamW but "
-       "≈ 0 (divided by the adaptive scale) in Adam + L2", perturbed={"swap": True})
+       "directly to the parameters", stated="per unit of λ, Adam + L2's decay of a weight is "
+       "weaker than AdamW's", expect="conditional",
+       note="the decay term passes through the adaptive scale: per unit of λ it is "
+       "ε/(|g| + ε)² times AdamW's, weaker exactly where |g| > √ε − ε (≈ 10⁻⁴ for ε = 10⁻⁸); "
+       "a weight whose gradient is 0 is decayed 1/ε = 10⁸ times more strongly (a full step α)",
+       perturbed={"swap": True})
 def adamw_decoupled(swap=False):
-    """First step (m = v = 0, t = 1): d(step)/dλ at λ = 0 is −αx for AdamW, −αxε/(|g| + ε)² for
-    Adam with L2 — negligible unless |g| is tiny."""
+    """First step (m = v = 0, t = 1, and every step of a constant gradient, where m̂ = g and
+    v̂ = g²): d(step)/dλ at λ = 0 is −αx for AdamW and −αxε/(|g| + ε)² for Adam with L2, a
+    ratio r = ε/(|g| + ε)². r − 1 = −(|g| + ε − √ε)(|g| + ε + √ε)/(|g| + ε)², so r < 1
+    exactly when |g| > √ε − ε: the claim holds for weights with gradients above ≈ √ε and
+    fails for the others (g = 0: r = 1/ε)."""
     lam = symbol("lambda_wd")
     w_step = adamw().rule().x_next.subs({m: 0, v: 0, t: 1}) - x
     l2_step = adam(weight_decay=True).rule().x_next.subs({m: 0, v: 0, t: 1}) - x
     w_rate = sp.simplify(sp.diff(w_step, lam).subs(lam, 0))
     l2_rate = sp.simplify(sp.diff(l2_step, lam).subs(lam, 0))
-    if swap:  # the claim stated the other way round
-        w_rate, l2_rate = l2_rate, w_rate
-    at = {g: 1, eps: sp.Rational(1, 10**8), x: 1}
-    holds = (sp.simplify(w_rate + alpha * x) == 0
-             and sp.simplify(l2_rate.subs(at) / w_rate.subs(at)) < sp.Rational(1, 10**7))
-    return Outcome.check(holds, r"\partial_\lambda \Delta x = " + sp.latex(w_rate)
-                         + r"\ \text{(AdamW)},\ " + sp.latex(l2_rate) + r"\ \text{(Adam+L2)}",
-                         "with g = 1, ε = 1e-8 the L2 decay acts ~10⁸ times more weakly.")
+    weaker, stronger = (w_rate, l2_rate) if swap else (l2_rate, w_rate)
+    size = sp.Symbol("a", nonnegative=True)  # |g|
+    ratio = sp.simplify((weaker / stronger).subs(g, size))
+    # The claimed side is weaker where ratio < 1; factor ratio − 1 by hand and check the
+    # identity, so the sign is that of the one factor that can change sign.
+    threshold = sp.sqrt(eps) - eps
+    changes_sign = size - threshold
+    identity = sp.simplify(ratio - 1 - (-changes_sign * (size + eps + sp.sqrt(eps))
+                                        / (size + eps) ** 2)) == 0
+    holds_under = bool(identity)
+    at_zero = ratio.subs(size, 0)  # 1/ε for the stated side: > 1 for every ε < 1
+    fails_outside = bool(at_zero.subs(eps, sp.Rational(1, 10**8)) > 1)
+    if not identity:  # the claimed side is not the weaker one above the threshold
+        fails_outside = True
+        holds_under = False
+    return Outcome.conditional(
+        holds_under, fails_outside, r"|g| > \sqrt{\epsilon} - \epsilon",
+        r"g = 0:\ \frac{\partial_\lambda \Delta x_{\rm L2}}{\partial_\lambda \Delta x_{\rm W}} = "
+        + sp.latex(at_zero),
+        r"\frac{\partial_\lambda \Delta x_{\rm L2}}{\partial_\lambda \Delta x_{\rm W}} = "
+        + sp.latex(sp.simplify((l2_rate / w_rate).subs(g, size))),
+        f"per unit of λ, Adam + L2 ÷ AdamW = {sp.simplify((l2_rate / w_rate).subs(g, size))} "
+        f"(a = |g|); ε = 1e-8: g = 1 gives "
+        f"{float((l2_rate / w_rate).subs({g: 1, eps: sp.Rational(1, 10**8)})):.3g}, g = 0 gives "
+        f"{float((l2_rate / w_rate).subs({g: 0, eps: sp.Rational(1, 10**8)})):.3g}.")
 
 
 @claim("002-nadam", seed="002", where="Adam Variants Worth Knowing",
