@@ -274,3 +274,38 @@ def convex_local_global(objective="x**4 + x**2"):
                          + r" < 0 \text{ when } f(y) = f(x) - d,\ d > 0",
                          f"{objective}: convex — {convex}; real local minima at "
                          f"{[pt.point for pt in minima]} with values {heights}.")
+
+
+@claim("000-local-minima", seed="000", where="Common Pitfalls",
+       quote="Confusing global vs. local minima: Optimization finds local minima — that doesn’t "
+       "always mean it’s the best possible model.",
+       stated="gradient descent can settle in a local minimum that is not the global one",
+       perturbed={"reaches": "global"})
+def gd_local_minimum(reaches="local"):
+    """f = x⁴ − x³ − 2x² + 3x has f' = (x − 1)(4x − 3)(x + 1): local minima at x = 1
+    (f = 1) and x = −1 (f = −3, the global one), a local maximum at 3/4. From x₀ = 2 with
+    α = 1/20, x₁ = 2 − 15/20 = 5/4 and the iterates decrease to 1 (f' > 0 on (1, 2],
+    the step never crosses 3/4; near 1 the factor is 1 − αf''(1) = 9/10): GD ends at the
+    local minimum of height 1, above the global −3."""
+    objective = "x**4 - x**3 - 2*x**2 + 3*x"
+    problem = Problem(objective)
+    x = problem.variables[0]
+    minima = [pt for pt in problem.stationary_points() if pt.kind == "minimum"
+              and all(c.is_real for c in pt.point.values())]
+    heights = sorted(problem.objective.subs(pt.point) for pt in minima)
+    first = iterate(problem, gradient_descent(), [2], 2, alpha="1/20")
+    path = iterate(problem, gradient_descent(), [2], 300, numeric=True, alpha="1/20")
+    end = path[-1][0]
+    nearest = min(minima, key=lambda pt: abs(float(pt.point[x]) - end))
+    end_height = problem.objective.subs(nearest.point)
+    settled = abs(float(nearest.point[x]) - end) < 1e-9
+    if reaches == "local":
+        holds = settled and end_height > heights[0]
+    else:
+        holds = settled and end_height == heights[0]
+    return Outcome.check(holds, r"f'(x) = " + sp.latex(sp.factor(problem.gradient[0])),
+                         f"local minima {[pt.point for pt in minima]} with values {heights}; "
+                         f"GD (α = 1/20) from 2: x₁ = {first[1][0]}, x₂ = {first[2][0]}, "
+                         f"x₃₀₀ = {end:.12f} → f = {end_height}, global minimum "
+                         f"{heights[0]}.",
+                         {"x_k": [p[0] for p in path[:60]]})
