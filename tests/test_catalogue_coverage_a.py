@@ -4,10 +4,8 @@ points): the values each entry rests on, against hand derivations and independen
 The perturbed claims are run by tests/test_catalogue_perturbed.py.
 """
 
-import math
 
 import numpy as np
-import pytest
 import sympy as sp
 
 from symopt.catalogue import discover, iterate
