@@ -7,11 +7,13 @@ steady states come from :func:`symopt.analysis.steady.constant_gradient`.
 """
 
 import itertools
+import math
 
 import sympy as sp
 
+from symopt import Problem
 from symopt.analysis.steady import constant_gradient
-from symopt.catalogue import Outcome, claim
+from symopt.catalogue import Outcome, claim, iterate
 from symopt.derivations import adam_bias_correction
 from symopt.methods import adagrad, adam, adamw, amsgrad, heavy_ball_ema, lion, nadam, rmsprop
 from symopt.symbols import symbol
@@ -397,3 +399,90 @@ def adam_fails(C=3):
     return Outcome.check(True if witness else None, r"x_{Adam} \to +1,\ x_{AMSGrad} \to -1 = x^*",
                          f"after 3000 steps: Adam at {finals['Adam']:.3f}, AMSGrad at "
                          f"{finals['AMSGrad']:.3f}; the minimizer is {minimizer}.", series)
+
+
+#: ½xᵀHx with the curvatures 1 and 100 (κ = 100) on the axes, and turned by 45°:
+#: H = R diag(1, 100) Rᵀ = [[101/2, −99/2], [−99/2, 101/2]]; and the unit bowl (κ = 1).
+CURVED = {"diagonal": Problem("x**2/2 + 50*y**2"),
+          "rotated": Problem("(101*(x**2 + y**2) - 198*x*y)/4")}
+UNIT_BOWL = Problem("(x**2 + y**2)/2")
+#: How each state scales when every gradient is multiplied by c > 0 (m like g, s and v like g²).
+_STATE_DEGREE = {"s": 2, "v": 2, "m": 1}
+
+
+def _without_eps():
+    return adagrad(eps=False), rmsprop(eps=False), adam(eps=False)
+
+
+def _scale_invariant(method):
+    """Whether x' is unchanged and every state scales by c^p when g → cg, state → c^p·state
+    (c > 0): then, by induction over the steps, a coordinate whose gradient is c times
+    another's follows the same iterates."""
+    c = sp.Symbol("c", positive=True)
+    rule = method.rule()
+    scaled = {g: c * g, **{st: c ** _STATE_DEGREE[str(st)] * st for st in rule.state_next}}
+    same_x = sp.expand(sp.factor_terms(rule.x_next.xreplace(scaled)) - rule.x_next) == 0
+    same_state = all(sp.expand(e.xreplace(scaled) - c ** _STATE_DEGREE[str(st)] * e) == 0
+                     for st, e in rule.state_next.items())
+    return same_x and same_state
+
+
+def _steps_to(problem, tolerance=1e-6, steps=2000):
+    """AdaGrad (ε = 0, α = 1) from (1, 2) in floats: the first step with ‖x‖ ≤ tolerance."""
+    path = iterate(problem, adagrad(eps=False), [1, 2], steps, numeric=True, alpha=1)
+    return next((k for k, p in enumerate(path) if math.hypot(*p) <= tolerance), None)
+
+
+@claim("001-adaptive-curvature", seed="000 001", where="Implications for Deep Learning",
+       quote="modern optimizers like Adam, RMSprop, and AdaGrad, which use adaptive, "
+       "per-parameter learning rates based on gradient history. These methods approximate the "
+       "benefits of second-order information (curvature) without the computational cost  /  "
+       "Optimizers like Adam and RMSProp approximate curvature and adjust step sizes "
+       "automatically per parameter", stated="AdaGrad, RMSProp and Adam get Newton's benefit: "
+       "their iterates on ½Σλᵢxᵢ² do not depend on the curvatures (κ drops out)",
+       expect="conditional",
+       note="a per-coordinate rescaling of the gradient leaves their steps unchanged (ε = 0), so "
+       "on an axis-aligned quadratic the curvatures drop out as with a diagonal Newton step; "
+       "the same quadratic turned by 45° (κ = 100) is not: from (1, 2) the gradient is "
+       "(−97/2, 103/2), so the first step already moves x away from the minimum (1 → 1 + α)",
+       perturbed={"hessian": "rotated"})
+def adaptive_curvature(hessian="diagonal"):
+    """With ε = 0 each method's step is unchanged when g → cg (c > 0) and its states are
+    scaled as m → cm, s → c²s, v → c²v: m̂/√v̂ and g/√s are invariant (checked on each
+    method's own rule). On ½Σλᵢxᵢ² coordinate i sees gᵢ = λᵢxᵢ, λᵢ times what it sees on the
+    unit bowl ½Σxᵢ², so by induction over the steps its iterates are those of the unit bowl:
+    κ drops out. On a quadratic whose Hessian is not diagonal the gradient of one coordinate
+    mixes the others and no rescaling maps it to the unit bowl: turned by 45° with
+    curvatures 1 and 100, from (1, 2) the gradient is (−97/2, 103/2) against (1, 2) on the
+    unit bowl, so the first step (x − α·sign g for AdaGrad and Adam, x − α·sign g/√(1 − ρ)
+    for RMSProp) goes to (1 + α, 2 − α) instead of (1 − α, 2 − α). ``hessian``: the
+    quadratic on which the curvatures are claimed to drop out."""
+    methods = _without_eps()
+    invariant = {m.name: _scale_invariant(m) for m in methods}
+    hyper = {"alpha": sp.Rational(1, 10)}
+    first = {name: [iterate(problem, m, [1, 2], 1, **{**m.defaults(), **hyper})[-1]
+                    for m in methods]
+             for name, problem in (("unit", UNIT_BOWL), *CURVED.items())}
+    counts = {name: _steps_to(problem) for name, problem in
+              (("unit", UNIT_BOWL), *CURVED.items())}
+
+    def like_unit(name):
+        return first[name] == first["unit"] and counts[name] == counts["unit"]
+
+    diagonal = CURVED[hessian].hessian.is_diagonal()
+    holds_under = (all(invariant.values()) and diagonal) if like_unit(hessian) else False
+    fails_outside = not like_unit("rotated")
+    names = [m.name for m in methods]
+    return Outcome.conditional(
+        holds_under, fails_outside,
+        r"\nabla^2 f \text{ diagonal (the curvature axis-aligned)},\ \epsilon = 0",
+        r"\tfrac14\left(101(x^2 + y^2) - 198xy\right)\ (\kappa = 100,\ \text{turned by }"
+        r"45^\circ):\ x_1^{\rm AdaGrad} = " + sp.latex(tuple(first["rotated"][0]))
+        + r" \ne " + sp.latex(tuple(first["unit"][0])) + r" \text{ on the unit bowl}",
+        r"\frac{\hat m_i}{\sqrt{\hat v_i}},\ \frac{g_i}{\sqrt{s_i}} \text{ unchanged by } "
+        r"g_i \to c_i g_i",
+        f"step unchanged by g → cg, states scaled (m → cm, s, v → c²s, c²v): {invariant}. "
+        f"First step from (1, 2) at α = 1/10 ({', '.join(names)}): unit bowl {first['unit']}, "
+        f"diag(1, 100) {first['diagonal']}, turned by 45° {first['rotated']}. AdaGrad "
+        f"(ε = 0, α = 1) in floats, steps to ‖x‖ ≤ 1e-6: unit bowl {counts['unit']}, "
+        f"diag(1, 100) {counts['diagonal']}, turned by 45° {counts['rotated']}.")

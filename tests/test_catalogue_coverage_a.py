@@ -1,0 +1,58 @@
+"""Catalogue entries added for coverage (adaptive curvature, momentum on a plateau, saddle
+points): the values each entry rests on, against hand derivations and independent code.
+
+The perturbed claims are run by tests/test_catalogue_perturbed.py.
+"""
+
+
+import numpy as np
+import sympy as sp
+
+from symopt.catalogue import discover, iterate
+from symopt.methods import adagrad, rmsprop
+
+ENTRIES = {e.info.id: e for e in discover()}
+
+
+# -- 001-adaptive-curvature -------------------------------------------------------
+
+def _adagrad_by_hand(hessian, x0, alpha, steps):
+    """AdaGrad with ε = 0 written out in numpy: s ← s + g², x ← x − α g/√s."""
+    x, s, path = np.array(x0, float), np.zeros(2), []
+    for _ in range(steps):
+        grad = hessian @ x
+        s += grad**2
+        x = x - alpha * grad / np.sqrt(s)
+        path.append(x.copy())
+    return np.array(path)
+
+
+def test_adagrad_by_hand_ignores_axis_aligned_curvature_but_not_a_rotated_one():
+    unit = _adagrad_by_hand(np.eye(2), [1, 2], 0.1, 200)
+    axis = _adagrad_by_hand(np.diag([1.0, 100.0]), [1, 2], 0.1, 200)
+    rotated = _adagrad_by_hand(np.array([[50.5, -49.5], [-49.5, 50.5]]), [1, 2], 0.1, 200)
+    np.testing.assert_allclose(axis, unit, rtol=1e-12)
+    assert np.max(np.abs(rotated - unit)) > 0.1
+
+
+def test_first_adaptive_step_on_the_rotated_bowl_moves_x_away():
+    # by hand: H(1, 2) = (101/2 − 99, −99/2 + 101) = (−97/2, 103/2); AdaGrad's first step is
+    # x − α·sign(g), RMSProp's x − α·sign(g)/√(1 − ρ) = x − 10α·sign(g) at ρ = 0.99
+    module = ENTRIES["001-adaptive-curvature"].run.__globals__
+    rotated, unit = module["CURVED"]["rotated"], module["UNIT_BOWL"]
+    assert list(rotated.gradient.subs({v: c for v, c in zip(rotated.variables, (1, 2))})) == [
+        sp.Rational(-97, 2), sp.Rational(103, 2)]
+    tenth = sp.Rational(1, 10)
+    assert iterate(rotated, adagrad(eps=False), [1, 2], 1, alpha=tenth)[-1] == [
+        sp.Rational(11, 10), sp.Rational(19, 10)]
+    assert iterate(unit, adagrad(eps=False), [1, 2], 1, alpha=tenth)[-1] == [
+        sp.Rational(9, 10), sp.Rational(19, 10)]
+    assert iterate(rotated, rmsprop(eps=False), [1, 2], 1, alpha=tenth,
+                   rho=sp.Rational(99, 100))[-1] == [2, 1]
+
+
+def test_adaptive_curvature_is_conditional_with_the_rotated_counterexample():
+    outcome = ENTRIES["001-adaptive-curvature"].run()
+    assert outcome.verdict == "conditional", outcome.evidence
+    assert "diagonal" in outcome.condition and "45" in outcome.counterexample
+    assert r"\frac{11}{10}" in outcome.counterexample
