@@ -42,3 +42,23 @@ def test_the_normal_equation_count_includes_forming_the_gram_matrix():
     assert np.allclose([float(v) for v in theta], lstsq.ravel())
     # m = 4, n = 2: XᵀX upper triangle 3 entries × 4; Xᵀy 2 × 4; Gauss–Jordan 2n³; n² product
     assert parts == {"XᵀX": 12, "Xᵀy": 8, "inverse": 16, "product": 4}
+
+
+# -- 002-minibatch-variance ------------------------------------------------------
+
+def test_the_minibatch_errors_are_the_finite_population_values():
+    from fractions import Fraction
+
+    module = _module("002-minibatch-variance")
+    w = [Fraction(str(v)) for v in module._W]
+    # per-sample gradient of ½(xᵀw − y)²: x(xᵀw − y); full gradient: their mean
+    grads = [[xi * (x[0] * w[0] + x[1] * w[1] - y) for xi in x] for x, y in module._SAMPLES]
+    m = len(grads)
+    full = [sum(c) / m for c in zip(*grads)]
+    sigma2 = sum(sum((a - b) ** 2 for a, b in zip(g, full)) for g in grads) / m
+    outcome = ENTRIES["002-minibatch-variance"].run()
+    assert outcome.verdict == "true", outcome.evidence
+    hand = [sigma2 * (m - b) / (b * (m - 1)) for b in range(1, m + 1)]  # 0 at B = m
+    assert f"B = 1…6: {[str(sp.Rational(v.numerator, v.denominator)) for v in hand]}" \
+        in outcome.evidence
+    assert hand[-1] == 0 and hand[0] == sigma2
