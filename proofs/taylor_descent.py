@@ -7,6 +7,8 @@ sufficient, not necessary: GD converges on every L-smooth convex quadratic for
 0 < α < 2/L.
 """
 
+import itertools
+
 import sympy as sp
 
 from symopt import Problem
@@ -139,3 +141,48 @@ def mental_model_decrease(curvature=0):
         why = (f"on the bowl (L = 4) from (0, 1), α = 0.4: promised {promised}, actual decrease "
                f"{before - after} (= α(1 − 4α/2)‖g‖², the descent-lemma value)")
     return Outcome.check(holds, r"\Delta J = \alpha\|g\|^2 - \tfrac{\alpha^2}{2} g^\top H g", why)
+
+
+@claim("002-batch-guaranteed-descent", seed="002", where="Batch Gradient Descent (BGD)",
+       quote="Pros: Exact gradient — smooth convergence, guaranteed descent on convex functions, "
+       "stable loss curve", stated="every batch-GD step decreases a convex loss",
+       expect="conditional",
+       note="descent needs a step condition the sentence leaves out: for L-smooth f, "
+       "0 < α < 2/L (the certificate of 002-descent-method); convexity alone gives none — on the "
+       "convex x² with α = 3/2 one step quadruples the loss, and a convex f that is not L-smooth "
+       "(x⁴, 004-gradient-clipping) has no fixed α that descends from every start",
+       perturbed={"upper": 4})
+def batch_guaranteed_descent(upper=2):
+    """Under the condition: the descent lemma of 002-descent-method, f(x − αg) ≤ f −
+    α(1 − Lα/2)‖g‖² for every L-smooth f (the same certificate, verified exactly with
+    symbolic L, α), and α(1 − Lα/2) > 0 on 0 < α < 2/L: every step with g ≠ 0 decreases f,
+    convex or not. Outside it, by hand: f = x² is convex with L = 2, and α = 3/2 ≥ 2/L gives
+    x₁ = x₀ − (3/2)(2x₀) = −2x₀, f(x₁) = 4x₀² = 4f(x₀): the loss rises (x₀ = 1: 1 → 4 → 16).
+    (``upper``: the stated condition 0 < α < upper/L.)"""
+    L = symbol("L")
+    lemma = certify("descent", smooth("L"), "gd").verify()
+    positive = prove_positive(alpha * (1 - L * alpha / 2), (alpha < upper / L,))
+    square = Problem("x**2")
+    convex, smoothness = square.convexity(), square.smoothness()
+    step = sp.Rational(3, 2)
+    path = iterate(square, gradient_descent(), [1], 3, alpha=step)
+    losses = [square.objective.subs(square.variables[0], p[0]) for p in path]
+    rises = convex.value is True and all(b > a for a, b in itertools.pairwise(losses))
+    inside = step < upper / smoothness.value
+    if lemma.value is True and positive.value is True:
+        holds_under = True
+    elif positive.value is False and inside and rises:
+        holds_under = False  # a convex f and a step inside the stated condition: f rises
+    else:
+        holds_under = None
+    fails_outside = rises and not inside
+    return Outcome.conditional(
+        holds_under, fails_outside, r"f\ L\text{-smooth},\ 0 < \alpha < 2/L",
+        r"f = x^2\ (\text{convex}, L = 2),\ \alpha = \tfrac32:\ f(x_k) = "
+        + ", ".join(str(v) for v in losses) + r", \dots",
+        r"f(x - \alpha g) \le f(x) - \alpha(1 - L\alpha/2)\|g\|^2",
+        f"descent lemma for every L-smooth f: {lemma.reason}; α(1 − Lα/2) > 0 on "
+        f"0 < α < {upper}/L: {positive.reason}. f = x²: convex ({convex.reason}), L = "
+        f"{smoothness.value}; GD with α = 3/2 from x₀ = 1: x = {[str(p[0]) for p in path]}, "
+        f"f = {[str(v) for v in losses]} (4f each step).",
+        {"f(x_k), α = 3/2": [float(v) for v in losses]})

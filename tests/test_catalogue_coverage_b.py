@@ -62,3 +62,21 @@ def test_the_minibatch_errors_are_the_finite_population_values():
     assert f"B = 1…6: {[str(sp.Rational(v.numerator, v.denominator)) for v in hand]}" \
         in outcome.evidence
     assert hand[-1] == 0 and hand[0] == sigma2
+
+
+# -- 002-batch-guaranteed-descent ------------------------------------------------
+
+def test_batch_descent_is_conditional_with_the_x_squared_counterexample():
+    outcome = ENTRIES["002-batch-guaranteed-descent"].run()
+    assert outcome.verdict == "conditional", outcome.evidence
+    assert "2/L" in outcome.condition
+    # by hand: x ← x − (3/2)(2x) = −2x, so f = x² goes 1, 4, 16, 64 from x₀ = 1
+    assert "1, 4, 16, 64" in outcome.counterexample
+
+
+def test_batch_descent_is_false_when_the_stated_range_holds_the_counterexample():
+    # on x² (L = 2): 0 < α < 4/L = 2 contains α = 3/2, where f rises — refuted; 0 < α < 3/L
+    # is too wide too (the lemma's α(1 − Lα/2) < 0 there) but α = 3/2 = 3/L is its end, so
+    # this counterexample refutes nothing and the verdict is unknown, not a guess
+    assert ENTRIES["002-batch-guaranteed-descent"].run(upper=4).verdict == "false"
+    assert ENTRIES["002-batch-guaranteed-descent"].run(upper=3).verdict == "unknown"
