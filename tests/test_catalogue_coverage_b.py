@@ -80,3 +80,24 @@ def test_batch_descent_is_false_when_the_stated_range_holds_the_counterexample()
     # this counterexample refutes nothing and the verdict is unknown, not a guess
     assert ENTRIES["002-batch-guaranteed-descent"].run(upper=4).verdict == "false"
     assert ENTRIES["002-batch-guaranteed-descent"].run(upper=3).verdict == "unknown"
+
+
+# -- 004-gradient-clipping -------------------------------------------------------
+
+def test_clipping_entry_runs_match_the_hand_steps():
+    outcome = ENTRIES["004-gradient-clipping"].run()
+    assert outcome.verdict == "true", outcome.evidence
+    # plain GD on x⁴, α = 0.1: x₁ = 10 − 0.4·1000 = −390, x₂ = −390 + 0.4·390³ = 23727210
+    assert "['10', '-390', '23727210'" in outcome.evidence
+    # clipped (c = 1): |f'(x)| = 4x³ ≫ 1, so each step is exactly α = 1/10
+    assert "['10', '99/10', '49/5', '97/10', '48/5', '19/2']" in outcome.evidence
+
+
+def test_the_exact_path_evaluates_the_norm_over_all_coordinates():
+    from symopt import Problem
+    from symopt.methods.clipping import clipped_gradient_descent
+
+    path = _module("004-gradient-clipping")._exact_path(
+        Problem("x**2 + y**2"), clipped_gradient_descent(1), [3, 4], 1, alpha=1)
+    # ∇ = (6, 8), ‖∇‖ = 10 > 1: the step is −(6, 8)/10, so (3, 4) → (2.4, 3.2)
+    assert path[1] == [R(12, 5), R(16, 5)]
