@@ -101,3 +101,15 @@ def test_the_exact_path_evaluates_the_norm_over_all_coordinates():
         Problem("x**2 + y**2"), clipped_gradient_descent(1), [3, 4], 1, alpha=1)
     # ∇ = (6, 8), ‖∇‖ = 10 > 1: the step is −(6, 8)/10, so (3, 4) → (2.4, 3.2)
     assert path[1] == [R(12, 5), R(16, 5)]
+
+
+# -- 002-sgdr ----------------------------------------------------------------------
+
+def test_sgdr_entry_values_are_eq_5_by_hand():
+    outcome = ENTRIES["002-sgdr"].run()
+    assert outcome.verdict == "true", outcome.evidence
+    # Loshchilov & Hutter eq. 5, η_max = 1, η_min = 1/10, T_i = 4: T_cur = 1 gives
+    # 1/10 + (9/20)(1 + 1/√2) = 11/20 + 9√2/40; T_cur = 3 gives 11/20 − 9√2/40 ≈ 0.2318
+    assert "['1', '9*sqrt(2)/40 + 11/20', '11/20', '11/20 - 9*sqrt(2)/40']" in outcome.evidence
+    assert "≈ 0.2318" in outcome.evidence
+    assert ENTRIES["002-sgdr"].run(reset_to="1/10").verdict == "false"
