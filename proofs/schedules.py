@@ -2,7 +2,8 @@
 
 Seed 002 lists the schedules by name (its formulas were lost in extraction; the
 catalogue checks the properties the prose states) and seed 003 writes the
-inverse-time decay η_t = η₀/(1 + kt). symopt's schedules count steps from t = 1
+inverse-time decay η_t = η₀/(1 + kt); SGDR's warm restarts are checked against
+Loshchilov & Hutter's eq. 5. symopt's schedules count steps from t = 1
 (the schedule's own index is k = t − 1, torch's ``last_epoch``).
 """
 

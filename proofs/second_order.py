@@ -5,7 +5,9 @@ true at a nondegenerate minimum, false in general. Seed 004 recommends L-BFGS fo
 small problems (checked: it reaches Newton's minimiser; seed 002's "superlinear" for
 L-BFGS is not checked — the superlinear theory is full BFGS's, limited memory is only
 guaranteed R-linear). Seed 002 claims Adam's second moment approximates the
-diagonal of the Hessian — it estimates the squared gradient instead.
+diagonal of the Hessian — it estimates the squared gradient instead. The costs of
+seed 002's table "Why GD Instead of the Normal Equation?" are counted exactly: a GD step,
+Gauss–Jordan inversion, and the normal equation with the XᵀX it must form.
 """
 
 import itertools

@@ -4,7 +4,9 @@ Seed 002 says each step decreases J by about α‖∇J‖² (first order), that 
 never increases for small enough α, and that α is "bounded above by 1/L for
 convergence in the convex case". The first two are right; the bound 1/L is
 sufficient, not necessary: GD converges on every L-smooth convex quadratic for
-0 < α < 2/L.
+0 < α < 2/L. Its "guaranteed descent on convex functions" for batch GD holds only under
+that step condition (x² with α = 3/2 is a counterexample); seed 004's gradient clipping
+bounds every step by αc.
 """
 
 import itertools
