@@ -67,3 +67,12 @@ def test_clipped_gd_on_x4_moves_by_alpha_c_per_step():
     path = run("x**4", clipped_gradient_descent(1), [10.0], 120, alpha=0.1).iterates[:, 0]
     assert np.allclose(path[:94], 10 - np.arange(94) / 10)
     assert np.all(np.diff(path) < 0) and 0 < path[-1] < 0.4
+
+
+def test_the_linear_analysis_says_why_it_does_not_apply():
+    from symopt.analysis import analyze
+
+    # x ← x − αg/max(1, ‖g‖/c) couples the coordinates through ‖g‖: no iteration matrix
+    analysis = analyze("x**2 + 4*y**2", clipped_gradient_descent(1))
+    assert analysis.stability.value is None
+    assert "sum over all coordinates" in analysis.stability.reason
