@@ -8,7 +8,8 @@ mini-batch gradients (seeds 002, 003) are proved for every m and n by
 :mod:`symopt.vector` (exact matrix-expression identities) and checked numerically at
 random dimensions, rectangular and rank-deficient X among them. The small written-out
 instances stay in ``regression.toml``; the number of updates per epoch (seed 002's
-prose and table, seed 004's loop) is checked here too.
+prose and table, seed 004's loop) is checked here too, and the mini-batch gradient's
+mean squared error σ²(m − B)/(B(m − 1)) (seed 002's "good approximation even for small B").
 """
 
 import contextlib
@@ -367,3 +368,69 @@ def _hinge_convex(outer):
                     f"{(h(1) + h(-1)) / 2}: {broken}.")
     return True, ("λh(u) + μh(v) − h(λu + μv) ≥ 0 in all 8 sign cases (exact), so each hinge "
                   "term is convex in θ and so is their mean plus λ‖θ‖².")
+
+
+#: Six samples (x₁, x₂; y) of a two-feature least-squares problem, and the point w where the
+#: per-sample gradients are taken (any w with distinct per-sample gradients would do).
+_SAMPLES = [((1, 2), 1), ((2, -1), 0), ((0, 1), 2), ((-1, 1), -1), ((3, 0), 2), ((1, -2), -3)]
+_W = (sp.Rational(1, 2), -1)
+
+
+@claim("002-minibatch-variance", seed="002", where="Mini-Batch Gradient Descent",
+       quote="Gradient estimate is a sample mean — by the law of large numbers, it's a good "
+       "approximation of the true gradient even for small B",
+       stated="E‖ĝ_B − ∇J‖² = (σ²/B)(m − B)/(m − 1) for batches drawn without replacement: the "
+       "error falls like 1/B and is 0 at B = m",
+       note="'good' is relative: the mean squared error is σ²(m − B)/(B(m − 1)), a fraction of "
+       "the spread σ² of the per-sample gradients, not of ‖∇J‖²; near a minimiser ∇J → 0 while "
+       "σ² stays, so the relative error of a small batch grows without bound there",
+       perturbed={"correction": False})
+def minibatch_variance(correction=True):
+    """Batches of B of the m samples drawn uniformly without replacement; d_i = g_i − g with
+    g the full gradient (Σd_i = 0) and σ² = (1/m)Σ‖d_i‖². By hand: ĝ_B − g = (1/B)Σ_{i∈batch} d_i,
+    P(i ∈ batch) = B/m, P(i, j ∈ batch) = B(B − 1)/(m(m − 1)) for i ≠ j, and
+    Σ_{i≠j} d_iᵀd_j = ‖Σd_i‖² − Σ‖d_i‖² = −mσ², so
+    E‖ĝ_B − g‖² = (1/B²)[B σ² − B(B − 1)σ²/(m − 1)] = (σ²/B)(m − B)/(m − 1) (the finite-population
+    correction). Checked symbolically for every m and B (the inclusion probabilities as ratios
+    of binomial coefficients) and exactly, enumerating all C(6, B) batches, on six samples of a
+    least-squares problem whose per-sample gradients symopt derives. (``correction=False``:
+    σ²/B, the variance of B draws *with* replacement.)"""
+    m, B = sp.symbols("m B", positive=True, integer=True)
+    s2 = sp.Symbol("sigma^2", positive=True)
+    one = sp.combsimp(sp.binomial(m - 1, B - 1) / sp.binomial(m, B))
+    pair = sp.combsimp(sp.binomial(m - 2, B - 2) / sp.binomial(m, B))
+    general = sp.factor((one * m * s2 + pair * (-m * s2)) / B**2)
+    stated = s2 / B * ((m - B) / (m - 1) if correction else 1)
+    proved = sp.simplify(general - stated) == 0
+
+    w1, w2 = sp.symbols("w1 w2", real=True)
+    point = dict(zip((w1, w2), _W))
+    grads = [tuple(Problem((a * w1 + b * w2 - target) ** 2 / 2, variables=[w1, w2])
+                   .gradient.subs(point)) for (a, b), target in _SAMPLES]
+    count = len(grads)
+    full = tuple(Problem(sum((a * w1 + b * w2 - target) ** 2 for (a, b), target in _SAMPLES)
+                         / (2 * count), variables=[w1, w2]).gradient.subs(point))
+
+    def squared_error(batch):  # ‖(1/|batch|)Σ g_i − g‖², exact
+        return sum((sum(c) / len(batch) - f) ** 2 for c, f in zip(zip(*batch), full))
+
+    unbiased = squared_error(grads) == 0
+    sigma2 = sum(squared_error([gi]) for gi in grads) / count
+    errors, expected = {}, {}
+    for size in range(1, count + 1):
+        batches = list(itertools.combinations(grads, size))
+        errors[size] = sum(squared_error(bt) for bt in batches) / len(batches)
+        expected[size] = stated.subs({s2: sigma2, m: count, B: size})
+    exact = errors == expected
+    holds = proved and unbiased and exact
+    relative = {b: errors[b] / sum(f**2 for f in full) for b in (1, 2, 3)}
+    return Outcome.check(holds, r"\mathbb{E}\|\hat g_B - \nabla J\|^2 = " + sp.latex(general),
+                         f"inclusion probabilities {one}, {pair}: E‖ĝ_B − g‖² = {general} for "
+                         f"every m, B; equals the stated {stated}: {proved}. Six samples, "
+                         f"w = {_W}: g = {list(full)}, σ² = {sigma2}, mean of the g_i = g: "
+                         f"{unbiased}; E‖ĝ_B − g‖² over all C(6, B) batches, B = 1…6: "
+                         f"{[str(v) for v in errors.values()]} (the stated values: {exact}); "
+                         f"relative to ‖g‖², B = 1, 2, 3: "
+                         f"{[str(v) for v in relative.values()]}.",
+                         {"E‖ĝ_B − g‖²": [float(v) for v in errors.values()],
+                          "σ²/B": [float(sigma2 / b) for b in errors]})

@@ -2,7 +2,8 @@
 
 Seed 002 lists the schedules by name (its formulas were lost in extraction; the
 catalogue checks the properties the prose states) and seed 003 writes the
-inverse-time decay η_t = η₀/(1 + kt). symopt's schedules count steps from t = 1
+inverse-time decay η_t = η₀/(1 + kt); SGDR's warm restarts are checked against
+Loshchilov & Hutter's eq. 5. symopt's schedules count steps from t = 1
 (the schedule's own index is k = t − 1, torch's ``last_epoch``).
 """
 
@@ -11,7 +12,15 @@ import itertools
 import sympy as sp
 
 from symopt.catalogue import Outcome, claim
-from symopt.schedules import cosine, cyclical, exponential, inverse_time, linear_warmup, step_decay
+from symopt.schedules import (
+    cosine,
+    cosine_restarts,
+    cyclical,
+    exponential,
+    inverse_time,
+    linear_warmup,
+    step_decay,
+)
 from symopt.symbols import symbol
 
 t = symbol("t")
@@ -115,3 +124,43 @@ def inverse_time_decay(power=1):
     return Outcome.check(same and decreasing and diverges, sp.latex(stated),
                          "symopt's schedule at t = τ + 1 is η₀/(1 + kτ); dη/dτ < 0; "
                          "Σ 1/(1 + τ) diverges (k = 1).")
+
+
+@claim("002-sgdr", seed="002", where="Learning Rate Schedules — Cosine Annealing",
+       quote="With warm restarts (SGDR), the LR is periodically reset to α_max",
+       stated="SGDR anneals from α_max towards α_min over each period T_i, then restarts at α_max",
+       note="with T_mult = 1 (every period T_0 steps long; the paper also lets periods grow by "
+       "T_mult). Counted in whole steps, the last value of a period is α_min + (α_max − α_min)"
+       "(1 − cos(π/T_0))/2, just above α_min: the paper's T_cur reaches T_i only when it is "
+       "counted in fractions of an epoch; the restart itself is exact",
+       perturbed={"reset_to": "1/10"})
+def sgdr(reset_to="1"):
+    """symopt's ``cosine_restarts`` with α_max = 1, α_min = 1/10, T_0 = 4, against Loshchilov &
+    Hutter (2017), eq. 5, evaluated here: η = η_min + ½(η_max − η_min)(1 + cos(πT_cur/T_i)) with
+    T_cur = (t − 1) mod T_0 (steps since the last restart). By hand: steps 1, 5, 9, 13 are
+    restarts, η = 1 there; within a period η = 1, (11 + 9/√2)/20, 11/20, (11 − 9/√2)/20,
+    decreasing; eq. 5 at T_cur = T_i gives η_min. (``reset_to``: the stated value at a restart.)"""
+    high, low, period = sp.Integer(1), sp.Rational(1, 10), 4
+    schedule = cosine_restarts(high, period, low)
+    steps = range(1, 4 * period + 2)
+    values = _values(schedule, steps)
+    eq5 = [low + (high - low) * (1 + sp.cos(sp.pi * ((s - 1) % period) / period)) / 2
+           for s in steps]
+    matches = all(sp.simplify(a - b) == 0 for a, b in zip(values, eq5))
+    restarts = [values[s - 1] for s in steps if (s - 1) % period == 0]
+    resets = all(v == sp.Rational(reset_to) for v in restarts)
+    within = values[:period]
+    anneals = all(b < a for a, b in itertools.pairwise(within))
+    periodic = all(values[i] == values[i + period] for i in range(len(values) - period))
+    t_cur = sp.Symbol("T_cur", nonnegative=True)
+    end = (low + (high - low) * (1 + sp.cos(sp.pi * t_cur / period)) / 2).subs(t_cur, period)
+    last = sp.nsimplify(within[-1])
+    holds = matches and resets and anneals and periodic and end == low
+    return Outcome.check(holds, r"\eta_t = \eta_{\min} + \tfrac12(\eta_{\max} - \eta_{\min})"
+                         r"\big(1 + \cos(\pi T_{cur}/T_i)\big),\ T_{cur} = (t - 1) \bmod T_0",
+                         f"steps 1…{len(values)}: equal to eq. 5: {matches}; at the restarts "
+                         f"(steps 1, 5, 9, 13, 17) η = {[str(v) for v in restarts]}; within a "
+                         f"period {[str(v) for v in within]} (decreasing: {anneals}); period "
+                         f"{period}: {periodic}; eq. 5 at T_cur = T_i: {end} = η_min; last step "
+                         f"of a period: {last} ≈ {float(last):.4f}.",
+                         {"α(t)": [float(v) for v in values]})

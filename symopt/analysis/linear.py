@@ -25,7 +25,7 @@ import sympy as sp
 
 from symopt.errors import UnsupportedError
 from symopt.memo import Memo
-from symopt.methods.base import Method
+from symopt.methods.base import Method, coordinate_sum
 from symopt.result import Finding
 from symopt.symbols import symbol
 from symopt.timeout import run_with_timeout
@@ -125,6 +125,10 @@ def linear_recurrence(method: Method, lam: sp.Expr | str | float | None = None,
     rule = method.rule(**hyperparameters)
     state = tuple(s.symbol for s in method.state)
     rows = (rule.x_next, *[rule.state_next[s] for s in state])
+    if any(r.has(coordinate_sum) for r in rows):
+        raise UnsupportedError(f"{method.name}'s update takes a sum over all coordinates (a "
+                               "norm): the eigen-directions are coupled and the step is not "
+                               "linear")
     jacobian = _jacobian(method.name, rows, (rule.x, *state), rule.g, rule.p, rule.t, lam_value)
     initial = (X0, *[s.init.subs(rule.x, X0) for s in method.state])
     return LinearRecurrence(sp.Matrix(jacobian), (rule.x, *state), tuple(initial),
