@@ -279,7 +279,26 @@ def require_scalar(value: sp.Basic, what: str) -> sp.Basic:
     return value
 
 
-class Hessian(sp.MatrixExpr):
+class _DerivativeNode(sp.MatrixExpr):
+    """An unevaluated derivative of a scalar ``expr`` with respect to a matrix ``variable``:
+    the part :class:`Gradient` and :class:`Hessian` share (the two arguments and ``str``)."""
+
+    @property
+    def expr(self) -> sp.Basic:
+        """The scalar being differentiated."""
+        return self.args[0]
+
+    @property
+    def variable(self) -> sp.MatrixSymbol:
+        """The declared vector or matrix it is differentiated by."""
+        return self.args[1]
+
+    def _sympystr(self, printer: object) -> str:
+        name = type(self).__name__
+        return f"{name}({printer._print(self.expr)}, {printer._print(self.variable)})"
+
+
+class Hessian(_DerivativeNode):
     """∇² of a scalar ``expr`` with respect to a column vector ``variable``, unevaluated;
     an n × n matrix expression.
 
@@ -297,25 +316,14 @@ class Hessian(sp.MatrixExpr):
         return super().__new__(cls, sp.sympify(expr, strict=True), variable)  # safe: strict
 
     @property
-    def expr(self) -> sp.Basic:
-        return self.args[0]
-
-    @property
-    def variable(self) -> sp.MatrixSymbol:
-        return self.args[1]
-
-    @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return (self.variable.shape[0], self.variable.shape[0])
 
     def _latex(self, printer: object) -> str:
         return rf"\nabla^{{2}}_{{{printer._print(self.variable)}}} {printer._print(self.expr)}"
 
-    def _sympystr(self, printer: object) -> str:
-        return f"Hessian({printer._print(self.expr)}, {printer._print(self.variable)})"
 
-
-class Gradient(sp.MatrixExpr):
+class Gradient(_DerivativeNode):
     """∇ of a scalar ``expr`` with respect to a vector or matrix ``variable``, unevaluated.
 
     Its shape is the variable's. The calculus side (``symopt.vector``) evaluates it.
@@ -336,19 +344,8 @@ class Gradient(sp.MatrixExpr):
         return super().__new__(cls, sp.sympify(expr, strict=True), variable)  # safe: strict
 
     @property
-    def expr(self) -> sp.Basic:
-        return self.args[0]
-
-    @property
-    def variable(self) -> sp.MatrixSymbol:
-        return self.args[1]
-
-    @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return self.variable.shape
 
     def _latex(self, printer: object) -> str:
         return rf"\nabla_{{{printer._print(self.variable)}}} {printer._print(self.expr)}"
-
-    def _sympystr(self, printer: object) -> str:
-        return f"Gradient({printer._print(self.expr)}, {printer._print(self.variable)})"
