@@ -52,7 +52,7 @@ from symopt.vector.checks import NumericCheck, check_gradient, check_hessian, ch
 from symopt.vector.compare import equal_exact
 from symopt.vector.curvature import convexity, smoothness, strong_convexity
 from symopt.vector.evaluate import dimensions
-from symopt.vector.spectral import lambda_max, lambda_min
+from symopt.vector_ops import SpectralNorm, lambda_max, lambda_min
 
 __all__ = ["is_vector_claim", "read_constant"]
 
@@ -259,8 +259,8 @@ def read_constant(text: str, shapes: Shapes) -> sp.Expr:
     >>> read_constant("norm2(X)**2/(4*m)", Shapes.from_mapping({"X": "m x n"}))
     lambda_max(X.T*X)/(4*m)
 
-    What the notation reader reads is accepted too, with λ_max, λ_min and ‖·‖₂ made the
-    same functions as above (``eigmax(X.T*X)``, ``norm(X, 2)``, LaTeX ``λ_max`` and ``‖X‖_2``):
+    What the notation reader reads is accepted too (``eigmax(X.T*X)``, ``norm(X, 2)``, LaTeX
+    ``λ_max`` and ``‖X‖_2``), with ‖M‖₂ written √λ_max(MᵀM) as above:
 
     >>> read_constant("norm(X, 2)**2/(4*m)", Shapes.from_mapping({"X": "m x n"}))
     lambda_max(X.T*X)/(4*m)
@@ -274,9 +274,8 @@ def read_constant(text: str, shapes: Shapes) -> sp.Expr:
 
 
 def _constant_from_notation(text: str, shapes: Shapes, error: ParseError) -> sp.Expr:
-    """The constant as the notation reader reads it, or ``error`` if it cannot."""
+    """The constant as the notation reader reads it (‖M‖₂ as √λ_max(MᵀM)), or ``error``."""
     from symopt.vector_input import parse_vector
-    from symopt.vector_ops import EigMax, EigMin, SpectralNorm
 
     try:
         value = parse_vector(text, shapes)
@@ -284,9 +283,7 @@ def _constant_from_notation(text: str, shapes: Shapes, error: ParseError) -> sp.
         raise error from None
     if getattr(value, "is_Matrix", False):
         raise error from None
-    return (value.replace(EigMax, lambda M: lambda_max(M))
-            .replace(EigMin, lambda M: lambda_min(M))
-            .replace(SpectralNorm, lambda M: sp.sqrt(lambda_max(sp.MatMul(M.T, M).doit()))))
+    return value.rewrite(SpectralNorm, lambda_max)
 
 
 def _constant_from_calls(text: str, shapes: Shapes) -> sp.Expr:
@@ -296,8 +293,8 @@ def _constant_from_calls(text: str, shapes: Shapes) -> sp.Expr:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ParseError(f"cannot read {text!r}: {exc.msg}") from None
-    calls = {"lambda_max": lambda M: lambda_max(M), "lambda_min": lambda M: lambda_min(M),
-             "norm2": lambda M: sp.sqrt(lambda_max(sp.MatMul(M.T, M).doit()))}
+    calls = {"lambda_max": lambda_max, "lambda_min": lambda_min,
+             "norm2": lambda M: SpectralNorm(M).rewrite(lambda_max)}
 
     def build(node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.BinOp) and isinstance(
