@@ -185,33 +185,39 @@ def _compare(claim: Claim, stated: sp.MatrixExpr, correct: sp.MatrixExpr, what: 
                          counterexample=result.detail, evidence=evidence)
 
 
-def _gradient(claim: Claim) -> Verdict:
+def _derivative(claim: Claim, name: str, symbol: str,
+                derive: Callable[[sp.MatrixExpr, sp.MatrixSymbol], sp.MatrixExpr],
+                check: Callable[..., NumericCheck], agreement: str) -> Verdict:
+    """A stated derivative (``name``, written ``symbol``) against ``derive(f, w)``.
+
+    The derived value is first checked with ``check(f, w, value, **options)`` against finite
+    differences (``agreement`` says of what they agree); a derivation that fails it is not
+    compared with anything (unknown).
+    """
     shapes = Shapes.from_mapping(_shapes(claim))
     f, w = _objective(claim, shapes)
-    g = gradient(f, w)
-    options = _options(claim, f)
-    fd = check_gradient(f, w, g, trials=6, **options)
+    value = derive(f, w)
+    fd = check(f, w, value, **_options(claim, f))
     if not fd.holds:
-        return Verdict.unknown(f"the derived gradient {g} failed the finite-difference check: "
+        return Verdict.unknown(f"the derived {name} {value} failed the finite-difference check: "
                                f"{fd.detail}")
-    stated = _read(claim.stated, shapes, "stated gradient")
-    return _compare(claim, stated, g, f"∇_{w.name} f",
-                    (f"derived ∇f = {g}; finite differences agree: {fd.detail}",))
+    stated = _read(claim.stated, shapes, f"stated {name}")
+    return _compare(claim, stated, value, f"{symbol}_{w.name} f",
+                    (f"derived {symbol}f = {value}; {agreement}: {fd.detail}",))
+
+
+def _gradient(claim: Claim) -> Verdict:
+    return _derivative(
+        claim, "gradient", "∇", gradient,
+        lambda f, w, g, **options: check_gradient(f, w, g, trials=6, **options),
+        "finite differences agree")
 
 
 def _hessian(claim: Claim) -> Verdict:
-    shapes = Shapes.from_mapping(_shapes(claim))
-    f, w = _objective(claim, shapes)
-    g = gradient(f, w)
-    H = hessian(f, w)
-    options = _options(claim, f)
-    fd = check_hessian(f, w, H, g, trials=4, **options)
-    if not fd.holds:
-        return Verdict.unknown(f"the derived Hessian {H} failed the finite-difference check: "
-                               f"{fd.detail}")
-    stated = _read(claim.stated, shapes, "stated Hessian")
-    return _compare(claim, stated, H, f"∇²_{w.name} f",
-                    (f"derived ∇²f = {H}; finite differences of ∇f agree: {fd.detail}",))
+    return _derivative(
+        claim, "Hessian", "∇²", hessian,
+        lambda f, w, H, **options: check_hessian(f, w, H, gradient(f, w), trials=4, **options),
+        "finite differences of ∇f agree")
 
 
 def _equal(claim: Claim) -> Verdict:
