@@ -47,6 +47,8 @@ __all__ = [
     "divide",
     "eigenvalue",
     "is_matrix",
+    "lambda_max",
+    "lambda_min",
     "matrix_norm",
     "matrix_of",
     "multiply",
@@ -226,49 +228,95 @@ class SpectralNorm(sp.Function):
     """‖X‖₂, the largest singular value of a matrix expression (unevaluated).
 
     >>> import sympy as sp
-    >>> SpectralNorm(sp.MatrixSymbol("X", 3, 2)).is_nonnegative
-    True
+    >>> X = sp.MatrixSymbol("X", 3, 2)
+    >>> SpectralNorm(X).is_nonnegative, SpectralNorm(X).rewrite(lambda_max)
+    (True, sqrt(lambda_max(X.T*X)))
     """
 
     nargs = 1
     is_real = True
     is_nonnegative = True
 
+    def _eval_rewrite_as_lambda_max(self, M: sp.MatrixExpr, **hints: object) -> sp.Expr:
+        """‖M‖₂ = √λ_max(MᵀM): ``SpectralNorm(M).rewrite(lambda_max)``."""
+        return sp.sqrt(lambda_max(sp.MatMul(M.T, M).doit()))
+
     def _latex(self, printer: object) -> str:
         return rf"\left\|{printer._print(self.args[0])}\right\|_{{2}}"
 
 
-class EigMax(sp.Function):
-    """λ_max of a symmetric matrix expression (unevaluated).
+#: Largest side of an explicit symmetric matrix of rational numbers whose λ_max, λ_min is
+#: computed exactly (as a root of its characteristic polynomial). Other explicit matrices are
+#: solved up to 2 × 2; larger ones stay unevaluated (a symbolic 4 × 4 does not finish).
+MAX_EXACT_EIGEN_SIDE = 8
+
+
+def _exact_spectrum(M: sp.Basic) -> list[sp.Expr] | None:
+    """The eigenvalues of an explicit symmetric matrix small enough to solve exactly."""
+    if not (isinstance(M, sp.ImmutableMatrix) and M.is_square and M.is_symmetric()):
+        return None
+    side = M.shape[0]
+    if side <= MAX_EXACT_EIGEN_SIDE and all(e.is_Rational for e in M):
+        return M.charpoly().real_roots()  # all real: M is symmetric
+    if side <= 2:
+        return list(M.eigenvals())
+    return None
+
+
+class _ExtremeEigenvalue(sp.Function):
+    """λ_max or λ_min (``end``) of a symmetric matrix expression: real, one argument."""
+
+    nargs = 1
+    is_real = True
+    end: str
+
+    @classmethod
+    def eval(cls, M: sp.Basic) -> sp.Expr | None:  # safe: SymPy Function.eval hook
+        spectrum = _exact_spectrum(M)
+        if spectrum is None:
+            return None
+        return (sp.Max if cls.end == "max" else sp.Min)(*spectrum)
+
+    def _latex(self, printer: object) -> str:
+        return rf"\lambda_{{\{self.end}}}\left({printer._print(self.args[0])}\right)"
+
+
+class lambda_max(_ExtremeEigenvalue):  # noqa: N801 - reads like the math
+    """λ_max, the largest eigenvalue of a symmetric matrix expression (unevaluated).
+
+    The readers make it from ``\\lambda_{\\max}(X^\\top X)`` and ``eigmax(X.T*X)``, the
+    calculus from a Hessian's Gram term (:func:`symopt.vector.smoothness`); a small explicit
+    symmetric matrix evaluates exactly.
 
     >>> import sympy as sp
     >>> X = sp.MatrixSymbol("X", 3, 2)
-    >>> EigMax(X.T * X).is_real
-    True
+    >>> lambda_max(X.T * X).is_real, lambda_max(sp.ImmutableMatrix([[2, 0], [0, 5]]))
+    (True, 5)
     """
 
-    nargs = 1
-    is_real = True
-
-    def _latex(self, printer: object) -> str:
-        return rf"\lambda_{{\max}}\left({printer._print(self.args[0])}\right)"
+    end = "max"
 
 
-class EigMin(sp.Function):
-    """λ_min of a symmetric matrix expression (unevaluated)."""
+class lambda_min(_ExtremeEigenvalue):  # noqa: N801 - reads like the math
+    """λ_min, the smallest eigenvalue of a symmetric matrix expression (unevaluated).
 
-    nargs = 1
-    is_real = True
+    >>> import sympy as sp
+    >>> lambda_min(sp.ImmutableMatrix([[2, 0], [0, 5]]))
+    2
+    """
 
-    def _latex(self, printer: object) -> str:
-        return rf"\lambda_{{\min}}\left({printer._print(self.args[0])}\right)"
+    end = "min"
+
+
+#: The names the readers' λ_max, λ_min had before they were one type with the calculus's.
+EigMax, EigMin = lambda_max, lambda_min
 
 
 def eigenvalue(which: str, value: sp.Basic) -> sp.Expr:
     """λ_max / λ_min (``which`` is ``"max"`` or ``"min"``) of a square matrix expression."""
     if not is_matrix(value) or sp.simplify(value.shape[0] - value.shape[1]) != 0:
         raise ParseError(f"λ_{which} of {_named(value)}, which is not a square matrix")
-    return (EigMax if which == "max" else EigMin)(value)
+    return {"max": lambda_max, "min": lambda_min}[which](value)
 
 
 def require_scalar(value: sp.Basic, what: str) -> sp.Basic:
@@ -279,7 +327,26 @@ def require_scalar(value: sp.Basic, what: str) -> sp.Basic:
     return value
 
 
-class Hessian(sp.MatrixExpr):
+class _DerivativeNode(sp.MatrixExpr):
+    """An unevaluated derivative of a scalar ``expr`` with respect to a matrix ``variable``:
+    the part :class:`Gradient` and :class:`Hessian` share (the two arguments and ``str``)."""
+
+    @property
+    def expr(self) -> sp.Basic:
+        """The scalar being differentiated."""
+        return self.args[0]
+
+    @property
+    def variable(self) -> sp.MatrixSymbol:
+        """The declared vector or matrix it is differentiated by."""
+        return self.args[1]
+
+    def _sympystr(self, printer: object) -> str:
+        name = type(self).__name__
+        return f"{name}({printer._print(self.expr)}, {printer._print(self.variable)})"
+
+
+class Hessian(_DerivativeNode):
     """∇² of a scalar ``expr`` with respect to a column vector ``variable``, unevaluated;
     an n × n matrix expression.
 
@@ -297,25 +364,14 @@ class Hessian(sp.MatrixExpr):
         return super().__new__(cls, sp.sympify(expr, strict=True), variable)  # safe: strict
 
     @property
-    def expr(self) -> sp.Basic:
-        return self.args[0]
-
-    @property
-    def variable(self) -> sp.MatrixSymbol:
-        return self.args[1]
-
-    @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return (self.variable.shape[0], self.variable.shape[0])
 
     def _latex(self, printer: object) -> str:
         return rf"\nabla^{{2}}_{{{printer._print(self.variable)}}} {printer._print(self.expr)}"
 
-    def _sympystr(self, printer: object) -> str:
-        return f"Hessian({printer._print(self.expr)}, {printer._print(self.variable)})"
 
-
-class Gradient(sp.MatrixExpr):
+class Gradient(_DerivativeNode):
     """∇ of a scalar ``expr`` with respect to a vector or matrix ``variable``, unevaluated.
 
     Its shape is the variable's. The calculus side (``symopt.vector``) evaluates it.
@@ -336,19 +392,8 @@ class Gradient(sp.MatrixExpr):
         return super().__new__(cls, sp.sympify(expr, strict=True), variable)  # safe: strict
 
     @property
-    def expr(self) -> sp.Basic:
-        return self.args[0]
-
-    @property
-    def variable(self) -> sp.MatrixSymbol:
-        return self.args[1]
-
-    @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return self.variable.shape
 
     def _latex(self, printer: object) -> str:
         return rf"\nabla_{{{printer._print(self.variable)}}} {printer._print(self.expr)}"
-
-    def _sympystr(self, printer: object) -> str:
-        return f"Gradient({printer._print(self.expr)}, {printer._print(self.variable)})"

@@ -19,7 +19,8 @@ from typing import Any
 import sympy as sp
 
 from symopt.symbols import symbol as sym
-from symopt.vector_ops import EigMax, Gradient, Hessian, SpectralNorm
+from symopt.vector import lambda_max
+from symopt.vector_ops import Gradient, Hessian, SpectralNorm
 
 REFUSE = "REFUSE"
 
@@ -333,7 +334,7 @@ VECTOR_CASES: list[Case] = [
     Case(r"\nabla^3 f(x)", REFUSE, "brief", shapes=VEC, message="k = 2 .the Hessian. only"),
     Case(r"\nabla^2 f(x)", Hessian(f(vx), vx), "brief", shapes=VEC),
     Case(r"\nabla_w^2 J", Hessian(J(vw), vw), "brief", shapes=DATA),
-    Case(r"L = \frac{\lambda_{\max}(X^\top X)}{m}", _eq(L, EigMax(mX.T * mX) / dim_m), "brief",
+    Case(r"L = \frac{\lambda_{\max}(X^\top X)}{m}", _eq(L, lambda_max(mX.T * mX) / dim_m), "brief",
          shapes=DATA),
     Case(r"\frac{\|X\|_2^2}{4m}", SpectralNorm(mX) ** 2 / (4 * dim_m), "brief", shapes=DATA),
     Case(r"\|X\|_F^2", sp.Trace(mX.T * mX), "brief", shapes=DATA),

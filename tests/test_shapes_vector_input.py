@@ -9,8 +9,9 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symopt.errors import ParseError
+from symopt.vector import lambda_max
 from symopt.vector_input import parse_vector, parse_vector_report
-from symopt.vector_ops import EigMax, Gradient, Hessian, SpectralNorm
+from symopt.vector_ops import Gradient, Hessian, SpectralNorm
 
 n, m = sp.symbols("n m", integer=True, positive=True)
 X, A = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("A", n, n)
@@ -46,7 +47,7 @@ def element(product: sp.MatrixExpr) -> sp.Expr:
      Gradient(element((X * w - y).T * (X * w - y)) / 2, w)),
     ("grad(J, w)", Gradient(sp.Function("J", real=True)(w), w)),
     ("hessian(x.T*A*x, x)", Hessian(element(x.T * A * x), x)),
-    ("eigmax(X.T*X)/m", EigMax(X.T * X) / m),
+    ("eigmax(X.T*X)/m", lambda_max(X.T * X) / m),
     ("norm(X, 2)**2/(4*m)", SpectralNorm(X) ** 2 / (4 * m)),
     ("frobenius(X)**2", sp.Trace(X.T * X)),
     ("trace(A)", sp.Trace(A)),

@@ -118,3 +118,21 @@ def test_shapes_in_a_claims_file(tmp_path):
 def test_smoothness_read_in_every_notation_the_reader_knows(stated, status):
     verdict = check(Claim("smoothness", stated, problem=MSE), timeout=120)
     assert verdict.status == status, verdict.summary
+
+
+@pytest.mark.parametrize(("kind", "stated", "agreement"), [
+    ("gradient", "X.T*(X*w - y)", "finite differences agree"),
+    ("hessian", "X.T*X", "finite differences of ∇f agree"),
+])
+def test_derivatives_rest_on_finite_differences(kind, stated, agreement, monkeypatch):
+    verdict = check(Claim(kind, stated, problem=LS), timeout=120)
+    assert verdict.status == "true"
+    assert any(agreement in line for line in verdict.evidence), verdict.evidence
+    # a derivation that finite differences refute is compared with nothing: unknown
+    import symopt.claims.vector as vector_claims
+
+    derive = getattr(vector_claims, kind)
+    monkeypatch.setattr(vector_claims, kind, lambda f, w: 2 * derive(f, w))
+    doubted = check(Claim(kind, stated, problem=LS), timeout=120)
+    assert doubted.status == "unknown"
+    assert "failed the finite-difference check" in doubted.summary

@@ -52,7 +52,7 @@ from symopt.vector.checks import NumericCheck, check_gradient, check_hessian, ch
 from symopt.vector.compare import equal_exact
 from symopt.vector.curvature import convexity, smoothness, strong_convexity
 from symopt.vector.evaluate import dimensions
-from symopt.vector.spectral import lambda_max, lambda_min
+from symopt.vector_ops import SpectralNorm, lambda_max, lambda_min
 
 __all__ = ["is_vector_claim", "read_constant"]
 
@@ -185,33 +185,39 @@ def _compare(claim: Claim, stated: sp.MatrixExpr, correct: sp.MatrixExpr, what: 
                          counterexample=result.detail, evidence=evidence)
 
 
-def _gradient(claim: Claim) -> Verdict:
+def _derivative(claim: Claim, name: str, symbol: str,
+                derive: Callable[[sp.MatrixExpr, sp.MatrixSymbol], sp.MatrixExpr],
+                check: Callable[..., NumericCheck], agreement: str) -> Verdict:
+    """A stated derivative (``name``, written ``symbol``) against ``derive(f, w)``.
+
+    The derived value is first checked with ``check(f, w, value, **options)`` against finite
+    differences (``agreement`` says of what they agree); a derivation that fails it is not
+    compared with anything (unknown).
+    """
     shapes = Shapes.from_mapping(_shapes(claim))
     f, w = _objective(claim, shapes)
-    g = gradient(f, w)
-    options = _options(claim, f)
-    fd = check_gradient(f, w, g, trials=6, **options)
+    value = derive(f, w)
+    fd = check(f, w, value, **_options(claim, f))
     if not fd.holds:
-        return Verdict.unknown(f"the derived gradient {g} failed the finite-difference check: "
+        return Verdict.unknown(f"the derived {name} {value} failed the finite-difference check: "
                                f"{fd.detail}")
-    stated = _read(claim.stated, shapes, "stated gradient")
-    return _compare(claim, stated, g, f"∇_{w.name} f",
-                    (f"derived ∇f = {g}; finite differences agree: {fd.detail}",))
+    stated = _read(claim.stated, shapes, f"stated {name}")
+    return _compare(claim, stated, value, f"{symbol}_{w.name} f",
+                    (f"derived {symbol}f = {value}; {agreement}: {fd.detail}",))
+
+
+def _gradient(claim: Claim) -> Verdict:
+    return _derivative(
+        claim, "gradient", "∇", gradient,
+        lambda f, w, g, **options: check_gradient(f, w, g, trials=6, **options),
+        "finite differences agree")
 
 
 def _hessian(claim: Claim) -> Verdict:
-    shapes = Shapes.from_mapping(_shapes(claim))
-    f, w = _objective(claim, shapes)
-    g = gradient(f, w)
-    H = hessian(f, w)
-    options = _options(claim, f)
-    fd = check_hessian(f, w, H, g, trials=4, **options)
-    if not fd.holds:
-        return Verdict.unknown(f"the derived Hessian {H} failed the finite-difference check: "
-                               f"{fd.detail}")
-    stated = _read(claim.stated, shapes, "stated Hessian")
-    return _compare(claim, stated, H, f"∇²_{w.name} f",
-                    (f"derived ∇²f = {H}; finite differences of ∇f agree: {fd.detail}",))
+    return _derivative(
+        claim, "Hessian", "∇²", hessian,
+        lambda f, w, H, **options: check_hessian(f, w, H, gradient(f, w), trials=4, **options),
+        "finite differences of ∇f agree")
 
 
 def _equal(claim: Claim) -> Verdict:
@@ -259,8 +265,8 @@ def read_constant(text: str, shapes: Shapes) -> sp.Expr:
     >>> read_constant("norm2(X)**2/(4*m)", Shapes.from_mapping({"X": "m x n"}))
     lambda_max(X.T*X)/(4*m)
 
-    What the notation reader reads is accepted too, with λ_max, λ_min and ‖·‖₂ made the
-    same functions as above (``eigmax(X.T*X)``, ``norm(X, 2)``, LaTeX ``λ_max`` and ``‖X‖_2``):
+    What the notation reader reads is accepted too (``eigmax(X.T*X)``, ``norm(X, 2)``, LaTeX
+    ``λ_max`` and ``‖X‖_2``), with ‖M‖₂ written √λ_max(MᵀM) as above:
 
     >>> read_constant("norm(X, 2)**2/(4*m)", Shapes.from_mapping({"X": "m x n"}))
     lambda_max(X.T*X)/(4*m)
@@ -274,9 +280,8 @@ def read_constant(text: str, shapes: Shapes) -> sp.Expr:
 
 
 def _constant_from_notation(text: str, shapes: Shapes, error: ParseError) -> sp.Expr:
-    """The constant as the notation reader reads it, or ``error`` if it cannot."""
+    """The constant as the notation reader reads it (‖M‖₂ as √λ_max(MᵀM)), or ``error``."""
     from symopt.vector_input import parse_vector
-    from symopt.vector_ops import EigMax, EigMin, SpectralNorm
 
     try:
         value = parse_vector(text, shapes)
@@ -284,9 +289,7 @@ def _constant_from_notation(text: str, shapes: Shapes, error: ParseError) -> sp.
         raise error from None
     if getattr(value, "is_Matrix", False):
         raise error from None
-    return (value.replace(EigMax, lambda M: lambda_max(M))
-            .replace(EigMin, lambda M: lambda_min(M))
-            .replace(SpectralNorm, lambda M: sp.sqrt(lambda_max(sp.MatMul(M.T, M).doit()))))
+    return value.rewrite(SpectralNorm, lambda_max)
 
 
 def _constant_from_calls(text: str, shapes: Shapes) -> sp.Expr:
@@ -296,8 +299,8 @@ def _constant_from_calls(text: str, shapes: Shapes) -> sp.Expr:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ParseError(f"cannot read {text!r}: {exc.msg}") from None
-    calls = {"lambda_max": lambda M: lambda_max(M), "lambda_min": lambda M: lambda_min(M),
-             "norm2": lambda M: sp.sqrt(lambda_max(sp.MatMul(M.T, M).doit()))}
+    calls = {"lambda_max": lambda_max, "lambda_min": lambda_min,
+             "norm2": lambda M: SpectralNorm(M).rewrite(lambda_max)}
 
     def build(node: ast.AST) -> sp.Expr:
         if isinstance(node, ast.BinOp) and isinstance(
