@@ -149,7 +149,7 @@ def check_guarantee(claim: Claim) -> Verdict:
         cex = found.evidence["counterexample"]
         points = "; ".join(f"x{k} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
                            for k, (x, g, f) in enumerate(cex.points))
-        explicit = _explicit_function(cls, claim.method.name, hyper, cex, steps, rate * cex.initial,
+        explicit = _explicit_function(cls, method, hyper, cex, steps, rate * cex.initial,
                                       which.kind) if cex.dimension == 1 else None
         return Verdict.false(f"false — {found.reason}", correct=correct,
                              counterexample=f"points of the class: {points}",
@@ -197,7 +197,7 @@ def _with_schedules(name: str, hyper: dict,
     return method, {k: v for k, v in hyper.items() if k not in scheduled}
 
 
-def _explicit_function(cls: FunctionClass, method: str, hyper: Mapping[str, sp.Expr], cex,
+def _explicit_function(cls: FunctionClass, method: object, hyper: Mapping[str, sp.Expr], cex,
                        steps: int, bound: sp.Expr, kind: str) -> str | None:
     """The function of the class through 1-D points, with the method run on it (or None)."""
     from symopt.errors import SymoptError
