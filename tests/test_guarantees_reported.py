@@ -59,13 +59,13 @@ def _fgm_by_hand(grad, x0, steps, L=1):
 
 def test_the_measure_is_at_x_n_not_at_the_look_ahead_point():
     pep = _pep(2)
-    x0, g0, g1 = (sp.Symbol(n, real=True) for n in ("x0", "g0", "g1"))
+    x0, g0, g1 = (sp.Symbol(n, real=True) for n in ("x0", "gy0", "gy1"))
     # by hand: x₁ = y₀ − g₀, y₁ = x₁ + 0·(x₁ − x₀), x₂ = y₁ − g₁ (and y₂ = x₂ + (x₂ − x₁)/4)
     assert pep.iterates == [x0, x0 - g0, x0 - g0 - g1]
     last = pep.oracles[-1]
     assert sp.expand(last.x - (x0 - g0 - g1)) == 0
     assert pep.measures == (last.f,)
-    assert [o.name for o in pep.oracles] == ["0", "1", "2"]
+    assert [o.name for o in pep.oracles] == ["y0", "y1", "x2"]  # queried at y₀, y₁; f at x₂
     assert "reported iterate" in pep.describe()
 
 
@@ -124,7 +124,7 @@ def test_other_measures_at_x_n_match_pepit(metric, n):
     pep = _pep(n, metric)
     assert close(pep.solve().value, _pepit_fgm(n, metric))
     if metric == "min_gradient_norm":  # x₂ ≠ y₂: an oracle of its own; x₀ = y₀, x₁ = y₁ shared
-        assert [o.name for o in pep.oracles] == ["0", "1", "2", "x2", "3"]
+        assert [o.name for o in pep.oracles] == ["y0", "y1", "y2", "x2", "x3"]
 
 
 def test_without_a_reported_state_nothing_changes():

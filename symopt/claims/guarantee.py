@@ -147,8 +147,8 @@ def check_guarantee(claim: Claim) -> Verdict:
     found = counterexample(problem, rate, result)
     if found.value is False:
         cex = found.evidence["counterexample"]
-        points = "; ".join(f"x{k} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
-                           for k, (x, g, f) in enumerate(cex.points))
+        points = "; ".join(f"{_point(o.name)} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
+                           for o, (x, g, f) in zip(problem.oracles, cex.points))
         explicit = _explicit_function(cls, method, hyper, cex, steps, rate * cex.initial,
                                       which.kind) if cex.dimension == 1 else None
         return Verdict.false(f"false — {found.reason}", correct=correct,
@@ -229,6 +229,16 @@ def _multipliers(cert) -> str:
              for lam, _, label in cert.multipliers if lam != 0]
     return (f"bound − measure = Σ λᵢ·cᵢ + vᵀSv over {len(parts)} interpolation "
             f"inequalities: {' + '.join(parts)}; v = ({', '.join(map(str, cert.basis))})")
+
+
+def _point(name: str) -> str:
+    """The point an oracle is at: ``3`` is x3, a method's query point ``y2`` or its
+    reported iterate ``x2`` keep their names.
+
+    >>> _point("3"), _point("y2")
+    ('x3', 'y2')
+    """
+    return f"x{name}" if name.isdigit() else name
 
 
 def _show(coords: tuple) -> str:

@@ -10,6 +10,11 @@ combination of the basis (read off the method's ``rule()`` by
 interpolation conditions between every pair of points (from
 :meth:`FunctionClass.conditions`), the initial condition and G ⪰ 0.
 
+The measure and the initial condition are taken at the iterates the method
+*reports* (:meth:`Method.reported_iterate`): Nesterov's look-ahead form queries
+the oracle at y_k and reports x_k, so f(x_N) − f* is measured at an oracle point
+x_N of its own, not at y_N.
+
 **Why a small cvxpy SDP and not PEPit.** PEPit builds the same SDP and can
 report the primal Gram matrix and the dual value of each constraint; but it
 writes the interpolation conditions itself. symopt writes them once, in
@@ -147,15 +152,17 @@ class PerformanceProblem:
         """The basis, the reported iterates, the oracle points and the oracle at each
         reported iterate (None where the measure and the initial condition need none).
 
-        The gradient is taken at the parameters x₀, …, x_{N−1} (oracles 0 … N−1). The
-        measure and the initial condition refer to the *reported* iterates (the method's
-        ``reported`` state when it has one, else the parameters): an oracle there is the
-        gradient oracle at the same point when the two coincide, else a new one — named
-        ``N`` at the last iterate, ``x{k}`` before it.
+        The gradient is taken at the parameters x₀, …, x_{N−1} (oracles ``0`` … ``N−1``).
+        The measure and the initial condition refer to the *reported* iterates: the
+        parameters (then x_N is oracle ``N``), or the method's ``reported`` state. In
+        the latter case the parameters are the query points y_k (oracles ``y0`` …) and a
+        reported x_k is the query oracle at the same point when the two coincide, else an
+        oracle of its own, ``x{k}``.
         """
         n = self.N
+        query, own = ("y", "x") if self.recurrence.reported else ("", "")
         x0 = sp.Symbol("x0", real=True)
-        grads = [sp.Symbol(f"g{k}", real=True) for k in range(n)]
+        grads = [sp.Symbol(f"g{query}{k}", real=True) for k in range(n)]
         points = self.recurrence.unroll(n, x0, grads)
         iterates = self.recurrence.unroll_reported(n, x0, grads)
         free = set().union(*(x.free_symbols for x in (*points, *iterates))) - {x0, *grads}
@@ -165,14 +172,14 @@ class PerformanceProblem:
                 f"{', '.join(sorted(map(str, free)))} are symbolic (a symbolic statement "
                 "needs a potential certificate instead)"
             )
-        oracles = [Oracle(points[k], grads[k], sp.Symbol(f"f{k}", real=True), str(k))
-                   for k in range(n)]
+        oracles = [Oracle(points[k], grads[k], sp.Symbol(f"f{query}{k}", real=True),
+                          f"{query}{k}") for k in range(n)]
         at_reported: list[Oracle | None] = [None] * (n + 1)
         for k in self._reported_needed(iterates):
             if k < n and sp.expand(iterates[k] - points[k]) == 0:
                 at_reported[k] = oracles[k]
                 continue
-            name = str(k) if k == n else f"x{k}"
+            name = f"{own}{k}"
             at_reported[k] = Oracle(iterates[k], sp.Symbol(f"g{name}", real=True),
                                     sp.Symbol(f"f{name}", real=True), name)
             oracles.append(at_reported[k])
