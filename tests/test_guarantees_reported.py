@@ -200,6 +200,9 @@ def _huber_gap(tau, steps):
 def test_the_worst_huber_function_measures_x_n(steps):
     tau, value = worst_huber(smooth_convex(1), FGM, {"alpha": 1}, steps)
     assert value == sp.Rational(_huber_gap(Fraction(str(tau)), steps))
+    # the class's worst case is reached on a Huber function (PEPit's example docstring;
+    # Taylor, Hendrickx & Glineur 2017, Table 1): 2L‖x₀ − x*‖²/(N² + 5N + 6)
+    assert value == sp.Rational(2, steps**2 + 5 * steps + 6)
     # no τ on a fine grid does better (the family's maximum, by hand)
     grid = [Fraction(k, 2000) for k in range(1, 2001)]
     assert max(_huber_gap(t, steps) for t in grid) <= Fraction(str(value))
