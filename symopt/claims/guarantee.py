@@ -147,9 +147,9 @@ def check_guarantee(claim: Claim) -> Verdict:
     found = counterexample(problem, rate, result)
     if found.value is False:
         cex = found.evidence["counterexample"]
-        points = "; ".join(f"x{k} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
-                           for k, (x, g, f) in enumerate(cex.points))
-        explicit = _explicit_function(cls, claim.method.name, hyper, cex, steps, rate * cex.initial,
+        points = "; ".join(f"{_point(o.name)} = {_show(x)}, ∇f = {_show(g)}, f = {f}"
+                           for o, (x, g, f) in zip(problem.oracles, cex.points))
+        explicit = _explicit_function(cls, method, hyper, cex, steps, rate * cex.initial,
                                       which.kind) if cex.dimension == 1 else None
         return Verdict.false(f"false — {found.reason}", correct=correct,
                              counterexample=f"points of the class: {points}",
@@ -197,7 +197,7 @@ def _with_schedules(name: str, hyper: dict,
     return method, {k: v for k, v in hyper.items() if k not in scheduled}
 
 
-def _explicit_function(cls: FunctionClass, method: str, hyper: Mapping[str, sp.Expr], cex,
+def _explicit_function(cls: FunctionClass, method: object, hyper: Mapping[str, sp.Expr], cex,
                        steps: int, bound: sp.Expr, kind: str) -> str | None:
     """The function of the class through 1-D points, with the method run on it (or None)."""
     from symopt.errors import SymoptError
@@ -229,6 +229,16 @@ def _multipliers(cert) -> str:
              for lam, _, label in cert.multipliers if lam != 0]
     return (f"bound − measure = Σ λᵢ·cᵢ + vᵀSv over {len(parts)} interpolation "
             f"inequalities: {' + '.join(parts)}; v = ({', '.join(map(str, cert.basis))})")
+
+
+def _point(name: str) -> str:
+    """The point an oracle is at: ``3`` is x3, a method's query point ``y2`` or its
+    reported iterate ``x2`` keep their names.
+
+    >>> _point("3"), _point("y2")
+    ('x3', 'y2')
+    """
+    return f"x{name}" if name.isdigit() else name
 
 
 def _show(coords: tuple) -> str:

@@ -123,7 +123,7 @@ def run(problem: Problem, method: Method, hyperparameters: Mapping[sp.Symbol, sp
             new_state.append({k: _number(v.xreplace(values)) for k, v in state_next.items()})
         x, state = new_x, new_state
         # the iterate the method reports (Nesterov's look-ahead form: x_k in its state)
-        path.append(x if method.reported is None else [si[method.reported] for si in state])
+        path.append([method.reported_iterate(xi, si) for xi, si in zip(x, state)])
         if any(abs(v) > BLOW_UP for v in x):
             blew_up = True
             break

@@ -64,6 +64,7 @@ __all__ = [
     "exact_run",
     "lessard_recht_packard",
     "refute_bound",
+    "reported_run",
     "worst_huber",
     "worst_quadratic",
 ]
@@ -137,10 +138,27 @@ def exact_run(method: Method | str, hyperparameters: Mapping[str, object],
     return xs, states
 
 
+def reported_run(method: Method | str, hyperparameters: Mapping[str, object],
+                 function: PiecewiseQuadratic, x0: object, steps: int) -> list[sp.Expr]:
+    """The iterates x₀…x_N the method reports (``Method.reported``), run exactly.
+
+    For most methods these are the parameters of :func:`exact_run`; Nesterov's
+    look-ahead form reports its state z while the gradient is taken at y_k.
+
+    >>> from symopt.methods import nesterov
+    >>> fgm = nesterov(form="lookahead", momentum="(t - 1)/(t + 2)")
+    >>> reported_run(fgm, {"alpha": 1}, huber(1, 1), 3, 2)       # y₂ = 3/4 is not reported
+    [3, 2, 1]
+    """
+    method = _method(method)
+    xs, states = exact_run(method, hyperparameters, function, x0, steps)
+    return [method.reported_iterate(x, s) for x, s in zip(xs, states)]
+
+
 def _compiled_run(method: Method, hyperparameters: Mapping[str, object],
                   function: PiecewiseQuadratic, x0: sp.Expr, steps: int,
                   state0: Mapping[str, sp.Expr] | None = None) -> np.ndarray:
-    """x₀…x_N from the compiled step and the compiled gradient (floats)."""
+    """The reported x₀…x_N from the compiled step and the compiled gradient (floats)."""
     from symopt.kernels import compile, run
 
     hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
@@ -153,11 +171,11 @@ def _compiled_run(method: Method, hyperparameters: Mapping[str, object],
     for name, value in state0.items():
         state[name][:] = float(value)
     g = np.empty_like(x)
-    out = [x[0]]
+    out = [method.reported_iterate(x, state)[0]]
     for t in range(1, steps + 1):
         grad(x, out=g)
         step(x, g, state, t)
-        out.append(x[0])
+        out.append(method.reported_iterate(x, state)[0])
     return np.array(out)
 
 
@@ -258,7 +276,7 @@ def counterexample_on_function(cls: FunctionClass, method: Method | str,
     bound_ = _exact(bound, "bound")
     member = _checked_optimum(function, cls)
     hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
-    xs, _ = exact_run(method_, hp, function, x0, steps)
+    xs = reported_run(method_, hp, function, x0, steps)
     values = tuple(at(function, x) for x in xs)
     if measure == "min_gradient_norm":
         values = tuple(min(values[:k + 1], key=float) for k in range(len(values)))
@@ -308,8 +326,9 @@ def counterexample_from_points(cls: FunctionClass, method: Method | str,
 
 
 def _symbolic_run(method: Method, hp: Mapping[str, sp.Expr], gradient: Any, x0: sp.Expr,
-                  steps: int) -> list[sp.Expr]:
-    """Iterates x₀…x_N with g = gradient(x) (an expression in a parameter).
+                  steps: int) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """The points x₀…x_N where the gradient is taken, with g = gradient(x) (an expression
+    in a parameter), and the iterates the method reports (``Method.reported``).
 
     Only for methods linear in the iterate, state and gradient (the worst cases
     below maximise polynomials in the parameter); others are refused with the
@@ -323,13 +342,14 @@ def _symbolic_run(method: Method, hp: Mapping[str, sp.Expr], gradient: Any, x0: 
     rule = method.rule(**dict(hp))
     x = x0
     state = dict(method.initial_state(x0))
-    xs = [x]
+    xs, reported = [x], [method.reported_iterate(x, state)]
     for t in range(1, steps + 1):
         subs = {rule.x: x, rule.g: gradient(x), rule.t: sp.Integer(t), **state}
         x, state = (sp.expand(rule.x_next.xreplace(subs)),
                     {s: sp.expand(e.xreplace(subs)) for s, e in rule.state_next.items()})
         xs.append(x)
-    return xs
+        reported.append(method.reported_iterate(x, state))
+    return xs, reported
 
 
 def _maximize(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
@@ -369,7 +389,7 @@ def worst_quadratic(cls: FunctionClass, method: Method | str,
     lam = sp.Symbol("lambda", real=True)
     hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
     R = _exact(radius, "radius")
-    xs = _symbolic_run(method_, hp, lambda x: lam * x, R, steps)
+    _, xs = _symbolic_run(method_, hp, lambda x: lam * x, R, steps)
     quad = PiecewiseQuadratic((), (Quadratic(lam, 0, 0),))
     value = sp.expand(at(quad, xs[-1]))
     lo = cls.mu if _sign(cls.mu) == 1 else sp.S.Zero
@@ -388,7 +408,7 @@ def _rational_near(cls: FunctionClass, method: Method | str,
         candidate = sp.Rational(str(sp.N(lam, digits)))
         candidate = min(max(candidate, lo), cls.L)
         quad = PiecewiseQuadratic((), (Quadratic(candidate, 0, 0),))
-        xs, _ = exact_run(method, hyperparameters, quad, R, steps)
+        xs = reported_run(method, hyperparameters, quad, R, steps)
         if _sign(at(quad, xs[-1]) - bound) == 1:
             break
     return candidate
@@ -399,8 +419,9 @@ def worst_huber(cls: FunctionClass, method: Method | str, hyperparameters: Mappi
     """The worst Huber function of F_{0,L} for f(x_N) − f* from x₀ = R: (τ*, worst value).
 
     On huber(L, τ) every iterate with x ≥ τ sees the gradient Lτ, so the run is
-    the rule unrolled with g = Lτ; f(x_N) = Lτ·x_N − Lτ²/2 is maximised over
-    the τ for which every iterate stays at or above τ (exactly).
+    the rule unrolled with g = Lτ; f(x_N) = Lτ·x_N − Lτ²/2 (x_N the reported
+    iterate) is maximised over the τ for which every point the gradient is taken
+    at, and x_N, stay at or above τ (exactly).
 
     >>> worst_huber(smooth_convex(1), "gd", {"alpha": 1}, 1)   # τ = R/(2N + 1)
     (1/3, 1/6)
@@ -412,7 +433,8 @@ def worst_huber(cls: FunctionClass, method: Method | str, hyperparameters: Mappi
     tau = sp.Symbol("tau", positive=True)
     hp = {k: _exact(v, k) for k, v in hyperparameters.items()}
     R, L = _exact(radius, "radius"), cls.L
-    xs = _symbolic_run(method_, hp, lambda x: L * tau, R, steps)
+    points, reported = _symbolic_run(method_, hp, lambda x: L * tau, R, steps)
+    xs = [*points[:-1], reported[-1]]
     top = R
     for x in xs:  # x_k(τ) − τ ≥ 0 is linear in τ and holds at τ = 0
         slope = sp.Poly(x - tau, tau).coeff_monomial(tau)
@@ -455,10 +477,10 @@ def refute_bound(cls: FunctionClass, method: Method | str, hyperparameters: Mapp
         tau, h_value = worst_huber(cls, method, hyperparameters, steps, R)
         if _sign(h_value - bound_) == 1:
             h = huber(cls.L, tau)
-            xs = _symbolic_run(_method(method), {k: _exact(v, k) for k, v in
-                                                 hyperparameters.items()},
-                               h.derivative, R, steps)
-            points = [h.oracle(x) for x in xs]
+            xs, reported = _symbolic_run(_method(method), {k: _exact(v, k) for k, v in
+                                                           hyperparameters.items()},
+                                         h.derivative, R, steps)
+            points = [h.oracle(x) for x in (*xs[:-1], reported[-1])]
             ce = counterexample_from_points(cls, method, points, hyperparameters=hyperparameters,
                                             steps=steps, bound=bound_, measure=measure, x0=R,
                                             statement=statement, quadratic_worst=q_value,
@@ -735,6 +757,10 @@ def cycle_counterexample(cls: FunctionClass, method: Method | str,
         raise DomainError(f"the claimed rate must be in (0, 1) and C > 0, got ρ = {rho}, C = {C}")
     if isinstance(power, bool) or not isinstance(power, int) or not 0 <= power <= 10:
         raise DomainError(f"power must be an integer in [0, 10], got {power!r}")
+    if method_.reported is not None:
+        raise UnsupportedError(f"{method_.name} reports its state {method_.reported}, not the "
+                               "point the gradient is taken at; periodic orbits are solved for "
+                               "that point only")
     member = _checked_optimum(function, cls)
     x0_ = _exact(x0, "x0")
     compiled = _compiled_run(method_, hp, function, x0_, steps)

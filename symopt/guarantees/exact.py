@@ -411,7 +411,8 @@ class ExactCounterexample:
     points: tuple[tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...], sp.Expr], ...]
     measure: sp.Expr
     initial: sp.Expr
-    #: every iterate x₀, …, x_N (coordinates), also those the oracle is not called at
+    #: every reported iterate x₀, …, x_N (coordinates; ``Method.reported``), also those the
+    #: oracle is not called at
     iterates: tuple[tuple[sp.Expr, ...], ...] = ()
     #: whether x* = 0 with ∇f(x*) = 0 and f* = 0 belongs to the data (classes with a minimizer)
     with_minimizer: bool = True

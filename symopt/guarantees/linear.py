@@ -66,6 +66,9 @@ class LinearRecurrence:
     initial: sp.Matrix
     t: sp.Symbol
     hyperparameters: Mapping[str, sp.Expr]
+    #: the index in ``variables`` of the iterate the method reports (0: the parameters x;
+    #: Nesterov's look-ahead form reports its state z, the gradient being taken at x)
+    reported: int = 0
 
     @property
     def parameters(self) -> set[sp.Symbol]:
@@ -78,26 +81,47 @@ class LinearRecurrence:
         return free - {self.t}
 
     def unroll(self, n: int, x0: sp.Expr, grads: Sequence[sp.Expr]) -> list[sp.Expr]:
-        """The iterates x₀, …, x_n as expressions in ``x0`` and ``grads[k]`` = ∇f(x_k).
+        """The iterates x₀, …, x_n (the parameters) in ``x0`` and ``grads[k]`` = ∇f(x_k).
+
+        These are the points where the gradient is taken; :meth:`unroll_reported`
+        gives the iterates the method reports.
 
         >>> from symopt.methods import gradient_descent
         >>> x0, g0, g1 = sp.symbols("x0 g0 g1")
         >>> linear_recurrence(gradient_descent(rate="1/t")).unroll(2, x0, [g0, g1])
         [x0, -g0 + x0, -g0 - g1/2 + x0]
         """
+        return [z[0] for z in self._states(n, x0, grads)]
+
+    def unroll_reported(self, n: int, x0: sp.Expr, grads: Sequence[sp.Expr]) -> list[sp.Expr]:
+        """The reported iterates x₀, …, x_n; ``grads[k]`` is the gradient at the k-th
+        parameter point (:meth:`unroll`). The same as :meth:`unroll` unless the method
+        reports a state (``Method.reported``).
+
+        >>> from symopt.methods import nesterov
+        >>> x0, g0, g1 = sp.symbols("x0 g0 g1")
+        >>> fgm = linear_recurrence(nesterov(form="lookahead", momentum="(t - 1)/(t + 2)"),
+        ...                         alpha=1)
+        >>> fgm.unroll(2, x0, [g0, g1])[2], fgm.unroll_reported(2, x0, [g0, g1])[2]
+        (-g0 - 5*g1/4 + x0, -g0 - g1 + x0)
+        """
+        return [z[self.reported] for z in self._states(n, x0, grads)]
+
+    def _states(self, n: int, x0: sp.Expr, grads: Sequence[sp.Expr]) -> list[sp.Matrix]:
+        """(x_k, s_k) for k = 0, …, n."""
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise DomainError(f"the number of steps must be a nonnegative integer, got {n!r}")
         if len(grads) < n:
             raise DomainError(f"{n} steps need {n} gradients, got {len(grads)}")
-        z = self.initial * x0
-        iterates = [sp.expand(z[0])]
+        z = (self.initial * x0).applyfunc(sp.expand)
+        states = [z]
         for k in range(n):
             step = {self.t: sp.Integer(k + 1)}
             z = (self.matrix.subs(step) * z + self.gradient.subs(step) * grads[k]).applyfunc(
                 sp.expand
             )
-            iterates.append(z[0])
-        return iterates
+            states.append(z)
+        return states
 
 
 def linear_recurrence(method: str | Method, **hyperparameters: object) -> LinearRecurrence:
@@ -151,6 +175,7 @@ def recurrence_of(method: Method, hyperparameters: Mapping[str, object]) -> Line
                 f"{method.name}: the initial value of {s.symbol} ({s.init}) is not a multiple of x₀"
             )
     values = method.substitution(hyperparameters)
+    reported = method.reported_iterate(rule.x, {s: s for s in states})
     return LinearRecurrence(
         name=method.name,
         variables=variables,
@@ -159,6 +184,7 @@ def recurrence_of(method: Method, hyperparameters: Mapping[str, object]) -> Line
         initial=initial,
         t=rule.t,
         hyperparameters={k.name: v for k, v in values.items()},
+        reported=variables.index(reported),
     )
 
 

@@ -10,6 +10,11 @@ combination of the basis (read off the method's ``rule()`` by
 interpolation conditions between every pair of points (from
 :meth:`FunctionClass.conditions`), the initial condition and G ⪰ 0.
 
+The measure and the initial condition are taken at the iterates the method
+*reports* (:meth:`Method.reported_iterate`): Nesterov's look-ahead form queries
+the oracle at y_k and reports x_k, so f(x_N) − f* is measured at an oracle point
+x_N of its own, not at y_N.
+
 **Why a small cvxpy SDP and not PEPit.** PEPit builds the same SDP and can
 report the primal Gram matrix and the dual value of each constraint; but it
 writes the interpolation conditions itself. symopt writes them once, in
@@ -142,41 +147,79 @@ class PerformanceProblem:
         return self.method
 
     @cached_property
-    def evaluated(self) -> int:
-        """How many iterates the oracle is called at (N, or N + 1 when f(x_N)/∇f(x_N) appear)."""
-        last = self.measure.needs_last_oracle or self.initial.needs_last_oracle
-        return self.N + 1 if last else self.N
+    def _layout(self) -> tuple[tuple[sp.Symbol, ...], list[sp.Expr], list[Oracle],
+                               list[Oracle | None]]:
+        """The basis, the reported iterates, the oracle points and the oracle at each
+        reported iterate (None where the measure and the initial condition need none).
 
-    @cached_property
-    def basis(self) -> tuple[sp.Symbol, ...]:
-        """The vector symbols: x0 (= x₀ − x*) and the gradients g0, g1, …"""
-        return (sp.Symbol("x0", real=True),
-                *(sp.Symbol(f"g{k}", real=True) for k in range(self.evaluated)))
-
-    @cached_property
-    def values(self) -> tuple[sp.Symbol, ...]:
-        """The function-value symbols f0, f1, … (f* = 0)."""
-        return tuple(sp.Symbol(f"f{k}", real=True) for k in range(self.evaluated))
-
-    @cached_property
-    def iterates(self) -> list[sp.Expr]:
-        """x₀, …, x_N in the basis."""
-        grads = list(self.basis[1:]) + [sp.S.Zero] * (self.N - len(self.basis) + 1)
-        xs = self.recurrence.unroll(self.N, self.basis[0], grads)
-        free = set().union(*(x.free_symbols for x in xs)) - set(self.basis)
+        The gradient is taken at the parameters x₀, …, x_{N−1} (oracles ``0`` … ``N−1``).
+        The measure and the initial condition refer to the *reported* iterates: the
+        parameters (then x_N is oracle ``N``), or the method's ``reported`` state. In
+        the latter case the parameters are the query points y_k (oracles ``y0`` …) and a
+        reported x_k is the query oracle at the same point when the two coincide, else an
+        oracle of its own, ``x{k}``.
+        """
+        n = self.N
+        query, own = ("y", "x") if self.recurrence.reported else ("", "")
+        x0 = sp.Symbol("x0", real=True)
+        grads = [sp.Symbol(f"g{query}{k}", real=True) for k in range(n)]
+        points = self.recurrence.unroll(n, x0, grads)
+        iterates = self.recurrence.unroll_reported(n, x0, grads)
+        free = set().union(*(x.free_symbols for x in (*points, *iterates))) - {x0, *grads}
         if free:
             raise UnsupportedError(
                 "a numeric PEP needs numeric hyperparameters; "
                 f"{', '.join(sorted(map(str, free)))} are symbolic (a symbolic statement "
                 "needs a potential certificate instead)"
             )
-        return xs
+        oracles = [Oracle(points[k], grads[k], sp.Symbol(f"f{query}{k}", real=True),
+                          f"{query}{k}") for k in range(n)]
+        at_reported: list[Oracle | None] = [None] * (n + 1)
+        for k in self._reported_needed(iterates):
+            if k < n and sp.expand(iterates[k] - points[k]) == 0:
+                at_reported[k] = oracles[k]
+                continue
+            name = f"{own}{k}"
+            at_reported[k] = Oracle(iterates[k], sp.Symbol(f"g{name}", real=True),
+                                    sp.Symbol(f"f{name}", real=True), name)
+            oracles.append(at_reported[k])
+        return (x0, *(o.g for o in oracles)), iterates, oracles, at_reported
+
+    def _reported_needed(self, iterates: list[sp.Expr]) -> list[int]:
+        """The reported iterates whose f or ∇f the measure or the initial condition uses
+        (read by evaluating both on placeholder oracles)."""
+        probes = [Oracle(x, sp.Dummy(f"g{k}"), sp.Dummy(f"f{k}"), str(k))
+                  for k, x in enumerate(iterates)]
+        used = set().union(*(e.free_symbols for e in (
+            *self.measure.expressions(iterates, probes),
+            self.initial.expression(iterates, probes))))
+        return [k for k, o in enumerate(probes) if {o.g, o.f} & used]
+
+    @cached_property
+    def evaluated(self) -> int:
+        """How many points the oracle is called at (the N gradient points, and the reported
+        iterates whose f or ∇f the measure or the initial condition needs)."""
+        return len(self.oracles)
+
+    @cached_property
+    def basis(self) -> tuple[sp.Symbol, ...]:
+        """The vector symbols: x0 (= x₀ − x*) and the gradient of each oracle, g0, g1, …"""
+        return self._layout[0]
+
+    @cached_property
+    def values(self) -> tuple[sp.Symbol, ...]:
+        """The function-value symbols f0, f1, … of the oracles (f* = 0)."""
+        return tuple(o.f for o in self.oracles)
+
+    @cached_property
+    def iterates(self) -> list[sp.Expr]:
+        """The reported iterates x₀, …, x_N in the basis (what the measure refers to)."""
+        return self._layout[1]
 
     @cached_property
     def oracles(self) -> list[Oracle]:
-        """The oracle points (x_k, g_k, f_k) the method and the measure visit."""
-        return [Oracle(self.iterates[k], self.basis[k + 1], self.values[k], str(k))
-                for k in range(self.evaluated)]
+        """The oracle points (x, g, f) the method and the measure visit, in basis order."""
+        return self._layout[2]
 
     @cached_property
     def conditions(self) -> list[tuple[str, sp.Expr]]:
@@ -195,12 +238,13 @@ class PerformanceProblem:
     @cached_property
     def measures(self) -> tuple[sp.Expr, ...]:
         """The measure's expression(s) (several: their minimum)."""
-        return tuple(sp.expand(m) for m in self.measure.expressions(self.iterates, self.oracles))
+        return tuple(sp.expand(m) for m in self.measure.expressions(self.iterates,
+                                                                    self._layout[3]))
 
     @cached_property
     def initial_expression(self) -> sp.Expr:
         """The left-hand side of the initial condition."""
-        return self.initial.expression(self.iterates, self.oracles)
+        return self.initial.expression(self.iterates, self._layout[3])
 
     def describe(self) -> str:
         """The problem in words.
@@ -210,9 +254,13 @@ class PerformanceProblem:
         ...                    hyperparameters={"alpha": 1}).describe()[:60]
         'worst f(x_2) − f* after 2 steps of gradient descent over 1-s'
         """
+        reported = self.recurrence.reported
+        where = "" if reported == 0 else (
+            f" (x_k is the reported iterate, the method's state "
+            f"{self.recurrence.variables[reported]}; the gradient is taken at its parameters)")
         return (f"worst {self.measure.describe(self.N)} after {self.N} steps of "
                 f"{self.recurrence.name} over {self.cls.describe()} functions with "
-                f"{self.initial.describe(self.N)}")
+                f"{self.initial.describe(self.N)}{where}")
 
     # -- the numeric SDP ------------------------------------------------------
 

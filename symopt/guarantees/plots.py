@@ -49,7 +49,7 @@ def _curve(function: Any, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]
 
 
 def _plot_bound(ce: Any, path: str) -> str:
-    from symopt.guarantees.counterexample import exact_run
+    from symopt.guarantees.counterexample import reported_run
 
     plt = _pyplot()
     x0 = float(ce.iterates[0])
@@ -67,7 +67,7 @@ def _plot_bound(ce: Any, path: str) -> str:
         grid, q = _curve(ce.quadratic, lo, hi)
         lam = ce.quadratic.pieces[0].c
         left.plot(grid, q, color="C0", lw=2, ls="--", label=f"worst quadratic λx²/2, λ = {lam}")
-        qx, _ = exact_run(ce.method, ce.hyperparameters, ce.quadratic, ce.iterates[0], N)
+        qx = reported_run(ce.method, ce.hyperparameters, ce.quadratic, ce.iterates[0], N)
         quad_values = [float(ce.quadratic.value(x)) for x in qx]
         left.plot([float(x) for x in qx], quad_values, "s", color="C0", ms=4,
                   label="GD iterates on the quadratic")

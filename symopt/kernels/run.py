@@ -169,22 +169,17 @@ def run(problem: Problem | str, method: Method | str, x0: object, steps: int,
     grad_norms = np.empty((steps + 1, *x.shape[:-1]), dt)
     g = np.empty_like(x)
     state = step.init_state(x)
-    iterates[0] = x
-    # a method may report a state variable (Nesterov's look-ahead form: x_k, not y_k)
-    reported = method.reported.name if method.reported is not None else None
     with np.errstate(all="ignore"):
         grad(x, out=g)
-        grad_norms[0] = np.linalg.norm(g, axis=-1)
-        for t in range(1, steps + 1):
-            p = _newton_direction(hessian, x, g, t) if hessian is not None else None
-            step(x, g, state, t, p=p)
-            grad(x, out=g)
-            if reported is None:
-                iterates[t] = x
-                grad_norms[t] = np.linalg.norm(g, axis=-1)
-            else:
-                iterates[t] = state[reported]
-                grad_norms[t] = np.linalg.norm(grad(state[reported]), axis=-1)
+        for t in range(steps + 1):
+            if t:
+                p = _newton_direction(hessian, x, g, t) if hessian is not None else None
+                step(x, g, state, t, p=p)
+                grad(x, out=g)
+            # the iterate the method reports (Nesterov's look-ahead form: x_k, not y_k)
+            point = method.reported_iterate(x, state)
+            iterates[t] = point
+            grad_norms[t] = np.linalg.norm(g if point is x else grad(point), axis=-1)
         values = f(iterates)
     return Trajectory(iterates, values, grad_norms, method.name, dict(step.hyperparameters),
                       backend)

@@ -265,6 +265,23 @@ class Method:
         return frozenset({X.name, G.name, T.name, NEWTON_DIRECTION.name,
                           *(s.symbol.name for s in self.state)})
 
+    def reported_iterate(self, x: object, state: Mapping[object, object]) -> object:
+        """The iterate the method reports: the parameters ``x``, or the state ``reported`` holds.
+
+        ``state`` maps the state variables, by symbol or by name, to their values (symbolic,
+        exact or arrays); runs, performance estimation and counterexamples all measure this
+        point, so the choice is made here once.
+
+        >>> from symopt.methods import heavy_ball, nesterov
+        >>> nesterov(form="lookahead").reported_iterate("y", {"z": "x_k"})
+        'x_k'
+        >>> heavy_ball().reported_iterate("x_k", {"b": 0})
+        'x_k'
+        """
+        if self.reported is None:
+            return x
+        return state[self.reported] if self.reported in state else state[self.reported.name]
+
     def defaults(self) -> dict[str, sp.Expr]:
         """The usual default values, by hyperparameter name."""
         return {h.symbol.name: h.default for h in self.hyperparameters if h.default is not None}
