@@ -1,5 +1,6 @@
 """Compiled step functions: faithful to the symbolic rule, in place, safe names, clear errors."""
 
+import dataclasses
 import os
 import tracemalloc
 
@@ -32,14 +33,26 @@ def _hyperparameters(method: Method) -> dict:
 
 
 def _reference_step(method, hp, x, g, state, t, p=None):
-    """The symbolic rule evaluated coordinate by coordinate with exact SymPy numbers."""
+    """The symbolic rule evaluated coordinate by coordinate with exact SymPy numbers
+    (a reduction, ``coordinate_sum``, summed over the coordinates first)."""
     rule = method.rule(**{**method.defaults(), **hp})
     xs, states = [], {s: [] for s in rule.state_next}
-    for i in range(x.size):
+
+    def at(i):
         values = {rule.x: sp.Float(x[i], 30), rule.g: sp.Float(g[i], 30), rule.t: t}
         if p is not None:
             values[rule.p] = sp.Float(p[i], 30)
         values.update({s: sp.Float(state[s.name][i], 30) for s in rule.state_next})
+        return values
+
+    def reduced(expr):  # a reduction (clipping's norm) summed over every coordinate
+        return expr.replace(lambda e: isinstance(e, coordinate_sum),
+                            lambda e: sp.Add(*(e.args[0].xreplace(at(j)) for j in range(x.size))))
+
+    rule = dataclasses.replace(rule, x_next=reduced(rule.x_next),
+                               state_next={s: reduced(e) for s, e in rule.state_next.items()})
+    for i in range(x.size):
+        values = at(i)
         xs.append(float(rule.x_next.xreplace(values).evalf(30)))
         for s, e in rule.state_next.items():
             states[s].append(float(e.xreplace(values).evalf(30)))

@@ -25,6 +25,7 @@ from symopt.methods.base import (
     scale_by_learning_rate,
     trace,
 )
+from symopt.methods.clipping import clip_by_global_norm, clipped_gradient_descent
 from symopt.methods.gradient import ema, gradient_descent, heavy_ball, heavy_ball_ema, nesterov
 from symopt.methods.linesearch import (
     LineSearch,
@@ -40,6 +41,7 @@ from symopt.methods.sign import lion, sign_gd
 #: Methods by the names the CLI and claims files use.
 REGISTRY: dict[str, Callable[[], Method]] = {
     "gd": gradient_descent,
+    "clipped_gd": clipped_gradient_descent,
     "heavy_ball": heavy_ball,
     "momentum": heavy_ball,
     "heavy_ball_ema": heavy_ball_ema,
@@ -109,6 +111,8 @@ __all__ = [
     "amsgrad",
     "backtracking",
     "chain",
+    "clip_by_global_norm",
+    "clipped_gradient_descent",
     "coordinate_sum",
     "damped_newton",
     "ema",
