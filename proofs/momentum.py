@@ -117,6 +117,41 @@ def ema_form(scale="1 - beta"):
                          f"symopt's steady step of the EMA form is {steady_step}.")
 
 
+@claim("003-momentum-smooths", seed="003", where="Step 4: Key Ideas",
+       quote="Momentum helps smooth noisy updates.",
+       stated="fed gradients ḡ + noise (independent, variance σ²), the EMA momentum keeps the "
+       "mean and divides the noise variance by (1 + β)/(1 − β)",
+       perturbed={"stated_ratio": 1})
+def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
+    """v_t = (1 − β)Σ_{k≤t} β^{t−k} g_k (v₀ = 0), so with g_k = ḡ + ξ_k, ξ_k independent with
+    variance σ²: E v_t = (1 − βᵗ)ḡ → ḡ and Var v_t = σ²(1 − β)²Σ_{j<t} β^{2j}
+    = σ²(1 − β)(1 − β^{2t})/(1 + β) → σ²(1 − β)/(1 + β) (β = 0.9: σ²/19), below σ² for
+    every β ∈ (0, 1). The weights are read off the method's own rule, unrolled."""
+    rule = heavy_ball_ema().rule()
+    steps = 6
+    noise = sp.symbols(f"g_1:{steps + 1}")
+    state = sp.Integer(0)
+    for grad in noise:  # v_t as a linear form in the gradients g_1, …, g_t
+        state = sp.expand(rule.state_next[v_state].xreplace({v_state: state, g: grad}))
+    weights = [state.coeff(grad) for grad in noise]
+    mean_factor = sp.factor(sum(weights))
+    variance_factor = sp.factor(sum(w**2 for w in weights))
+    T = sp.Symbol("T", integer=True, positive=True)
+    closed = (1 - beta) * (1 - beta ** (2 * T)) / (1 + beta)
+    unrolled_ok = (sp.simplify(mean_factor - (1 - beta**steps)) == 0
+                   and sp.simplify(variance_factor - closed.subs(T, steps)) == 0)
+    b = sp.Symbol("b", positive=True)  # β as a number in (0, 1)
+    limit = sp.limit(closed.subs(beta, b / (1 + b)), T, sp.oo)
+    limit = sp.simplify(limit.subs(b, beta / (1 - beta)))
+    smaller = bool(sp.simplify(1 - limit).subs(beta, b / (1 + b)).is_positive)
+    holds = unrolled_ok and smaller and sp.simplify(limit - stated_ratio) == 0
+    return Outcome.check(holds, r"\operatorname{Var} v_t = \sigma^2 " + sp.latex(closed)
+                         + r" \to \sigma^2 " + sp.latex(limit),
+                         f"unrolled rule, t = {steps}: mean factor {mean_factor}, variance "
+                         f"factor {variance_factor}; β = 0.9: "
+                         f"{limit.subs(beta, sp.Rational(9, 10))} of the noise variance.")
+
+
 RAVINE = Problem("theta_0**2 + 10*theta_1**2")
 
 
