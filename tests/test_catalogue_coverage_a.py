@@ -6,6 +6,7 @@ The perturbed claims are run by tests/test_catalogue_perturbed.py.
 
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from symopt.catalogue import discover, iterate
@@ -56,3 +57,42 @@ def test_adaptive_curvature_is_conditional_with_the_rotated_counterexample():
     assert outcome.verdict == "conditional", outcome.evidence
     assert "diagonal" in outcome.condition and "45" in outcome.counterexample
     assert r"\frac{11}{10}" in outcome.counterexample
+
+
+# -- 004-momentum-plateau ---------------------------------------------------------
+
+def _seed_004_momentum(grad, lr, beta, steps):
+    """Seed 004's §4 loop, verbatim in plain Python (β = 0 is its GD)."""
+    theta, v, path = 0.0, 0.0, [0.0]
+    for _ in range(steps):
+        v = beta * v + (1 - beta) * grad
+        theta = theta - lr * v
+        path.append(theta)
+    return path
+
+
+def test_the_seed_s_momentum_lags_gradient_descent_on_a_plateau():
+    momentum = _seed_004_momentum(3.0, 0.1, 0.9, 50)
+    gd = _seed_004_momentum(3.0, 0.1, 0.0, 50)
+    for T in range(1, 51):
+        covered = 0.1 * 3 * (T - 0.9 * (1 - 0.9**T) / 0.1)  # lr·g(T − β(1 − βᵀ)/(1 − β))
+        assert -momentum[T] == pytest.approx(covered, rel=1e-12)
+        assert -momentum[T] < -gd[T] == pytest.approx(0.3 * T)
+    assert -momentum[10] == pytest.approx(0.3 * (10 - 9 * (1 - 0.9**10)))  # ≈ 0.3 · 4.14
+
+
+def test_classical_momentum_gets_ahead_on_a_plateau_from_the_second_step():
+    # v ← βv − lr·g, θ ← θ + v: the steps lr·g(1 + β + … + βᵗ⁻¹)
+    theta, v, gd = 0.0, 0.0, 0.0
+    for T in range(1, 51):
+        v = 0.9 * v - 0.1 * 3.0
+        theta += v
+        gd -= 0.1 * 3.0
+        assert (theta < gd) if T >= 2 else theta == gd
+    assert v == pytest.approx(-0.3 / (1 - 0.9), rel=1e-2)  # the step → lr·g/(1 − β)
+
+
+def test_momentum_plateau_is_false_for_the_seed_s_form_and_true_for_the_classical_one():
+    entry = ENTRIES["004-momentum-plateau"]
+    assert entry.run().verdict == "false"
+    assert entry.run(form="classical").verdict == "true"
