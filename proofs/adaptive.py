@@ -409,7 +409,8 @@ def _steps_to(problem, tolerance=1e-6, steps=2000):
     return next((k for k, p in enumerate(path) if math.hypot(*p) <= tolerance), None)
 
 
-@claim("001-adaptive-curvature", seed="000 001", where="Implications for Deep Learning",
+@claim("001-adaptive-curvature", seed="000 001",
+       where="Implications for Deep Learning (seed 001)  /  Level Up (seed 000)",
        quote="modern optimizers like Adam, RMSprop, and AdaGrad, which use adaptive, "
        "per-parameter learning rates based on gradient history. These methods approximate the "
        "benefits of second-order information (curvature) without the computational cost  /  "
@@ -461,4 +462,5 @@ def adaptive_curvature(hessian="diagonal"):
         f"First step from (1, 2) at α = 1/10 ({', '.join(names)}): unit bowl {first['unit']}, "
         f"diag(1, 100) {first['diagonal']}, turned by 45° {first['rotated']}. AdaGrad "
         f"(ε = 0, α = 1) in floats, steps to ‖x‖ ≤ 1e-6: unit bowl {counts['unit']}, "
-        f"diag(1, 100) {counts['diagonal']}, turned by 45° {counts['rotated']}.")
+        f"diag(1, 100) {counts['diagonal']}, turned by 45° {counts['rotated']}. Rests on the "
+        "exact invariance of each rule and induction over the steps; the runs are checks.")

@@ -244,11 +244,17 @@ def momentum_plateau(form="ema"):
         return Outcome.unknown(f"the closed form and the sums do not agree (step ratio {ratio}, "
                                f"sums agree: {matches}, runs agree: {agree}, sign: {ahead})")
     at10 = {name: float(-runs[name][10][0] / (3 * tenth)) for name in runs}
+    total = r"T - \frac{\beta(1 - \beta^T)}{1 - \beta}"
+    if form == "ema":
+        derived = (r"\theta_0 - \theta_T = \mathrm{lr}\,g\left(" + total
+                   + r"\right) < \mathrm{lr}\,g\,T\ \text{(GD, } T \ge 1)")
+    else:
+        derived = (r"\theta_0 - \theta_T = \frac{\mathrm{lr}\,g}{1 - \beta}\left(" + total
+                   + r"\right) > \mathrm{lr}\,g\,T\ \text{(GD, } T \ge 2)")
     return Outcome.check(
-        ahead, r"\theta_0 - \theta_T = \mathrm{lr}\,g\left(T - \frac{\beta(1 - \beta^T)}"
-        r"{1 - \beta}\right) < \mathrm{lr}\,g\,T\ \text{(GD)}",
-        f"step t of {method.name} over GD's: {ratio} = 1 + ({excess}); for t ≥ 2 and β > 0 "
-        f"the excess is {'positive' if ahead else 'negative'}. Exact runs on f = 3θ, "
+        ahead, derived,
+        f"step t of {method.name} over GD's: {ratio} = 1 + ({excess}); the excess is "
+        f"{'positive' if ahead else 'negative'} for every t ≥ 2 and β > 0. Exact runs on f = 3θ, "
         f"lr = 0.1, β = 0.9, equal to the closed totals for T = 0…30; after 10 steps (in units "
         f"of lr·g): EMA momentum {at10['ema']:.4f}, classical {at10['classical']:.4f}, GD "
         f"{at10['gd']:.0f}.",
