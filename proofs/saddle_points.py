@@ -7,11 +7,12 @@ eigenvalues are positive" — positive eigenvalues are sufficient, not necessary
 """
 
 import itertools
+import math
 
 import sympy as sp
 
 from symopt import Problem
-from symopt.analysis import linear_recurrence
+from symopt.analysis import LAMBDA, linear_recurrence
 from symopt.catalogue import Outcome, claim, iterate
 from symopt.methods import gradient_descent, heavy_ball
 from symopt.symbols import symbol
@@ -220,7 +221,7 @@ def saddle_slow(stated_limit=sp.oo):
     runs_agree = all(found == formula for found, formula in counts.values())
     if not (closed and runs_agree):
         return Outcome.unknown(f"the closed form ({closed}) or the runs ({counts}) disagree")
-    gradient = [float(2 * sp.sqrt(x**2 + y**2)) for x, y in run]
+    gradient = [2 * math.hypot(float(x), float(y)) for x, y in run]
     return Outcome.check(
         limit == stated_limit,
         r"N(\delta) = \left\lceil \frac{\ln(1/\delta)}{\ln(1 + 2\alpha)} \right\rceil "
@@ -256,8 +257,9 @@ def saddle_momentum_escape(faster="momentum"):
     alpha, beta = symbol("alpha"), symbol("beta")
     positive_beta = sp.Symbol("beta_pos", positive=True)
     (lam,) = [e for e in SADDLE.hessian.eigenvals() if e < 0]  # the y direction: −2
-    poly = {"momentum": linear_recurrence(heavy_ball(), lam).characteristic_polynomial,
-            "gd": linear_recurrence(gradient_descent(), lam).characteristic_polynomial}
+    poly = {name: linear_recurrence(method).characteristic_polynomial  # symbolic λ, then −2
+            for name, method in (("momentum", heavy_ball()), ("gd", gradient_descent()))}
+    poly = {name: sp.Poly(p.as_expr().subs(LAMBDA, lam), p.gen) for name, p in poly.items()}
     gd_root = sp.solve(poly["gd"].as_expr(), poly["gd"].gen)[0]
     # heavy ball's polynomial is negative at GD's growth factor: its larger root lies beyond
     at = sp.expand(poly["momentum"].as_expr().subs(poly["momentum"].gen, gd_root))
