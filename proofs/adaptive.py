@@ -3,7 +3,9 @@ NAdam, AMSGrad and Lion.
 
 Seed 002 states each method's defining property; seed 003 writes Adam *without* bias
 correction. Every rule is symopt's own (``symopt.methods``, torch.optim's forms);
-steady states come from :func:`symopt.analysis.steady.constant_gradient`.
+steady states come from :func:`symopt.analysis.steady.constant_gradient`. Seeds 000 and
+001 say they approximate curvature: with ε = 0 they ignore a per-coordinate scale, so
+axis-aligned curvature drops out, and rotated curvature does not.
 """
 
 import itertools

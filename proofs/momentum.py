@@ -1,4 +1,5 @@
-"""Momentum (heavy ball): its unrolled sum, steady state, EMA form and seed 004's run.
+"""Momentum (heavy ball): its unrolled sum, steady state, EMA form, seed 004's run and a
+plateau (a constant gradient), where only the classical form gets ahead of GD.
 
 Seed 002 writes the classical form v ← βv − α∇J, θ ← θ + v (symopt's
 ``heavy_ball`` keeps b = −v/α, torch's buffer); seeds 003 and 004 use the EMA

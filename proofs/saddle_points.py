@@ -3,7 +3,9 @@
 Seed 004 plots the saddle of x² − y²; seed 002 defines a saddle by the Hessian's
 mixed-sign eigenvalues — right only at a nondegenerate critical point (x² + y³ has
 a saddle with eigenvalues 2 and 0) — and says "a critical point is a local min only if all
-eigenvalues are positive" — positive eigenvalues are sufficient, not necessary.
+eigenvalues are positive" — positive eigenvalues are sufficient, not necessary. GD's
+escape from x² − y² takes ⌈ln(1/δ)/ln(1 + 2α)⌉ steps from (1, δ); heavy ball's is shorter
+only off the stable manifold y = 0.
 """
 
 import itertools
@@ -249,6 +251,8 @@ def saddle_momentum_escape(faster="momentum"):
     """Along y (eigenvalue −2 of x² − y²) symopt's iteration matrix of heavy ball has the
     characteristic polynomial z² − (1 + β + 2α)z + β, GD's z − (1 + 2α). Its value at
     1 + 2α is −2αβ < 0 for α, β > 0, so its larger root exceeds 1 + 2α: |y| grows faster.
+    Nor is it ever behind: from y₀ = δ > 0, y never decreases, so
+    y_{k+1} = (1 + 2α)y_k + β(y_k − y_{k−1}) ≥ (1 + 2α)y_k, GD's factor.
     From (1, 10⁻⁶) at α = 1/10, β = 9/10: GD's yₖ = 1.2ᵏ·10⁻⁶ needs 76 steps to reach 1,
     heavy ball's yₖ = (2·1.5ᵏ + 0.6ᵏ)·10⁻⁶/3 needs 36. Outside the condition, from (1, 0):
     y stays exactly 0 under both rules, and heavy ball's x → 0 (roots of
