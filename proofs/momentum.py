@@ -1,4 +1,5 @@
-"""Momentum (heavy ball): its unrolled sum, steady state, EMA form and seed 004's run.
+"""Momentum (heavy ball): its unrolled sum, steady state, EMA form, seed 004's run and a
+plateau (a constant gradient), where only the classical form gets ahead of GD.
 
 Seed 002 writes the classical form v ← βv − α∇J, θ ← θ + v (symopt's
 ``heavy_ball`` keeps b = −v/α, torch's buffer); seeds 003 and 004 use the EMA
@@ -227,3 +228,70 @@ def momentum_speeds_up(faster="momentum"):
                          f"momentum {abs(mom[-1][0]):.2e}.",
                          {"GD |θ₀|": [abs(float(p[0])) for p in gd],
                           "momentum |θ₀|": [abs(p[0]) for p in mom]})
+
+
+PLATEAU = Problem("3*theta")  # a plateau's constant slope: g = 3 everywhere
+_HAND_PROGRESS = {  # distance covered after T steps in units of lr·g (hand derivation)
+    "ema": lambda T: T - beta * (1 - beta**T) / (1 - beta),
+    "classical": lambda T: (T - beta * (1 - beta**T) / (1 - beta)) / (1 - beta),
+}
+
+
+@claim("004-momentum-plateau", seed="004", where="Summary",
+       quote="Through intuitive explanations and executable Python code, you'll learn how "
+       "momentum helps escape plateaus",
+       stated="on a plateau (a constant gradient g) the text's momentum (§4: v ← βv + "
+       "(1 − β)g, θ ← θ − lr·v) moves farther than gradient descent with the same lr",
+       expect=False,
+       note="the text's code is the EMA form, and its GD is the same function with β = 0: "
+       "after T steps it has moved lr·g(T − β(1 − βᵀ)/(1 − β)), less than GD's lr·g·T for "
+       "every T ≥ 1 (β = 0.9, T = 10: 10 − 9(1 − 0.9¹⁰) ≈ 4.14 against 10). The sentence is "
+       "right of the classical heavy ball (v ← βv − lr·g, seed 002), which moves "
+       "lr·g(T − β(1 − βᵀ)/(1 − β))/(1 − β): ahead of GD from T = 2 on, 1/(1 − β) = 10 times "
+       "as fast per step in the limit — or of the EMA form with lr/(1 − β)",
+       perturbed={"form": "classical"})
+def momentum_plateau(form="ema"):
+    """Under a constant gradient g the EMA state is v_t = (1 − βᵗ)g, so step t is
+    −lr·g(1 − βᵗ): GD's step −lr·g times 1 − βᵗ, behind it by lr·g·βᵗ at every step; summed,
+    Σ_{t≤T}(1 − βᵗ) = T − β(1 − βᵀ)/(1 − β) < T. The classical buffer is
+    b_t = g(1 + β + … + βᵗ⁻¹), so step t is GD's times Σ_{j<t}βʲ, ahead of it by
+    lr·g(β + … + βᵗ⁻¹) > 0 for t ≥ 2. symopt's constant-gradient closed form of each rule is
+    compared with these sums (for every t), and exact runs on f = 3θ (lr = 0.1, β = 0.9)
+    with the closed totals for T = 1…30. (``form``: the momentum the sentence is read of.)"""
+    method = {"ema": heavy_ball_ema, "classical": heavy_ball}[form]()
+    t, j = symbol("t"), sp.Symbol("j", integer=True, positive=True)
+    n = sp.Symbol("n", integer=True, positive=True)  # t = n + 1 ≥ 2
+    b = sp.Symbol("b", positive=True)  # β > 0
+    ratio = sp.simplify(constant_gradient(method).value.step
+                        / constant_gradient(gradient_descent()).value.step)
+    excess = {"ema": -beta**t, "classical": sp.Sum(beta**j, (j, 1, t - 1))}[form]
+    # (1 − β)·(…): the geometric sum's β = 1 branch lies outside β ∈ [0, 1)
+    matches = sp.simplify(sp.piecewise_fold((1 - beta) * (ratio - 1 - excess.doit()))) == 0
+    ahead = excess.subs(t, n + 1).subs(beta, b).is_positive
+    tenth, nine = sp.Rational(1, 10), sp.Rational(9, 10)
+    runs = {name: iterate(PLATEAU, m, [0], 30, alpha=tenth, beta=nine)
+            for name, m in (("ema", heavy_ball_ema()), ("classical", heavy_ball()))}
+    runs["gd"] = iterate(PLATEAU, gradient_descent(), [0], 30, alpha=tenth)
+    hand = {name: [3 * tenth * _HAND_PROGRESS[name](T).subs(beta, nine) for T in range(31)]
+            for name in _HAND_PROGRESS}
+    hand["gd"] = [3 * tenth * T for T in range(31)]
+    agree = all([-p[0] for p in runs[name]] == hand[name] for name in runs)
+    if not (matches and agree) or ahead is None:
+        return Outcome.unknown(f"the closed form and the sums do not agree (step ratio {ratio}, "
+                               f"sums agree: {matches}, runs agree: {agree}, sign: {ahead})")
+    at10 = {name: float(-runs[name][10][0] / (3 * tenth)) for name in runs}
+    total = r"T - \frac{\beta(1 - \beta^T)}{1 - \beta}"
+    if form == "ema":
+        derived = (r"\theta_0 - \theta_T = \mathrm{lr}\,g\left(" + total
+                   + r"\right) < \mathrm{lr}\,g\,T\ \text{(GD, } T \ge 1)")
+    else:
+        derived = (r"\theta_0 - \theta_T = \frac{\mathrm{lr}\,g}{1 - \beta}\left(" + total
+                   + r"\right) > \mathrm{lr}\,g\,T\ \text{(GD, } T \ge 2)")
+    return Outcome.check(
+        ahead, derived,
+        f"step t of {method.name} over GD's: {ratio} = 1 + ({excess}); the excess is "
+        f"{'positive' if ahead else 'negative'} for every t ≥ 2 and β > 0. Exact runs on f = 3θ, "
+        f"lr = 0.1, β = 0.9, equal to the closed totals for T = 0…30; after 10 steps (in units "
+        f"of lr·g): EMA momentum {at10['ema']:.4f}, classical {at10['classical']:.4f}, GD "
+        f"{at10['gd']:.0f}.",
+        {f"θ₀ − θ_T ({name})": [float(-p[0]) for p in runs[name]] for name in runs})

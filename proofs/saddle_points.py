@@ -3,16 +3,21 @@
 Seed 004 plots the saddle of x² − y²; seed 002 defines a saddle by the Hessian's
 mixed-sign eigenvalues — right only at a nondegenerate critical point (x² + y³ has
 a saddle with eigenvalues 2 and 0) — and says "a critical point is a local min only if all
-eigenvalues are positive" — positive eigenvalues are sufficient, not necessary.
+eigenvalues are positive" — positive eigenvalues are sufficient, not necessary. GD's
+escape from x² − y² takes ⌈ln(1/δ)/ln(1 + 2α)⌉ steps from (1, δ); heavy ball's is shorter
+only off the stable manifold y = 0.
 """
 
 import itertools
+import math
 
 import sympy as sp
 
 from symopt import Problem
+from symopt.analysis import LAMBDA, linear_recurrence
 from symopt.catalogue import Outcome, claim, iterate
-from symopt.methods import gradient_descent
+from symopt.methods import gradient_descent, heavy_ball
+from symopt.symbols import symbol
 
 
 @claim("004-saddle", seed="004", where="§3 Challenges in Optimization",
@@ -177,3 +182,121 @@ def saddle_frequency(event="every eigenvalue > 0"):
                          f"fractions {[round(p, 5) for p in fractions]} ({event}); ratios "
                          f"{[round(r, 3) for r in ratios]}.",
                          {"P(n)": fractions})
+
+
+SADDLE = Problem("x**2 - y**2")
+
+
+def _steps_to_leave(path):
+    """The first step k with |y_k| ≥ 1 (None if the run never gets there)."""
+    return next((k for k, (_, y) in enumerate(path) if abs(y) >= 1), None)
+
+
+@claim("002-saddle-slow", seed="002", where="Problem 2 — Saddle Points",
+       quote="Gradient descent slows to a crawl near saddle points because the gradient is near "
+       "zero in all directions — even though you're not at a minimum",
+       stated="on x² − y², GD from (1, δ) needs ⌈ln(1/δ)/ln(1 + 2α)⌉ steps to reach |y| ≥ 1: "
+       "unboundedly many as δ → 0",
+       note="the iterate is drawn to the saddle along x (factor 1 − 2α) and leaves along y "
+       "only by the factor 1 + 2α per step, from |y| = δ; near the saddle ∇f = 2(x, −y) is "
+       "small in both directions",
+       perturbed={"stated_limit": sp.Integer(38)})
+def saddle_slow(stated_limit=sp.oo):
+    """GD's rule on x² − y² multiplies y by 1 + 2α and x by 1 − 2α (checked for five symbolic
+    steps from (1, δ)), so yₖ = (1 + 2α)ᵏδ reaches 1 after N(δ) = ⌈ln(1/δ)/ln(1 + 2α)⌉ steps,
+    which tends to ∞ as δ → 0+. Exact runs at α = 1/10 take N = ⌈ln 10³/ln 1.2⌉ = 38 steps
+    for δ = 10⁻³ and ⌈ln 10⁶/ln 1.2⌉ = 76 for δ = 10⁻⁶. (``stated_limit``: the claimed
+    lim_{δ→0} N(δ); a finite number says GD leaves in a bounded number of steps.)"""
+    alpha, delta = symbol("alpha"), sp.Symbol("delta", positive=True)
+    path = iterate(SADDLE, gradient_descent(), [1, delta], 5)
+    closed = all(sp.expand(y - (1 + 2 * alpha) ** k * delta) == 0
+                 and sp.expand(x - (1 - 2 * alpha) ** k) == 0
+                 for k, (x, y) in enumerate(path))
+    steps = sp.ceiling(sp.log(1 / delta) / sp.log(1 + 2 * alpha))
+    limit = sp.limit(sp.log(1 / delta) / sp.log(1 + 2 * alpha), delta, 0, "+")
+    counts = {}
+    for exponent in (3, 6):
+        start = sp.Rational(1, 10**exponent)
+        run = iterate(SADDLE, gradient_descent(), [1, start], 80, alpha="1/10")
+        counts[start] = (_steps_to_leave(run),
+                         steps.subs({delta: start, alpha: sp.Rational(1, 10)}))
+    runs_agree = all(found == formula for found, formula in counts.values())
+    if not (closed and runs_agree):
+        return Outcome.unknown(f"the closed form ({closed}) or the runs ({counts}) disagree")
+    gradient = [2 * math.hypot(float(x), float(y)) for x, y in run]
+    return Outcome.check(
+        limit == stated_limit,
+        r"N(\delta) = \left\lceil \frac{\ln(1/\delta)}{\ln(1 + 2\alpha)} \right\rceil "
+        r"\to " + sp.latex(limit) + r"\ (\delta \to 0)",
+        f"GD's iterates from (1, δ): xₖ = (1 − 2α)ᵏ, yₖ = (1 + 2α)ᵏδ (k ≤ 5); lim N(δ) = "
+        f"{limit}. α = 1/10, steps to |y| ≥ 1 (run, formula): "
+        + ", ".join(f"δ = {d}: {c}" for d, c in counts.items())
+        + f". ‖∇f‖ along the δ = 10⁻⁶ run falls to {min(gradient):.2e}.",
+        {"‖∇f‖ (δ = 1e-6)": gradient})
+
+
+@claim("002-saddle-momentum-escape", seed="002", where="Problem 2 — Saddle Points",
+       quote="Saddle points are the primary obstacle in deep learning optimization. Momentum "
+       "(§08) and noise from mini-batching help escape them",
+       stated="heavy ball (the text's §08 form) leaves the saddle of x² − y² in fewer steps "
+       "than GD with the same α", expect="conditional",
+       note="off the stable manifold (δ ≠ 0) |y| grows by the larger root of "
+       "z² − (1 + β + 2α)z + β, which exceeds GD's 1 + 2α (at z = 1 + 2α the polynomial is "
+       "−2αβ < 0): at α = 0.1, β = 0.9 the roots are 3/2 and 3/5 against 6/5. On it (y = 0) "
+       "neither method ever leaves — heavy ball converges to the saddle — and only noise "
+       "does. Of seed 004's EMA form at the same α it is false: the root of "
+       "z² − 1.92z + 0.9, ≈ 1.107, is below 1.2",
+       perturbed={"faster": "gd"})
+def saddle_momentum_escape(faster="momentum"):
+    """Along y (eigenvalue −2 of x² − y²) symopt's iteration matrix of heavy ball has the
+    characteristic polynomial z² − (1 + β + 2α)z + β, GD's z − (1 + 2α). Its value at
+    1 + 2α is −2αβ < 0 for α, β > 0, so its larger root exceeds 1 + 2α: |y| grows faster.
+    Nor is it ever behind: from y₀ = δ > 0, y never decreases, so
+    y_{k+1} = (1 + 2α)y_k + β(y_k − y_{k−1}) ≥ (1 + 2α)y_k, GD's factor.
+    From (1, 10⁻⁶) at α = 1/10, β = 9/10: GD's yₖ = 1.2ᵏ·10⁻⁶ needs 76 steps to reach 1,
+    heavy ball's yₖ = (2·1.5ᵏ + 0.6ᵏ)·10⁻⁶/3 needs 36. Outside the condition, from (1, 0):
+    y stays exactly 0 under both rules, and heavy ball's x → 0 (roots of
+    z² − 1.7z + 0.9, modulus √0.9): it converges to the saddle. (``faster``: the method
+    claimed to leave first.)"""
+    alpha, beta = symbol("alpha"), symbol("beta")
+    positive_beta = sp.Symbol("beta_pos", positive=True)
+    (lam,) = [e for e in SADDLE.hessian.eigenvals() if e < 0]  # the y direction: −2
+    poly = {name: linear_recurrence(method).characteristic_polynomial  # symbolic λ, then −2
+            for name, method in (("momentum", heavy_ball()), ("gd", gradient_descent()))}
+    poly = {name: sp.Poly(p.as_expr().subs(LAMBDA, lam), p.gen) for name, p in poly.items()}
+    gd_root = sp.solve(poly["gd"].as_expr(), poly["gd"].gen)[0]
+    # heavy ball's polynomial is negative at GD's growth factor: its larger root lies beyond
+    at = sp.expand(poly["momentum"].as_expr().subs(poly["momentum"].gen, gd_root))
+    momentum_beyond = at.subs(beta, positive_beta).is_negative
+    hyper = {"alpha": sp.Rational(1, 10), "beta": sp.Rational(9, 10)}
+    values = {alpha: hyper["alpha"], beta: hyper["beta"]}
+    roots = {name: sorted(sp.roots(sp.Poly(p.as_expr().subs(values), p.gen)))
+             for name, p in poly.items()}
+    start = [1, sp.Rational(1, 10**6)]
+    runs = {"gd": iterate(SADDLE, gradient_descent(), start, 80, alpha=hyper["alpha"]),
+            "momentum": iterate(SADDLE, heavy_ball(), start, 40, **hyper)}
+    steps = {name: _steps_to_leave(run) for name, run in runs.items()}
+    never_behind = all(m[1] >= g[1] for m, g in zip(runs["momentum"], runs["gd"]))
+    first = min(steps, key=lambda name: steps[name] or 10**9)
+    holds_under = bool(momentum_beyond) == (faster == "momentum") and first == faster
+    if momentum_beyond is None:
+        holds_under = None
+    manifold = iterate(SADDLE, heavy_ball(), [1, 0], 100, numeric=True, **hyper)
+    stays = all(y == 0 for _, y in manifold) and abs(manifold[-1][0]) < 1e-2
+    gd_stays = all(y == 0 for _, y in iterate(SADDLE, gradient_descent(), [1, 0], 20,
+                                               alpha=hyper["alpha"]))
+    return Outcome.conditional(
+        holds_under, stays and gd_stays,
+        r"y_0 = \delta \ne 0\ \text{(off the stable manifold } y = 0)",
+        r"(x_0, y_0) = (1, 0):\ y_k = 0 \text{ for every } k \text{ (GD and heavy ball); heavy "
+        r"ball's } |x_{100}| < 10^{-2}",
+        r"z^2 - (1 + \beta + 2\alpha)z + \beta \text{ at } z = 1 + 2\alpha:\ "
+        + sp.latex(at) + r" < 0",
+        f"along y: heavy ball {poly['momentum'].as_expr()}, GD {poly['gd'].as_expr()}; at "
+        f"z = {gd_root}: {at}. At α = 1/10, β = 9/10 the roots are {roots}. From (1, 10⁻⁶), "
+        f"steps to |y| ≥ 1: GD {steps['gd']}, heavy ball {steps['momentum']}; heavy ball's y ≥ "
+        f"GD's at each of the 40 steps: {never_behind}. From (1, 0): along "
+        f"y both rules are the linear maps s' = T(−2)s above, so y = 0 with a zero state stays "
+        f"0 for every k (runs: heavy ball 100 steps, GD 20), and heavy ball's x reaches "
+        f"{manifold[-1][0]:.2e}.",
+        {f"|y| ({name})": [float(abs(y)) for _, y in run] for name, run in runs.items()})

@@ -5,7 +5,10 @@ The perturbed claims are run by tests/test_catalogue_perturbed.py.
 """
 
 
+import math
+
 import numpy as np
+import pytest
 import sympy as sp
 
 from symopt.catalogue import discover, iterate
@@ -56,3 +59,79 @@ def test_adaptive_curvature_is_conditional_with_the_rotated_counterexample():
     assert outcome.verdict == "conditional", outcome.evidence
     assert "diagonal" in outcome.condition and "45" in outcome.counterexample
     assert r"\frac{11}{10}" in outcome.counterexample
+
+
+# -- 004-momentum-plateau ---------------------------------------------------------
+
+def _seed_004_momentum(grad, lr, beta, steps):
+    """Seed 004's §4 loop, verbatim in plain Python (β = 0 is its GD)."""
+    theta, v, path = 0.0, 0.0, [0.0]
+    for _ in range(steps):
+        v = beta * v + (1 - beta) * grad
+        theta = theta - lr * v
+        path.append(theta)
+    return path
+
+
+def test_the_seed_s_momentum_lags_gradient_descent_on_a_plateau():
+    momentum = _seed_004_momentum(3.0, 0.1, 0.9, 50)
+    gd = _seed_004_momentum(3.0, 0.1, 0.0, 50)
+    for T in range(1, 51):
+        covered = 0.1 * 3 * (T - 0.9 * (1 - 0.9**T) / 0.1)  # lr·g(T − β(1 − βᵀ)/(1 − β))
+        assert -momentum[T] == pytest.approx(covered, rel=1e-12)
+        assert -momentum[T] < -gd[T] == pytest.approx(0.3 * T)
+    assert -momentum[10] == pytest.approx(0.3 * (10 - 9 * (1 - 0.9**10)))  # ≈ 0.3 · 4.14
+
+
+def test_classical_momentum_gets_ahead_on_a_plateau_from_the_second_step():
+    # v ← βv − lr·g, θ ← θ + v: the steps lr·g(1 + β + … + βᵗ⁻¹)
+    theta, v, gd = 0.0, 0.0, 0.0
+    for T in range(1, 51):
+        v = 0.9 * v - 0.1 * 3.0
+        theta += v
+        gd -= 0.1 * 3.0
+        assert (theta < gd) if T >= 2 else theta == gd
+    assert v == pytest.approx(-0.3 / (1 - 0.9), rel=1e-2)  # the step → lr·g/(1 − β)
+
+
+def test_momentum_plateau_is_false_for_the_seed_s_form_and_true_for_the_classical_one():
+    entry = ENTRIES["004-momentum-plateau"]
+    assert entry.run().verdict == "false"
+    assert entry.run(form="classical").verdict == "true"
+
+
+# -- 002-saddle-slow, 002-saddle-momentum-escape ------------------------------------
+
+def _saddle_run(y0, alpha, beta, steps):
+    """x² − y² by the classical heavy ball of seed 002's §08 (β = 0: GD), in plain Python:
+    v ← βv − α∇f, (x, y) ← (x, y) + v. The first k with |y_k| ≥ 1, and the y's."""
+    x, y, vx, vy, ys = 1.0, y0, 0.0, 0.0, [y0]
+    for _ in range(steps):
+        vx, vy = beta * vx - alpha * 2 * x, beta * vy + alpha * 2 * y
+        x, y = x + vx, y + vy
+        ys.append(y)
+    return next((k for k, v in enumerate(ys) if abs(v) >= 1), None), ys
+
+
+@pytest.mark.parametrize("delta", [1e-3, 1e-6])
+def test_gd_leaves_the_saddle_after_log_one_over_delta_steps(delta):
+    leave, _ = _saddle_run(delta, 0.1, 0.0, 200)
+    assert leave == math.ceil(math.log(1 / delta) / math.log(1.2))  # 38, 76
+
+
+def test_heavy_ball_leaves_the_saddle_twice_as_fast_off_the_stable_manifold():
+    assert sorted(np.roots([1, -(1 + 0.9 + 0.2), 0.9])) == pytest.approx([0.6, 1.5])
+    leave, ys = _saddle_run(1e-6, 0.1, 0.9, 60)
+    for k in range(40):  # y₀ = δ, y₁ = 1.2δ: yₖ = (2·1.5ᵏ + 0.6ᵏ)δ/3
+        assert ys[k] == pytest.approx((2 * 1.5**k + 0.6**k) * 1e-6 / 3, rel=1e-9)
+    assert leave == 36 < _saddle_run(1e-6, 0.1, 0.0, 200)[0] == 76
+    assert not any(_saddle_run(0.0, 0.1, 0.9, 500)[1])  # on y = 0 it never leaves
+
+
+def test_the_saddle_entries_verdicts():
+    slow = ENTRIES["002-saddle-slow"].run()
+    assert slow.verdict == "true" and "(76, 76)" in slow.evidence, slow.evidence
+    escape = ENTRIES["002-saddle-momentum-escape"].run()
+    assert escape.verdict == "conditional", escape.evidence
+    assert r"\delta \ne 0" in escape.condition and "(1, 0)" in escape.counterexample
+    assert "GD 76, heavy ball 36" in escape.evidence
