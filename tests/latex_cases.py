@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 import sympy as sp
+from vector_cases import DATA
 
 from symopt.symbols import symbol as sym
 from symopt.vector import lambda_max
@@ -264,7 +265,6 @@ def _element(product: sp.MatrixExpr) -> sp.Expr:
 
 
 VEC = {"x": "n", "A": "n x n symmetric", "b": "n"}
-DATA = {"X": "m x n", "w": "n", "y": "m"}
 row_i = mX[idx - 1, :].T  # x_i: the i-th row of X, as a column
 residual = mX * vw - vy
 

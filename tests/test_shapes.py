@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from vector_cases import DATA, LEAST_SQUARES_FILE, m, n
 
 from symopt.errors import ParseError
 from symopt.shapes import MAX_EXPLICIT_DIM, Shape, Shapes, dimension
-
-n, m = sp.symbols("n m", integer=True, positive=True)
 
 
 @pytest.mark.parametrize(("spec", "rows", "cols", "symmetric", "kind"), [
@@ -106,18 +105,9 @@ def test_indexed_data() -> None:
 def test_claims_files_declare_shapes_per_problem() -> None:
     from symopt.claims.files import load_claims
 
-    text = '''
-[problems.ls]
-objective = "norm(X*w - y)**2/2"
-shapes = {X = "m x n", w = "n", y = "m"}
-[[claims]]
-id = "g"
-kind = "gradient"
-problem = "ls"
-stated = "X.T*(X*w - y)"
-'''
+    text = LEAST_SQUARES_FILE
     (entry,) = load_claims(text).entries
-    assert entry.claim.problem.shapes == {"X": "m x n", "w": "n", "y": "m"}
+    assert entry.claim.problem.shapes == DATA
     bad = text.replace('y = "m"}', 'y = "10000"}')
     with pytest.raises(ParseError, match=r"\[problems.ls\] shapes: .*above 1000"):
         load_claims(bad)

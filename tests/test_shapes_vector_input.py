@@ -7,19 +7,17 @@ import numpy as np
 import pytest
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
+from vector_cases import DATA, X, m, n, w, y
 
 from symopt.errors import ParseError
 from symopt.vector import lambda_max
 from symopt.vector_input import parse_vector, parse_vector_report
 from symopt.vector_ops import Gradient, Hessian, SpectralNorm
 
-n, m = sp.symbols("n m", integer=True, positive=True)
-X, A = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("A", n, n)
-w, x, y = sp.MatrixSymbol("w", n, 1), sp.MatrixSymbol("x", n, 1), sp.MatrixSymbol("y", m, 1)
+A, x = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("x", n, 1)
 i = sp.Symbol("i", integer=True, positive=True)
 lam = sp.Symbol("lambda", real=True)
-SHAPES = {"X": "m x n", "w": "n", "y": "m", "A": "n x n symmetric", "x": "n"}
-DATA = {"X": "m x n", "w": "n", "y": "m"}
+SHAPES = {**DATA, "A": "n x n symmetric", "x": "n"}
 
 
 def element(product: sp.MatrixExpr) -> sp.Expr:

@@ -9,13 +9,13 @@ d2l.ai §3.1 for least squares (normal equations XᵀXw = Xᵀy).
 import numpy as np
 import pytest
 import sympy as sp
+from vector_cases import D
 
 from symopt.errors import UnsupportedError
 from symopt.vector import (
     check_gradient,
     check_hessian,
     convexity,
-    data_symbols,
     evaluate,
     gradient,
     hessian,
@@ -28,7 +28,6 @@ from symopt.vector import (
 )
 from symopt.vector.jacobian import jacobian, tidy
 
-D = data_symbols()
 LAM = sp.Symbol("lambda", positive=True)
 N = sp.Symbol("n", integer=True, positive=True)
 A = sp.MatrixSymbol("A", N, N)

@@ -5,18 +5,15 @@ The stated answers are the textbook ones: ∇½‖Xw − y‖² = Xᵀ(Xw − y)
 L = ‖X‖₂²/(4m) (Bishop §4.3.3, Hessian XᵀRX with R = diag(σ(1 − σ)) ⪯ I/4).
 """
 
-import textwrap
 
 import pytest
+from vector_cases import DATA, LEAST_SQUARES_FILE, LS, MSE
 
 from symopt.claims import Claim, ProblemSpec, check, load_claims
 from symopt.claims.claim import check_keys
 
-SHAPES = {"X": "m x n", "w": "n", "y": "m"}
-LS = ProblemSpec("norm(X*w - y)**2/2", ("w",), shapes=SHAPES)
-MSE = ProblemSpec("norm(X*w - y)**2/(2*m)", ("w",), shapes=SHAPES)
 LOGISTIC = ProblemSpec("sum(log(1 + exp(-y_i*w.T*x_i)), (i, 1, m))/m", ("w",),
-                       assumptions={"y": "±1"}, shapes=SHAPES)
+                       assumptions={"y": "±1"}, shapes=DATA)
 
 
 @pytest.mark.parametrize(("kind", "problem", "stated", "status"), [
@@ -58,7 +55,7 @@ def test_logistic_gradient_convexity_and_smoothness():
 
 
 def test_logistic_constants_without_declared_labels_are_unknown():
-    spec = ProblemSpec(LOGISTIC.objective, ("w",), shapes=SHAPES)
+    spec = ProblemSpec(LOGISTIC.objective, ("w",), shapes=DATA)
     verdict = check(Claim("smoothness", "norm2(X)**2/(4*m)", problem=spec), timeout=120)
     assert verdict.status == "unknown" and "declare" in verdict.summary
 
@@ -89,18 +86,7 @@ def test_scalar_claims_still_go_to_their_usual_checker():
 
 def test_shapes_in_a_claims_file(tmp_path):
     path = tmp_path / "claims.toml"
-    path.write_text(textwrap.dedent('''
-        title = "least squares in general dimension"
-        [problems.ls]
-        objective = "norm(X*w - y)**2/2"
-        variables = ["w"]
-        shapes = {X = "m x n", w = "n", y = "m"}
-        [[claims]]
-        id = "grad"
-        kind = "gradient"
-        problem = "ls"
-        stated = "X.T*(X*w - y)"
-    '''))
+    path.write_text(LEAST_SQUARES_FILE)
     (entry,) = load_claims(path).entries
     assert entry.claim.problem.shapes["X"] == "m x n"
     assert check(entry.claim, timeout=60).status == "true"

@@ -5,12 +5,11 @@ import tracemalloc
 import numpy as np
 import pytest
 import sympy as sp
+from vector_cases import D
 
 from symopt.errors import DomainError
-from symopt.vector import data_symbols, least_squares, logistic, ridge
+from symopt.vector import least_squares, logistic, ridge
 from symopt.vector.kernel import compile_gradient, compile_vector
-
-D = data_symbols()
 
 
 def _data(seed, m=7, n=4):

@@ -9,19 +9,16 @@ import time
 import numpy as np
 import pytest
 import sympy as sp
+from vector_cases import DATA, D, X, m
 
 from symopt.claims.vector import read_constant
 from symopt.latex import parse_latex
 from symopt.shapes import Shapes
-from symopt.vector import data_symbols, least_squares, smoothness, strong_convexity
 from symopt.vector import lambda_max as calculus_max
 from symopt.vector import lambda_min as calculus_min
+from symopt.vector import least_squares, smoothness, strong_convexity
 from symopt.vector_input import parse_vector
 from symopt.vector_ops import EigMax, EigMin, SpectralNorm, lambda_max, lambda_min
-
-DATA = {"X": "m x n", "w": "n", "y": "m"}
-m, n = sp.symbols("m n", integer=True, positive=True)
-X = sp.MatrixSymbol("X", m, n)
 
 
 def test_one_type_under_every_name() -> None:
@@ -30,12 +27,11 @@ def test_one_type_under_every_name() -> None:
 
 
 def test_the_readers_build_what_the_calculus_derives() -> None:
-    d = data_symbols()
-    mse = least_squares(d) / d.m  # ½‖Xw − y‖²/m: L = λ_max(XᵀX)/m, μ = λ_min(XᵀX)/m
-    assert parse_vector("eigmax(X.T*X)/m", DATA) == smoothness(mse, d.w).value
-    assert parse_vector("eigmin(X.T*X)/m", DATA) == strong_convexity(mse, d.w).value
+    mse = least_squares(D, mean=True)  # (1/2m)‖Xw − y‖²: L = λ_max(XᵀX)/m, μ = λ_min(XᵀX)/m
+    assert parse_vector("eigmax(X.T*X)/m", DATA) == smoothness(mse, D.w).value
+    assert parse_vector("eigmin(X.T*X)/m", DATA) == strong_convexity(mse, D.w).value
     assert parse_latex(r"\frac{\lambda_{\max}(X^\top X)}{m}", shapes=DATA) == \
-        smoothness(mse, d.w).value
+        smoothness(mse, D.w).value
 
 
 def test_printing() -> None:

@@ -35,7 +35,23 @@ from symopt.errors import SolverError
 __all__ = ["LogSumExp", "Softmax", "SoftmaxCrossEntropy", "softmax_cross_entropy"]
 
 
-class Softmax(sp.MatrixExpr):
+class _RowFunction(sp.MatrixExpr):
+    """A function of each row of a matrix expression, printed ``label(Z)`` (an upright
+    operator name in LaTeX); its values come from ``numeric``."""
+
+    label: str
+
+    def __new__(cls, arg: sp.MatrixExpr) -> _RowFunction:
+        return sp.Basic.__new__(cls, arg)
+
+    def _latex(self, printer: object) -> str:
+        return rf"\operatorname{{{self.label}}}\left({printer._print(self.args[0])}\right)"
+
+    def _sympystr(self, printer: object) -> str:
+        return f"{self.label}({printer._print(self.args[0])})"
+
+
+class Softmax(_RowFunction):
     """softmax applied to each row of a matrix expression (same shape).
 
     >>> Z = sp.MatrixSymbol("Z", 3, 4)
@@ -43,18 +59,11 @@ class Softmax(sp.MatrixExpr):
     (3, 4)
     """
 
-    def __new__(cls, arg: sp.MatrixExpr) -> Softmax:
-        return sp.Basic.__new__(cls, arg)
+    label = "softmax"
 
     @property
     def shape(self) -> tuple:
         return self.args[0].shape
-
-    def _latex(self, printer: object) -> str:
-        return rf"\operatorname{{softmax}}\left({printer._print(self.args[0])}\right)"
-
-    def _sympystr(self, printer: object) -> str:
-        return f"softmax({printer._print(self.args[0])})"
 
     @staticmethod
     def numeric(Z: np.ndarray) -> np.ndarray:
@@ -63,25 +72,18 @@ class Softmax(sp.MatrixExpr):
         return e / e.sum(axis=1, keepdims=True)
 
 
-class LogSumExp(sp.MatrixExpr):
+class LogSumExp(_RowFunction):
     """log Σ_c exp(Z_ic) of each row i: an m×1 column.
 
     >>> LogSumExp(sp.MatrixSymbol("Z", 3, 4)).shape
     (3, 1)
     """
 
-    def __new__(cls, arg: sp.MatrixExpr) -> LogSumExp:
-        return sp.Basic.__new__(cls, arg)
+    label = "logsumexp"
 
     @property
     def shape(self) -> tuple:
         return (self.args[0].shape[0], sp.Integer(1))
-
-    def _latex(self, printer: object) -> str:
-        return rf"\operatorname{{logsumexp}}\left({printer._print(self.args[0])}\right)"
-
-    def _sympystr(self, printer: object) -> str:
-        return f"logsumexp({printer._print(self.args[0])})"
 
     @staticmethod
     def numeric(Z: np.ndarray) -> np.ndarray:
