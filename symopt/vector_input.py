@@ -235,7 +235,8 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
             return _Builder.call(self, node)
 
         def matrix_call(self, name: str, node: ast.Call) -> sp.Basic:
-            """grad(f, w), hessian(f, w), trace(M), eigmax(M), eigmin(M), frobenius(X)."""
+            """grad(f, w), hessian(f, w), trace(M), eigmax(M) (or lambda_max(M)), eigmin(M),
+            frobenius(X)."""
             arity = 2 if name in ("grad", "hessian") else 1
             if len(node.args) != arity:
                 raise self.fail(f"{name}() takes {arity} argument{'s' * (arity > 1)}", node)
@@ -260,7 +261,8 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                 return sp.Trace(value)
             if name == "frobenius":
                 return vector_ops.matrix_norm(value, "F")
-            return vector_ops.eigenvalue(name[3:], value)
+            return vector_ops.eigenvalue(name.rpartition("_")[2] if "_" in name else name[3:],
+                                         value)
 
         def argument(self, node: ast.AST, function: str) -> sp.Basic:
             value = self.build(node)
@@ -314,7 +316,10 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
 
 
 #: Calls the text form reads on vectors and matrices, besides norm, transpose and sum.
-_MATRIX_CALLS = frozenset({"grad", "hessian", "trace", "eigmax", "eigmin", "frobenius"})
+#: ``lambda_max``/``lambda_min`` are how symopt prints the eigenvalue nodes, so its
+#: output reads back.
+_MATRIX_CALLS = frozenset({"grad", "hessian", "trace", "eigmax", "eigmin", "lambda_max",
+                           "lambda_min", "frobenius"})
 
 
 def _sum(body: sp.Basic, index: sp.Symbol, lower: sp.Expr, upper: sp.Expr, fail) -> sp.Basic:

@@ -46,12 +46,19 @@ def element(product: sp.MatrixExpr) -> sp.Expr:
     ("grad(J, w)", Gradient(sp.Function("J", real=True)(w), w)),
     ("hessian(x.T*A*x, x)", Hessian(element(x.T * A * x), x)),
     ("eigmax(X.T*X)/m", lambda_max(X.T * X) / m),
+    ("lambda_max(X.T*X)/m", lambda_max(X.T * X) / m),  # the printed form reads back
     ("norm(X, 2)**2/(4*m)", SpectralNorm(X) ** 2 / (4 * m)),
     ("frobenius(X)**2", sp.Trace(X.T * X)),
     ("trace(A)", sp.Trace(A)),
 ])
 def test_text_forms(text: str, expected: sp.Basic) -> None:
     assert parse_vector(text, SHAPES) == expected
+
+
+def test_the_eigenvalue_nodes_print_in_a_form_the_reader_reads_back() -> None:
+    for text in ("eigmax(X.T*X)/m", "eigmin(X.T*X)"):
+        value = parse_vector(text, SHAPES)
+        assert parse_vector(str(value), SHAPES) == value
 
 
 @pytest.mark.parametrize(("text", "message"), [
