@@ -875,15 +875,18 @@ def _cell_math(latex: str) -> str:
     return "$" + latex.replace("\\|", "\\Vert ").replace("|", "\\vert ") + "$"
 
 
-def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
+def write_pages(summary: Summary, directory: Path | str, *, jobs: int | None = None
+                ) -> list[Path]:
     """Write ``index.md`` and one page per topic (with plots of the numeric runs).
 
     Pages are deterministic (no timings), so regenerating them only changes
     what the claims say. Plots need matplotlib (the ``plot`` extra); without it
-    the pages list the runs' last values instead.
+    the pages list the runs' last values instead. The plots are drawn by ``jobs``
+    forked processes at once (default: the CPUs, at most 4).
     """
     out = Path(directory)
     (out / "img").mkdir(parents=True, exist_ok=True)
+    plots = _draw_plots(summary.results, out / "img", jobs)
     written = [out / "index.md"]
     counts = summary.counts()
     lines = [
@@ -942,7 +945,7 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for topic, results in summary.by_topic().items():
         path = out / f"{topic}.md"
-        path.write_text(_topic_page(topic, results, out / "img"), encoding="utf-8")
+        path.write_text(_topic_page(topic, results, out / "img", plots), encoding="utf-8")
         written.append(path)
     return written
 
@@ -988,7 +991,8 @@ def _topic_intro(results: list[Result]) -> tuple[str, str]:
     return str(data.get("title", _title(first.topic))), ""
 
 
-def _topic_page(topic: str, results: list[Result], images: Path) -> str:
+def _topic_page(topic: str, results: list[Result], images: Path,
+                plots: Mapping[str, Path | None]) -> str:
     title, intro = _topic_intro(results)
     files = sorted({f"`proofs/{r.entry.path.name}`" for r in results})
     lines = [f"# {title}", "", intro, "", f"Source: {', '.join(files)}.", ""]
@@ -1026,7 +1030,7 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
             lines += ["", '??? abstract "Checked derivation (symopt.derivations)"', ""]
             lines += [f"    {line}" if line else "" for line in body.splitlines()]
         if r.outcome.series:
-            image = _plot(info.id, r.outcome.series, images)
+            image = plots.get(info.id)
             if image is None and (images / f"{info.id}.svg").is_file():
                 image = images / f"{info.id}.svg"  # runs are deterministic: the plot stands
             if image is not None:
@@ -1038,7 +1042,28 @@ def _topic_page(topic: str, results: list[Result], images: Path) -> str:
     return "\n".join(lines)
 
 
-def _plot(identifier: str, series: Mapping[str, Sequence[float]], images: Path) -> Path | None:
+def _draw_plots(results: Sequence[Result], images: Path, jobs: int | None
+                ) -> dict[str, Path | None]:
+    """The plot of each numeric run by entry id (None without matplotlib), drawn by up to
+    ``jobs`` forked processes (matplotlib is imported once, before the fork)."""
+    import multiprocessing as mp
+    import os
+
+    todo = [(r.entry.info.id, dict(r.outcome.series), images)
+            for r in results if r.outcome.series]
+    if not todo or not _pyplot():
+        return {identifier: None for identifier, _, _ in todo}
+    workers = min(len(todo), jobs if jobs is not None else min(4, os.cpu_count() or 1))
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        with mp.get_context("fork").Pool(workers) as pool:
+            paths = pool.starmap(_plot, todo, chunksize=1)
+    else:
+        paths = [_plot(*job) for job in todo]
+    return {identifier: path for (identifier, _, _), path in zip(todo, paths)}
+
+
+def _pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend, or None without matplotlib."""
     try:
         import matplotlib
 
@@ -1046,6 +1071,15 @@ def _plot(identifier: str, series: Mapping[str, Sequence[float]], images: Path) 
         import matplotlib.pyplot as plt
     except ImportError:
         return None
+    return plt
+
+
+def _plot(identifier: str, series: Mapping[str, Sequence[float]], images: Path) -> Path | None:
+    plt = _pyplot()
+    if plt is None:
+        return None
+    import matplotlib
+
     matplotlib.rcParams["svg.hashsalt"] = "symopt"
     fig, ax = plt.subplots(figsize=(6, 3.2))
     for name, values in series.items():

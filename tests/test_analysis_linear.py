@@ -53,6 +53,21 @@ def test_heavy_ball_symbolic_closed_form_satisfies_the_recurrence():
     assert max(abs(x.imag) for x in xs) < 1e-20
 
 
+@pytest.mark.parametrize("method", ["heavy_ball", "heavy_ball_ema", "nesterov",
+                                    "nesterov_lookahead"])
+def test_general_closed_form_reproduces_the_powers_of_T(method):
+    # The closed form in symbolic λ, α, β (fitted by Cramer's rule) against x_k = (Tᵏs₀)₀
+    # computed exactly at a sample point with distinct roots.
+    value = closed_form(get_method(method)).value
+    recurrence = linear_recurrence(get_method(method))
+    point = {alpha: sp.Rational(1, 3), beta: sp.Rational(1, 5), lam: 2, X0: 1}
+    T = recurrence.matrix.subs(point)
+    s = sp.Matrix(recurrence.initial).subs(point)
+    for k in range(6):
+        assert abs(complex(sp.N(value.subs(point).subs(K, k) - s[0], 30))) < 1e-25
+        s = T * s
+
+
 def _closed_iterates(method: str, eigen: list, steps: int, x0: np.ndarray, **hp) -> np.ndarray:
     """x_k from the per-direction closed forms, on a diagonal quadratic (minimiser 0)."""
     out = np.empty((steps + 1, len(eigen)))

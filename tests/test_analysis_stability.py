@@ -123,3 +123,21 @@ def test_spiralling_momentum_is_reported_and_measured():
                            .iterates, axis=-1)
     measured = (norms[400] / norms[200]) ** (1 / 200)
     assert measured == pytest.approx(np.sqrt(0.9), rel=2e-2)
+
+
+def test_linear_conditions_become_the_sets_sympy_gives():
+    # The direct reading of linear inequalities against SymPy's general solver.
+    from symopt.analysis.stability import _as_set
+
+    b = sp.Symbol("b", nonnegative=True)
+    x = sp.Symbol("x", real=True)
+    half = sp.Rational(1, 2)
+    conditions = [
+        (sp.Gt(1 - b, 0), b), (sp.Ge(3 * b - 1, 0), b), (sp.Lt(b, half), b),
+        (sp.Le(2 - 4 * x, 1), x), (sp.Gt(-x, 3), x), (sp.Lt(x / 3 + 1, 0), x),
+        (sp.And(sp.Le(0, b, evaluate=False), sp.Lt(b, 1)), b),
+        (sp.And(sp.Gt(2 * x + 1, 0), sp.Le(x, 5)), x),
+        (sp.Gt(x**2 - 1, 0), x),  # not linear: SymPy's answer
+    ]
+    for condition, s in conditions:
+        assert _as_set(condition, s) == condition.as_set(), condition

@@ -327,3 +327,28 @@ def test_an_open_claim_expects_unknown_and_says_why():
     assert open_claim.__claim__.expected == "unknown"
     with pytest.raises(SymoptError):
         claim("t-open-silent", seed="000", quote="", stated="", expect="open")
+
+
+def test_plots_drawn_in_parallel_are_the_ones_drawn_one_by_one(tmp_path):
+    pytest.importorskip("matplotlib")
+    from symopt.catalogue import ClaimInfo, Entry, Result, Summary
+
+    def result(i: int) -> Result:
+        info = ClaimInfo(id=f"t-plot{i}", seed="000", quote="q", stated="s")
+        series = {"f": [1.0 / (k + i + 1) for k in range(12)], "x": [0.5**k for k in range(12)]}
+        outcome = Outcome("true", "", "", series=series)
+        return Result(Entry(info, "plots", tmp_path / "plots.toml", lambda: outcome), "true",
+                      outcome, 0.0)
+
+    (tmp_path / "plots.toml").write_text('title = "Plots"\n', encoding="utf-8")
+    summary = Summary(tuple(result(i) for i in range(5)), 0.0)
+    write_pages(summary, tmp_path / "one", jobs=1)
+    write_pages(summary, tmp_path / "two", jobs=2)
+    for i in range(5):
+        one = (tmp_path / "one" / "img" / f"t-plot{i}.svg").read_bytes()
+        assert one == (tmp_path / "two" / "img" / f"t-plot{i}.svg").read_bytes()
+        assert b"<svg" in one
+    assert (tmp_path / "one" / "plots.md").read_text(encoding="utf-8") == \
+        (tmp_path / "two" / "plots.md").read_text(encoding="utf-8")
+    assert "![numeric run of t-plot3](img/t-plot3.svg)" in \
+        (tmp_path / "two" / "plots.md").read_text(encoding="utf-8")

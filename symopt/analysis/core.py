@@ -17,8 +17,10 @@ Interval.open(0, 1/2)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Generic, TypeVar
 
 import sympy as sp
 
@@ -39,6 +41,34 @@ from symopt.result import Finding
 
 __all__ = ["Analysis", "analyze"]
 
+T = TypeVar("T")
+
+
+class _Deferred(Generic[T]):
+    """A value derived on first use, once (the derivations are pure, so a value is the
+    same whenever it is asked for).
+
+    >>> calls = []
+    >>> later = _Deferred(lambda: calls.append(1) or 42)
+    >>> calls
+    []
+    >>> later(), later(), calls
+    (42, 42, [1])
+    """
+
+    __slots__ = ("_fn", "_lock", "_value")
+
+    def __init__(self, fn: Callable[[], T]):
+        self._fn: Callable[[], T] | None = fn
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T:
+        with self._lock:
+            if self._fn is not None:
+                self._value, self._fn = self._fn(), None
+        return self._value  # type: ignore[return-value]
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -49,7 +79,22 @@ class Analysis:
     ``closed_form`` are per eigen-direction, in the symbol λ (``lambda``);
     ``rate`` and ``behaviour`` need every hyperparameter to have a value
     (given or optimal: ``rate`` falls back to the optimal rate).
+
+    The costly entries (closed form, stability region, optimum, rate, ...) are
+    derived when first read, so a caller pays only for what it uses; the values,
+    the repr and :meth:`as_dict` are those of deriving everything at once.
     """
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if type(value) is _Deferred:
+            value = value()
+            object.__setattr__(self, name, value)
+        return value
+
+    def __getstate__(self) -> dict[str, object]:
+        """Every entry derived (a copy holds values, never pending work)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def _repr_markdown_(self) -> str:
         """Jupyter display: see :mod:`symopt.display`."""
@@ -150,36 +195,39 @@ def analyze(problem: Problem | str, method: Method | str, *, epsilon: object = N
     kind = "quadratic" if quadratic is not None else "local"
     eigenvalues, minimiser = _spectrum(problem, quadratic, at)
     matrix = _matrix(method, hyperparameters)
-    closed = closed_form(method, seconds=seconds, **hyperparameters)
+    # The costly entries are derived when first read (see Analysis).
+    closed: Any = _Deferred(lambda: closed_form(method, seconds=seconds, **hyperparameters))
     if not eigenvalues.known:
         unknown = Finding.unknown(eigenvalues.reason)
         return Analysis(problem, method, fixed, kind, minimiser, eigenvalues, matrix, closed,
                         unknown, unknown, unknown, unknown, unknown)
     spectrum = eigenvalues.value
-    stability = _stability(method, spectrum, fixed, hyperparameters)
+    eps = _tolerance(epsilon)
+    stability: Any = _Deferred(lambda: _stability(method, spectrum, fixed, hyperparameters))
     # With every value given, the optimum is still worth knowing: free them all.
     every_value_given = bool(fixed) and all(h.symbol in fixed for h in method.hyperparameters)
-    optimal = optimal_hyperparameters(method, spectrum, seconds=seconds,
-                                      **({} if every_value_given else hyperparameters))
+    optimal: Any = _Deferred(lambda: optimal_hyperparameters(
+        method, spectrum, seconds=seconds, **({} if every_value_given else hyperparameters)))
     if matrix.known:
-        rate, directions, verdict = _rate_and_behaviour(method, spectrum, fixed,
-                                                         hyperparameters, optimal)
+        parts = _Deferred(lambda: _rate_and_behaviour(method, spectrum, fixed,
+                                                      hyperparameters, optimal()))
     else:
-        rate, directions, verdict = Finding.unknown(matrix.reason), [], Finding.unknown(
-            matrix.reason)
-    iterations = _iterations(rate, epsilon)
-    if kind == "local" and iterations.known:
-        iterations = Finding(iterations.value, iterations.reason + "; local: for the quadratic "
-                             "model at x*, asymptotic for f itself")
-    newton = (newton_constant(problem, minimiser.value if minimiser.known else None)
-              if method.uses_newton_direction and kind == "local"
-              else Finding.unknown("Newton's constant applies to Newton's method on a "
-                                   "non-quadratic objective (on a quadratic it converges in "
-                                   "one step)" if kind == "quadratic" or
-                                   method.uses_newton_direction else "not a Newton method"))
+        unknown = Finding.unknown(matrix.reason)
+        parts = _Deferred(lambda: (unknown, [], unknown))
+    rate: Any = _Deferred(lambda: parts()[0])
+    directions: Any = _Deferred(lambda: tuple(parts()[1]))
+    verdict: Any = _Deferred(lambda: parts()[2])
+    iterations: Any = _Deferred(lambda: _local_iterations(_iterations(rate(), eps), kind))
+    newton: Any = _Deferred(lambda: (
+        newton_constant(problem, minimiser.value if minimiser.known else None)
+        if method.uses_newton_direction and kind == "local"
+        else Finding.unknown("Newton's constant applies to Newton's method on a "
+                             "non-quadratic objective (on a quadratic it converges in "
+                             "one step)" if kind == "quadratic" or
+                             method.uses_newton_direction else "not a Newton method")))
+    radius: Any = _Deferred(lambda: _radius(method, spectrum, matrix, hyperparameters))
     return Analysis(problem, method, fixed, kind, minimiser, eigenvalues, matrix, closed,
-                    stability, optimal, rate, iterations, verdict, tuple(directions), newton,
-                    _radius(method, spectrum, matrix, hyperparameters))
+                    stability, optimal, rate, iterations, verdict, directions, newton, radius)
 
 
 def _spectrum(problem: Problem, quadratic, at: Mapping | None):
@@ -275,13 +323,24 @@ def _radius(method, spectrum, matrix: Finding, hyperparameters) -> Finding[sp.Ex
     return worst_rate(method, spectrum, **hyperparameters)
 
 
-def _iterations(rate: Finding, epsilon: object) -> Finding[sp.Expr]:
-    if not rate.known:
-        return Finding.unknown(rate.reason)
+def _tolerance(epsilon: object) -> sp.Expr:
+    """The tolerance ε of the iteration count: the symbol ε, or the given value (checked)."""
     from symopt.methods.base import _exact
     from symopt.symbols import symbol
 
-    eps = symbol("epsilon") if epsilon is None else _exact(epsilon, "epsilon")
+    return symbol("epsilon") if epsilon is None else _exact(epsilon, "epsilon")
+
+
+def _local_iterations(iterations: Finding[sp.Expr], kind: str) -> Finding[sp.Expr]:
+    if kind == "local" and iterations.known:
+        return Finding(iterations.value, iterations.reason + "; local: for the quadratic "
+                       "model at x*, asymptotic for f itself")
+    return iterations
+
+
+def _iterations(rate: Finding, eps: sp.Expr) -> Finding[sp.Expr]:
+    if not rate.known:
+        return Finding.unknown(rate.reason)
     count = iterations_to_tolerance(rate.value, eps)
     if count == sp.oo:
         return Finding(count, f"the rate {rate.value} is not below 1: no number of steps "

@@ -207,11 +207,16 @@ def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]
     for root, multiplicity in roots.items():
         basis += [K**j * root**K for j in range(multiplicity)]
     general = sum(c * b for c, b in zip(coefficients, basis))
-    equations = [sp.Eq(general.subs(K, j), firsts[j]) for j in range(n)]
-    solution = sp.solve(equations, coefficients, dict=True)
-    if not solution:
-        raise UnsupportedError("could not fit the closed form to the first iterates")
-    value = general.subs(solution[0])
+    solution = _fit(basis, firsts)
+    if solution is not None:
+        solution = dict(zip(coefficients, solution))
+    else:
+        equations = [sp.Eq(general.subs(K, j), firsts[j]) for j in range(n)]
+        found = sp.solve(equations, coefficients, dict=True)
+        if not found:
+            raise UnsupportedError("could not fit the closed form to the first iterates")
+        solution = found[0]
+    value = general.subs(solution)
     # simplify is slow on symbolic roots; together + factor_terms gives the same size there.
     value = sp.simplify(value) if value.free_symbols <= {K, X0} else sp.factor_terms(
         sp.together(value))
@@ -219,6 +224,28 @@ def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]
     if len(roots) > 1 and poly.free_symbols - {Z}:
         condition = public(sp.Ne(sp.discriminant(poly.as_expr(), Z), 0))
     return public(value), condition
+
+
+def _fit(basis: list[sp.Expr], firsts: list[sp.Expr]) -> list[sp.Expr] | None:
+    """The coefficients cᵢ with Σ cᵢ bᵢ(j) = x_j, j < n, by Cramer's rule for n ≤ 2 (None
+    for larger n or a singular system: the caller solves). Expanded, as ``solve`` gives them.
+
+    >>> z, w = sp.symbols("z w")
+    >>> _fit([z**K, w**K], [1, 0])
+    [w/(w - z), -z/(w - z)]
+    """
+    rows = [[b.subs(K, j) for b in basis] for j in range(len(basis))]
+    if len(basis) == 1:
+        (a,), = rows
+        return None if a == 0 else [sp.expand(firsts[0] / a)]
+    if len(basis) != 2:
+        return None
+    (a, b), (c, d) = rows
+    det = sp.expand(a * d - b * c)
+    if det == 0:
+        return None
+    x0, x1 = firsts
+    return [sp.expand((x0 * d - b * x1) / det), sp.expand((a * x1 - c * x0) / det)]
 
 
 def _number(value: object) -> sp.Expr:

@@ -95,7 +95,7 @@ def prove(
         from symopt.catalogue import write_pages
 
         written = (docs if docs is not None else Path.cwd() / DEFAULT_PAGES).resolve()
-        write_pages(summary, written)
+        write_pages(summary, written, jobs=jobs)
     wall = _since_start(started)
     if as_json:
         console.print_json(json.dumps(_json(summary, wall, written)))
