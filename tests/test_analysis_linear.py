@@ -117,6 +117,19 @@ def test_closed_form_on_a_rotated_quadratic():
         assert np.allclose(trajectory.iterates[k], expected, rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize(("method", "hp", "hand"), [
+    # torch's Nesterov at α = 1/λ: b₁ = λx₀, x₁ = x₀ − (λx₀ + βλx₀)/λ = −βx₀, then b₂ = 0, x₂ = 0
+    ("nesterov", {"alpha": "1/4", "beta": "1/2"}, [1, sp.Rational(-1, 2), 0, 0, 0]),
+    # heavy ball with β = 0 at α = 1/λ: one step to the minimiser
+    ("heavy_ball", {"alpha": "1/4", "beta": "0"}, [1, 0, 0, 0, 0]),
+])
+def test_a_nilpotent_iteration_has_a_closed_form_without_free_coefficients(method, hp, hand):
+    # the double root 0: (c + c′k)0ᵏ cannot hold x₁ = −βx₀; the closed form must
+    value = closed_form(get_method(method), lam=4, **hp).value
+    assert value.free_symbols <= {X0, K}
+    assert [value.subs({X0: 1, K: k}) for k in range(5)] == hand
+
+
 def test_nonlinear_methods_have_no_iteration_matrix():
     with pytest.raises(UnsupportedError, match="depends on the step counter"):
         linear_recurrence(get_method("adam"))

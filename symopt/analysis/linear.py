@@ -163,7 +163,8 @@ def closed_form(method: Method, lam: sp.Expr | str | float | None = None, *,
     """x_k in one eigen-direction as a closed form in k, x₀ (= x₀ − x*), λ and hyperparameters.
 
     Derived from the roots of det(zI − T): x_k = Σ cᵢ zᵢᵏ with the cᵢ fitted to
-    x₀, x₁, … (a repeated root z contributes (c + c′k)zᵏ).
+    x₀, x₁, … (a repeated root z contributes (c + c′k)zᵏ; a repeated root 0, a
+    nilpotent block, contributes its first iterates as Kronecker deltas in k).
 
     >>> from symopt.methods import heavy_ball
     >>> closed_form(heavy_ball(), lam="1/4", alpha=1, beta="1/4").value
@@ -205,7 +206,12 @@ def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]
     coefficients = sp.symbols(f"c0:{n}")
     basis = []
     for root, multiplicity in roots.items():
-        basis += [K**j * root**K for j in range(multiplicity)]
+        if root == 0 and multiplicity > 1:
+            # A nilpotent block: its iterates are x_0, …, x_{m−1}, then 0 — (c + c′k)0ᵏ
+            # cannot hold x_1 (it is 0 for every k ≥ 1), the Kronecker deltas can.
+            basis += [sp.KroneckerDelta(K, j) for j in range(multiplicity)]
+        else:
+            basis += [K**j * root**K for j in range(multiplicity)]
     general = sum(c * b for c, b in zip(coefficients, basis))
     solution = _fit(basis, firsts)
     if solution is not None:
@@ -217,6 +223,8 @@ def _closed_form(recurrence: LinearRecurrence) -> tuple[sp.Expr, sp.Expr | None]
             raise UnsupportedError("could not fit the closed form to the first iterates")
         solution = found[0]
     value = general.subs(solution)
+    if value.free_symbols & set(coefficients):  # the first iterates did not fix every cᵢ
+        raise UnsupportedError("could not fit the closed form to the first iterates")
     # simplify is slow on symbolic roots; together + factor_terms gives the same size there.
     value = sp.simplify(value) if value.free_symbols <= {K, X0} else sp.factor_terms(
         sp.together(value))
