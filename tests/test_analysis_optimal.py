@@ -165,6 +165,19 @@ def test_no_closed_form_optimum_is_unknown_with_numeric_evidence():
     assert _hb_radius(numeric["alpha"], 0.5, grid).max() == pytest.approx(radii.min(), abs=1e-4)
 
 
+@pytest.mark.parametrize("method", ["nesterov", "nesterov_lookahead"])
+def test_one_eigenvalue_nesterov_optimum_is_exact_with_beta_free(method):
+    # On 2w² (λ = 4) α = 1/λ makes the step exact for every β (hand: torch form x₁ = −βx₀,
+    # x₂ = 0; look-ahead form z₁ = y₀ − y₀ = 0): rate 0, not an unknown with numeric evidence.
+    found = analyze("2*w**2", method).optimal
+    assert found.known and found.value.rate == 0
+    assert found.value.hyperparameters[symbol("alpha")] == sp.Rational(1, 4)
+    assert "beta free" in found.reason
+    for beta in ("0", "1/2", "9/10"):
+        path = run("2*w**2", method, [1.0], 3, alpha="1/4", beta=beta).iterates
+        assert abs(path[-1][0]) < 1e-12
+
+
 def test_ema_heavy_ball_and_damped_newton_optima_in_runs():
     ema = analyze(SEED, "heavy_ball_ema").optimal.value
     hp = {k.name: float(v) for k, v in ema.hyperparameters.items()}

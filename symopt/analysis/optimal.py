@@ -202,16 +202,33 @@ def _equioscillation(recurrence, method: Method, fixed: dict, mu: sp.Expr, L: sp
         solutions = sp.solve(equations, symbols, dict=True) if equations else [{}]
         admissible = []
         for solution in solutions:
-            if any(h.symbol not in solution for h in unknowns) or (
-                    equations and r not in solution):
+            ansatz = name
+            free = [h for h in unknowns if h.symbol not in solution]
+            if free and mu == L:
+                # One eigenvalue: the equations may leave a hyperparameter free (Nesterov at
+                # α = 1/λ has rate 0 for every β); show one admissible value and say so.
+                solution = {**solution, **{h.symbol: _representative(h) for h in free}}
+                ansatz = (f"{name}; {', '.join(str(public(h.symbol)) for h in free)} free (the "
+                        "equations hold for every value; the smallest admissible one shown)")
+                free = []
+            if free or (equations and r not in solution):
                 continue
             rate = sp.simplify(solution.get(r, sp.S.Zero))
             values = {h.symbol: sp.simplify(solution[h.symbol]) for h in unknowns}
             if _admissible(values, rate, unknowns, mu, L, check):
-                admissible.append((values, rate, name))
+                admissible.append((values, rate, ansatz))
         if admissible:
             return admissible
     return []
+
+
+def _representative(hyperparameter) -> sp.Expr:
+    """The smallest value in a hyperparameter's domain if it has one, else its default."""
+    domain = hyperparameter.domain
+    low = getattr(domain, "inf", None)
+    if low is not None and low.is_finite and domain.contains(low) is sp.true:
+        return low
+    return hyperparameter.default if hyperparameter.default is not None else sp.S.Zero
 
 
 #: Admissible equioscillation solutions by (det(zI − T), λ, free hyperparameters, μ, L).
