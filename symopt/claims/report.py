@@ -4,7 +4,7 @@
 >>> v = Verdict.false("α* = 2/5", correct="2/5", counterexample="at α = 1/2 the rate is 1",
 ...                   basis="counterexample")
 >>> print(to_markdown([v]).splitlines()[2])
-| claim |  | **false** (counterexample) | α* = 2/5 | 2/5 | at α = 1/2 the rate is 1 |
+| claim |  | **false** | counterexample | α* = 2/5 | 2/5 | at α = 1/2 the rate is 1 |
 """
 
 from __future__ import annotations
@@ -136,13 +136,13 @@ def _cell(text: str | None) -> str:
 def to_markdown(verdicts: Sequence[Verdict], title: str = "") -> str:
     """The report as a Markdown table."""
     lines = [f"## {title}", ""] if title else []
-    lines += ["| claim | kind | verdict | evidence | correct | counterexample |",
-              "| --- | --- | --- | --- | --- | --- |"]
+    lines += ["| claim | kind | verdict | rests on | evidence | correct | counterexample |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
     for v in verdicts:
         status = f"**{v.status}**" if v.status == "false" else v.status
-        status += f" ({v.basis})" if v.basis else ""
         evidence = "\n".join(p for p in [v.summary, *v.evidence, _expected(v)] if p)
         lines.append(f"| {_cell(v.claim_id or 'claim')} | {_cell(v.kind)} | {status} | "
-                     f"{_cell(evidence)} | {_cell(v.correct)} | {_cell(v.counterexample)} |")
+                     f"{v.basis} | {_cell(evidence)} | {_cell(v.correct)} | "
+                     f"{_cell(v.counterexample)} |")
     lines += ["", summary(verdicts)]
     return "\n".join(lines)
