@@ -18,7 +18,13 @@ import sympy as sp
 
 from symopt.claims.claim import NUMBER_KEYS, Claim, Verdict, register, reject_keys
 from symopt.claims.context import Context, show
-from symopt.claims.equivalence import Comparison, compare, compare_equations, sample_point
+from symopt.claims.equivalence import (
+    Comparison,
+    _sign_certain,
+    compare,
+    compare_equations,
+    sample_point,
+)
 from symopt.claims.text import clean, read_relation
 from symopt.errors import ParseError, SymoptError, UnsupportedError
 from symopt.methods.base import NEWTON_DIRECTION
@@ -99,8 +105,10 @@ def check_inequality(claim: Claim) -> Verdict:
         tried += 1
         if number < 0 or (strict and number == 0):
             where = ", ".join(f"{k} = {v}" for k, v in point.items())
+            # a rational gap, or one evaluated to full accuracy: the witness is checked
+            certain = value.is_Rational or _sign_certain(value)
             return Verdict.false(f"{relation} fails at {where}", correct=None,
-                                 basis="counterexample",
+                                 basis="counterexample" if certain else "numeric",
                                  counterexample=f"at {where}: {show(relation.lhs.xreplace(point))}"
                                  f" vs {show(relation.rhs.xreplace(point))}")
         if tried >= 60:
