@@ -141,11 +141,36 @@ def derivation_markdown(derivation: Any) -> str:
     return "\n".join(out)
 
 
+#: What each basis of a verdict means, as a display says it.
+BASIS_WORDS = {
+    "exact": "exact — a symbolic proof",
+    "certificate": "certificate — over the function class",
+    "numeric": "numeric — evidence, not a proof",
+    "counterexample": "counterexample — a concrete witness",
+    "cited": "cited — an argument stated, not machine-checked",
+}
+
+
 def verdict_markdown(verdict: Any) -> str:
-    """A Verdict: status, summary, the correct value and the counterexample if false."""
+    """A Verdict: status, what it rests on, summary, the correct value and the counterexample.
+
+    >>> from symopt.claims import Verdict
+    >>> print(verdict_markdown(Verdict.true("equal at 10 random points", basis="numeric")))
+    **Claim** (claim)
+    <BLANKLINE>
+    |  |  |
+    |---|---|
+    | verdict | **✅ true** |
+    | rests on | numeric — evidence, not a proof |
+    | why | equal at 10 random points |
+    """
     badge = {"true": "✅ true", "false": "❌ false"}.get(verdict.status, f"⚠️ {verdict.status}")
     title = f" `{verdict.claim_id}`" if verdict.claim_id else ""
-    rows = [("verdict", f"**{badge}**"), ("rests on", _cell(verdict.summary))]
+    rows = [("verdict", f"**{badge}**")]
+    basis = getattr(verdict, "basis", "")
+    if basis:
+        rows.append(("rests on", _cell(BASIS_WORDS.get(basis, basis))))
+    rows.append(("why", _cell(verdict.summary)))
     if verdict.correct:
         rows.append(("correct value", f"`{_cell(verdict.correct)}`"))
     if verdict.counterexample:

@@ -144,22 +144,23 @@ def check_error_constant(claim: Claim) -> Verdict:
         result = "no finite limit"
         if c.is_zero is False:
             return Verdict.false(f"e_(k+1)/e_k^{wanted} has {result}: the order is {p}",
-                                 correct=result, counterexample=basis)
+                                 correct=result, counterexample=basis, basis="exact")
         return Verdict.unknown(f"cannot tell whether C = {show(c)} is 0")
     else:
         correct = c
     signed = ctx.numbers(stated, correct)
     if signed.equal is True:
         return Verdict.true(f"lim e_(k+1)/e_k^{wanted} = {show(correct)} with e_k = x_k − x*: "
-                            f"{basis}", correct=show(correct))
+                            f"{basis}", correct=show(correct), basis=signed.basis)
     absolute = ctx.numbers(stated, sp.Abs(correct))
     if absolute.equal is True:
         return Verdict.true(f"lim |e_(k+1)|/|e_k|^{wanted} = {show(sp.Abs(correct))} (the "
                             f"signed limit with e_k = x_k − x* is {show(correct)}): {basis}",
-                            correct=show(correct))
+                            correct=show(correct), basis=absolute.basis)
     if signed.equal is None:
         return Verdict.unknown(f"the constant is {show(correct)}: {signed.how}")
     return Verdict.false(f"lim e_(k+1)/e_k^{wanted} = {show(correct)} with e_k = x_k − x* "
                          f"(|·|: {show(sp.Abs(correct))})", correct=show(correct),
+                         basis=signed.basis,
                          counterexample=f"{basis}; the rule itself near x*: "
                          f"{_ratios(ctx, star, wanted)}")

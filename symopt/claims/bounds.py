@@ -341,7 +341,7 @@ def check_step_bound(claim: Claim) -> Verdict:
                 return Verdict.true(f"|Δ_t| ≤ {show(stated)} for every gradient sequence and "
                                     f"{where}: stated² − sup Δ_t² = {show(sp.simplify(gap))} "
                                     f"≥ 0{limit_text}", *evidence,
-                                    correct=show(sp.sqrt(value)))
+                                    correct=show(sp.sqrt(value)), basis="exact")
     return Verdict.unknown(f"no gradient sequence breaks |Δ_t| ≤ {show(stated)} at "
                            f"{len(points)} hyperparameter point(s) × {len(times)} value(s) of "
                            f"t, but it is not proved{limit_text}", *evidence)
@@ -377,6 +377,7 @@ def _one_large_gradient(ctx: Context, stated: sp.Expr) -> Verdict | None:
                 at = ", ".join(f"{s} = {show(v)}" for s, v in point.items())
                 return Verdict.false(
                     f"the step is not bounded over gradients (at {at})", correct="∞",
+                    basis="counterexample",
                     counterexample=f"one gradient g_1 = 10^{k} gives, by the method's rule, "
                     f"Δ_1 = {show(sp.N(step, 10))}, |Δ_1| > {show(sp.N(bound, 10))}")
     return None
@@ -394,7 +395,7 @@ def _vanishing_last_gradient(ctx: Context, point: dict, t: int, bound: sp.Expr
             at = ", ".join(f"{s} = {show(v)}" for s, v in point.items())
             return Verdict.false(
                 f"at {at}, t = {t}: the step is unbounded (a past gradient has weight 0 in "
-                "the denominator)", correct="∞",
+                "the denominator)", correct="∞", basis="counterexample",
                 counterexample=f"{'g_1' if t == 2 else f'g_1 = … = g_{t - 1}'} = 1, "
                 f"g_{t} = 10^-{k} give, by the "
                 f"method's rule run at 60 digits with ε = 0, Δ_{t} = {show(sp.N(step, 10))}, "
@@ -423,4 +424,5 @@ def _refuted(ctx: Context, found: StepSupremum, point: dict, t: int, bound: sp.E
         return Verdict.unknown(summary + "; but the sequence built to attain it did not "
                                "break the bound when run", *evidence)
     return Verdict.false(summary, correct=f"sup |Δ_t| = {show(sp.sqrt(found.value))}",
-                         counterexample=counter, evidence=tuple(evidence))
+                         counterexample=counter, evidence=tuple(evidence),
+                         basis="counterexample")

@@ -29,11 +29,20 @@ from symopt.errors import (
     UnsupportedError,
 )
 
-__all__ = ["COMMON_KEYS", "KEYS", "KINDS", "NUMBER_KEYS", "Claim", "MethodSpec", "ProblemSpec",
-           "Status", "Verdict", "check", "check_keys", "given_keys", "load_kinds",
+__all__ = ["BASES", "COMMON_KEYS", "KEYS", "KINDS", "NUMBER_KEYS", "Basis", "Claim", "MethodSpec",
+           "ProblemSpec", "Status", "Verdict", "check", "check_keys", "given_keys", "load_kinds",
            "reject_keys"]
 
 Status = Literal["true", "false", "unknown", "error", "timeout"]
+
+#: What a decided verdict rests on ("" for unknown, error and timeout):
+#: ``exact`` a symbolic proof (a difference simplifies to 0, identical sets, induction,
+#: an exact solve or an exact run), ``certificate`` a certificate over a function class
+#: (a PEP/SDP dual, a potential), ``numeric`` evidence at sample points or from floating
+#: runs (not a proof), ``counterexample`` a false verdict with a concrete witness checked
+#: exactly, ``cited`` a stated source taken on trust.
+Basis = Literal["exact", "certificate", "numeric", "counterexample", "cited", ""]
+BASES: tuple[str, ...] = ("exact", "certificate", "numeric", "counterexample", "cited")
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,16 @@ class Verdict:
     ``status`` is ``true`` (``summary`` and ``evidence`` say how it was shown),
     ``false`` (``correct`` is the right answer, ``counterexample`` a concrete
     witness), ``unknown`` (``summary`` is the reason), ``error`` (the claim
-    could not be read) or ``timeout``.
+    could not be read) or ``timeout``. ``basis`` says what a true or false
+    verdict rests on (one of :data:`BASES`; empty otherwise): a true verdict
+    never rests on a counterexample, and an undecided one rests on nothing.
+
+    >>> Verdict.true("the difference simplifies to 0", basis="exact").basis
+    'exact'
+    >>> Verdict.true("equal at 10 random points", basis="counterexample")
+    Traceback (most recent call last):
+    ...
+    ValueError: a true verdict cannot rest on 'counterexample'
     """
 
     def _repr_markdown_(self) -> str:
@@ -143,18 +161,35 @@ class Verdict:
     kind: str = ""
     expect: bool | None = None
     note: str = ""
+    basis: Basis = ""
+
+    def __post_init__(self) -> None:
+        # "" on a decided verdict only for records written before the basis existed;
+        # the constructors below always name one
+        if self.basis and self.basis not in BASES:
+            raise ValueError(f"unknown basis {self.basis!r}; one of {', '.join(BASES)}")
+        if self.status == "true" and self.basis == "counterexample":
+            raise ValueError("a true verdict cannot rest on 'counterexample'")
+        if self.status not in ("true", "false") and self.basis:
+            raise ValueError(f"an undecided verdict ({self.status}) rests on nothing, "
+                             f"not {self.basis!r}")
 
     @classmethod
-    def true(cls, summary: str, *evidence: str, correct: str | None = None) -> Verdict:
-        """The claim holds."""
-        return cls("true", summary, correct=correct, evidence=tuple(evidence))
+    def true(cls, summary: str, *evidence: str, basis: Basis,
+             correct: str | None = None) -> Verdict:
+        """The claim holds, shown by ``basis`` (exact, certificate, numeric or cited)."""
+        if not basis:
+            raise ValueError("a true verdict says what it rests on")
+        return cls("true", summary, correct=correct, evidence=tuple(evidence), basis=basis)
 
     @classmethod
-    def false(cls, summary: str, *, correct: str | None, counterexample: str | None,
-              evidence: tuple[str, ...] = ()) -> Verdict:
-        """The claim is wrong: the correct value and a concrete counterexample."""
+    def false(cls, summary: str, *, basis: Basis, correct: str | None,
+              counterexample: str | None, evidence: tuple[str, ...] = ()) -> Verdict:
+        """The claim is wrong: the correct value, a concrete counterexample and the basis."""
+        if not basis:
+            raise ValueError("a false verdict says what it rests on")
         return cls("false", summary, correct=correct, counterexample=counterexample,
-                   evidence=evidence)
+                   evidence=evidence, basis=basis)
 
     @classmethod
     def unknown(cls, reason: str, *evidence: str) -> Verdict:

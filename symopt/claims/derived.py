@@ -149,9 +149,10 @@ def check_convex(claim: Claim) -> Verdict:
         return Verdict.unknown(f"convexity could not be decided: {finding.reason}")
     correct = "convex" if finding.value else "not convex"
     if finding.value == stated:
-        return Verdict.true(f"f is {correct}: {finding.reason}", correct=correct)
+        return Verdict.true(f"f is {correct}: {finding.reason}", correct=correct, basis="exact")
     witness = finding.evidence.get("point")
     return Verdict.false(f"f is {correct}", correct=correct,
+                         basis="counterexample" if witness else "exact",
                          counterexample=(f"the Hessian has a negative eigenvalue at "
                                          f"{show(witness)}" if witness else finding.reason))
 
@@ -180,18 +181,23 @@ def check_eigenvalues(claim: Claim) -> Verdict:
         correct += [sp.simplify(value)] * multiplicity
     shown = ", ".join(show(v) for v in correct)
     remaining = list(correct)
+    proved = True
     for value in stated:
-        match = next((c for c in remaining if compare(value, c).equal is True), None)
+        results = ((c, compare(value, c)) for c in remaining)
+        match, result = next(((c, r) for c, r in results if r.equal is True), (None, None))
         if match is None:
             det = sp.simplify((hessian - value * sp.eye(hessian.rows)).det())
             return Verdict.false(f"the eigenvalues are {shown}", correct=shown,
+                                 basis="counterexample",
                                  counterexample=f"{show(value)} is not an eigenvalue of "
                                  f"{show(hessian)} (det(H − {show(value)}I) = {show(det)})")
+        proved = proved and result.proved
         remaining.remove(match)
     if remaining:
-        return Verdict.false(f"the eigenvalues are {shown}", correct=shown,
+        return Verdict.false(f"the eigenvalues are {shown}", correct=shown, basis="exact",
                              counterexample=f"{', '.join(show(v) for v in remaining)} missing")
-    return Verdict.true(f"the eigenvalues of {show(hessian)} are {shown}", correct=shown)
+    return Verdict.true(f"the eigenvalues of {show(hessian)} are {shown}", correct=shown,
+                        basis="exact" if proved else "numeric")
 
 
 def analysis_of(ctx: Context, *, epsilon: object = None, free: tuple[str, ...] = ()):
@@ -309,17 +315,22 @@ def check_optimal_step(claim: Claim) -> Verdict:
         return Verdict.unknown(f"the optimal hyperparameters could not be derived: "
                                f"{analysis.optimal.reason}")
     optimum = analysis.optimal.value
+    proved = True
     for sym, value in stated.items():
         correct = optimum.hyperparameters.get(sym)
         if correct is None:
             return Verdict.unknown(f"{sym} is not among the optimised hyperparameters "
                                    f"{show(optimum.hyperparameters)}")
         result = ctx.numbers(*_ordered(ctx, value, correct))
-        if result.equal is not True:
+        if result.equal is None:
+            return Verdict.unknown(f"{sym}: {result.how}")
+        if result.equal is False:
             return _refute_optimum(ctx, stated, optimum, sym, correct, result)
+        proved = proved and result.proved
     return Verdict.true(f"{show(optimum.hyperparameters)} minimise the worst-case rate "
                         f"(rate {show(optimum.rate)})", f"worst-case rate at the optimum: "
-                        f"{show(optimum.rate)}", correct=show(optimum.hyperparameters))
+                        f"{show(optimum.rate)}", correct=show(optimum.hyperparameters),
+                        basis="exact" if proved else "numeric")
 
 
 def _refute_optimum(ctx: Context, stated: dict, optimum, sym: sp.Symbol, correct: sp.Expr,
@@ -340,7 +351,7 @@ def _refute_optimum(ctx: Context, stated: dict, optimum, sym: sp.Symbol, correct
         except (SymoptError, ImportError, TypeError, ValueError):
             pass
     return Verdict.false(f"{sym}* = {show(correct)}", correct=show(optimum.hyperparameters),
-                         counterexample=counter)
+                         basis=result.basis, counterexample=counter)
 
 
 @register("rate", "convergence_rate",
@@ -457,14 +468,16 @@ def check_fixed_point(claim: Claim) -> Verdict:
             return Verdict.unknown(f"no fixed point derived: {analysis.minimiser.reason}")
         correct = analysis.minimiser.value
         stated = ctx.point(claim.stated)
+        proved = True
         for k, v in correct.items():
             result = compare(stated[k], v)
             if result.equal is not True:
                 return decide(result, sp.Matrix(list(correct.values())),
                               f"the fixed point ({k})")
+            proved = proved and result.proved
         return Verdict.true("x* = x*⁺ at the minimiser "
                             f"{show(correct)} ({analysis.minimiser.reason})",
-                            correct=show(correct))
+                            correct=show(correct), basis="exact" if proved else "numeric")
     rule = ctx.method.rule()
     substitution = ctx.hyperparameters
     state = list(rule.state_next)
@@ -483,14 +496,16 @@ def check_fixed_point(claim: Claim) -> Verdict:
     else:
         raise ParseError("give the fixed point as a table of state variables "
                          f"({', '.join(map(str, state))})")
+    proved = True
     for k, v in stated.items():
         if k not in correct:
             raise ParseError(f"{k} is not a state variable of {ctx.method.name}")
         result = compare(v, correct[k])
         if result.equal is not True:
             return decide(result, correct[k], f"the steady state {k}* (constant g)")
+        proved = proved and result.proved
     return Verdict.true(f"the steady state for a constant gradient g is {show(correct)}",
-                        correct=show(correct))
+                        correct=show(correct), basis="exact" if proved else "numeric")
 
 
 def _stateless_fixed_point(ctx: Context) -> Verdict:
@@ -504,7 +519,7 @@ def _stateless_fixed_point(ctx: Context) -> Verdict:
     shown = "(" + ", ".join(show(v) for v in point) + ")"
     if result.equal is True:
         return Verdict.true(f"one step of {ctx.method.name} from {shown} returns {shown} "
-                            f"({result.how})", correct=shown)
+                            f"({result.how})", correct=shown, basis=result.basis)
     if result.equal is None:
         return Verdict.unknown(result.how)
     moved = "(" + ", ".join(show(sp.simplify(v)) for v in after) + ")"
@@ -515,7 +530,7 @@ def _stateless_fixed_point(ctx: Context) -> Verdict:
             correct = show(analysis.minimiser.value)
     return Verdict.false(f"{shown} is not a fixed point" +
                          (f"; the fixed point is {correct}" if correct else ""),
-                         correct=correct,
+                         correct=correct, basis=result.basis,
                          counterexample=f"one step from {shown} gives {moved}")
 
 
@@ -543,11 +558,13 @@ def check_stability(claim: Claim) -> Verdict:
     shown = show(region.interval)
     if result.equal is True:
         return Verdict.true(f"{x} ∈ {shown}{note}: {result.how}",
-                            *(f"note: {n}" for n in region.notes), correct=shown)
+                            *(f"note: {n}" for n in region.notes), correct=shown,
+                            basis=result.basis)
     if result.equal is None:
         return Verdict.unknown(result.how)
     return Verdict.false(f"the iteration converges exactly for {x} ∈ {shown}{note}",
-                         correct=shown, counterexample=_demonstrate(ctx, x, witness, result))
+                         correct=shown, basis="counterexample",
+                         counterexample=_demonstrate(ctx, x, witness, result))
 
 
 def _read_step_set(ctx: Context, text: str, x: sp.Symbol) -> sp.Set:
@@ -634,13 +651,20 @@ def _spectrum_problem(ctx: Context, parameters: dict | None = None):
 
 def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, analysis
                       ) -> Verdict:
+    import random
+
+    from symopt.claims.equivalence import sample_point
     from symopt.claims.sets import _simple_point
 
     stated = ctx.resolve(read_region(ctx.claim.stated, parameters, ctx.local))
     stated, correct = unify_names(stated, region.condition)
     free = (stated.free_symbols | correct.free_symbols) - set(parameters)
-    # symbols other than the hyperparameters (L, a, ...) are compared at a few values
-    trials = [_simple_point(free, 0), _simple_point(free, 1)] if free else [{}]
+    # symbols other than the hyperparameters (L, a, ...) are compared at simple values
+    # (a witness that reads well) and at random ones: agreement at L = 1 and L = 2
+    # alone is a special case, not evidence for every L
+    rng = random.Random(17)
+    trials = [_simple_point(free, 0), _simple_point(free, 1),
+              *(sample_point(free, rng) for _ in range(3))] if free else [{}]
     agreed = []
     for values in trials:
         box = {}
@@ -653,11 +677,19 @@ def _stability_region(ctx: Context, parameters: tuple[sp.Symbol, ...], region, a
         at = f" (at {', '.join(f'{k} = {v}' for k, v in values.items())})" if values else ""
         if result.equal is False:
             return Verdict.false(f"the iteration converges exactly where {correct}",
-                                 correct=str(correct), counterexample=result.how + at)
+                                 correct=str(correct), basis=result.basis,
+                                 counterexample=result.how + at)
         if result.equal is None:
             return Verdict.unknown(result.how + at)
         agreed.append(result.how + at)
-    return Verdict.true(f"the region is {correct}: {'; '.join(agreed)}", correct=str(correct))
+    # agreement at grid points of a box (and at a few values of the other symbols)
+    if len(agreed) == 1:
+        return Verdict.true(f"the region is {correct}: {agreed[0]}", correct=str(correct),
+                            basis="numeric")
+    names = ", ".join(sorted(s.name for s in free))
+    return Verdict.true(f"the region is {correct}: the regions agree at random points of the "
+                        f"box at {len(agreed)} values of {names} (2 simple, the rest random)",
+                        *agreed, correct=str(correct), basis="numeric")
 
 
 def _alpha_bound(analysis, values: dict | None = None) -> sp.Expr:
@@ -713,10 +745,15 @@ def check_kkt(claim: Claim) -> Verdict:
     shown = "; ".join(show(pt) for pt in points)
     for values in points:
         flipped = []
+        proved = True
         for k, v in stated.items():
-            if compare(v, values[k]).equal is True:
+            same = compare(v, values[k])
+            if same.equal is True:
+                proved = proved and same.proved
                 continue
-            if k in equality and compare(v, -values[k]).equal is True:
+            opposite = compare(v, -values[k]) if k in equality else same
+            if k in equality and opposite.equal is True:
+                proved = proved and opposite.proved
                 flipped.append(k)
                 continue
             break
@@ -724,9 +761,9 @@ def check_kkt(claim: Claim) -> Verdict:
             note = (f" (the sign of {', '.join(flipped)} follows the convention L = f − νh)"
                     if flipped else "")
             return Verdict.true(f"a KKT point with multipliers: {show(values)}{note}",
-                                correct=shown)
+                                correct=shown, basis="exact" if proved else "numeric")
     mismatch = next(k for k in stated if compare(stated[k], points[0][k]).equal is not True)
-    return Verdict.false(f"the KKT points are {shown}", correct=shown,
+    return Verdict.false(f"the KKT points are {shown}", correct=shown, basis="exact",
                          counterexample=f"{mismatch} = {show(stated[mismatch])} but the KKT "
                          f"point has {mismatch} = {show(points[0][mismatch])}")
 
@@ -755,12 +792,14 @@ def _no_multipliers(result, stated: dict[str, sp.Expr]) -> Verdict | None:
         value = sp.simplify(g.xreplace(point))
         if value.is_positive:
             return Verdict.false(f"{shown} is not feasible", correct=correct,
+                                 basis="counterexample",
                                  counterexample=f"the constraint {text or f'{g} <= 0'} "
                                  f"fails there ({show(value)} > 0)")
     for h in conditions.equalities:
         value = sp.simplify(h.xreplace(point))
         if value.is_zero is False:
             return Verdict.false(f"{shown} is not feasible", correct=correct,
+                                 basis="counterexample",
                                  counterexample=f"the constraint {h} = 0 fails there "
                                  f"({show(value)} ≠ 0)")
     values = [sp.simplify(g.xreplace(point)) for g in conditions.inequalities]
@@ -778,6 +817,7 @@ def _no_multipliers(result, stated: dict[str, sp.Expr]) -> Verdict | None:
         active = ", ".join(lam.name for lam in unknowns) or "none"
         return Verdict.false(
             f"{shown} is not a KKT point: no multipliers exist there", correct=correct,
+            basis="exact",
             counterexample=f"∇f{shown} = [{', '.join(gradient)}] is not a combination of the "
             f"active constraints' gradients (multipliers {active}): the stationarity "
             "equations have no solution (a point where LICQ fails can be a minimizer "
@@ -789,6 +829,7 @@ def _no_multipliers(result, stated: dict[str, sp.Expr]) -> Verdict | None:
     if negative:
         return Verdict.false(
             f"{shown} is not a KKT point: its multipliers would be {show(found)}",
-            correct=correct, counterexample=f"{negative[0].name} = {show(found[negative[0]])}"
+            correct=correct, basis="exact",
+            counterexample=f"{negative[0].name} = {show(found[negative[0]])}"
             " < 0, and an inequality's multiplier must be ≥ 0")
     return None

@@ -40,12 +40,34 @@ POINTS = 10
 
 @dataclass(frozen=True)
 class Comparison:
-    """``equal`` is True, False or None (undecided), ``how`` says why."""
+    """``equal`` is True, False or None (undecided), ``how`` says why.
+
+    ``proved``: equality shown symbolically; ``numeric``: a difference found only
+    to floating accuracy (a numerically computed root), not at an exact witness.
+    """
 
     equal: bool | None
     how: str
     point: dict[str, str] = field(default_factory=dict)
     proved: bool = False
+    numeric: bool = False
+
+    @property
+    def basis(self) -> str:
+        """What the outcome rests on (see :data:`symopt.claims.claim.BASES`).
+
+        >>> Comparison(True, "equal at 10 random points").basis
+        'numeric'
+        >>> Comparison(False, "the values differ at x = 1", {"x": "1"}).basis
+        'counterexample'
+        """
+        if self.equal is True:
+            return "exact" if self.proved else "numeric"
+        if self.equal is False:
+            if self.numeric:
+                return "numeric"
+            return "counterexample" if self.point else "exact"
+        return ""
 
 
 def _fmt(value: sp.Basic) -> str:
@@ -328,7 +350,8 @@ def _compare_matrices(stated: sp.Basic, correct: sp.Basic, *, points: int, seed:
         if result.equal is not True:
             i, j = divmod(index, stated.cols)
             place = f"entry ({i + 1}, {j + 1})" if stated.cols > 1 else f"component {i + 1}"
-            return Comparison(result.equal, f"{place}: {result.how}", result.point)
+            return Comparison(result.equal, f"{place}: {result.how}", result.point,
+                              numeric=result.numeric)
         proved = proved and result.proved
         hows.add(result.how)
     how = "every entry: " + "; ".join(sorted(hows))
@@ -370,10 +393,23 @@ def compare_numbers(stated: sp.Basic, correct: sp.Basic, *, tolerance: float | N
     for bound, label in allowed:
         inside = sp.N(gap - bound, 50)
         if inside <= 0:
-            return Comparison(True, f"{sp.sstr(stated)} is {_fmt(correct)} {label}")
+            return Comparison(True, f"{sp.sstr(stated)} is {_fmt(correct)} {label}",
+                              proved=_sign_certain(gap - bound))
     labels = " / ".join(label for _, label in allowed)
     return Comparison(False, f"the value is {_fmt(correct)}; {sp.sstr(stated)} is not it "
-                      f"({labels}; off by {sp.N(gap, 6)})")
+                      f"({labels}; off by {sp.N(gap, 6)})",
+                      numeric=not all(_sign_certain(gap - b) for b, _ in allowed))
+
+
+def _sign_certain(value: sp.Expr) -> bool:
+    """Whether the sign of an exact number is decided: rational, or evaluated to full
+    accuracy (``strict``) and not zero."""
+    if value.is_Rational:
+        return True
+    try:
+        return sp.N(value, 50, strict=True) != 0
+    except (PrecisionExhausted, TypeError, ValueError):
+        return False
 
 
 def compare_equations(stated: sp.Basic, correct: sp.Basic,
@@ -406,14 +442,17 @@ def compare_equations(stated: sp.Basic, correct: sp.Basic,
         sc = sp.solve(rc, list(unknowns), dict=True)
     except (NotImplementedError, ValueError, TypeError) as exc:
         return Comparison(None, f"cannot solve the equations: {exc}")
+    proved = True
     for solution in ss:
         check = compare(rc.xreplace(solution), sp.S.Zero)
+        proved = proved and check.proved
         if check.equal is False:
             return Comparison(False, f"{_pt(solution)} solves the stated equation but not the "
                               f"correct one ({check.how})", {k.name: sp.sstr(v)
                                                              for k, v in solution.items()})
     for solution in sc:
         check = compare(rs.xreplace(solution), sp.S.Zero)
+        proved = proved and check.proved
         if check.equal is False:
             return Comparison(False, f"{_pt(solution)} solves the correct equation but not the "
                               f"stated one ({check.how})", {k.name: sp.sstr(v)
@@ -426,7 +465,7 @@ def compare_equations(stated: sp.Basic, correct: sp.Basic,
         return Comparison(None, "neither equation could be solved for "
                           f"{', '.join(s.name for s in unknowns)}")
     return Comparison(True, "the solution sets for "
-                      f"{', '.join(s.name for s in unknowns)} agree")
+                      f"{', '.join(s.name for s in unknowns)} agree", proved=proved)
 
 
 def _polynomial_roots(rs: sp.Expr, rc: sp.Expr, x: sp.Symbol) -> Comparison | None:
@@ -455,7 +494,8 @@ def _polynomial_roots(rs: sp.Expr, rc: sp.Expr, x: sp.Symbol) -> Comparison | No
                     other = "correct" if label == "stated" else "stated"
                     return Comparison(False, f"{x} ≈ {sp.N(root, 15)} solves the {label} "
                                       f"equation but not the {other} one"
-                                      f"{' (at ' + at + ')' if at else ''}", where)
+                                      f"{' (at ' + at + ')' if at else ''}", where,
+                                      numeric=True)
     return None
 
 

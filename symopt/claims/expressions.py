@@ -18,7 +18,13 @@ import sympy as sp
 
 from symopt.claims.claim import NUMBER_KEYS, Claim, Verdict, register, reject_keys
 from symopt.claims.context import Context, show
-from symopt.claims.equivalence import Comparison, compare, compare_equations, sample_point
+from symopt.claims.equivalence import (
+    Comparison,
+    _sign_certain,
+    compare,
+    compare_equations,
+    sample_point,
+)
 from symopt.claims.text import clean, read_relation
 from symopt.errors import ParseError, SymoptError, UnsupportedError
 from symopt.methods.base import NEWTON_DIRECTION
@@ -30,9 +36,10 @@ __all__ = ["decide", "update_text"]
 def decide(result: Comparison, correct: object, what: str) -> Verdict:
     """Turn a comparison with the correct value into a verdict."""
     if result.equal is True:
-        return Verdict.true(f"{what}: {result.how}", correct=show(correct))
+        return Verdict.true(f"{what}: {result.how}", correct=show(correct), basis=result.basis)
     if result.equal is False:
         return Verdict.false(f"{what} is {show(correct)}", correct=show(correct),
+                             basis=result.basis,
                              counterexample=result.how)
     return Verdict.unknown(f"{what}: {result.how}")
 
@@ -80,7 +87,7 @@ def check_inequality(claim: Claim) -> Verdict:
             if form.is_positive or (not strict and form.is_nonnegative):
                 return Verdict.true(f"{relation} holds: the gap {form} is "
                                     f"{'positive' if strict else 'nonnegative'} under the "
-                                    "assumptions")
+                                    "assumptions", basis="exact")
     if len(symbols) == 1:
         verdict = _univariate(relation, symbols[0], condition)
         if verdict is not None:
@@ -98,7 +105,10 @@ def check_inequality(claim: Claim) -> Verdict:
         tried += 1
         if number < 0 or (strict and number == 0):
             where = ", ".join(f"{k} = {v}" for k, v in point.items())
+            # a rational gap, or one evaluated to full accuracy: the witness is checked
+            certain = value.is_Rational or _sign_certain(value)
             return Verdict.false(f"{relation} fails at {where}", correct=None,
+                                 basis="counterexample" if certain else "numeric",
                                  counterexample=f"at {where}: {show(relation.lhs.xreplace(point))}"
                                  f" vs {show(relation.rhs.xreplace(point))}")
         if tried >= 60:
@@ -109,6 +119,7 @@ def check_inequality(claim: Claim) -> Verdict:
         if witness is not None:
             where = ", ".join(f"{k} = {show(v)}" for k, v in witness.items())
             return Verdict.false(f"{relation} fails at {where}", correct=None,
+                                 basis="counterexample",
                                  counterexample=f"at {where} both sides equal "
                                  f"{show(sp.simplify(relation.lhs.xreplace(witness)))}")
     return Verdict.unknown(f"no counterexample at {tried} random points, but not proved")
@@ -164,11 +175,13 @@ def _univariate(relation: sp.Basic, x: sp.Symbol, condition: sp.Basic) -> Verdic
         return None
     violations = sp.Complement(domain, holds)
     if violations.is_empty:
-        return Verdict.true(f"{relation} holds for every {x} in {domain} (solved exactly)")
+        return Verdict.true(f"{relation} holds for every {x} in {domain} (solved exactly)",
+                            basis="exact")
     witness = pick(violations)
     if witness is None or violations.is_empty is None:
         return None
     return Verdict.false(f"{relation} fails for {x} in {show(violations)}", correct=show(holds),
+                         basis="counterexample",
                          counterexample=f"{x} = {show(witness)}: "
                          f"{show(relation.lhs.subs(x, witness))} vs "
                          f"{show(relation.rhs.subs(x, witness))}")
@@ -313,13 +326,17 @@ def check_stationary_points(claim: Claim) -> Verdict:
         if not any(_same_point(p, q) for q in correct):
             grad = problem.at(problem.gradient, p)
             return Verdict.false(f"the stationary points are {shown}", correct=shown,
+                                 basis="counterexample",
                                  counterexample=f"∇f{_pt(p)} = {show(list(grad))} ≠ 0")
     for q in correct:
         if not any(_same_point(p, q) for p in stated):
             return Verdict.false(f"the stationary points are {shown}", correct=shown,
+                                 basis="counterexample",
                                  counterexample=f"{_pt(q)} is stationary (∇f = 0) but "
                                  "not stated")
-    return Verdict.true(f"∇f = 0 exactly at {shown}", correct=shown)
+    exact = all(any(_same_point(p, q, proved=True) for p in stated) for q in correct)
+    return Verdict.true(f"∇f = 0 exactly at {shown}", correct=shown,
+                        basis="exact" if exact else "numeric")
 
 
 def _split_points(text: str) -> list[str]:
@@ -334,8 +351,10 @@ def _pt(point: dict) -> str:
     return "(" + ", ".join(show(v) for v in point.values()) + ")"
 
 
-def _same_point(a: dict, b: dict) -> bool:
-    return all(compare(a[k], b[k]).equal is True for k in b)
+def _same_point(a: dict, b: dict, *, proved: bool = False) -> bool:
+    """Equal coordinates (``proved``: equal symbolically, not only at sample points)."""
+    results = [compare(a[k], b[k]) for k in b]
+    return all(r.equal is True and (r.proved or not proved) for r in results)
 
 
 @register("minimizer",
@@ -352,12 +371,13 @@ def check_minimizer(claim: Claim) -> Verdict:
     if problem.constraints:
         return _constrained_minimizer(ctx, stated)
     grad = problem.at(problem.gradient, stated)
-    stationary = compare(grad, sp.zeros(*grad.shape)).equal
+    zero = compare(grad, sp.zeros(*grad.shape))
+    stationary = zero.equal
     if stationary is False:
         correct = _minimizers_text(problem)
         return Verdict.false(f"{_pt(stated)} is not a minimizer" +
                              (f"; the minimizer is {correct}" if correct else ""),
-                             correct=correct or None,
+                             correct=correct or None, basis=zero.basis,
                              counterexample=f"∇f{_pt(stated)} = {show(list(grad))} ≠ 0: "
                              "f decreases along −∇f from there")
     if stationary is None:
@@ -365,25 +385,27 @@ def check_minimizer(claim: Claim) -> Verdict:
     convex = problem.convexity()
     if convex.value is True:
         return Verdict.true(f"∇f{_pt(stated)} = 0 and f is convex ({convex.reason}), so "
-                            f"{_pt(stated)} is a global minimizer", correct=_pt(stated))
+                            f"{_pt(stated)} is a global minimizer", correct=_pt(stated),
+                            basis=zero.basis)
     value = problem.objective.xreplace(stated)
     raw = problem.objective - value
     # As written first: a sum of squares is recognised before simplify expands it.
     gap = next((g for g in (raw, sp.factor(raw)) if g.is_nonnegative), None)
     if gap is not None:
         return Verdict.true(f"∇f{_pt(stated)} = 0 and f − f{_pt(stated)} = {show(gap)} ≥ 0 for "
-                            "all real values, so it is a global minimizer", correct=_pt(stated))
+                            "all real values, so it is a global minimizer", correct=_pt(stated),
+                            basis=zero.basis)
     kind = problem.classify(stated)
     if kind.kind in ("saddle", "maximum"):
         return Verdict.false(f"{_pt(stated)} is a {kind.kind}, not a minimizer",
-                             correct=_minimizers_text(problem) or None,
+                             correct=_minimizers_text(problem) or None, basis="exact",
                              counterexample=f"the Hessian at {_pt(stated)} has eigenvalues "
                              f"{', '.join(show(e) for e in kind.hessian_eigenvalues)}")
     lower = _lower_point(problem, value)
     if lower is not None:
         below = show(problem.objective.xreplace(lower))
         return Verdict.false(f"{_pt(stated)} is not a global minimizer",
-                             correct=_global_minimum_text(problem),
+                             correct=_global_minimum_text(problem), basis="counterexample",
                              counterexample=f"f{_pt(lower)} = {below} < f{_pt(stated)} = "
                              f"{show(value)}")
     return Verdict.unknown(f"{_pt(stated)} is stationary ({kind.kind}); f is not known to be "
@@ -400,28 +422,31 @@ def check_local_minimizer(claim: Claim) -> Verdict:
         return Verdict.unknown("a constrained local minimizer is a 'kkt' claim")
     stated = ctx.point(claim.stated)
     grad = problem.at(problem.gradient, stated)
-    if compare(grad, sp.zeros(*grad.shape)).equal is False:
-        return Verdict.false(f"{_pt(stated)} is not stationary", correct=None,
+    zero = compare(grad, sp.zeros(*grad.shape))
+    if zero.equal is False:
+        return Verdict.false(f"{_pt(stated)} is not stationary", correct=None, basis=zero.basis,
                              counterexample=f"∇f{_pt(stated)} = {show(list(grad))} ≠ 0")
     kind = problem.classify(stated)
     eigen = ", ".join(show(e) for e in kind.hessian_eigenvalues)
     if kind.kind == "minimum":
         return Verdict.true(f"∇f = 0 and the Hessian's eigenvalues {eigen} are positive: a "
-                            "strict local minimizer", correct=_pt(stated))
+                            "strict local minimizer", correct=_pt(stated),
+                            basis=zero.basis or "numeric")
     if kind.kind in ("saddle", "maximum"):
-        return Verdict.false(f"{_pt(stated)} is a {kind.kind}", correct=kind.kind,
+        return Verdict.false(f"{_pt(stated)} is a {kind.kind}", correct=kind.kind, basis="exact",
                              counterexample=f"the Hessian at {_pt(stated)} has eigenvalues "
                              f"{eigen}")
     if problem.convexity().value is True:
         return Verdict.true(f"∇f = 0 and f is convex (Hessian eigenvalues {eigen} there): a "
-                            "global, hence local, minimizer", correct=_pt(stated))
+                            "global, hence local, minimizer", correct=_pt(stated),
+                            basis=zero.basis or "numeric")
     descent = _descent_along_a_line(problem, stated)
     if descent is not None:
         direction, (c, k), near = descent
         return Verdict.false(f"{_pt(stated)} is not a local minimizer: along the direction "
                              f"d = {_pt(direction)}, f(x* + t·d) − f(x*) = ({show(c)})·t^{k} + "
                              "higher powers of t, which is negative for small t of one sign",
-                             correct=None,
+                             correct=None, basis="counterexample",
                              counterexample=f"f{_pt(near)} < f{_pt(stated)}")
     return Verdict.unknown(f"the second-order test is inconclusive at {_pt(stated)} "
                            f"(Hessian eigenvalues {eigen})")
@@ -573,9 +598,12 @@ def check_closed_form(claim: Claim) -> Verdict:
     following = _step_from(ctx, current, None, substitution, k)
     result = compare(sp.Matrix(following), formula.xreplace({k: k + 1}))
     if result.equal is True:
+        # a proof when both the base case and the step are proved, not only sampled
+        base = compare(formula.xreplace({k: sp.S.Zero}), sp.Matrix(start))
         return Verdict.true("by induction on k: the formula gives x₀ at k = 0 and one step "
                             f"maps its value at k to its value at k + 1 ({result.how})",
-                            "the first 6 iterates agree exactly")
+                            "the first 6 iterates agree exactly",
+                            basis="exact" if result.proved and base.proved else "numeric")
     return decide(result, None, "the induction step x_k → x_{k+1}")
 
 
@@ -609,6 +637,7 @@ def _early_iterates(ctx: Context, formula: sp.Matrix, start: list, k: sp.Symbol,
             where = (" from " + ", ".join(f"{s} = {show(v)}" for s, v in point.items())
                      if point else "")
             return Verdict.false(f"x_{step} = {shown}{where}", correct=_closed_form(ctx, start),
+                                 basis=result.basis,
                                  counterexample=f"k = {step}: the formula gives "
                                  f"{show(at if n > 1 else at[0])}, {step} step(s){where} give "
                                  f"{shown} ({result.how})")
@@ -701,9 +730,10 @@ def _constrained_minimizer(ctx: Context, stated: dict) -> Verdict:
         return best
     shown = _pt(best.point)
     if _same_point(stated, best.point):
+        exact = _same_point(stated, best.point, proved=True)
         return Verdict.true(f"{shown} is the KKT point of a convex program (multipliers "
                             f"{show(best.multipliers)}), hence the global minimizer",
-                            correct=shown)
+                            correct=shown, basis="exact" if exact else "numeric")
     feasible = all(
         (c.expr.xreplace(stated) == 0) if c.kind == "eq" else bool(c.expr.xreplace(stated) <= 0)
         for c in ctx.problem.constraints)
@@ -711,7 +741,7 @@ def _constrained_minimizer(ctx: Context, stated: dict) -> Verdict:
     why = (f"f{_pt(stated)} = {show(value)} > f{shown} = {show(best.value)}" if feasible
            else f"{_pt(stated)} violates a constraint")
     return Verdict.false(f"the constrained minimizer is {shown}", correct=shown,
-                         counterexample=why)
+                         basis="counterexample", counterexample=why)
 
 
 @register("state",
@@ -751,17 +781,22 @@ def check_state(claim: Claim) -> Verdict:
         for t in range(1, steps + 1):
             values = {X: X, G: G, T: sp.Integer(t), **state}
             state = {k: v.xreplace(values) for k, v in rule.state_next.items()}
+        proved = True
         for k, v in stated.items():
             correct = sp.simplify(state[k].xreplace(sub))
             result = compare(v, correct)
             if result.equal is not True:
                 return decide(result, correct, f"{k} after {steps} step(s), constant g")
+            proved = proved and result.proved
         return Verdict.true(f"after {steps} step(s) with a constant g: "
-                            f"{show({k: state[k].xreplace(sub) for k in stated})}")
+                            f"{show({k: state[k].xreplace(sub) for k in stated})}",
+                            basis="exact" if proved else "numeric")
     t = T
     first = {k: v.xreplace({X: X, G: G, T: sp.S.One, **state}) for k, v in rule.state_next.items()}
+    proved = True
     for k, v in stated.items():
         result = compare(v.xreplace({t: sp.S.One}), first[k].xreplace(sub))
+        proved = proved and result.proved
         if result.equal is not True:
             return _state_refuted(decide(result, first[k].xreplace(sub), f"{k} at t = 1"),
                                   ctx, k)
@@ -782,11 +817,14 @@ def check_state(claim: Claim) -> Verdict:
         expr = rule.state_next[k]
         following = expr.xreplace({X: X, G: G, T: t + 1, **current}).xreplace(sub)
         result = compare(following, stated[k].xreplace({t: t + 1}))
+        proved = proved and result.proved
         if result.equal is not True:
             return _state_refuted(decide(result, None, f"the induction step for {k} "
                                          "(t → t + 1)"), ctx, k)
+    # an induction whose base or step only agrees at sample points is numeric evidence
     return Verdict.true("by induction on t: the formula holds at t = 1 and one step with a "
-                        "constant g maps it at t to it at t + 1")
+                        "constant g maps it at t to it at t + 1",
+                        basis="exact" if proved else "numeric")
 
 
 def _state_refuted(verdict: Verdict, ctx: Context, k: sp.Symbol) -> Verdict:

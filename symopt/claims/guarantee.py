@@ -133,7 +133,8 @@ def check_guarantee(claim: Claim) -> Verdict:
         if found.value is True:
             cert = found.evidence["certificate"]
             return Verdict.true(f"true — certificate (exact): {cert.statement}",
-                                _short(found.reason), numeric, _multipliers(cert))
+                                _short(found.reason), numeric, _multipliers(cert),
+                                basis="certificate")
         return Verdict.unknown(f"holds numerically ({numeric}); no exact certificate: "
                                f"{found.reason}", numeric)
     correct = f"{worst:.8g}·({initial.quantity(steps)})"
@@ -153,6 +154,7 @@ def check_guarantee(claim: Claim) -> Verdict:
                                       which.kind) if cex.dimension == 1 else None
         return Verdict.false(f"false — {found.reason}", correct=correct,
                              counterexample=f"points of the class: {points}",
+                             basis="counterexample",
                              evidence=(*([explicit] if explicit else []), numeric))
     return Verdict.unknown(f"fails numerically: {numeric} exceeds the stated rate {rate}; no "
                            f"exact counterexample ({found.reason})", numeric)
@@ -343,4 +345,4 @@ def _symbolic(claim: Claim, cls: FunctionClass, steps: object) -> Verdict:
         return Verdict.unknown(found.reason)
     proof = found.value
     return Verdict.true(f"true — certificate (exact): {proof.statement}", found.reason,
-                        proof.describe())
+                        proof.describe(), basis="certificate")

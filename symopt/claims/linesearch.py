@@ -354,10 +354,12 @@ def _step(setting: _Setting) -> Verdict:
     result = ctx.numbers(stated, value) if not numeric else _numeric_compare(claim, stated,
                                                                              value)
     shown = f"the step at ({', '.join(show(c) for c in start)})"
+    basis = "numeric" if numeric else result.basis
     if result.equal is True:
-        return Verdict.true(f"{shown} is {show(value)}", *evidence, correct=show(value))
+        return Verdict.true(f"{shown} is {show(value)}", *evidence, correct=show(value),
+                            basis=basis)
     if result.equal is False:
-        return Verdict.false(f"{shown} is {show(value)}", correct=show(value),
+        return Verdict.false(f"{shown} is {show(value)}", correct=show(value), basis=basis,
                              counterexample=result.how, evidence=tuple(evidence))
     return Verdict.unknown(f"{shown}: {result.how}", *evidence)
 
@@ -456,16 +458,16 @@ def _subset(setting: _Setting, stated: sp.Set, correct: sp.Set, *, exact: bool, 
     shown = show(correct)
     scope = "exactly the set accepted" if exact else "a set accepted"
     if stated.is_empty:
-        return Verdict.true(f"{label} (the set is empty)", correct=shown)
+        return Verdict.true(f"{label} (the set is empty)", correct=shown, basis="exact")
     if not stated.free_symbols and not correct.free_symbols:
         inside = stated.is_subset(correct)
         if inside is True:
             return Verdict.true(f"proved exactly: {label}; {shown} is {scope}", why,
-                                correct=shown)
+                                correct=shown, basis="exact")
         if inside is False and exact:
             outside = (stated - correct)
             sample = outside.sup if outside.sup.is_finite else outside.inf + 1
-            return Verdict.false(f"{shown} is {scope}", correct=shown,
+            return Verdict.false(f"{shown} is {scope}", correct=shown, basis="counterexample",
                                  counterexample=f"τ = {show(sample)} is stated but rejected",
                                  evidence=(why,))
         return Verdict.unknown(f"the stated set is not inside {shown}, {scope}")
@@ -476,7 +478,7 @@ def _subset(setting: _Setting, stated: sp.Set, correct: sp.Set, *, exact: bool, 
     if _le(top, end, setting.region) is True:
         return Verdict.true(f"proved exactly: {label}; {show(stated)} ⊆ {shown}, {scope}, "
                             f"over the region {_region_text(setting.region)}", why,
-                            correct=shown)
+                            correct=shown, basis="exact")
     for point in _points(setting.region, _free(top, end), {}):
         t_hi, t_end = top.xreplace(point), end.xreplace(point)
         if t_hi.is_number and t_end.is_number and t_hi > t_end and exact:
@@ -484,7 +486,7 @@ def _subset(setting: _Setting, stated: sp.Set, correct: sp.Set, *, exact: bool, 
             if witness is not None and not setting.newton and setting.problem is None:
                 counter += f"; f = {show(witness.xreplace(point))}·x²/2 from x = 1 rejects it"
             return Verdict.false(f"{shown} is {scope}", correct=shown, counterexample=counter,
-                                 evidence=(why,))
+                                 evidence=(why,), basis="counterexample")
     return Verdict.unknown(f"{show(stated)} ⊆ {shown} is neither proved nor refuted on the "
                            "region")
 
@@ -505,7 +507,7 @@ def _step_bound(setting: _Setting) -> Verdict:
     if _le(stated, lower, setting.region) is True:
         return Verdict.true(f"proved exactly: τ ≥ {show(lower)} ≥ {show(stated)} over the "
                             f"region {_region_text(setting.region)}", why,
-                            correct=show(lower))
+                            correct=show(lower), basis="exact")
     found = _refute(setting, stated, lower_is_stated=True)
     return found or Verdict.unknown(f"τ ≥ {show(stated)} is neither proved (the proved "
                                     f"bound is {show(lower)}) nor refuted")
@@ -529,11 +531,13 @@ def _against_worst(setting: _Setting, stated: sp.Expr, worst: ls.Search, label: 
     else:
         holds, value = stated >= worst.reductions, sp.Integer(worst.reductions)
     if holds in (sp.true, True):
-        return Verdict.true(f"exact: {label} {show(stated)}; {fact}", correct=show(value))
+        return Verdict.true(f"exact: {label} {show(stated)}; {fact}", correct=show(value),
+                            basis="exact")
     if holds in (sp.false, False):
         worse = (f"the accepted step can be as small as {show(value)}" if stated_is_lower
                  else f"backtracking can need {show(value)} reductions")
-        return Verdict.false(f"exact: {worse}", correct=show(value), counterexample=fact)
+        return Verdict.false(f"exact: {worse}", correct=show(value), counterexample=fact,
+                             basis="counterexample")
     return Verdict.unknown(f"cannot compare {show(stated)} with {show(value)}")
 
 
@@ -551,6 +555,7 @@ def _refute(setting: _Setting, stated: sp.Expr, lower_is_stated: bool) -> Verdic
                      else f"{worst.reductions} reductions")
             return Verdict.false(
                 f"the stated bound fails at {_point_text(point)}", correct=None,
+                basis="counterexample",
                 counterexample=f"at {_point_text(point)}, f = {show(values[L])}·x²/2 from "
                                f"x = 1: backtracking ends with {shown} (stated: "
                                f"{show(at)})")
@@ -566,10 +571,12 @@ def _count(setting: _Setting) -> Verdict:
     if worst is not None:
         return _against_worst(setting, stated, worst, "backtracking makes at most",
                               stated_is_lower=False)
-    if compare(sp.Max(0, stated), formula).equal is True:
+    same = compare(sp.Max(0, stated), formula)
+    if same.equal is True:
         return Verdict.true("the stated count is (at least 0 and) ⌈log(t0L/(2(1 − α)))/log(1/β)⌉,"
                             " the least j with t0βʲ ≤ 2(1 − α)/L (every such step is accepted)",
-                            correct=show(formula))
+                            f"the count formula: {same.how}", correct=show(formula),
+                            basis=same.basis)
     found = _refute(setting, stated, lower_is_stated=False)
     return found or Verdict.unknown(f"the count {show(stated)} is neither shown equal to "
                                     f"{show(formula)} nor refuted")
@@ -591,19 +598,23 @@ def _rate(setting: _Setting) -> Verdict:
             upper, why = tight, ("Kantorovich's bound (N&W Theorem 3.3), its steps "
                                  f"{proof.reason}; equality when g has equal weight on the "
                                  "extreme eigenvectors")
+            # each step of the proof checked exactly; else the theorem is cited
+            basis = "exact" if proof.value is True else "cited"
         else:
+            basis = "cited"  # the textbook argument in ``why``, not re-derived here
             upper = setting.with_values(ls.strongly_convex_exact_rate(MU, L))
             why = ("B&V §9.3.1: exact search does at least as well as τ = 1/L, which gives "
                    "f − ‖g‖²/(2L) by the descent lemma, and ‖g‖² ≥ 2μ(f − f*)")
     else:
         tight = None
+        basis = "cited"  # B&V's argument in ``why``, not re-derived here
         upper = setting.with_values(ls.backtracking_rate(MU, L, ALPHA, BETA, T0))
         why = ("Armijo f(x⁺) ≤ f − ατ‖g‖², τ ≥ min(t0, 2β(1 − α)/L) and ‖g‖² ≥ "
                "2μ(f − f*) (B&V (9.19) for t0 = 1, α ≤ ½)")
     if _le(upper, stated, region) is True:
         return Verdict.true(f"proved: the ratio is at most {show(upper)} (by the argument in "
                             f"the evidence) ≤ {show(stated)}, exactly over the region "
-                            f"{_region_text(region)}", why, correct=show(upper))
+                            f"{_region_text(region)}", why, correct=show(upper), basis=basis)
     if tight is not None:
         return _against_quadratic(setting, stated, tight, why)
     found = _rate_counterexample(setting, stated)
@@ -655,7 +666,7 @@ def _against_quadratic(setting: _Setting, stated: sp.Expr, tight: sp.Expr,
         return Verdict.false(
             f"on quadratics{'' if setting.quadratic else ' (members of the class)'} the "
             f"worst ratio is {show(tight)}",
-            correct=show(tight) if setting.quadratic else None,
+            correct=show(tight) if setting.quadratic else None, basis="counterexample",
             counterexample=f"{_at(point)}f = {problem.objective} from {show(start)}"
                            f"{_approx(start)}: one "
                            f"step has ratio {show(ratio)} > {show(s)}"
@@ -727,6 +738,7 @@ def _rate_counterexample(setting: _Setting, stated: sp.Expr) -> Verdict | None:
                     continue
                 return Verdict.false(
                     "a step of GD with backtracking breaks the stated ratio", correct=None,
+                    basis="counterexample",
                     counterexample=f"{_at(point)}f = {problem.objective} from {show(start)} "
                                    f"has ratio {show(ratio)} > {show(bound)}"
                                    + _run_ratio(problem, setting.method, list(start), hp))
@@ -760,11 +772,13 @@ def _newton_rate(setting: _Setting, stated: sp.Expr) -> Verdict:
                "(0, 2(1 − α)] at every x) and f(x − τΔ) − f* = (1 − τ)²(f − f*)")
     result = compare(stated, correct) if stated.free_symbols else None
     holds = stated >= correct if result is None else (result.equal is True or None)
+    basis = "exact" if result is None else result.basis
     if holds in (True, sp.true):
         return Verdict.true(f"exact: the ratio is {show(correct)} ≤ {show(stated)}", why,
-                            correct=show(correct))
+                            correct=show(correct), basis=basis)
     if holds in (False, sp.false):
         return Verdict.false(f"the ratio is exactly {show(correct)}", correct=show(correct),
+                             basis="exact",
                              counterexample=why)
     return Verdict.unknown(f"the ratio is {show(correct)}; not compared with {show(stated)}")
 

@@ -196,15 +196,18 @@ def check_iterate(claim: Claim) -> Verdict:
     if isinstance(correct, sp.MatrixBase):
         if not isinstance(stated, sp.MatrixBase) or stated.shape != correct.shape:
             return Verdict.false(f"x_{len(result.iterates) - 1} = {show(correct)}",
-                                 correct=show(correct), counterexample="the stated value has "
+                                 correct=show(correct), basis="exact",
+                                 counterexample="the stated value has "
                                  "the wrong shape")
+        proved = True
         for i, (s, c) in enumerate(zip(stated, correct)):
             r = ctx.numbers(s, c)
             if r.equal is not True:
                 return decide(r, correct, f"x_{len(result.iterates) - 1}, coordinate "
                               f"{result.variables[i]}")
+            proved = proved and r.proved
         return Verdict.true(f"x_{len(result.iterates) - 1} = {show(correct)} (exact run)",
-                            correct=show(correct))
+                            correct=show(correct), basis="exact" if proved else "numeric")
     return _noted(decide(ctx.numbers(stated, correct), correct,
                          f"x_{len(result.iterates) - 1} (exact run)"), ctx)
 
@@ -226,6 +229,7 @@ def check_trajectory(claim: Claim) -> Verdict:
     if not isinstance(stated, (list, tuple)) or len(stated) < 2:
         raise ParseError("a trajectory states at least x₀ and x₁, as a list")
     result = _run(ctx, len(stated) - 1)
+    proved = True
     for k, (written, exact) in enumerate(zip(stated, result.iterates)):
         value = ctx.value(written)
         values = list(value) if isinstance(value, sp.MatrixBase) else [value]
@@ -234,14 +238,17 @@ def check_trajectory(claim: Claim) -> Verdict:
                              f"{len(exact)}")
         for s_, c in zip(values, exact):
             r = ctx.numbers(s_, c)
+            proved = proved and r.proved
             if r.equal is not True:
                 shown = ", ".join(_brief(v) for v in exact)
                 return _noted(Verdict.false(
                     f"x_{k} = ({shown})", correct=", ".join(
                         "(" + ", ".join(_brief(v) for v in x) + ")" for x in result.iterates),
+                    basis=r.basis,
                     counterexample=f"step {k}: stated {show(value)}, the run gives ({shown}) "
                     f"({r.how})") if r.equal is False else Verdict.unknown(r.how), ctx)
-    return _noted(Verdict.true(f"x_0 … x_{len(stated) - 1} agree with an exact run"), ctx)
+    return _noted(Verdict.true(f"x_0 … x_{len(stated) - 1} agree with an exact run",
+                               basis="exact" if proved else "numeric"), ctx)
 
 
 @register("value",
@@ -350,7 +357,8 @@ def check_behaviour(claim: Claim) -> Verdict:
                         "factor): it oscillates as it converges")
     holds = (actual == word) != negated
     if holds:
-        return Verdict.true(f"the run {actual}", *evidence, correct=actual)
+        # a finite run read as a trend (and the spectral radius where it decides)
+        return Verdict.true(f"the run {actual}", *evidence, correct=actual, basis="numeric")
     bad = [k for k, v in kinds.items() if v == actual] or list(kinds)
     i = [v.name for v in result.variables].index(bad[0])
     tail = ", ".join(_brief(v) for v in result.coordinate(i)[-4:])
@@ -360,7 +368,7 @@ def check_behaviour(claim: Claim) -> Verdict:
     statement = actual if len(kinds) == 1 else \
         f"{actual}: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
     return Verdict.false(f"the run {actual} (stated: {stated_text})", correct=statement,
-                         counterexample=counter, evidence=tuple(evidence))
+                         counterexample=counter, evidence=tuple(evidence), basis="numeric")
 
 
 def _factors(ctx: Context) -> str:
@@ -435,8 +443,9 @@ def check_convergence_order(claim: Claim) -> Verdict:
         holds = abs(order - float(stated_order)) < 0.2
     if holds:
         return _noted(Verdict.true(f"the run converges with order ≈ {order:.3g} ({found})",
-                                   evidence, correct=found), ctx)
+                                   evidence, correct=found, basis="numeric"), ctx)
     return _noted(Verdict.false(f"the order is ≈ {order:.3g} ({found})", correct=found,
+                                basis="numeric",
                                 counterexample=evidence), ctx)
 
 

@@ -96,8 +96,10 @@ def check_point_type(claim: Claim) -> Verdict:
     point = ctx.point(claim.at)
     shown = "(" + ", ".join(show(v) for v in point.values()) + ")"
     gradient = problem.gradient.xreplace(point)
-    if compare(gradient, sp.zeros(*gradient.shape)).equal is False:
+    zero = compare(gradient, sp.zeros(*gradient.shape))
+    if zero.equal is False:
         return Verdict.false(f"{shown} is not a stationary point", correct="not stationary",
+                             basis=zero.basis,
                              counterexample=f"∇f{shown} = {show(list(gradient))} ≠ 0")
     found = problem.classify(point)
     eigen = ", ".join(show(e) for e in found.hessian_eigenvalues)
@@ -106,8 +108,9 @@ def check_point_type(claim: Claim) -> Verdict:
                                f"({eigen or 'not found'}) are not decided")
     evidence = f"∇f{shown} = 0 and ∇²f{shown} has eigenvalues {eigen}"
     if found.kind == word:
-        return Verdict.true(f"{shown} is a {word} point: {evidence}", correct=word)
-    return Verdict.false(f"{shown} is a {found.kind} point", correct=found.kind,
+        return Verdict.true(f"{shown} is a {word} point: {evidence}", correct=word,
+                            basis="exact" if zero.proved else "numeric")
+    return Verdict.false(f"{shown} is a {found.kind} point", correct=found.kind, basis="exact",
                          counterexample=evidence)
 
 
@@ -124,6 +127,7 @@ def check_strongly_convex(claim: Claim) -> Verdict:
                          f"{claim.stated!r}")
     problem = ctx.problem
     convex = problem.convexity()
+    singular = None
     if convex.known and convex.value is False:
         holds, why = False, f"f is not even convex: {convex.reason}"
     else:
@@ -144,8 +148,9 @@ def check_strongly_convex(claim: Claim) -> Verdict:
             return Verdict.unknown(f"the sign of μ = {show(mu.value)} is not decided")
     correct = "strongly convex" if holds else "not strongly convex"
     if holds == stated:
-        return Verdict.true(f"f is {correct}: {why}", correct=correct)
-    return Verdict.false(f"f is {correct}", correct=correct, counterexample=why)
+        return Verdict.true(f"f is {correct}: {why}", correct=correct, basis="exact")
+    return Verdict.false(f"f is {correct}", correct=correct, counterexample=why,
+                         basis="counterexample" if singular is not None else "exact")
 
 
 def _singular_point(problem) -> str | None:
@@ -191,7 +196,7 @@ def check_newton_decrement(claim: Claim) -> Verdict:
     result = ctx.numbers(stated, correct)
     if result.equal is False and compare(stated, squared).equal is True:
         return Verdict.false(f"the stated value is λ(x)² = {show(squared)}; the decrement is "
-                             f"its square root", correct=show(correct),
+                             f"its square root", correct=show(correct), basis=result.basis,
                              counterexample=f"λ(x)² = ∇fᵀ(∇²f)⁻¹∇f = {show(squared)}")
     return decide(result, correct, "λ(x) = (∇fᵀ(∇²f)⁻¹∇f)^{1/2}")
 

@@ -90,11 +90,11 @@ def check_series(claim: Claim) -> Verdict:
                 why += f"; its value is {show(value)}"
                 correct_word = show(value)
         if holds:
-            return Verdict.true(why, correct=correct_word)
-        return Verdict.false(why, correct=correct_word, counterexample=why)
+            return Verdict.true(why, correct=correct_word, basis="exact")
+        return Verdict.false(why, correct=correct_word, counterexample=why, basis="exact")
     stated = ctx.value(claim.stated)
     if not convergent:
-        return Verdict.false(f"{label} diverges", correct=correct_word,
+        return Verdict.false(f"{label} diverges", correct=correct_word, basis="exact",
                              counterexample=f"{label} diverges (SymPy's convergence tests); "
                              f"it has no finite value such as {show(stated)}")
     value = coefficient * series.doit()

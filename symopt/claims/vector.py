@@ -161,15 +161,16 @@ def _compare(claim: Claim, stated: sp.MatrixExpr, correct: sp.MatrixExpr, what: 
         return Verdict.false(f"{what} is {shown}; the stated expression has no value in "
                              f"general dimension: {stated.reason}", correct=shown,
                              counterexample=f"m = 2, n = 3: {stated.reason}",
-                             evidence=evidence)
+                             evidence=evidence, basis="counterexample")
     if stated.shape != correct.shape:
         return Verdict.false(f"{what} has shape {correct.shape}; the stated {stated} has "
                              f"shape {stated.shape}", correct=shown,
                              counterexample=f"shapes {stated.shape} ≠ {correct.shape}",
-                             evidence=evidence)
+                             evidence=evidence, basis="exact")
     if _exact(stated, correct):
         return Verdict.true(f"{what} = {shown}: proved, stated − derived expands to 0 as a "
-                            "matrix expression in general dimension", *evidence, correct=shown)
+                            "matrix expression in general dimension", *evidence, correct=shown,
+                            basis="exact")
     options = _options(claim, stated, correct)
     result = check_identity(stated, correct, trials=TRIALS, **options)
     if result.holds:
@@ -179,10 +180,11 @@ def _compare(claim: Claim, stated: sp.MatrixExpr, correct: sp.MatrixExpr, what: 
         if deficient.holds:
             return Verdict.true(f"{what} = {shown}: numeric evidence, not a proof — "
                                 f"{_numeric_note(result, options)}; also with rank-deficient "
-                                "matrices", *evidence, correct=shown)
+                                "matrices", *evidence, correct=shown, basis="numeric")
         result = deficient
+    # a difference between floating evaluations at random matrices (to a tolerance)
     return Verdict.false(f"{what} is {shown}", correct=shown,
-                         counterexample=result.detail, evidence=evidence)
+                         counterexample=result.detail, evidence=evidence, basis="numeric")
 
 
 def _derivative(claim: Claim, name: str, symbol: str,
@@ -249,8 +251,9 @@ def _convex(claim: Claim) -> Verdict:
                                f"{finding.reason}")
     correct = "convex" if finding.value else "not convex"
     if finding.value == stated:
-        return Verdict.true(f"f is {correct}: {finding.reason}", correct=correct)
-    return Verdict.false(f"f is {correct}", correct=correct, counterexample=finding.reason)
+        return Verdict.true(f"f is {correct}: {finding.reason}", correct=correct, basis="exact")
+    return Verdict.false(f"f is {correct}", correct=correct, counterexample=finding.reason,
+                         basis="exact")
 
 
 # -- L and μ stated with λ_max, λ_min, ‖·‖₂ ----------------------------------------
@@ -349,12 +352,12 @@ def _constant(claim: Claim, which: str) -> Verdict:
     shown = str(correct)
     if sp.simplify(stated - correct) == 0:
         return Verdict.true(f"{which} = {shown}: {finding.reason}; the stated value is equal "
-                            "symbolically", correct=shown)
+                            "symbolically", correct=shown, basis="exact")
     one = sp.Identity(1)
     verdict = _compare(claim, sp.MatMul(stated, one), sp.MatMul(correct, one), which,
                        (f"derived: {finding.reason}",))
     if verdict.status == "false":
-        return Verdict.false(f"{which} is {shown}", correct=shown,
+        return Verdict.false(f"{which} is {shown}", correct=shown, basis=verdict.basis,
                              counterexample=verdict.counterexample, evidence=verdict.evidence)
     return verdict
 

@@ -88,7 +88,8 @@ def _detail(record: dict) -> str:
 
 def _print_one(record: dict) -> None:
     style = _STYLE.get(record["verdict"], "")
-    console.print(f"[{style}]{record['result']}[/]: {escape(_detail(record))}")
+    basis = f" ({record['basis']})" if record.get("basis") else ""
+    console.print(f"[{style}]{record['result']}{basis}[/]: {escape(_detail(record))}")
 
 
 def _print_table(records: list[dict]) -> None:
@@ -97,7 +98,9 @@ def _print_table(records: list[dict]) -> None:
         table.add_column(column, overflow="fold")
     for record in records:
         style = _STYLE.get(record["verdict"], "")
-        table.add_row(record["id"], f"[{style}]{record['result']}[/]", escape(_detail(record)))
+        basis = f"\n{record['basis']}" if record.get("basis") else ""
+        table.add_row(record["id"], f"[{style}]{record['result']}[/]{basis}",
+                      escape(_detail(record)))
     console.print(table)
     counts: dict[str, int] = {}
     for record in records:

@@ -34,7 +34,8 @@ __all__ = ["Task", "check_limit", "error_record", "record_verdict", "run_task", 
            "tasks_from_file"]
 
 #: The fields of a verdict that a record keeps (besides id, file, worker, seconds).
-_VERDICT_FIELDS = ("kind", "summary", "evidence", "correct", "counterexample", "expect", "note")
+_VERDICT_FIELDS = ("kind", "summary", "evidence", "correct", "counterexample", "expect", "note",
+                   "basis")
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def _record(task: Task, verdict: Any, worker: str, seconds: float) -> dict[str, 
             "verdict": verdict.status, "summary": verdict.summary,
             "evidence": list(verdict.evidence), "correct": verdict.correct,
             "counterexample": verdict.counterexample,
+            "basis": getattr(verdict, "basis", ""),
             "expect": verdict.expect if verdict.expect is not None else task.expect,
             "note": verdict.note or task.note, "worker": worker,
             "seconds": round(seconds, 4)}
@@ -191,8 +193,13 @@ def _record(task: Task, verdict: Any, worker: str, seconds: float) -> dict[str, 
 def record_verdict(record: dict[str, Any]) -> Any:
     """The :class:`~symopt.claims.Verdict` a record stands for (for the usual reports)."""
     from symopt.claims import Verdict
+    from symopt.claims.claim import BASES
 
+    # records written before the basis existed (or with a foreign value) rest on ""
+    basis = record.get("basis") if record.get("verdict") in ("true", "false") else ""
     return Verdict(record["verdict"], record.get("summary", ""), record.get("correct"),
                    record.get("counterexample"), tuple(record.get("evidence") or ()),
                    str(record.get("id", "")), str(record.get("kind", "")),
-                   record.get("expect"), str(record.get("note") or ""))
+                   record.get("expect"), str(record.get("note") or ""),
+                   basis=basis if basis in BASES and not (basis == "counterexample" and
+                                                          record["verdict"] == "true") else "")
