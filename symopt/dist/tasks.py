@@ -118,7 +118,7 @@ def tasks_from_file(source: str | Path | Any, *, timeout: float | None = None) -
     ... reference = "1 + 1"
     ... ''')
     >>> [(t.id, t.timeout) for t in tasks_from_file(loaded)]
-    [('claim-1', 5)]
+    [('claim-1', 5.0)]
     """
     from symopt.claims import ClaimsFile, load_claims
 
