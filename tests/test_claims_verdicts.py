@@ -112,6 +112,33 @@ def test_an_infeasible_kkt_point_is_false():
     assert v.status == "false" and "not feasible" in v.summary
 
 
+def test_a_kkt_point_missing_from_an_incomplete_enumeration_is_not_refuted(monkeypatch):
+    # min −x² s.t. x² ≤ 1: −2x + 2λx = 0 gives (0, λ = 0) and x = ±1 with λ = 1 (by hand).
+    # If the enumeration found only some of them and says it is incomplete, the stated
+    # (−1, 1) is not refuted: unknown, with the reason.
+    import symopt.kkt
+
+    solve = symopt.kkt.solve_kkt
+
+    class Partial:
+        complete = False
+
+        def __init__(self, result):
+            self._result = result
+            self.points = [p for p in result.points
+                           if all(v != -1 for v in p.point.values())]
+
+        def __getattr__(self, name):
+            return getattr(self._result, name)
+
+    monkeypatch.setattr(symopt.kkt, "solve_kkt", lambda *a, **k: Partial(solve(*a, **k)))
+    problem = ProblemSpec("-x**2", None, ("x**2 <= 1",))
+    v = check(Claim("kkt", {"x": -1, "lambda": 1}, problem=problem))
+    assert v.status == "unknown" and "incomplete" in v.summary, v
+    monkeypatch.setattr(symopt.kkt, "solve_kkt", solve)
+    assert check(Claim("kkt", {"x": -1, "lambda": 1}, problem=problem)).status == "true"
+
+
 # -- a false state formula gets the closed form ------------------------------------------
 
 @pytest.mark.parametrize(("method", "stated", "name", "closed_form"), [
