@@ -85,3 +85,13 @@ def test_prove_prints_evidence_with_brackets(tmp_path, capsys, wide):
     assert run(["prove", str(tmp_path), "-v", "--no-docs"]) == 0
     out = capsys.readouterr().out
     assert "iterates [1, -1] and [bold]not markup[/]" in out
+
+
+def test_verify_batch_prints_ids_with_brackets(tmp_path, capsys, wide):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text('{"id": "q[1]", "reference": "2*x", "answer": "x + x"}\n'
+                     '{"id": "[bold]q2[/]", "reference": "x**2", "answer": "x*x"}\n',
+                     encoding="utf-8")
+    run(["verify", "--batch", str(pairs)])
+    out = capsys.readouterr().out
+    assert "q[1]" in out and "[bold]q2[/]" in out

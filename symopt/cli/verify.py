@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from symopt.cli import app, console
+from symopt.cli.cells import cell
 
 _STYLE = {"true": "green", "false": "bold red", "unknown": "yellow", "timeout": "yellow",
           "error": "magenta"}
@@ -99,8 +100,8 @@ def _print_table(records: list[dict]) -> None:
     for record in records:
         style = _STYLE.get(record["verdict"], "")
         basis = f"\n{record['basis']}" if record.get("basis") else ""
-        table.add_row(record["id"], f"[{style}]{record['result']}[/]{basis}",
-                      escape(_detail(record)))
+        table.add_row(cell(record["id"]), cell(f"{record['result']}{basis}", style),
+                      cell(_detail(record)))  # ids and details are data, not rich markup
     console.print(table)
     counts: dict[str, int] = {}
     for record in records:
