@@ -429,6 +429,17 @@ def _check_depth(source: str, text: str, origin: list[int]) -> None:
             depth -= 1
 
 
+_ADDITIVE, _MULTIPLICATIVE = (ast.Add, ast.Sub), (ast.Mult, ast.Div)
+
+
+def _chained(node: ast.BinOp) -> bool:
+    """Whether ``node`` continues a chain of the same precedence on its left (a + b + c)."""
+    left = node.left
+    return isinstance(left, ast.BinOp) and any(
+        isinstance(node.op, group) and isinstance(left.op, group)
+        for group in (_ADDITIVE, _MULTIPLICATIVE))
+
+
 @dataclass
 class _Builder:
     text: str
@@ -468,6 +479,8 @@ class _Builder:
             # "0 < a and a < 1/2", "a < 0 or a > 1"
             parts = [self.condition(self.build(v), node) for v in node.values]
             return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
+        if isinstance(node, ast.BinOp) and _chained(node):
+            return self.chain(node, lambda a, b, link: _BINARY[type(link.op)](a, b))
         if isinstance(node, ast.BinOp):
             left, right = self.build(node.left), self.build(node.right)
             if isinstance(node.op, ast.Pow):
@@ -504,6 +517,27 @@ class _Builder:
             raise self.fail("lambda expressions are not allowed", node)
         kind = type(node).__name__
         raise self.fail(f"{kind} is not allowed here", node)
+
+    def chain(self, node: ast.BinOp, combine: Callable) -> sp.Basic:
+        """A left-deep chain a ± b ± c … (or a × b ÷ c …) built one link at a time.
+
+        Python's parser nests a flat sum of n terms n levels deep; building it
+        iteratively keeps a long sum within the nesting limit (and the stack).
+        """
+        links = []
+        while isinstance(node, ast.BinOp) and _chained(node):
+            links.append(node)
+            node = node.left
+        value = self.build(node)
+        for link in reversed(links):
+            if time.monotonic() > self.deadline:
+                raise self.fail(f"parsing took longer than {PARSE_SECONDS:g} s", link)
+            value = combine(value, self.build(link.right), link)
+            if rational_digits(value) > MAX_EXACT_DIGITS:
+                raise self.fail(f"number too large to compute exactly (about "
+                                f"{rational_digits(value):.3g} digits; the limit is "
+                                f"{MAX_EXACT_DIGITS})", link)
+        return value
 
     def number(self, node: ast.Constant) -> sp.Basic:
         value = node.value

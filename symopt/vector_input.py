@@ -53,7 +53,7 @@ import sympy as sp
 
 from symopt import vector_ops
 from symopt.errors import ParseError
-from symopt.parse import _Builder, looks_like_latex, parse_expr
+from symopt.parse import _Builder, _chained, looks_like_latex, parse_expr
 from symopt.shapes import Shapes, sum_index_ranges
 from symopt.symbols import HOUSE_ASSUMPTIONS
 from symopt.vector_ops import (
@@ -137,18 +137,14 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                 raise self.fail(exc.reason, node) from None
 
         def _vector(self, node: ast.AST) -> sp.Basic:
+            if isinstance(node, ast.BinOp) and _chained(node):
+                return self.chain(node, lambda a, b, link: self.binary(a, b, link))
             if isinstance(node, ast.BinOp) and isinstance(
                     node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
                 left, right = self.build(node.left), self.build(node.right)
                 if isinstance(node.op, ast.Pow):
                     return self.power(left, right, node)
-                if isinstance(node.op, ast.Add):
-                    return add(left, right)
-                if isinstance(node.op, ast.Sub):
-                    return add(left, multiply(sp.Integer(-1), right))
-                if isinstance(node.op, ast.Mult):
-                    return multiply(left, right)
-                return divide(left, right)
+                return self.binary(left, right, node)
             if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
                 return multiply(sp.Integer(-1), self.build(node.operand))
             if isinstance(node, ast.Attribute):
@@ -157,6 +153,16 @@ def _vector_builder(shapes: Shapes, notes: list[str]) -> type[_Builder]:
                                     "transpose)", node)
                 return self.transpose(self.build(node.value), node.value)
             return _Builder._build(self, node)
+
+        def binary(self, left: sp.Basic, right: sp.Basic, node: ast.BinOp) -> sp.Basic:
+            """left + − × ÷ right, shapes checked."""
+            if isinstance(node.op, ast.Add):
+                return add(left, right)
+            if isinstance(node.op, ast.Sub):
+                return add(left, multiply(sp.Integer(-1), right))
+            if isinstance(node.op, ast.Mult):
+                return multiply(left, right)
+            return divide(left, right)
 
         def transpose(self, value: sp.Basic, node: ast.AST) -> sp.Basic:
             if not is_matrix(value) and isinstance(node, ast.Name) and \

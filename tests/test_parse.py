@@ -121,3 +121,16 @@ def test_error_points_at_the_offending_token():
 def test_non_string_input():
     with pytest.raises(ParseError):
         parse_expr(3)  # type: ignore[arg-type]
+
+
+def test_a_long_flat_sum_is_not_refused_as_deep_nesting():
+    # Python nests a + b + c … one level per term; a flat chain is read one link at a time.
+    names = [f"x{i}" for i in range(600)]
+    assert parse_expr(" + ".join(names)) == sp.Add(*(symbol(n) for n in names))
+    assert parse_expr(" - ".join(str(i) for i in range(1, 400))) == 1 - sum(range(2, 400))
+    assert parse_expr("*".join(["x"] * 300)) == symbol("x") ** 300
+    assert parse_expr("a - b - c + d/e/f*g") == (symbol("a") - symbol("b") - symbol("c")
+                                                 + symbol("d") * symbol("g")
+                                                 / (symbol("e") * symbol("f")))
+    with pytest.raises(ParseError, match="nesting deeper"):  # real nesting still counts
+        parse_expr("(" * 60 + "x" + ")" * 60)
