@@ -42,7 +42,7 @@ def _names(method):
     return [st.symbol for st in method.state]
 
 
-@claim("002-adagrad-monotone", seed="002", where="AdaGrad — Why It Works",
+@claim("002-adagrad-monotone", basis="exact", seed="002", where="AdaGrad — Why It Works",
        quote="G_j is a sum — it only ever increases", stated="G' − G = g² ≥ 0; α/(√G + ε) "
        "never increases", perturbed={"method": "rmsprop"})
 def adagrad_monotone(method="adagrad"):
@@ -60,7 +60,7 @@ def adagrad_monotone(method="adagrad"):
                          f"d/dG [α/(√G + ε)] = {sp.simplify(sp.diff(lr, G))} ≤ 0.")
 
 
-@claim("002-adagrad-to-zero", seed="002", where="AdaGrad — Why It Works",
+@claim("002-adagrad-to-zero", basis="counterexample", seed="002", where="AdaGrad — Why It Works",
        quote="Over time, the effective learning rate α/√G_j shrinks monotonically toward zero",
        stated="AdaGrad's effective learning rate α/(√G_t + ε) → 0 as t → ∞",
        expect="conditional",
@@ -94,7 +94,7 @@ def adagrad_to_zero(stated_limit=0):
         f"= {float(states[-1][s]):.12f}), rate → {summable_limit}.")
 
 
-@claim("002-adagrad-sparse", seed="002 004", where="AdaGrad — Why It Works",
+@claim("002-adagrad-sparse", basis="instance", seed="002 004", where="AdaGrad — Why It Works",
        quote="Small gradient history → small G_j → large effective step. Gives more learning to "
        "sparse/rarely updated parameters  /  AdaGrad … Good for sparse features",
        stated="a rarely active coordinate keeps a larger effective step than a frequent one",
@@ -115,7 +115,7 @@ def adagrad_sparse(larger="sparse"):
                          f"G_A = {G_a}, G_B = {G_b} after 100 steps (ε → 0: ratio {ratio}).")
 
 
-@claim("002-rmsprop-ema", seed="002", where="RMSProp — Fixing AdaGrad",
+@claim("002-rmsprop-ema", basis="exact", seed="002", where="RMSProp — Fixing AdaGrad",
        quote="Unlike AdaGrad's ever-growing sum, s stabilizes to a recent average",
        stated="constant g: s_t → g², the effective rate stabilises at α/(|g| + ε)",
        perturbed={"stated_limit": 0})
@@ -133,7 +133,7 @@ def rmsprop_ema(stated_limit=g**2):
                          f"{rms.limits[v]}, effective rate → {rms_rate}; AdaGrad's → {ada_rate}.")
 
 
-@claim("002-adam-defaults", seed="002", where="Adam — The Algorithm",
+@claim("002-adam-defaults", basis="cited", seed="002", where="Adam — The Algorithm",
        quote="Paper recommendations: α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸",
        stated="α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8", perturbed={"beta_2": "0.99"})
 def adam_defaults(beta_2="0.999"):
@@ -145,7 +145,8 @@ def adam_defaults(beta_2="0.999"):
                                                       for k, val in derived.items()))
 
 
-@claim("002-bias-correction", seed="002", where="The Bias Correction — Why It's Necessary",
+@claim("002-bias-correction", basis="exact",
+       seed="002", where="The Bias Correction — Why It's Necessary",
        quote="Both m and v are initialized to zero … The bias correction factors (1−β₁ᵗ) and "
        "(1−β₂ᵗ) counteract this", stated="for a constant g, m̂_t = g and v̂_t = g² at every t",
        perturbed={"power": 2})
@@ -162,7 +163,8 @@ def bias_correction(power=1):
                          f"m̂ = {numeric}.").with_derivation(adam_bias_correction())
 
 
-@claim("002-bias-limit", seed="002", where="The Bias Correction — Why It's Necessary",
+@claim("002-bias-limit", basis="exact",
+       seed="002", where="The Bias Correction — Why It's Necessary",
        quote="as t → ∞, β₁ᵗ → 0 and β₂ᵗ → 0, so the correction factors approach 1",
        stated="1 − βᵗ → 1 for 0 ≤ β < 1", perturbed={"stated": 0})
 def bias_limit(stated=1):
@@ -176,7 +178,7 @@ def bias_limit(stated=1):
                          "still matters after 1000 steps.")
 
 
-@claim("002-adam-sign", seed="002", where="Understanding Adam's Effective Step Size",
+@claim("002-adam-sign", basis="exact", seed="002", where="Understanding Adam's Effective Step Size",
        quote="If gradient is consistent … m̂/√v̂ ≈ g/|g| = sign(g). The effective step is roughly "
        "±α", stated="constant g: the step is −αg/(|g| + ε) ≈ −α·sign(g)",
        perturbed={"scale": 2})
@@ -192,7 +194,8 @@ def adam_sign(scale=1):
     return outcome
 
 
-@claim("002-adam-noisy", seed="002", where="Understanding Adam's Effective Step Size",
+@claim("002-adam-noisy", basis="exact",
+       seed="002", where="Understanding Adam's Effective Step Size",
        quote="If gradient is noisy (alternates sign): m̂ ≈ 0 (signals cancel) while v̂ remains "
        "nonzero → very small update", stated="alternating ±g: |m| settles at (1 − β₁)/(1 + β₁)·|g|",
        perturbed={"stated": (1 - beta_1) / (1 + beta_1) ** 2})
@@ -216,7 +219,7 @@ def adam_noisy(stated=(1 - beta_1) / (1 + beta_1)):
                          {"x_t (α = 0.001)": [float(val) for val in xs]})
 
 
-@claim("002-adam-composition", seed="002 003", where="Adam — The Gold Standard",
+@claim("002-adam-composition", basis="exact", seed="002 003", where="Adam — The Gold Standard",
        quote="Adam = Momentum + RMSProp + bias correction  /  Adam combines momentum and "
        "adaptive learning rates", stated="Adam's step is the EMA momentum divided by RMSProp's "
        "denominator, with both moments bias-corrected", perturbed={"momentum_beta": "rho"})
@@ -236,7 +239,7 @@ def adam_composition(momentum_beta="beta_1"):
     return outcome if same_denominator else Outcome.check(False, rms, "RMSProp differs")
 
 
-@claim("002-adamw", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-adamw", basis="counterexample", seed="002", where="Adam Variants Worth Knowing",
        quote="Standard Adam applies L2 regularization to the gradient before adaptive scaling — "
        "this inadvertently reduces the effective regularization. AdamW applies weight decay "
        "directly to the parameters", stated="per unit of λ, Adam + L2's decay of a weight is "
@@ -283,7 +286,7 @@ def adamw_decoupled(swap=False):
         f"{float((l2_rate / w_rate).subs({g: 0, eps: sp.Rational(1, 10**8)})):.3g}.")
 
 
-@claim("002-nadam", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-nadam", basis="instance", seed="002", where="Adam Variants Worth Knowing",
        quote="Adam with Nesterov momentum (NAG) replacing classical momentum. Uses the lookahead "
        "gradient for the first moment", stated="NAdam keeps Adam's second moment and gives the "
        "current gradient an extra (look-ahead) weight in the first moment",
@@ -307,7 +310,7 @@ def nadam_lookahead(heavier="nadam"):
                          f"{float(adam_g):.4f} in Adam (bias-corrected EMA).")
 
 
-@claim("002-amsgrad", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-amsgrad", basis="exact", seed="002", where="Adam Variants Worth Knowing",
        quote="Maintains the maximum of past second moments … Ensures the learning rate is "
        "monotonically non-increasing per parameter",
        stated="v̂ = max(v̂_{t−1}, v_t) never decreases, so α/(√v̂ + ε) never increases",
@@ -328,7 +331,7 @@ def amsgrad_monotone(state="v_max"):
                          f"v_max over g = 1, 0, 0, 0, 0: {[str(val) for val in trace]}.")
 
 
-@claim("002-lion", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-lion", basis="instance", seed="002", where="Adam Variants Worth Knowing",
        quote="Uses only the sign of the momentum update, not its magnitude. More memory "
        "efficient (no second moment)", stated="|Δx| = α per coordinate; one state buffer "
        "(Adam: two)", perturbed={"buffers": 2})
@@ -343,7 +346,8 @@ def lion_sign(buffers=1):
                          f"Adam {_names(adam())}.")
 
 
-@claim("003-adam-no-bias-correction", seed="003", where="Adam Optimizer (Briefly)",
+@claim("003-adam-no-bias-correction", basis="counterexample",
+       seed="003", where="Adam Optimizer (Briefly)",
        quote="θ_{t+1} = θ_t − η m_t/(√v_t + ε)", stated="this update (no bias correction) is Adam",
        expect=False,
        note="Kingma & Ba divide by (1 − β₁ᵗ) and (1 − β₂ᵗ): the text's first step is "
@@ -368,7 +372,7 @@ def adam_without_correction(corrected=False):
                          f"vs Adam {sp.N(adam_first, 6)}·η (ratio {ratio} = 0.1/√0.001).")
 
 
-@claim("003-adam-fails", seed="003", where="Adam Optimizer (Briefly)",
+@claim("003-adam-fails", basis="numeric", seed="003", where="Adam Optimizer (Briefly)",
        quote="Adam works fast, but may fail to converge on certain convex problems",
        stated="there is a convex problem on which Adam does not converge to the minimizer",
        note="Reddi, Kale & Kumar (2018), §3: f_t(x) = Cx for t ≡ 1 (mod 3), −x otherwise, on "
@@ -435,7 +439,7 @@ def _steps_to(problem, tolerance=1e-6, steps=2000):
     return next((k for k, p in enumerate(path) if math.hypot(*p) <= tolerance), None)
 
 
-@claim("001-adaptive-curvature", seed="000 001",
+@claim("001-adaptive-curvature", basis="counterexample", seed="000 001",
        where="Implications for Deep Learning (seed 001)  /  Level Up (seed 000)",
        quote="modern optimizers like Adam, RMSprop, and AdaGrad, which use adaptive, "
        "per-parameter learning rates based on gradient history. These methods approximate the "

@@ -24,7 +24,7 @@ def _floats(path, coordinate=0):
     return [float(p[coordinate]) for p in path]
 
 
-@claim("gd-rule", seed="000 001 003", stated="x_{next} = x − α·∇f(x)",
+@claim("gd-rule", basis="exact", seed="000 001 003", stated="x_{next} = x − α·∇f(x)",
        quote="θ_next = θ − η·∇L(θ)  /  x_{k+1} = x_k − α∇f(x_k)  /  θ_{t+1} = θ_t − η∇L(θ_t)",
        perturbed={"stated": "x + alpha*g"})
 def gd_rule(stated="x - alpha*g"):
@@ -35,7 +35,7 @@ def gd_rule(stated="x - alpha*g"):
                            "u = −αg, x' = x + u.")
 
 
-@claim("000-demo-trajectory", seed="000", where="Python: Gradient Descent Demo",
+@claim("000-demo-trajectory", basis="instance", seed="000", where="Python: Gradient Descent Demo",
        quote="x_vals = [2.0]; lr = 0.1; for _ in range(10): x_new = x - lr * df(x)",
        stated="the 10 iterates step toward the minimum 0 of x²", perturbed={"lr": "1.1"})
 def demo_trajectory(lr="0.1"):
@@ -51,7 +51,7 @@ def demo_trajectory(lr="0.1"):
 
 
 
-@claim("000-compare", seed="000", where="Compare Steps",
+@claim("000-compare", basis="instance", seed="000", where="Compare Steps",
        quote="Newton's Method is more aggressive and goes straight to the minimum in this case",
        stated="from x = 2 on x²: GD → 1.6, Newton → 0 (the minimizer)",
        perturbed={"newton_lands": 1})
@@ -68,7 +68,8 @@ def compare_steps(newton_lands=0):
                          f"to {general} = the minimizer.")
 
 
-@claim("000-newton-faster", seed="000", where="Comparing First- and Second-Order Methods",
+@claim("000-newton-faster", basis="instance",
+       seed="000", where="Comparing First- and Second-Order Methods",
        quote="Gradient Descent | Slower convergence; Newton's Method | Faster near minimum",
        stated="Newton converges faster than GD (on x²)", perturbed={"faster": "gd"})
 def newton_faster(faster="newton"):
@@ -83,7 +84,7 @@ def newton_faster(faster="newton"):
                          {"GD": [float(v) for v in gd], "Newton": [float(v) for v in nt]})
 
 
-@claim("000-newton-sympy", seed="000", where="Python: Newton's Method Symbolic (2D)",
+@claim("000-newton-sympy", basis="exact", seed="000", where="Python: Newton's Method Symbolic (2D)",
        quote="f = x**2 + y**2; theta_next = theta - H.inv() * grad; sp.simplify(theta_next)",
        stated="θ_next = (0, 0) from every (x, y)", perturbed={"stated": (1, 0)})
 def newton_sympy_demo(stated=(0, 0)):
@@ -97,7 +98,7 @@ def newton_sympy_demo(stated=(0, 0)):
                          f"{run}.")
 
 
-@claim("000-newton-rule", seed="000 001", stated="x_{k+1} = x_k − H⁻¹∇f(x_k)",
+@claim("000-newton-rule", basis="exact", seed="000 001", stated="x_{k+1} = x_k − H⁻¹∇f(x_k)",
        quote="θ_next = θ − H⁻¹∇L(θ)  /  x_{k+1} = x_k − H^{-1}(x_k)·∇f(x_k)",
        perturbed={"sign": 1})
 def newton_rule(sign=-1):
@@ -107,7 +108,7 @@ def newton_rule(sign=-1):
                            "p is the Newton direction H⁻¹∇f, solved from the Hessian.")
 
 
-@claim("001-taylor2", seed="001", where="Second-Order Taylor Approximation",
+@claim("001-taylor2", basis="instance", seed="001", where="Second-Order Taylor Approximation",
        quote="f(x) ≈ f(x_k) + f'(x_k)(x − x_k) + ½f''(x_k)(x − x_k)²",
        stated="the quadratic model is the 2nd-order Taylor polynomial",
        perturbed={"half": "1"})
@@ -125,7 +126,7 @@ def taylor2(half="1/2"):
                          "x⁴ − 3x and x·sin x.")
 
 
-@claim("001-model-derivative", seed="001", where="Deriving the Newton Step",
+@claim("001-model-derivative", basis="exact", seed="001", where="Deriving the Newton Step",
        quote="g'(x) = f'(x_k) + f''(x_k)(x − x_k)", stated="g'(x) = f'(x_k) + f''(x_k)(x − x_k)",
        perturbed={"stated": f1 + f2 * (xx - xk) / 2})
 def model_derivative(stated=f1 + f2 * (xx - xk)):
@@ -134,7 +135,7 @@ def model_derivative(stated=f1 + f2 * (xx - xk)):
     return Outcome.compare(stated, sp.diff(model, xx))
 
 
-@claim("001-newton-1d", seed="001", where="Deriving the Newton Step",
+@claim("001-newton-1d", basis="counterexample", seed="001", where="Deriving the Newton Step",
        quote="To find the minimum of this quadratic approximation g(x), we set its derivative "
        "to zero … x_{k+1} = x_k − f'(x_k)/f''(x_k)",
        stated="x_{k+1} = x_k − f'(x_k)/f''(x_k) is the minimum of the quadratic model",
@@ -176,7 +177,7 @@ def newton_1d(stated=None):
     ).with_derivation(newton_scalar())
 
 
-@claim("001-newton-alpha", seed="001", where="Deriving the Newton Step",
+@claim("001-newton-alpha", basis="exact", seed="001", where="Deriving the Newton Step",
        quote="Here α = 1/f''(x_k)", stated="GD with α = 1/f''(x_k) is the Newton step",
        perturbed={"power": 2})
 def newton_alpha(power=1):
@@ -187,7 +188,7 @@ def newton_alpha(power=1):
     return Outcome.compare(gd, nt, "x − g/f'' on both sides.")
 
 
-@claim("001-newton-nd", seed="001", where="Multivariate Case",
+@claim("001-newton-nd", basis="exact", seed="001", where="Multivariate Case",
        quote="x_{k+1} = x_k − H^{-1}(x_k)·∇f(x_k)",
        stated="the stationary point of the n-D quadratic model is x_k − H⁻¹∇f",
        perturbed={"sign": 1})
@@ -205,7 +206,7 @@ def newton_nd(sign=-1):
 
 
 
-@claim("004-parabola-run", seed="004", where="§1",
+@claim("004-parabola-run", basis="instance", seed="004", where="§1",
        quote="theta = 0.0; lr = 0.1; for i in range(20): theta = theta - lr * gradient(theta)",
        stated="GD from 0 with lr = 0.1 converges to the minimizer 5", perturbed={"target": 4})
 def parabola_run(target=5):

@@ -19,7 +19,7 @@ U = sp.Matrix([sp.cos(phi), sp.sin(phi)])
 GRAD = sp.Matrix([a, b])
 
 
-@claim("002-directional", seed="002", where="The Directional Derivative",
+@claim("002-directional", basis="instance", seed="002", where="The Directional Derivative",
        quote="the directional derivative … where φ is the angle between ∇J and u, and ‖u‖ = 1. "
        "This is the dot product formula", stated="D_u J = ∇J·u = ‖∇J‖ cos φ",
        perturbed={"sign": -1})
@@ -42,7 +42,8 @@ def directional(sign=1):
     return outcome
 
 
-@claim("002-steepest-ascent", seed="002 000", where="Proof: The Negative Gradient is Steepest "
+@claim("002-steepest-ascent", basis="exact",
+       seed="002 000", where="Proof: The Negative Gradient is Steepest "
        "Descent", quote="∇J(θ) points in the direction of steepest increase of J at θ. "
        "Therefore, −∇J points toward steepest decrease",
        stated="max over ‖u‖ = 1 of ∇J·u is ‖∇J‖, at u = ∇J/‖∇J‖; the minimum is −‖∇J‖ at −∇J",
@@ -60,7 +61,8 @@ def steepest_ascent(direction=1):
                          "−‖∇J‖ ≤ D_u J ≤ ‖∇J‖; at u = ∇J/‖∇J‖, D_u J = ‖∇J‖.")
 
 
-@claim("002-unique-steepest", seed="002", where="Proof: The Negative Gradient is Steepest Descent",
+@claim("002-unique-steepest", basis="instance",
+       seed="002", where="Proof: The Negative Gradient is Steepest Descent",
        quote="The negative gradient −∇J(θ) is the unique direction of locally steepest descent",
        stated="D_u J = −‖∇J‖ only for u = −∇J/‖∇J‖ (∇J ≠ 0)", perturbed={"sign": 1})
 def unique_steepest(sign=-1):
@@ -77,7 +79,8 @@ def unique_steepest(sign=-1):
                          "= −∇J/‖∇J‖.")
 
 
-@claim("002-level-curves", seed="002", where="What the Gradient Tells You — Geometrically",
+@claim("002-level-curves", basis="exact",
+       seed="002", where="What the Gradient Tells You — Geometrically",
        quote="The gradient is always perpendicular (orthogonal) to the level curves (contours)",
        stated="∇f · (tangent of a level curve) = 0", perturbed={"relation": "parallel"})
 def level_curves(relation="perpendicular"):
@@ -104,7 +107,7 @@ def level_curves(relation="perpendicular"):
                          "∇f(γ(s))·γ'(s) = 0 for every s.")
 
 
-@claim("002-simultaneous", seed="002", where="The Core Update Rule",
+@claim("002-simultaneous", basis="instance", seed="002", where="The Core Update Rule",
        quote="If you update θ₁ first and use the new θ₁ to compute the gradient for θ₂, you're "
        "doing something different — a form of coordinate descent",
        stated="sequential updates differ from the simultaneous GD step",
@@ -127,7 +130,8 @@ def simultaneous(differs=True):
                          f"simultaneous {gd} vs sequential {sweep}.")
 
 
-@claim("002-vanishing", seed="002", where="Problem 4 — Plateaus and Vanishing Gradients",
+@claim("002-vanishing", basis="exact",
+       seed="002", where="Problem 4 — Plateaus and Vanishing Gradients",
        quote="when gradients are multiplied through many layers via the chain rule, they can "
        "become exponentially small", stated="the derivative of n stacked sigmoids is ≤ 4⁻ⁿ",
        perturbed={"base": 5})

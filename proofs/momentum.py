@@ -22,7 +22,8 @@ alpha, beta, g = symbol("alpha"), symbol("beta"), symbol("g")
 b_state, v_state = symbol("b"), symbol("v")
 
 
-@claim("002-momentum-expansion", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-momentum-expansion", basis="instance",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="The velocity v⁽ᵗ⁾ is an exponentially weighted average of past gradients. "
        "Expanding recursively:", stated="v⁽ᵗ⁾ = −α Σₖ β^{t−k} g⁽ᵏ⁾ (v⁽⁰⁾ = 0)",
        note="a weighted *sum*: the weights total α(1 − βᵗ)/(1 − β), not 1",
@@ -46,7 +47,8 @@ def expansion(offset=0):
                          "sum to α(1 − βᵗ)/(1 − β).")
 
 
-@claim("002-momentum-steady", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-momentum-steady", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="In steady state, if the gradient is constant g, the velocity converges to "
        "v* = −α/(1−β) g", stated="v* = −αg/(1 − β)",
        perturbed={"stated": -alpha * g / (1 + beta)})
@@ -65,7 +67,8 @@ def steady(stated=-alpha * g / (1 - beta)):
     return outcome if numeric else Outcome.check(False, derived, "the run disagrees")
 
 
-@claim("002-effective-lr", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-effective-lr", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="With β = 0.9, the effective learning rate is α/(1−0.9) = 10α",
        stated="effective learning rate 10α", perturbed={"stated": 9 * alpha})
 def effective_lr(stated=10 * alpha):
@@ -75,7 +78,8 @@ def effective_lr(stated=10 * alpha):
                            "amplification 1/(1 − β) = 10.")
 
 
-@claim("002-alternating-cancel", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-alternating-cancel", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="gradients in the across-valley direction alternate signs each step → they cancel "
        "in the average", stated="alternating ±g gives a bounded velocity of size α|g|/(1 + β)",
        perturbed={"stated": alpha / (1 - beta)})
@@ -95,7 +99,7 @@ def alternating(stated=alpha / (1 + beta)):
                          f"constant-gradient velocity is {ratio} (= 1/19 at β = 0.9).")
 
 
-@claim("003-momentum-ema", seed="003 004", where="Momentum Method",
+@claim("003-momentum-ema", basis="exact", seed="003 004", where="Momentum Method",
        quote="v_t = βv_{t−1} + (1 − β)∇L(θ_t); θ_{t+1} = θ_t − ηv_t",
        stated="the EMA form is heavy ball with α = η(1 − β); its steady step is −ηg",
        note="so the EMA form does not amplify the step by 1/(1 − β): with the same η it is "
@@ -118,7 +122,7 @@ def ema_form(scale="1 - beta"):
                          f"symopt's steady step of the EMA form is {steady_step}.")
 
 
-@claim("003-momentum-smooths", seed="003", where="Step 4: Key Ideas",
+@claim("003-momentum-smooths", basis="exact", seed="003", where="Step 4: Key Ideas",
        quote="Momentum helps smooth noisy updates.",
        stated="fed gradients ḡ + noise (independent, variance σ²), the EMA momentum keeps the "
        "mean and divides the noise variance by (1 + β)/(1 − β)",
@@ -156,7 +160,7 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
 RAVINE = Problem("theta_0**2 + 10*theta_1**2")
 
 
-@claim("004-momentum-run", seed="004", where="§4 Momentum",
+@claim("004-momentum-run", basis="instance", seed="004", where="§4 Momentum",
        quote="path_mom = gradient_descent_with_momentum(grad_quad, np.array([5.0, 1.0]), "
        "lr=0.1, beta=0.9)", stated="momentum converges on the ill-conditioned problem",
        perturbed={"lr": "2"})
@@ -182,7 +186,7 @@ def _radii(method, **hyper):
     return {d.lam: d.radius for d in analyze(RAVINE, method, **hyper).directions}
 
 
-@claim("004-momentum-helps", seed="004", where="§4 Momentum",
+@claim("004-momentum-helps", basis="instance", seed="004", where="§4 Momentum",
        quote="Momentum accumulates past gradients to dampen oscillations …",
        stated="on the same run momentum damps θ₁'s oscillation that plain GD never damps",
        perturbed={"damped_by": "gd"})
@@ -205,7 +209,7 @@ def momentum_helps(damped_by="momentum"):
                           "momentum θ₁": [float(p[1]) for p in mom[:60]]})
 
 
-@claim("004-momentum-speeds-up", seed="004", where="§4 Momentum",
+@claim("004-momentum-speeds-up", basis="counterexample", seed="004", where="§4 Momentum",
        quote="Momentum accumulates past gradients to … speed up progress.",
        stated="on the same run momentum moves θ₀ to the minimum faster than plain GD",
        expect=False,
@@ -237,7 +241,7 @@ _HAND_PROGRESS = {  # distance covered after T steps in units of lr·g (hand der
 }
 
 
-@claim("004-momentum-plateau", seed="004", where="Summary",
+@claim("004-momentum-plateau", basis="exact", seed="004", where="Summary",
        quote="Through intuitive explanations and executable Python code, you'll learn how "
        "momentum helps escape plateaus",
        stated="on a plateau (a constant gradient g) the text's momentum (§4: v ← βv + "

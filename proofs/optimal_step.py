@@ -21,7 +21,7 @@ lmin, lmax = symbols("lambda_min lambda_max")
 BOWL = Problem("(w1**2 + 4*w2**2)/2")
 
 
-@claim("001-rate-optimal-1d", seed="001", where="Convergence Rate",
+@claim("001-rate-optimal-1d", basis="instance", seed="001", where="Convergence Rate",
        quote="Optimal (α = 1/4): r(α) = 0 → fastest convergence",
        stated="α* = 1/4 on 2w², r(α*) = 0", perturbed={"stated": "1/2"})
 def optimal_1d(stated="1/4"):
@@ -36,7 +36,7 @@ def optimal_1d(stated="1/4"):
                          f"{result.optimal.reason}. Run from 7 with α = 1/4: {one_step[1][0]}.")
 
 
-@claim("001-alpha-star", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-alpha-star", basis="exact", seed="001", where="Finding the Optimal Learning Rate",
        quote="1 − α*λmin = −(1 − α*λmax)  ⇒  α* = 2/(λmin + λmax)",
        stated="α* = 2/(λmin + λmax)", perturbed={"stated": 1 / (lmin + lmax)})
 def alpha_star_formula(stated=2 / (lmin + lmax)):
@@ -51,7 +51,8 @@ def alpha_star_formula(stated=2 / (lmin + lmax)):
     return outcome if balanced else Outcome.check(False, solution, "the factors do not balance")
 
 
-@claim("001-alpha-star-value", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-alpha-star-value", basis="instance",
+       seed="001", where="Finding the Optimal Learning Rate",
        quote="α* = 2/(1 + 4) = 2/5 = 0.4", stated="α* = 0.4", perturbed={"stated": "0.5"})
 def alpha_star_value(stated="0.4"):
     """symopt's optimal step for GD on the bowl, by equioscillation from the rule."""
@@ -69,7 +70,7 @@ def alpha_star_value(stated="0.4"):
     return outcome.with_derivation(derivation)
 
 
-@claim("001-rate-star", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-rate-star", basis="instance", seed="001", where="Finding the Optimal Learning Rate",
        quote="r(α*) = (λmax − λmin)/(λmax + λmin) = (4 − 1)/(4 + 1) = 3/5",
        stated="r(α*) = 3/5", perturbed={"stated": "4/5"})
 def rate_star(stated="3/5"):
@@ -92,7 +93,8 @@ def rate_star(stated="3/5"):
                           "|w₂|": [float(abs(p[1])) for p in path]})
 
 
-@claim("001-convex-needed", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-convex-needed", basis="counterexample",
+       seed="001", where="Finding the Optimal Learning Rate",
        quote="For a quadratic, convex function, the optimal learning rate α* balances the "
        "convergence of all dimensions", stated="α* = 2/(λmin + λmax) makes GD converge, every "
        "direction at the same rate, on every convex quadratic", expect="conditional",
@@ -129,7 +131,7 @@ def convex_needed(stated_step=None):
         {"w₂": [float(v) for v in w2]})
 
 
-@claim("002-L-eigen", seed="002", where="Mathematical Condition for Convergence",
+@claim("002-L-eigen", basis="instance", seed="002", where="Mathematical Condition for Convergence",
        quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",
        stated="L = sup of the Hessian's largest eigenvalue", perturbed={"which": "smallest"})
 def smoothness(which="largest"):
@@ -143,7 +145,8 @@ def smoothness(which="largest"):
                          f"bowl: {bowl.reason}; softplus: f'' = σ(1 − σ) ≤ 1/4 — {softplus}.")
 
 
-@claim("002-one-over-L-fits", seed="002", where="Mathematical Condition for Convergence",
+@claim("002-one-over-L-fits", basis="instance",
+       seed="002", where="Mathematical Condition for Convergence",
        quote="Intuitively: 1/L is the step size that exactly 'fits' the curvature of the loss "
        "landscape", stated="α = 1/L removes the steepest direction's error in one step",
        perturbed={"scale": 2})

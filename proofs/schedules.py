@@ -31,7 +31,7 @@ def _values(schedule, steps):
     return [schedule.subs(t, step) for step in steps]
 
 
-@claim("002-step-decay", seed="002", where="Learning Rate Schedules — Step Decay",
+@claim("002-step-decay", basis="instance", seed="002", where="Learning Rate Schedules — Step Decay",
        quote="γ ∈ (0,1), k = step interval (e.g., drop by 0.5 every 10 epochs)",
        stated="halving every 10 epochs: epoch 25 runs at α₀/4",
        perturbed={"epoch_25": "1/8"})
@@ -46,7 +46,8 @@ def step_decay_example(epoch_25="1/4"):
                          "index 25).", {"α(t)/α₀": series})
 
 
-@claim("002-exp-decay", seed="002", where="Learning Rate Schedules — Exponential Decay",
+@claim("002-exp-decay", basis="instance",
+       seed="002", where="Learning Rate Schedules — Exponential Decay",
        quote="Exponential Decay", stated="α_t = α₀γᵗ decreases geometrically from α₀",
        perturbed={"ratio": "1/10"})
 def exponential_decay(ratio="9/10"):
@@ -59,7 +60,8 @@ def exponential_decay(ratio="9/10"):
                          f"first value {values[0]}, ratios {ratios}.")
 
 
-@claim("002-cosine", seed="002", where="Learning Rate Schedules — Cosine Annealing",
+@claim("002-cosine", basis="instance",
+       seed="002", where="Learning Rate Schedules — Cosine Annealing",
        quote="T = total steps. Starts at α_max, smoothly decays to α_min",
        stated="α(start) = α_max, α(end) = α_min, monotone decreasing in between",
        perturbed={"end": "0"})
@@ -80,7 +82,7 @@ def cosine_annealing(end="1/10"):
                          {"α(t)": [float(val) for val in values]})
 
 
-@claim("002-warmup", seed="002", where="Learning Rate Schedules — Linear Warmup",
+@claim("002-warmup", basis="instance", seed="002", where="Learning Rate Schedules — Linear Warmup",
        quote="Warmup gives the second moment estimate time to stabilize before the full LR is "
        "used", stated="the rate rises linearly to α_max over the warm-up, then holds",
        perturbed={"after": "1/2"})
@@ -93,7 +95,7 @@ def warmup(after="1"):
                          {"α(t)": [float(val) for val in values]})
 
 
-@claim("002-cyclical", seed="002", where="Cyclical Learning Rates (CLR)",
+@claim("002-cyclical", basis="instance", seed="002", where="Cyclical Learning Rates (CLR)",
        quote="cycle α between bounds [α_min, α_max]", stated="the rate stays in [α_min, α_max] "
        "and repeats with period 2s", perturbed={"period": 4})
 def cyclical_bounds(period=8):
@@ -108,7 +110,7 @@ def cyclical_bounds(period=8):
                          {"α(t)": [float(val) for val in values]})
 
 
-@claim("003-inverse-time", seed="003", where="Learning Rate Schedules",
+@claim("003-inverse-time", basis="exact", seed="003", where="Learning Rate Schedules",
        quote="η_t = η₀/(1 + kt)", stated="η_t = η₀/(1 + kt): η₀ at t = 0, decreasing, Σηₜ = ∞",
        perturbed={"power": 2})
 def inverse_time_decay(power=1):
@@ -126,7 +128,7 @@ def inverse_time_decay(power=1):
                          "Σ 1/(1 + τ) diverges (k = 1).")
 
 
-@claim("002-sgdr", seed="002", where="Learning Rate Schedules — Cosine Annealing",
+@claim("002-sgdr", basis="instance", seed="002", where="Learning Rate Schedules — Cosine Annealing",
        quote="With warm restarts (SGDR), the LR is periodically reset to α_max",
        stated="SGDR anneals from α_max towards α_min over each period T_i, then restarts at α_max",
        note="with T_mult = 1 (every period T_0 steps long; the paper also lets periods grow by "

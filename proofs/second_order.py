@@ -23,7 +23,8 @@ from symopt.methods import adam, gradient_descent, newton
 from symopt.symbols import symbol
 
 
-@claim("001-newton-quadratic", seed="001 002", where="Advantages: Quadratic Convergence",
+@claim("001-newton-quadratic", basis="instance",
+       seed="001 002", where="Advantages: Quadratic Convergence",
        quote="Newton's method exhibits quadratic convergence, meaning the error decreases "
        "quadratically with each iteration  /  the number of correct digits roughly doubles",
        stated="e_{k+1} ≈ C·e_k² near a nondegenerate minimum", perturbed={"order": 3})
@@ -45,7 +46,8 @@ def newton_quadratic(order=2):
                          {"log10 error": [float(sp.log(e, 10)) for e in errors[:5]]})
 
 
-@claim("001-newton-quadratic-always", seed="001 002", where="Advantages: Quadratic Convergence",
+@claim("001-newton-quadratic-always", basis="counterexample",
+       seed="001 002", where="Advantages: Quadratic Convergence",
        quote="Newton's method exhibits quadratic convergence", stated="Newton always converges "
        "quadratically", expect=False,
        note="at a degenerate minimum (f''(x*) = 0) Newton is only linear: on x⁴ it contracts "
@@ -71,7 +73,7 @@ def newton_not_always_quadratic(objective="x**4", minimum=0):
                          {"x_k": [float(x) for x in path]})
 
 
-@claim("002-adam-hessian", seed="002", where="Why Adam Approximates Newton",
+@claim("002-adam-hessian", basis="counterexample", seed="002", where="Why Adam Approximates Newton",
        quote="Adam's second moment v approximates the diagonal of the Hessian — the curvature "
        "along each parameter axis", stated="v ≈ diag(∇²f)", expect=False,
        note="v is a moving average of g², the squared gradient (an empirical Fisher diagonal), "
@@ -106,7 +108,8 @@ def _logistic_problem():
     return Problem(loss / len(_LABELS), variables=[w1, w2, b])
 
 
-@claim("004-lbfgs", seed="004", where="§6 Second-Order Methods: Newton and Quasi-Newton",
+@claim("004-lbfgs", basis="numeric",
+       seed="004", where="§6 Second-Order Methods: Newton and Quasi-Newton",
        quote="L-BFGS: approximates Hessian using past gradients – popular for smaller problems",
        stated="L-BFGS (scipy) minimises a small logistic regression: it reaches Newton's "
        "minimiser",
@@ -158,7 +161,8 @@ def _gauss_jordan_inverse(A: sp.Matrix) -> tuple[sp.Matrix, int]:
     return sp.Matrix([row[n:] for row in M]), ops
 
 
-@claim("002-inversion-cost", seed="000 002 004", where="Newton's method / the normal equation",
+@claim("002-inversion-cost", basis="instance",
+       seed="000 002 004", where="Newton's method / the normal equation",
        quote="requires inverting an n × n matrix — O(n³) cost  /  Hessian inversion is O(n³)",
        stated="inverting an n × n matrix by elimination costs Θ(n³) arithmetic operations",
        note="the count of the textbook algorithm (Gauss–Jordan on [A | I]); O(n³) is an upper "
@@ -190,7 +194,7 @@ def inversion_cost(power=3):
                          f"multiplications and divisions {counts} (= 2n³: {exact}).")
 
 
-@claim("001-hessian-cost", seed="001 002", where="The Computational Bottleneck",
+@claim("001-hessian-cost", basis="instance", seed="001 002", where="The Computational Bottleneck",
        quote="Computing H: Requires O(N²) operations for N parameters  /  O(n²) storage",
        stated="a Hessian has Θ(N²) distinct entries (one second derivative each)",
        note="the inversion's O(N³) is the operation count of an algorithm (Gaussian "
@@ -261,7 +265,8 @@ def _normal_equation_counted(X: sp.Matrix, y: sp.Matrix) -> tuple[sp.Matrix, dic
     return sp.Matrix(theta), counts
 
 
-@claim("002-gd-cost-per-iteration", seed="002", where="Why GD Instead of the Normal Equation?",
+@claim("002-gd-cost-per-iteration", basis="instance",
+       seed="002", where="Why GD Instead of the Normal Equation?",
        quote="Cost (n = #features) | O(n³) matrix inversion | O(kn) per iteration",
        stated="one GD step on least squares costs Θ(kn) with k = m samples: linear in n",
        note="in part: the normal-equation column's O(n³) counts the inversion only; forming XᵀX "
