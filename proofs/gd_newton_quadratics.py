@@ -108,21 +108,24 @@ def newton_rule(sign=-1):
                            "p is the Newton direction H⁻¹∇f, solved from the Hessian.")
 
 
-@claim("001-taylor2", basis="instance", seed="001", where="Second-Order Taylor Approximation",
+@claim("001-taylor2", basis="exact", seed="001", where="Second-Order Taylor Approximation",
        quote="f(x) ≈ f(x_k) + f'(x_k)(x − x_k) + ½f''(x_k)(x − x_k)²",
        stated="the quadratic model is the 2nd-order Taylor polynomial",
        perturbed={"half": "1"})
 def taylor2(half="1/2"):
-    """The stated model equals SymPy's order-2 Taylor polynomial, for several f."""
+    """The stated model equals SymPy's order-2 Taylor polynomial of a general (undefined,
+    twice differentiable) f at x_k; eˣ, log(1 + x²), x⁴ − 3x and x·sin x as extra checks."""
     h = sp.Symbol("h", real=True)
     checked = []
-    for f in (sp.exp(xx), sp.log(1 + xx**2), xx**4 - 3 * xx, sp.sin(xx) * xx):
+    for f in (sp.Function("f")(xx), sp.exp(xx), sp.log(1 + xx**2), xx**4 - 3 * xx,
+              sp.sin(xx) * xx):
         fd = [f.subs(xx, xk), f.diff(xx).subs(xx, xk), f.diff(xx, 2).subs(xx, xk)]
         model = fd[0] + fd[1] * (xx - xk) + sp.Rational(half) * fd[2] * (xx - xk) ** 2
         series = sp.series(f.subs(xx, xk + h), h, 0, 3).removeO().subs(h, xx - xk)
-        checked.append(sp.simplify(model - series) == 0)
+        checked.append(sp.simplify((model - series).doit()) == 0)
     return Outcome.check(all(checked), r"f(x_k) + f'(x_k)(x-x_k) + \tfrac12 f''(x_k)(x-x_k)^2",
-                         "model − series(f, x_k, order 3) simplifies to 0 for eˣ, log(1+x²), "
+                         "model − series(f, x_k, order 3) simplifies to 0 for a general f "
+                         "(SymPy's series of an undefined function), and for eˣ, log(1+x²), "
                          "x⁴ − 3x and x·sin x.")
 
 
@@ -193,7 +196,15 @@ def newton_alpha(power=1):
        stated="the stationary point of the n-D quadratic model is x_k − H⁻¹∇f",
        perturbed={"sign": 1})
 def newton_nd(sign=-1):
-    """In 2-D with a symbolic symmetric H, ∇_d(gᵀd + ½dᵀHd) = 0 gives d = −H⁻¹g."""
+    """In every dimension n (SymPy's matrix calculus on n × n and n × 1 matrix symbols):
+    ∇_d(gᵀd + ½dᵀHd) = g + ½(H + Hᵀ)d = g + Hd for a symmetric H, which vanishes at
+    d = −H⁻¹g (H invertible). In 2-D with a symbolic symmetric H the equations are also
+    solved outright."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    Hn, gn, dn = sp.MatrixSymbol("H", n, n), sp.MatrixSymbol("g", n, 1), sp.MatrixSymbol("d", n, 1)
+    gradient = (gn.T * dn + dn.T * Hn * dn / 2).diff(dn).subs(Hn.T, Hn)
+    general = sp.expand(gradient.subs(dn, sign * Hn.I * gn))
+    stationary = general == sp.ZeroMatrix(n, 1) or general == 0
     a, b, c, g1, g2, d1, d2 = sp.symbols("a b c g1 g2 d1 d2", real=True)
     H = sp.Matrix([[a, b], [b, c]])
     grad = sp.Matrix([g1, g2])
@@ -201,8 +212,12 @@ def newton_nd(sign=-1):
     model = (grad.T * d)[0] + (d.T * H * d)[0] / 2
     solution = sp.solve([sp.diff(model, v) for v in (d1, d2)], [d1, d2], dict=True)[0]
     derived = sp.Matrix([solution[d1], solution[d2]])
-    return Outcome.compare(sign * H.inv() * grad, derived, "solved with det H = ac − b² ≠ 0."
-                           ).with_derivation(newton_multivariate(2))
+    outcome = Outcome.compare(sign * H.inv() * grad, derived,
+                              f"every n: ∇_d model = {gradient} (H = Hᵀ), at the stated d: "
+                              f"{general}. 2-D: solved with det H = ac − b² ≠ 0.")
+    if outcome.verdict == "true" and not stationary:
+        outcome = Outcome.check(False, derived, f"in n dimensions the gradient is {general}")
+    return outcome.with_derivation(newton_multivariate(2))
 
 
 
