@@ -133,7 +133,12 @@ def convex_needed(stated_step=None):
 
 @claim("002-L-eigen", basis="instance", seed="002", where="Mathematical Condition for Convergence",
        quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",
-       stated="L = sup of the Hessian's largest eigenvalue", perturbed={"which": "smallest"})
+       stated="symopt's L is the sup of the Hessian's largest eigenvalue: 4 on the bowl, 1/4 "
+       "on log(1 + eˣ)",
+       note="in part: the two examples are checked, not the general fact behind the "
+       "definition — that for a C² J with ∇²J ⪰ 0 this sup is the Lipschitz constant of ∇J "
+       "(mean-value theorem); without convexity that constant is sup max|λ|, not sup λ_max",
+       perturbed={"which": "smallest"})
 def smoothness(which="largest"):
     """L of the bowl (4) and of the softplus log(1 + eˣ) (sup f'' = 1/4 at x = 0)."""
     bowl = BOWL.smoothness()
@@ -145,17 +150,24 @@ def smoothness(which="largest"):
                          f"bowl: {bowl.reason}; softplus: f'' = σ(1 − σ) ≤ 1/4 — {softplus}.")
 
 
-@claim("002-one-over-L-fits", basis="instance",
+@claim("002-one-over-L-fits", basis="exact",
        seed="002", where="Mathematical Condition for Convergence",
        quote="Intuitively: 1/L is the step size that exactly 'fits' the curvature of the loss "
-       "landscape", stated="α = 1/L removes the steepest direction's error in one step",
+       "landscape",
+       stated="on a quadratic, α = 1/L removes the steepest direction's error in one step",
        perturbed={"scale": 2})
 def one_over_l_fits(scale=1):
-    """On the bowl (L = 4) the GD factor of the λ = L direction is 1 − α·4 = 0 at α = 1/4; the
-    flatter direction then shrinks by 1 − μ/L = 3/4 per step."""
+    """On every quadratic the GD factor of the eigen-direction with λ = L is 1 − αL (the rule
+    on ½Lθ², L a positive symbol), 0 at α = 1/L: that error is gone after one step. On the
+    bowl (L = 4): α = 1/4 clears w₂, and the flatter direction shrinks by 1 − μ/L = 3/4."""
+    L_sym, theta = sp.Symbol("L", positive=True), symbol("theta")
+    steep = Problem(L_sym * theta**2 / 2, variables=[theta])
+    after = iterate(steep, gradient_descent(), [1], 1, alpha=1 / (scale * L_sym))[1][0]
+    cleared = after == 0
     L = BOWL.smoothness().value
     path = iterate(BOWL, gradient_descent(), [1, 1], 3, alpha=1 / (scale * L))
-    holds = all(p[1] == 0 for p in path[1:]) and path[1][0] == 1 - 1 / (scale * L)
+    holds = cleared and all(p[1] == 0 for p in path[1:]) and path[1][0] == 1 - 1 / (scale * L)
     return Outcome.check(holds, r"1 - \tfrac1L\cdot L = 0,\ 1 - \tfrac{\mu}{L} = \tfrac34",
-                         f"exact run from (1, 1) with α = 1/L = {1 / L}: "
+                         "every L > 0: one step on ½Lθ² from 1 with α = 1/L gives "
+                         f"{after}; bowl, exact run from (1, 1) with α = 1/L = {1 / L}: "
                          f"{[[str(c) for c in p] for p in path]}.")

@@ -170,20 +170,28 @@ def bowl_matrix(diagonal=(1, 4)):
 
 
 
-@claim("001-bowl-closed-form", basis="instance", seed="001", where="Convergence Analysis in 2D",
+@claim("001-bowl-closed-form", basis="exact", seed="001", where="Convergence Analysis in 2D",
        quote="w₁⁽ᵏ⁾ = w₁⁽⁰⁾(1 − α)ᵏ, w₂⁽ᵏ⁾ = w₂⁽⁰⁾(1 − 4α)ᵏ",
        stated="decoupled closed forms (1 − α)ᵏ and (1 − 4α)ᵏ",
        perturbed={"eigenvalues": (1, 2)})
 def bowl_closed_form(eigenvalues=(1, 4)):
-    """Four symbolic GD steps from (a, b) match the two closed forms."""
+    """Induction in k: the closed forms hold at k = 0, and one symbolic GD step maps the
+    stated point at k to the stated point at k + 1 (k a symbol); four steps from (a, b) as
+    a check."""
     a, b = sp.symbols("a b", real=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    stated = [a * (1 - eigenvalues[0] * alpha) ** k, b * (1 - eigenvalues[1] * alpha) ** k]
+    step = iterate(BOWL, gradient_descent(), stated, 1)[1]
+    induction = all(sp.simplify(s_ - w.subs(k, k + 1)) == 0 for s_, w in zip(step, stated)) and [
+        w.subs(k, 0) for w in stated] == [a, b]
     path = iterate(BOWL, gradient_descent(), [a, b], 4)
-    holds = all(sp.expand(p[0] - a * (1 - eigenvalues[0] * alpha) ** k) == 0
-                and sp.expand(p[1] - b * (1 - eigenvalues[1] * alpha) ** k) == 0
-                for k, p in enumerate(path))
+    holds = induction and all(sp.expand(p[0] - a * (1 - eigenvalues[0] * alpha) ** j) == 0
+                              and sp.expand(p[1] - b * (1 - eigenvalues[1] * alpha) ** j) == 0
+                              for j, p in enumerate(path))
     return Outcome.check(holds, r"\left(w_1^{(0)}(1-\alpha)^k,\ w_2^{(0)}(1-4\alpha)^k\right)",
-                         "checked for k = 0…4 with symbolic α and start (a, b); the coordinates "
-                         "do not interact because the Hessian is diagonal.")
+                         "every k by induction (base k = 0, step k → k + 1 with symbolic k, "
+                         "α, a, b), and four exact steps; the coordinates do not interact "
+                         "because the Hessian is diagonal.")
 
 
 @claim("001-eigenvalues", basis="instance", seed="001", where="Key Insight",
@@ -303,19 +311,32 @@ def bowl_a_diverges(bound=2):
                          f"solveset(|1 − s| > 1, s > 0) = {derived}.")
 
 
-@claim("002-ravine-zigzag", basis="instance", seed="002", where="Problem 3 — Ravines",
+@claim("002-ravine-zigzag", basis="exact", seed="002", where="Problem 3 — Ravines",
        quote="In a ravine, gradient descent oscillates wildly across the narrow dimension",
        stated="the steep coordinate zigzags for 1/λmax < α < 2/λmax while converging",
        note="conditional: with α < 1/λmax there is no zigzag at all",
        perturbed={"stated": ("0", "1/2")})
 def ravine_zigzag(stated=("1/4", "1/2")):
-    """On the bowl (λmax = 4) the w₂ factor 1 − 4α lies in (−1, 0) exactly for α ∈ (1/4, 1/2)."""
+    """For every λmax > 0: GD's factor along the steepest eigen-direction is 1 − αλmax (the
+    rule on ½λθ², λ a positive symbol), and with s = αλmax it lies in (−1, 0) — sign flips
+    and shrinking — exactly for s ∈ (1, 2), i.e. 1/λmax < α < 2/λmax. On the bowl
+    (λmax = 4) the w₂ factor 1 − 4α lies in (−1, 0) exactly for α ∈ (1/4, 1/2)."""
+    lam = sp.Symbol("lambda", positive=True)
+    theta = symbol("theta")
+    steep = _gd_factor(Problem(lam * theta**2 / 2, variables=[theta]), theta)
+    scaled = sp.simplify(steep.subs(alpha, symbol("s") / lam))
+    general = sp.Intersection(_scaled_interval(lambda f: f < 0),
+                              _scaled_interval(lambda f: f > -1))
+    general_ok = (sp.simplify(scaled - (1 - symbol("s"))) == 0
+                  and general == sp.Interval.open(4 * sp.Rational(stated[0]),
+                                                  4 * sp.Rational(stated[1])))
     factor = _gd_factor(BOWL, W2)
     derived = _solve(factor < 0, factor > -1)
     path = iterate(BOWL, gradient_descent(), [1, 1], 12, alpha="0.45")
     low, high = (sp.Rational(v) for v in stated)  # 1/λmax and 2/λmax on the bowl
-    return Outcome.check(derived == sp.Interval.open(low, high),
-                         derived, "α = 0.45: w₂ factor −0.8 (zigzag), w₁ factor 0.55 (slow, "
+    return Outcome.check(general_ok and derived == sp.Interval.open(low, high),
+                         derived, f"every λmax: {{s = αλmax > 0 : −1 < 1 − s < 0}} = {general}. "
+                         "Bowl, α = 0.45: w₂ factor −0.8 (zigzag), w₁ factor 0.55 (slow, "
                          "monotone).",
                          {"w₁": [float(p[0]) for p in path], "w₂": [float(p[1]) for p in path]})
 
