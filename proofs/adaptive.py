@@ -94,14 +94,22 @@ def adagrad_to_zero(stated_limit=0):
         f"= {float(states[-1][s]):.12f}), rate → {summable_limit}.")
 
 
-@claim("002-adagrad-sparse", basis="instance", seed="002 004", where="AdaGrad — Why It Works",
+@claim("002-adagrad-sparse", basis="exact", seed="002 004", where="AdaGrad — Why It Works",
        quote="Small gradient history → small G_j → large effective step. Gives more learning to "
        "sparse/rarely updated parameters  /  AdaGrad … Good for sparse features",
-       stated="a rarely active coordinate keeps a larger effective step than a frequent one",
+       stated="fed the same gradients when active, a coordinate active at fewer steps keeps a "
+       "larger effective step (equal only if the gradients it misses are 0)",
        perturbed={"larger": "frequent"})
 def adagrad_sparse(larger="sparse"):
-    """100 AdaGrad steps: coordinate A sees g = 1 every step, coordinate B only every 10th
-    step; their accumulators are 100 and 10, so B's rate α/(√G + ε) is √10 times A's."""
+    """For every gradient sequence: AdaGrad's accumulator grows by g² per step (its rule), so
+    G_T = Σ g_k² and a coordinate B that sees A's gradients at a subset of A's steps has
+    G_A − G_B = Σ (the gradients B misses)² ≥ 0; the rate α/(√G + ε) decreases in G
+    (its derivative, symbolic, is ≤ 0), so B's rate is at least A's. Example: 100 steps,
+    A sees g = 1 every step, B every 10th: accumulators 100 and 10, B's rate √10 times A's."""
+    increment = sp.expand(adagrad().rule().state_next[s] - s)
+    G = sp.Symbol("G", positive=True)
+    slope = sp.diff(alpha / (sp.sqrt(G) + eps), G)
+    general = increment == g**2 and bool(slope.is_nonpositive) and bool(slope.is_negative)
     frequent = [1] * 100
     sparse = [1 if j % 10 == 0 else 0 for j in range(100)]
     _, states_a = _run(adagrad(), frequent)
@@ -109,10 +117,12 @@ def adagrad_sparse(larger="sparse"):
     G_a, G_b = states_a[-1][s], states_b[-1][s]
     rate = lambda G: alpha / (sp.sqrt(G) + eps)  # noqa: E731 - AdaGrad's effective step
     ratio = sp.simplify((rate(G_b) / rate(G_a)).subs(eps, 0))
-    holds = G_a == 100 and G_b == 10 and ratio == sp.sqrt(10) and (ratio > 1) == (
+    holds = general and G_a == 100 and G_b == 10 and ratio == sp.sqrt(10) and (ratio > 1) == (
         larger == "sparse")
     return Outcome.check(holds, r"\frac{\alpha/\sqrt{G_B}}{\alpha/\sqrt{G_A}} = \sqrt{10}",
-                         f"G_A = {G_a}, G_B = {G_b} after 100 steps (ε → 0: ratio {ratio}).")
+                         f"increment of G per step: {increment}; d/dG [α/(√G + ε)] = "
+                         f"{sp.simplify(slope)} < 0. Example: G_A = {G_a}, G_B = {G_b} after "
+                         f"100 steps (ε → 0: ratio {ratio}).")
 
 
 @claim("002-rmsprop-ema", basis="exact", seed="002", where="RMSProp — Fixing AdaGrad",
@@ -288,9 +298,11 @@ def adamw_decoupled(swap=False):
 
 @claim("002-nadam", basis="instance", seed="002", where="Adam Variants Worth Knowing",
        quote="Adam with Nesterov momentum (NAG) replacing classical momentum. Uses the lookahead "
-       "gradient for the first moment", stated="NAdam keeps Adam's second moment and gives the "
-       "current gradient an extra (look-ahead) weight in the first moment",
-       perturbed={"heavier": "adam"})
+       "gradient for the first moment", stated="NAdam keeps Adam's second moment and, at the "
+       "first step with β₁ = 0.9, gives the current gradient more weight than Adam's first "
+       "moment does", note="in part: the weights are compared at t = 1, β₁ = 0.9 (torch's "
+       "momentum decay ψ = 0.004); that the look-ahead weight is larger at every t and β₁ is "
+       "not checked", perturbed={"heavier": "adam"})
 def nadam_lookahead(heavier="nadam"):
     """NAdam's step vs Adam's: same denominator; NAdam's numerator is a·m + c·g with the new
     gradient entering beyond its (1 − β₁) share in m (torch's form)."""
@@ -331,18 +343,26 @@ def amsgrad_monotone(state="v_max"):
                          f"v_max over g = 1, 0, 0, 0, 0: {[str(val) for val in trace]}.")
 
 
-@claim("002-lion", basis="instance", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-lion", basis="exact", seed="002", where="Adam Variants Worth Knowing",
        quote="Uses only the sign of the momentum update, not its magnitude. More memory "
        "efficient (no second moment)", stated="|Δx| = α per coordinate; one state buffer "
        "(Adam: two)", perturbed={"buffers": 2})
 def lion_sign(buffers=1):
-    """Lion's step has modulus α whenever the interpolation is nonzero; state sizes compared."""
+    """Lion's step (no weight decay, symbolic β₁) is −α·sign(β₁m + (1 − β₁)g): m, g and β₁
+    enter only through one sign, so with its argument z ≠ 0 the step has modulus α for
+    every m, g, β₁; three (m, g) at β₁ = 0.9 as a check. State sizes compared."""
+    step = lion().rule(lambda_wd=0).x_next - x
+    z = sp.Symbol("z", real=True, nonzero=True)
+    (interpolation,) = step.atoms(sp.sign)
+    general = sp.simplify(sp.Abs(step.subs(interpolation, sp.sign(z)))) == alpha
     rule = lion().rule(lambda_wd=0, beta_1="0.9")
     step = rule.x_next - x
     sizes = {sp.Abs(step.subs({m: mm, g: gg})) for mm, gg in ((1, 2), (-3, 1), (5, -100))}
-    holds = sizes == {alpha} and len(lion().state) == buffers and len(adam().state) == 2
+    holds = (general and sizes == {alpha} and len(lion().state) == buffers
+             and len(adam().state) == 2)
     return Outcome.check(holds, r"\Delta x = -\alpha\,\mathrm{sign}(\beta_1 m + (1-\beta_1)g)",
-                         f"|Δx| = {sizes} at three (m, g); state: Lion {_names(lion())}, "
+                         f"|Δx| = α whenever β₁m + (1 − β₁)g ≠ 0: {general}; at three (m, g): "
+                         f"{sizes}; state: Lion {_names(lion())}, "
                          f"Adam {_names(adam())}.")
 
 
