@@ -22,14 +22,26 @@ alpha, beta, g = symbol("alpha"), symbol("beta"), symbol("g")
 b_state, v_state = symbol("b"), symbol("v")
 
 
-@claim("002-momentum-expansion", basis="instance",
+@claim("002-momentum-expansion", basis="exact",
        seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="The velocity v⁽ᵗ⁾ is an exponentially weighted average of past gradients. "
        "Expanding recursively:", stated="v⁽ᵗ⁾ = −α Σₖ β^{t−k} g⁽ᵏ⁾ (v⁽⁰⁾ = 0)",
        note="a weighted *sum*: the weights total α(1 − βᵗ)/(1 − β), not 1",
        perturbed={"offset": 1})
 def expansion(offset=0):
-    """Unroll heavy ball's state for five symbolic gradients g₁…g₅ from b = 0."""
+    """Every t, by induction on the weights: heavy ball's buffer rule b' = βb + g is linear
+    (read off the method's rule: ∂b'/∂b = β, ∂b'/∂g = 1, no other terms), so if g⁽ᵏ⁾ has
+    weight c(t − 1, k) in b⁽ᵗ⁻¹⁾ it has β·c(t − 1, k) in b⁽ᵗ⁾, and the new g⁽ᵗ⁾ has weight
+    1. The stated weights c(t, k) = β^{t−k} satisfy both with t, k symbols, and b⁽⁰⁾ = 0
+    is the empty sum. Also unrolled for five symbolic gradients g₁…g₅ from b = 0."""
+    rule = heavy_ball().rule().state_next[b_state]
+    t_, k_ = sp.Symbol("t", integer=True, positive=True), sp.Symbol("k", integer=True)
+    weight = lambda t, k: beta ** (t - k + offset)  # noqa: E731 - the stated weight
+    on_b, on_g = sp.diff(rule, b_state), sp.diff(rule, g)
+    linear = sp.expand(rule - on_b * b_state - on_g * g) == 0 and not (
+        on_b.free_symbols | on_g.free_symbols) & {b_state, g}
+    induction = (linear and sp.simplify(on_b * weight(t_ - 1, k_) - weight(t_, k_)) == 0
+                 and sp.simplify(weight(t_, t_) - on_g) == 0)
     method = heavy_ball()
     grads = sp.symbols("g1:6", real=True)
     state = method.initial_state()
@@ -41,10 +53,12 @@ def expansion(offset=0):
         ok = ok and sp.expand(velocity - stated) == 0
     weights = sp.simplify(sum(alpha * beta ** (5 - k) for k in range(1, 6)))
     total = sp.simplify(weights - alpha * (1 - beta**5) / (1 - beta))
-    return Outcome.check(ok and total == 0,
+    return Outcome.check(induction and ok and total == 0,
                          r"v^{(t)} = -\alpha\sum_{k=1}^{t}\beta^{t-k}g^{(k)}",
-                         "checked for t = 1…5 with the method's own state update; the weights "
-                         "sum to α(1 − βᵗ)/(1 − β).")
+                         f"every t by induction on the weights (the rule is linear: "
+                         f"∂b'/∂b = {on_b}, ∂b'/∂g = {on_g}): {induction}; unrolled for "
+                         "t = 1…5 with the method's own state update; the weights sum to "
+                         "α(1 − βᵗ)/(1 − β).")
 
 
 @claim("002-momentum-steady", basis="exact",
@@ -131,8 +145,22 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
     """v_t = (1 − β)Σ_{k≤t} β^{t−k} g_k (v₀ = 0), so with g_k = ḡ + ξ_k, ξ_k independent with
     variance σ²: E v_t = (1 − βᵗ)ḡ → ḡ and Var v_t = σ²(1 − β)²Σ_{j<t} β^{2j}
     = σ²(1 − β)(1 − β^{2t})/(1 + β) → σ²(1 − β)/(1 + β) (β = 0.9: σ²/19), below σ² for
-    every β ∈ (0, 1). The weights are read off the method's own rule, unrolled."""
+    every β ∈ (0, 1). The weights are read off the method's own rule: it is linear
+    (∂v'/∂v = β, ∂v'/∂g = 1 − β), so by induction g_k's weight in v_T is (1 − β)β^{T−k} for
+    every T (t, k symbols), and Σ_k of their squares is the closed form above (summed
+    symbolically in T); unrolled for six steps as a check."""
     rule = heavy_ball_ema().rule()
+    T_, k_ = sp.Symbol("T", integer=True, positive=True), sp.Symbol("k", integer=True)
+    on_v, on_g = sp.diff(rule.state_next[v_state], v_state), sp.diff(rule.state_next[v_state], g)
+    weight = lambda T, k: (1 - beta) * beta ** (T - k)  # noqa: E731
+    linear = sp.expand(rule.state_next[v_state] - on_v * v_state - on_g * g) == 0
+    induction = (linear and sp.simplify(on_v * weight(T_ - 1, k_) - weight(T_, k_)) == 0
+                 and sp.simplify(weight(T_, T_) - on_g) == 0)
+    unit = sp.Symbol("b", positive=True)  # β = b/(1 + b) ∈ (0, 1)
+    inside = {beta: unit / (1 + unit)}
+    summed = sp.summation((weight(T_, k_) ** 2).subs(inside), (k_, 1, T_))
+    variance_ok = sp.simplify(summed - ((1 - beta) * (1 - beta ** (2 * T_))
+                                        / (1 + beta)).subs(inside)) == 0
     steps = 6
     noise = sp.symbols(f"g_1:{steps + 1}")
     state = sp.Integer(0)
@@ -149,9 +177,12 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
     limit = sp.limit(closed.subs(beta, b / (1 + b)), T, sp.oo)
     limit = sp.simplify(limit.subs(b, beta / (1 - beta)))
     smaller = bool(sp.simplify(1 - limit).subs(beta, b / (1 + b)).is_positive)
-    holds = unrolled_ok and smaller and sp.simplify(limit - stated_ratio) == 0
+    holds = (induction and variance_ok and unrolled_ok and smaller
+             and sp.simplify(limit - stated_ratio) == 0)
     return Outcome.check(holds, r"\operatorname{Var} v_t = \sigma^2 " + sp.latex(closed)
                          + r" \to \sigma^2 " + sp.latex(limit),
+                         f"every T: weights (1 − β)β^(T−k) by induction ({induction}), "
+                         f"Σ weights² = the closed form ({variance_ok}); "
                          f"unrolled rule, t = {steps}: mean factor {mean_factor}, variance "
                          f"factor {variance_factor}; β = 0.9: "
                          f"{limit.subs(beta, sp.Rational(9, 10))} of the noise variance.")
