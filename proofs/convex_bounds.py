@@ -208,16 +208,23 @@ def linear_vs_one_over_t(stated_rate=None, step="2/5"):
        quote="Many classical ML problems (logistic regression, SVMs) are convex",
        stated="the logistic loss is convex", perturbed={"sign": -1})
 def logistic_convex(sign=1):
-    """ℓ(z) = log(1 + e^{−z}) has ℓ'' = σ(z)(1 − σ(z)) > 0; the loss of one sample in (w, b) is
-    convex (its Hessian is ℓ''·[x, 1][x, 1]ᵀ ⪰ 0)."""
+    """ℓ(z) = log(1 + e^{−z}) has ℓ'' = σ(z)(1 − σ(z)) > 0; for every sample x (a symbol; the
+    label's sign absorbed in x and b) the loss ℓ(xw + b) has the Hessian ℓ''·[x, 1][x, 1]ᵀ
+    in (w, b) — checked symbolically — a PSD rank-one form, so each sample's loss is convex
+    and so is their mean. The sample x = 3 is also proved convex by symopt."""
     z = symbol("z")
     loss = Problem(sign * sp.log(1 + sp.exp(-z)), variables=[z])  # sign −1: its negative
     second = sp.simplify(loss.hessian[0, 0])
+    xs, ws, bs = symbol("x"), symbol("w"), symbol("b")
+    general = sp.hessian(loss.objective.subs(z, xs * ws + bs), (ws, bs))
+    rank_one = second.subs(z, xs * ws + bs) * sp.Matrix([[xs**2, xs], [xs, 1]])
+    general_ok = sp.simplify(general - rank_one) == sp.zeros(2, 2)
     sample = Problem(f"{sign}*log(1 + exp(-(3*w + b)))", variables=["w", "b"])
     verdicts = [loss.convexity(), sample.convexity()]
-    holds = all(v.value is True for v in verdicts)
+    holds = general_ok and all(v.value is True for v in verdicts)
     return Outcome.check(holds, r"\ell''(z) = " + sp.latex(second),
-                         "; ".join(str(v) for v in verdicts))
+                         f"every sample x: ∇²_(w,b) ℓ(xw + b) = ℓ''·[x, 1][x, 1]ᵀ: {general_ok}; "
+                         + "; ".join(str(v) for v in verdicts))
 
 
 @claim("002-iterations-1-over-eps", basis="exact",
@@ -242,12 +249,13 @@ def iterations_one_over_eps(power=1):
        perturbed={"power": 2})
 def kappa_slow(power=1):
     """Steps to shrink the gap by ε with factor 1 − 1/κ: T = ln(1/ε)/(−ln(1 − 1/κ)), and
-    T/κ → ln(1/ε) as κ → ∞ (so T grows linearly with κ)."""
-    kappa, eps_ = symbol("kappa"), sp.Rational(1, 10**6)
+    T/κ → ln(1/ε) as κ → ∞ for every ε > 0 (a symbol), so T grows linearly with κ."""
+    kappa, eps_ = symbol("kappa"), sp.Symbol("epsilon", positive=True)
     steps = sp.log(1 / eps_) / (-sp.log(1 - 1 / kappa))
     ratio = sp.limit(steps / kappa**power, kappa, sp.oo)
-    table = {k: int(sp.ceiling(steps.subs(kappa, k))) for k in (4, 100, 10000)}
-    holds = sp.simplify(ratio - sp.log(10**6)) == 0
+    table = {k: int(sp.ceiling(steps.subs({kappa: k, eps_: sp.Rational(1, 10**6)})))
+             for k in (4, 100, 10000)}
+    holds = sp.simplify(ratio - sp.log(1 / eps_)) == 0
     return Outcome.check(holds, r"T(\kappa) = \frac{\ln(1/\epsilon)}{-\ln(1-1/\kappa)} \sim "
                          r"\kappa \ln(1/\epsilon)",
                          f"steps for ε = 10⁻⁶: {table} (κ = 4, 100, 10⁴).")
