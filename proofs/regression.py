@@ -194,10 +194,13 @@ def minibatch_unbiased(divide_by="B"):
                          f"batches at 6 random (m, B, n) agree: {agree}. B = 1 is SGD.")
 
 
-@claim("002-epoch-ceil", basis="numeric", seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
+@claim("002-epoch-ceil", basis="instance",
+       seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
        quote="With mini-batch GD and batch size B, one epoch consists of ⌈m/B⌉ gradient updates",
        stated="⌈m/B⌉ updates per epoch (seed 004: m = 1000, B = 32); SGD makes m, batch "
-       "GD 1", perturbed={"rounding": "floor"})
+       "GD 1", note="in part: the loop's count is compared with ⌈m/B⌉ at 13 pairs (m, B); "
+       "that range(0, m, B) has ⌈m/B⌉ elements for every m, B is Python's definition of range, "
+       "restated, not proved here", perturbed={"rounding": "floor"})
 def epoch_ceil(rounding="ceil"):
     """Seed 004's loop `for i in range(0, len(X), batch_size)` makes ⌈1000/32⌉ = 32 updates."""
     counts = {(m, b): len(range(0, m, b)) for m in (1000, 1024, 7) for b in (1, 3, 32, 64)}
@@ -232,7 +235,11 @@ def epoch_table(rounded_up=False):
 @claim("002-sgd-oscillates", basis="instance",
        seed="002", where="Stochastic Gradient Descent (SGD)",
        quote="High variance — loss curve is noisy. May never fully converge — oscillates around "
-       "minimum", stated="SGD with a constant step keeps oscillating around the minimizer",
+       "minimum", stated="SGD with a constant step can keep oscillating around the minimizer: "
+       "on two samples with minimizers ±1, α = 0.1, it settles on the 2-cycle ±α/(2 − α)",
+       note="the text's 'may never fully converge' is a possibility, witnessed here; it is not "
+       "so for every problem (when every sample's gradient vanishes at the minimizer, SGD "
+       "with a small constant step converges), which is not checked",
        perturbed={"behaviour": "converges"})
 def sgd_oscillates(behaviour="oscillates"):
     """f(x) = ½[(x − 1)² + (x + 1)²]/2 (minimizer 0) by single-sample steps on the two samples
@@ -259,8 +266,10 @@ def sgd_oscillates(behaviour="oscillates"):
        seed="004", where="§9 Practical Tips for Training",
        quote="Normalization: batch norm, layer norm improve conditioning",
        stated="normalising the features lowers the condition number of the least-squares "
-       "Hessian", note="checked for feature standardisation on linear least squares, the "
-       "simplest instance of the claim", perturbed={"lowers": False})
+       "Hessian (one data set: features on scales 1 and 100)",
+       note="in part: checked for column normalisation on one least-squares data set, the "
+       "simplest instance of the claim; whether it lowers κ for every X, and batch or layer "
+       "norm inside a network, are not checked", perturbed={"lowers": False})
 def normalization_conditioning(lowers=True):
     """Least squares with one feature on a scale of 1 and one on a scale of 100: κ(XᵀX)
     before and after dividing each column by its norm."""

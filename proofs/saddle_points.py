@@ -156,8 +156,8 @@ def gradient_norm_stop(conclusion=("minimum",)):
 @claim("002-saddle-frequency", basis="numeric", seed="002", where="Problem 2 — Saddle Points",
        quote="a critical point is a local min only if all eigenvalues are positive — "
        "exponentially unlikely in high dimensions",
-       stated="for a random symmetric Hessian, P(every eigenvalue > 0) falls at least "
-       "geometrically with the dimension",
+       stated="for a GOE random symmetric matrix of dimension n = 1…4 (Monte Carlo), "
+       "P(all eigenvalues > 0) falls at least geometrically with n",
        note="a statement about a random-matrix model (here the Gaussian orthogonal ensemble), "
        "not about a given network's Hessians; the decay is in fact faster, ≈ exp(−(ln 3/4)n²) "
        "(Dean & Majumdar, 2006). Numeric evidence (Monte Carlo), not a proof",

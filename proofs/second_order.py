@@ -175,8 +175,10 @@ def _gauss_jordan_inverse(A: sp.Matrix) -> tuple[sp.Matrix, int]:
 @claim("002-inversion-cost", basis="instance",
        seed="000 002 004", where="Newton's method / the normal equation",
        quote="requires inverting an n × n matrix — O(n³) cost  /  Hessian inversion is O(n³)",
-       stated="inverting an n × n matrix by elimination costs Θ(n³) arithmetic operations",
-       note="the count of the textbook algorithm (Gauss–Jordan on [A | I]); O(n³) is an upper "
+       stated="inverting an n × n matrix by elimination costs Θ(n³) arithmetic operations "
+       "(2n³ multiplications and divisions, counted for n ≤ 8)",
+       note="in part: the count is exact for n = 1…8, the general 2n³ is by hand (n pivots of "
+       "2n² each) for the textbook algorithm (Gauss–Jordan on [A | I]); O(n³) is an upper "
        "bound for inversion, not a lower one: fast matrix multiplication inverts in O(n^ω), "
        "ω < 2.38",
        perturbed={"power": 2})
@@ -205,28 +207,35 @@ def inversion_cost(power=3):
                          f"multiplications and divisions {counts} (= 2n³: {exact}).")
 
 
-@claim("001-hessian-cost", basis="instance", seed="001 002", where="The Computational Bottleneck",
+@claim("001-hessian-cost", basis="exact", seed="001 002", where="The Computational Bottleneck",
        quote="Computing H: Requires O(N²) operations for N parameters  /  O(n²) storage",
        stated="a Hessian has Θ(N²) distinct entries (one second derivative each)",
        note="the inversion's O(N³) is the operation count of an algorithm (Gaussian "
        "elimination, ≈ N³/3 multiplications), not checked here",
        perturbed={"power": 3})
 def hessian_cost(power=2):
-    """The Hessian of a generic f(x₁, …, x_N) for N = 1…6: its distinct entries (∂²f/∂xᵢ∂xⱼ,
-    i ≤ j by symmetry) number N(N + 1)/2, which grows like N^power exactly when power = 2."""
+    """For every N: by the symmetry of second derivatives the distinct entries are the pairs
+    i ≤ j, Σ_{i=1}^{N} (N − i + 1) = N(N + 1)/2 of them (summed symbolically), which grows like
+    N^power exactly when power = 2. SymPy's Hessian of a generic f(x₁, …, x_N), N = 1…6, has
+    that many distinct entries."""
+    i, N_ = sp.Symbol("i", integer=True, positive=True), sp.Symbol("N", integer=True,
+                                                                  positive=True)
+    pairs = sp.factor(sp.summation(N_ - i + 1, (i, 1, N_)))
     counts = {}
     for n in range(1, 7):
         xs = sp.symbols(f"x1:{n + 1}", real=True)
         f = sp.Function("f")(*xs)
         counts[n] = len(set(sp.hessian(f, xs)))
     N = sp.Symbol("N", positive=True, integer=True)
-    exact = all(c == n * (n + 1) // 2 for n, c in counts.items())
+    exact = (sp.simplify(pairs - N_ * (N_ + 1) / 2) == 0
+             and all(c == n * (n + 1) // 2 for n, c in counts.items()))
     growth = sp.limit(N * (N + 1) / 2 / N**power, N, sp.oo)
     holds = exact and bool(growth.is_positive and growth.is_finite)
     return Outcome.check(holds, r"\#\{\partial^2 f/\partial x_i \partial x_j\} = "
                          r"\frac{N(N+1)}{2},\ \lim \frac{N(N+1)/2}{N^" + str(power) + "} = "
                          + sp.latex(growth),
-                         f"distinct second derivatives for N = 1…6: {counts}.")
+                         f"pairs i ≤ j: {pairs}; distinct second derivatives for N = 1…6: "
+                         f"{counts}.")
 
 
 def _gd_step_counted(X: sp.Matrix, y: sp.Matrix, w: sp.Matrix,
@@ -279,8 +288,10 @@ def _normal_equation_counted(X: sp.Matrix, y: sp.Matrix) -> tuple[sp.Matrix, dic
 @claim("002-gd-cost-per-iteration", basis="instance",
        seed="002", where="Why GD Instead of the Normal Equation?",
        quote="Cost (n = #features) | O(n³) matrix inversion | O(kn) per iteration",
-       stated="one GD step on least squares costs Θ(kn) with k = m samples: linear in n",
-       note="in part: the normal-equation column's O(n³) counts the inversion only; forming XᵀX "
+       stated="one GD step on least squares costs Θ(kn) with k = m samples: linear in n "
+       "(2mn + n multiplications, counted for m ≤ 4, n ≤ 6)",
+       note="in part: the count is exact for m ≤ 4, n ≤ 6, the general 2mn + n is by hand; "
+       "the normal-equation column's O(n³) counts the inversion only; forming XᵀX "
        "takes m·n(n + 1)/2 multiplications more (m n² without the symmetry), so the normal "
        "equation costs Θ(mn² + n³) — for m ≥ n forming XᵀX dominates the inversion. The table "
        "compares one GD step with the whole direct solve; k steps of GD cost Θ(kmn)",

@@ -28,9 +28,6 @@ QUANTIFIER = re.compile(r"\b(every|for all|any|always|whatever)\b", re.IGNORECAS
 #: True claims quantifying over a class that rest on an instance or on numbers, each with
 #: the reason it may (this list stays short).
 SPECIAL_CASE_ALLOWED: dict[str, str] = {
-    # "every eigenvalue" quantifies over one matrix's spectrum, not over a class of problems;
-    # the claim names its model (GOE) and the dimensions sampled.
-    "002-saddle-frequency": "the class is the sampled model itself (GOE, n = 1…4)",
     # "every 10 epochs" is the schedule's period, not a class: the text's own example
     "002-step-decay": "the text's example (γ = 1/2, period 10), checked exactly",
 }
