@@ -57,12 +57,19 @@ def directional(sign=1):
        stated="max over ‖u‖ = 1 of ∇J·u is ‖∇J‖, at u = ∇J/‖∇J‖; the minimum is −‖∇J‖ at −∇J",
        perturbed={"direction": -1})
 def steepest_ascent(direction=1):
-    """Lagrange's identity ‖∇J‖² − (∇J·u)² = (a sin φ − b cos φ)² ≥ 0 (Cauchy–Schwarz in 2-D)."""
+    """In every dimension, for unit u and ∇J ≠ 0: 0 ≤ ‖u ∓ ∇J/‖∇J‖‖² = 2 ∓ 2(∇J·u)/‖∇J‖
+    (expanded with ‖u‖ = 1), so −‖∇J‖ ≤ ∇J·u ≤ ‖∇J‖, with equality at u = ±∇J/‖∇J‖. In
+    2-D also Lagrange's identity ‖∇J‖² − (∇J·u)² = (a sin φ − b cos φ)² ≥ 0."""
+    norm, dot = sp.Symbol("N", positive=True), sp.Symbol("D", real=True)  # ‖∇J‖, ∇J·u
+    bounds = [sp.solveset(1 - 2 * s * dot / norm + 1 >= 0, dot, sp.S.Reals) for s in (1, -1)]
+    # at u = s∇J/‖∇J‖, ∇J·u = s‖∇J‖: the upper bound ‖∇J‖ is attained when s = 1
+    general = (bounds == [sp.Interval(-sp.oo, norm), sp.Interval(-norm, sp.oo)]
+               and sp.simplify(direction * norm - norm) == 0)
     d = (GRAD.T * U)[0]
     gap = sp.simplify(a**2 + b**2 - d**2 - (a * sp.sin(phi) - b * sp.cos(phi)) ** 2)
     at_gradient = sp.simplify(d.subs({sp.cos(phi): direction * a / GRAD.norm(),
                                       sp.sin(phi): direction * b / GRAD.norm()}))
-    holds = gap == 0 and sp.simplify(at_gradient - GRAD.norm()) == 0
+    holds = general and gap == 0 and sp.simplify(at_gradient - GRAD.norm()) == 0
     return Outcome.check(holds, r"|\nabla J\cdot u| \le \|\nabla J\|,\ "
                          r"\text{equality iff } u = \pm\nabla J/\|\nabla J\|",
                          "(a² + b²) − (a cos φ + b sin φ)² = (a sin φ − b cos φ)² ≥ 0, so "

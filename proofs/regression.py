@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from symopt import Problem
-from symopt.catalogue import Outcome, claim, iterate
+from symopt.catalogue import BASES, Outcome, claim, iterate
 from symopt.claims import Claim, ProblemSpec, check
 from symopt.errors import SymoptError
 from symopt.methods import gradient_descent
@@ -52,7 +52,9 @@ def _vector_claim(kind: str, objective: str, stated: str, **keys) -> Outcome:
     derived = verdict.correct or ""
     with contextlib.suppress(SymoptError):  # else shown as text
         derived = sp.latex(parse_vector(derived, SHAPES))
-    return Outcome.check(holds, derived, evidence)
+    outcome = Outcome.check(holds, derived, evidence)
+    basis = getattr(verdict, "basis", "")  # the engine's own word on what it rests on
+    return outcome.with_basis(basis) if basis in BASES else outcome
 
 
 @claim("002-linreg-gradient-general", basis="exact",
