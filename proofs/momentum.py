@@ -147,8 +147,8 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
     = σ²(1 − β)(1 − β^{2t})/(1 + β) → σ²(1 − β)/(1 + β) (β = 0.9: σ²/19), below σ² for
     every β ∈ (0, 1). The weights are read off the method's own rule: it is linear
     (∂v'/∂v = β, ∂v'/∂g = 1 − β), so by induction g_k's weight in v_T is (1 − β)β^{T−k} for
-    every T (t, k symbols), and Σ_k of their squares is the closed form above (summed
-    symbolically in T); unrolled for six steps as a check."""
+    every T (t, k symbols), and Σ_k of their squares V(T) = β²V(T − 1) + (1 − β)² is the
+    closed form above (by induction on T); unrolled for six steps as a check."""
     rule = heavy_ball_ema().rule()
     T_, k_ = sp.Symbol("T", integer=True, positive=True), sp.Symbol("k", integer=True)
     on_v, on_g = sp.diff(rule.state_next[v_state], v_state), sp.diff(rule.state_next[v_state], g)
@@ -156,11 +156,12 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
     linear = sp.expand(rule.state_next[v_state] - on_v * v_state - on_g * g) == 0
     induction = (linear and sp.simplify(on_v * weight(T_ - 1, k_) - weight(T_, k_)) == 0
                  and sp.simplify(weight(T_, T_) - on_g) == 0)
-    unit = sp.Symbol("b", positive=True)  # β = b/(1 + b) ∈ (0, 1)
-    inside = {beta: unit / (1 + unit)}
-    summed = sp.summation((weight(T_, k_) ** 2).subs(inside), (k_, 1, T_))
-    variance_ok = sp.simplify(summed - ((1 - beta) * (1 - beta ** (2 * T_))
-                                        / (1 + beta)).subs(inside)) == 0
+    # Σ_k weight(T, k)² by induction on T: the old weights are multiplied by β, the new one
+    # is on_g, so V(T) = β²V(T − 1) + (1 − β)², V(1) = (1 − β)²; the closed form obeys both
+    closed_T = (1 - beta) * (1 - beta ** (2 * T_)) / (1 + beta)
+    variance_ok = (sp.simplify(sp.expand(sp.powsimp(sp.expand(
+        closed_T - on_v**2 * closed_T.subs(T_, T_ - 1) - on_g**2)))) == 0
+                   and sp.simplify(closed_T.subs(T_, 1) - on_g**2) == 0)
     steps = 6
     noise = sp.symbols(f"g_1:{steps + 1}")
     state = sp.Integer(0)
