@@ -952,6 +952,8 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
         f"condition the text omits; the page gives the condition and a counterexample "
         f"outside it), {counts['unexpected']} unexpected, {counts['unknown']} unknown.",
         "",
+        f"What the verdicts rest on: {_basis_counts(summary.results)}.",
+        "",
         "| topic | claims | true | false (text wrong) | conditional | other |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
@@ -999,6 +1001,16 @@ def write_pages(summary: Summary, directory: Path | str) -> list[Path]:
         path.write_text(_topic_page(topic, results, out / "img"), encoding="utf-8")
         written.append(path)
     return written
+
+
+def _basis_counts(results: Sequence[Result]) -> str:
+    """``79 exact (a symbolic proof in general), 36 instance (…), …`` in :data:`BASES` order."""
+    counts = {basis: sum(r.basis == basis for r in results) for basis in BASES}
+    parts = [f"{n} {basis} ({BASES[basis]})" for basis, n in counts.items() if n]
+    undeclared = sum(not r.basis for r in results)
+    if undeclared:
+        parts.append(f"{undeclared} undeclared")
+    return ", ".join(parts) or "nothing yet"
 
 
 _EXPECTED = {"true": "the text is right", "false": "the text is wrong",

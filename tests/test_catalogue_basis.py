@@ -107,6 +107,8 @@ def test_pages_show_what_each_verdict_rests_on(small, tmp_path):
     index = (tmp_path / "pages" / "index.md").read_text(encoding="utf-8")
     row = next(line for line in index.splitlines() if line.startswith("| [b-instance]"))
     assert row.rstrip().endswith("| instance |")
+    assert (f"What the verdicts rest on: 1 exact ({BASES['exact']}), 1 instance "
+            f"({BASES['instance']}).") in index
 
 
 def test_prove_reports_the_basis(small, capsys, monkeypatch):
