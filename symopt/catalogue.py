@@ -44,6 +44,7 @@ from symopt.errors import SymoptError
 from symopt.timeout import check_seconds, reuse_workers
 
 __all__ = [
+    "BASES",
     "ClaimInfo",
     "Outcome",
     "Result",
@@ -58,7 +59,6 @@ __all__ = [
 
 Verdict = Literal["true", "false", "conditional", "unknown", "error", "timeout"]
 Expect = Literal[True, False, "conditional", "open"]
-Basis = Literal["exact", "certificate", "numeric", "instance", "counterexample", "cited"]
 
 #: What a verdict may rest on, and what each means (shown on the pages and by ``symopt prove``).
 BASES: dict[str, str] = {
