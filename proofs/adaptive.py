@@ -42,7 +42,7 @@ def _names(method):
     return [st.symbol for st in method.state]
 
 
-@claim("002-adagrad-monotone", seed="002", where="AdaGrad — Why It Works",
+@claim("002-adagrad-monotone", basis="exact", seed="002", where="AdaGrad — Why It Works",
        quote="G_j is a sum — it only ever increases", stated="G' − G = g² ≥ 0; α/(√G + ε) "
        "never increases", perturbed={"method": "rmsprop"})
 def adagrad_monotone(method="adagrad"):
@@ -60,7 +60,7 @@ def adagrad_monotone(method="adagrad"):
                          f"d/dG [α/(√G + ε)] = {sp.simplify(sp.diff(lr, G))} ≤ 0.")
 
 
-@claim("002-adagrad-to-zero", seed="002", where="AdaGrad — Why It Works",
+@claim("002-adagrad-to-zero", basis="counterexample", seed="002", where="AdaGrad — Why It Works",
        quote="Over time, the effective learning rate α/√G_j shrinks monotonically toward zero",
        stated="AdaGrad's effective learning rate α/(√G_t + ε) → 0 as t → ∞",
        expect="conditional",
@@ -94,14 +94,22 @@ def adagrad_to_zero(stated_limit=0):
         f"= {float(states[-1][s]):.12f}), rate → {summable_limit}.")
 
 
-@claim("002-adagrad-sparse", seed="002 004", where="AdaGrad — Why It Works",
+@claim("002-adagrad-sparse", basis="exact", seed="002 004", where="AdaGrad — Why It Works",
        quote="Small gradient history → small G_j → large effective step. Gives more learning to "
        "sparse/rarely updated parameters  /  AdaGrad … Good for sparse features",
-       stated="a rarely active coordinate keeps a larger effective step than a frequent one",
+       stated="fed the same gradients when active, a coordinate active at fewer steps keeps a "
+       "larger effective step (equal only if the gradients it misses are 0)",
        perturbed={"larger": "frequent"})
 def adagrad_sparse(larger="sparse"):
-    """100 AdaGrad steps: coordinate A sees g = 1 every step, coordinate B only every 10th
-    step; their accumulators are 100 and 10, so B's rate α/(√G + ε) is √10 times A's."""
+    """For every gradient sequence: AdaGrad's accumulator grows by g² per step (its rule), so
+    G_T = Σ g_k² and a coordinate B that sees A's gradients at a subset of A's steps has
+    G_A − G_B = Σ (the gradients B misses)² ≥ 0; the rate α/(√G + ε) decreases in G
+    (its derivative, symbolic, is ≤ 0), so B's rate is at least A's. Example: 100 steps,
+    A sees g = 1 every step, B every 10th: accumulators 100 and 10, B's rate √10 times A's."""
+    increment = sp.expand(adagrad().rule().state_next[s] - s)
+    G = sp.Symbol("G", positive=True)
+    slope = sp.diff(alpha / (sp.sqrt(G) + eps), G)
+    general = increment == g**2 and bool(slope.is_nonpositive) and bool(slope.is_negative)
     frequent = [1] * 100
     sparse = [1 if j % 10 == 0 else 0 for j in range(100)]
     _, states_a = _run(adagrad(), frequent)
@@ -109,13 +117,15 @@ def adagrad_sparse(larger="sparse"):
     G_a, G_b = states_a[-1][s], states_b[-1][s]
     rate = lambda G: alpha / (sp.sqrt(G) + eps)  # noqa: E731 - AdaGrad's effective step
     ratio = sp.simplify((rate(G_b) / rate(G_a)).subs(eps, 0))
-    holds = G_a == 100 and G_b == 10 and ratio == sp.sqrt(10) and (ratio > 1) == (
+    holds = general and G_a == 100 and G_b == 10 and ratio == sp.sqrt(10) and (ratio > 1) == (
         larger == "sparse")
     return Outcome.check(holds, r"\frac{\alpha/\sqrt{G_B}}{\alpha/\sqrt{G_A}} = \sqrt{10}",
-                         f"G_A = {G_a}, G_B = {G_b} after 100 steps (ε → 0: ratio {ratio}).")
+                         f"increment of G per step: {increment}; d/dG [α/(√G + ε)] = "
+                         f"{sp.simplify(slope)} < 0. Example: G_A = {G_a}, G_B = {G_b} after "
+                         f"100 steps (ε → 0: ratio {ratio}).")
 
 
-@claim("002-rmsprop-ema", seed="002", where="RMSProp — Fixing AdaGrad",
+@claim("002-rmsprop-ema", basis="exact", seed="002", where="RMSProp — Fixing AdaGrad",
        quote="Unlike AdaGrad's ever-growing sum, s stabilizes to a recent average",
        stated="constant g: s_t → g², the effective rate stabilises at α/(|g| + ε)",
        perturbed={"stated_limit": 0})
@@ -133,7 +143,7 @@ def rmsprop_ema(stated_limit=g**2):
                          f"{rms.limits[v]}, effective rate → {rms_rate}; AdaGrad's → {ada_rate}.")
 
 
-@claim("002-adam-defaults", seed="002", where="Adam — The Algorithm",
+@claim("002-adam-defaults", basis="cited", seed="002", where="Adam — The Algorithm",
        quote="Paper recommendations: α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸",
        stated="α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-8", perturbed={"beta_2": "0.99"})
 def adam_defaults(beta_2="0.999"):
@@ -145,7 +155,8 @@ def adam_defaults(beta_2="0.999"):
                                                       for k, val in derived.items()))
 
 
-@claim("002-bias-correction", seed="002", where="The Bias Correction — Why It's Necessary",
+@claim("002-bias-correction", basis="exact",
+       seed="002", where="The Bias Correction — Why It's Necessary",
        quote="Both m and v are initialized to zero … The bias correction factors (1−β₁ᵗ) and "
        "(1−β₂ᵗ) counteract this", stated="for a constant g, m̂_t = g and v̂_t = g² at every t",
        perturbed={"power": 2})
@@ -162,7 +173,8 @@ def bias_correction(power=1):
                          f"m̂ = {numeric}.").with_derivation(adam_bias_correction())
 
 
-@claim("002-bias-limit", seed="002", where="The Bias Correction — Why It's Necessary",
+@claim("002-bias-limit", basis="exact",
+       seed="002", where="The Bias Correction — Why It's Necessary",
        quote="as t → ∞, β₁ᵗ → 0 and β₂ᵗ → 0, so the correction factors approach 1",
        stated="1 − βᵗ → 1 for 0 ≤ β < 1", perturbed={"stated": 0})
 def bias_limit(stated=1):
@@ -176,7 +188,7 @@ def bias_limit(stated=1):
                          "still matters after 1000 steps.")
 
 
-@claim("002-adam-sign", seed="002", where="Understanding Adam's Effective Step Size",
+@claim("002-adam-sign", basis="exact", seed="002", where="Understanding Adam's Effective Step Size",
        quote="If gradient is consistent … m̂/√v̂ ≈ g/|g| = sign(g). The effective step is roughly "
        "±α", stated="constant g: the step is −αg/(|g| + ε) ≈ −α·sign(g)",
        perturbed={"scale": 2})
@@ -192,7 +204,8 @@ def adam_sign(scale=1):
     return outcome
 
 
-@claim("002-adam-noisy", seed="002", where="Understanding Adam's Effective Step Size",
+@claim("002-adam-noisy", basis="exact",
+       seed="002", where="Understanding Adam's Effective Step Size",
        quote="If gradient is noisy (alternates sign): m̂ ≈ 0 (signals cancel) while v̂ remains "
        "nonzero → very small update", stated="alternating ±g: |m| settles at (1 − β₁)/(1 + β₁)·|g|",
        perturbed={"stated": (1 - beta_1) / (1 + beta_1) ** 2})
@@ -216,7 +229,7 @@ def adam_noisy(stated=(1 - beta_1) / (1 + beta_1)):
                          {"x_t (α = 0.001)": [float(val) for val in xs]})
 
 
-@claim("002-adam-composition", seed="002 003", where="Adam — The Gold Standard",
+@claim("002-adam-composition", basis="exact", seed="002 003", where="Adam — The Gold Standard",
        quote="Adam = Momentum + RMSProp + bias correction  /  Adam combines momentum and "
        "adaptive learning rates", stated="Adam's step is the EMA momentum divided by RMSProp's "
        "denominator, with both moments bias-corrected", perturbed={"momentum_beta": "rho"})
@@ -236,7 +249,7 @@ def adam_composition(momentum_beta="beta_1"):
     return outcome if same_denominator else Outcome.check(False, rms, "RMSProp differs")
 
 
-@claim("002-adamw", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-adamw", basis="counterexample", seed="002", where="Adam Variants Worth Knowing",
        quote="Standard Adam applies L2 regularization to the gradient before adaptive scaling — "
        "this inadvertently reduces the effective regularization. AdamW applies weight decay "
        "directly to the parameters", stated="per unit of λ, Adam + L2's decay of a weight is "
@@ -283,11 +296,13 @@ def adamw_decoupled(swap=False):
         f"{float((l2_rate / w_rate).subs({g: 0, eps: sp.Rational(1, 10**8)})):.3g}.")
 
 
-@claim("002-nadam", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-nadam", basis="instance", seed="002", where="Adam Variants Worth Knowing",
        quote="Adam with Nesterov momentum (NAG) replacing classical momentum. Uses the lookahead "
-       "gradient for the first moment", stated="NAdam keeps Adam's second moment and gives the "
-       "current gradient an extra (look-ahead) weight in the first moment",
-       perturbed={"heavier": "adam"})
+       "gradient for the first moment", stated="NAdam keeps Adam's second moment and, at the "
+       "first step with β₁ = 0.9, gives the current gradient more weight than Adam's first "
+       "moment does", note="in part: the weights are compared at t = 1, β₁ = 0.9 (torch's "
+       "momentum decay ψ = 0.004); that the look-ahead weight is larger at every t and β₁ is "
+       "not checked", perturbed={"heavier": "adam"})
 def nadam_lookahead(heavier="nadam"):
     """NAdam's step vs Adam's: same denominator; NAdam's numerator is a·m + c·g with the new
     gradient entering beyond its (1 − β₁) share in m (torch's form)."""
@@ -307,7 +322,7 @@ def nadam_lookahead(heavier="nadam"):
                          f"{float(adam_g):.4f} in Adam (bias-corrected EMA).")
 
 
-@claim("002-amsgrad", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-amsgrad", basis="exact", seed="002", where="Adam Variants Worth Knowing",
        quote="Maintains the maximum of past second moments … Ensures the learning rate is "
        "monotonically non-increasing per parameter",
        stated="v̂ = max(v̂_{t−1}, v_t) never decreases, so α/(√v̂ + ε) never increases",
@@ -328,22 +343,31 @@ def amsgrad_monotone(state="v_max"):
                          f"v_max over g = 1, 0, 0, 0, 0: {[str(val) for val in trace]}.")
 
 
-@claim("002-lion", seed="002", where="Adam Variants Worth Knowing",
+@claim("002-lion", basis="exact", seed="002", where="Adam Variants Worth Knowing",
        quote="Uses only the sign of the momentum update, not its magnitude. More memory "
        "efficient (no second moment)", stated="|Δx| = α per coordinate; one state buffer "
        "(Adam: two)", perturbed={"buffers": 2})
 def lion_sign(buffers=1):
-    """Lion's step has modulus α whenever the interpolation is nonzero; state sizes compared."""
+    """Lion's step (no weight decay, symbolic β₁) is −α·sign(β₁m + (1 − β₁)g): m, g and β₁
+    enter only through one sign, so with its argument z ≠ 0 the step has modulus α for
+    every m, g, β₁; three (m, g) at β₁ = 0.9 as a check. State sizes compared."""
+    step = lion().rule(lambda_wd=0).x_next - x
+    z = sp.Symbol("z", real=True, nonzero=True)
+    (interpolation,) = step.atoms(sp.sign)
+    general = sp.simplify(sp.Abs(step.subs(interpolation, sp.sign(z)))) == alpha
     rule = lion().rule(lambda_wd=0, beta_1="0.9")
     step = rule.x_next - x
     sizes = {sp.Abs(step.subs({m: mm, g: gg})) for mm, gg in ((1, 2), (-3, 1), (5, -100))}
-    holds = sizes == {alpha} and len(lion().state) == buffers and len(adam().state) == 2
+    holds = (general and sizes == {alpha} and len(lion().state) == buffers
+             and len(adam().state) == 2)
     return Outcome.check(holds, r"\Delta x = -\alpha\,\mathrm{sign}(\beta_1 m + (1-\beta_1)g)",
-                         f"|Δx| = {sizes} at three (m, g); state: Lion {_names(lion())}, "
+                         f"|Δx| = α whenever β₁m + (1 − β₁)g ≠ 0: {general}; at three (m, g): "
+                         f"{sizes}; state: Lion {_names(lion())}, "
                          f"Adam {_names(adam())}.")
 
 
-@claim("003-adam-no-bias-correction", seed="003", where="Adam Optimizer (Briefly)",
+@claim("003-adam-no-bias-correction", basis="counterexample",
+       seed="003", where="Adam Optimizer (Briefly)",
        quote="θ_{t+1} = θ_t − η m_t/(√v_t + ε)", stated="this update (no bias correction) is Adam",
        expect=False,
        note="Kingma & Ba divide by (1 − β₁ᵗ) and (1 − β₂ᵗ): the text's first step is "
@@ -368,7 +392,7 @@ def adam_without_correction(corrected=False):
                          f"vs Adam {sp.N(adam_first, 6)}·η (ratio {ratio} = 0.1/√0.001).")
 
 
-@claim("003-adam-fails", seed="003", where="Adam Optimizer (Briefly)",
+@claim("003-adam-fails", basis="numeric", seed="003", where="Adam Optimizer (Briefly)",
        quote="Adam works fast, but may fail to converge on certain convex problems",
        stated="there is a convex problem on which Adam does not converge to the minimizer",
        note="Reddi, Kale & Kumar (2018), §3: f_t(x) = Cx for t ≡ 1 (mod 3), −x otherwise, on "
@@ -435,7 +459,7 @@ def _steps_to(problem, tolerance=1e-6, steps=2000):
     return next((k for k, p in enumerate(path) if math.hypot(*p) <= tolerance), None)
 
 
-@claim("001-adaptive-curvature", seed="000 001",
+@claim("001-adaptive-curvature", basis="counterexample", seed="000 001",
        where="Implications for Deep Learning (seed 001)  /  Level Up (seed 000)",
        quote="modern optimizers like Adam, RMSprop, and AdaGrad, which use adaptive, "
        "per-parameter learning rates based on gradient history. These methods approximate the "

@@ -24,7 +24,7 @@ x1, x2 = symbols("x1 x2")
 lam = sp.Symbol("lambda", nonnegative=True)
 
 
-@claim("003-convexity-def", seed="003", where="Convexity",
+@claim("003-convexity-def", basis="exact", seed="003", where="Convexity",
        quote="f(λx₁ + (1−λ)x₂) ≤ λf(x₁) + (1−λ)f(x₂)",
        stated="x² satisfies the definition; symopt proves it convex",
        perturbed={"objective": "x**3"})
@@ -40,7 +40,7 @@ def convexity_definition(objective="x**2"):
     return outcome if convex.value is True else Outcome.check(False, gap, convex.reason)
 
 
-@claim("003-unique-minimum", seed="003", where="Convexity",
+@claim("003-unique-minimum", basis="counterexample", seed="003", where="Convexity",
        quote="This ensures: Only one global minimum.",
        stated="a convex function has exactly one global minimizer", expect=False,
        note="convexity makes every local minimum global and the minimizers a convex set; "
@@ -64,7 +64,7 @@ def unique_minimum(flat="x**2", growing="exp(x)"):
                          f"eˣ: convex, ∇f = 0 has solutions {exp_points}.")
 
 
-@claim("003-gd-finds-it", seed="003", where="Convexity",
+@claim("003-gd-finds-it", basis="counterexample", seed="003", where="Convexity",
        quote="Gradient descent will find it reliably (no traps).",
        stated="on a convex function GD always reaches the minimum", expect=False,
        note="true with a minimizer and a step 0 < α < 2/L (then GD converges on a convex "
@@ -102,7 +102,8 @@ def _class_verdict(found, extra: str, refute=None) -> tuple[bool | None, str]:
     return None, f"no certificate: {found.reason}. {extra}"
 
 
-@claim("002-convex-bound", seed="002", where="Convex Case — Guaranteed Convergence",
+@claim("002-convex-bound", basis="certificate",
+       seed="002", where="Convex Case — Guaranteed Convergence",
        quote="For a convex, L-smooth function with minimum J*, with step size α ≤ 1/L: … This is "
        "O(1/T) convergence", stated="J(θ_T) − J* ≤ ‖θ₀ − θ*‖²/(2αT)",
        perturbed={"denominator": 8})
@@ -134,7 +135,8 @@ def convex_bound(denominator=2):
                          {"T·(f(x_T) − f*)": [float(T * val) for T, val in enumerate(f)]})
 
 
-@claim("002-strong-bound", seed="002", where="Strongly Convex Case — Exponential Convergence",
+@claim("002-strong-bound", basis="certificate",
+       seed="002", where="Strongly Convex Case — Exponential Convergence",
        quote="If J is additionally μ-strongly convex … gradient descent converges linearly",
        stated="J(θ_T) − J* ≤ (1 − 1/κ)ᵀ (J(θ₀) − J*) with α = 1/L",
        perturbed={"shrink": 3})
@@ -168,7 +170,8 @@ def strong_bound(shrink=1):
                           "(3/4)^T": [0.75**T for T in range(31)]})
 
 
-@claim("002-gd-linear-1-over-T", seed="002", where="Second-Order Methods (table)",
+@claim("002-gd-linear-1-over-T", basis="counterexample",
+       seed="002", where="Second-Order Methods (table)",
        quote="Gradient Descent | 1st order (∇J) | Linear O(1/T)",
        stated="GD's convergence is 'linear', i.e. O(1/T)", expect=False,
        note="'linear convergence' means a geometric rate ρᵀ (strongly convex case); O(1/T) is "
@@ -201,23 +204,31 @@ def linear_vs_one_over_t(stated_rate=None, step="2/5"):
                          f"f(x_T)/({stated_rate}) → {ratio} at α = {step}.")
 
 
-@claim("003-logreg-convex", seed="003", where="Common Misunderstandings",
+@claim("003-logreg-convex", basis="exact", seed="003", where="Common Misunderstandings",
        quote="Many classical ML problems (logistic regression, SVMs) are convex",
        stated="the logistic loss is convex", perturbed={"sign": -1})
 def logistic_convex(sign=1):
-    """ℓ(z) = log(1 + e^{−z}) has ℓ'' = σ(z)(1 − σ(z)) > 0; the loss of one sample in (w, b) is
-    convex (its Hessian is ℓ''·[x, 1][x, 1]ᵀ ⪰ 0)."""
+    """ℓ(z) = log(1 + e^{−z}) has ℓ'' = σ(z)(1 − σ(z)) > 0; for every sample x (a symbol; the
+    label's sign absorbed in x and b) the loss ℓ(xw + b) has the Hessian ℓ''·[x, 1][x, 1]ᵀ
+    in (w, b) — checked symbolically — a PSD rank-one form, so each sample's loss is convex
+    and so is their mean. The sample x = 3 is also proved convex by symopt."""
     z = symbol("z")
     loss = Problem(sign * sp.log(1 + sp.exp(-z)), variables=[z])  # sign −1: its negative
     second = sp.simplify(loss.hessian[0, 0])
+    xs, ws, bs = symbol("x"), symbol("w"), symbol("b")
+    general = sp.hessian(loss.objective.subs(z, xs * ws + bs), (ws, bs))
+    rank_one = second.subs(z, xs * ws + bs) * sp.Matrix([[xs**2, xs], [xs, 1]])
+    general_ok = sp.simplify(general - rank_one) == sp.zeros(2, 2)
     sample = Problem(f"{sign}*log(1 + exp(-(3*w + b)))", variables=["w", "b"])
     verdicts = [loss.convexity(), sample.convexity()]
-    holds = all(v.value is True for v in verdicts)
+    holds = general_ok and all(v.value is True for v in verdicts)
     return Outcome.check(holds, r"\ell''(z) = " + sp.latex(second),
-                         "; ".join(str(v) for v in verdicts))
+                         f"every sample x: ∇²_(w,b) ℓ(xw + b) = ℓ''·[x, 1][x, 1]ᵀ: {general_ok}; "
+                         + "; ".join(str(v) for v in verdicts))
 
 
-@claim("002-iterations-1-over-eps", seed="002", where="Convex Case — Guaranteed Convergence",
+@claim("002-iterations-1-over-eps", basis="exact",
+       seed="002", where="Convex Case — Guaranteed Convergence",
        quote="This is O(1/T) convergence — to get ε-accuracy requires O(1/ε) iterations",
        stated="T ≥ ‖θ₀ − θ*‖²/(2αε) steps suffice", perturbed={"power": 2})
 def iterations_one_over_eps(power=1):
@@ -231,24 +242,27 @@ def iterations_one_over_eps(power=1):
     return outcome
 
 
-@claim("002-kappa-slow", seed="002", where="Strongly Convex Case — Exponential Convergence",
+@claim("002-kappa-slow", basis="exact",
+       seed="002", where="Strongly Convex Case — Exponential Convergence",
        quote="When κ is large (ill-conditioned — ravine), the contraction factor (1−1/κ) is "
        "close to 1 → slow convergence", stated="reaching ε takes ≈ κ·ln(1/ε) steps",
        perturbed={"power": 2})
 def kappa_slow(power=1):
     """Steps to shrink the gap by ε with factor 1 − 1/κ: T = ln(1/ε)/(−ln(1 − 1/κ)), and
-    T/κ → ln(1/ε) as κ → ∞ (so T grows linearly with κ)."""
-    kappa, eps_ = symbol("kappa"), sp.Rational(1, 10**6)
+    T/κ → ln(1/ε) as κ → ∞ for every ε > 0 (a symbol), so T grows linearly with κ."""
+    kappa, eps_ = symbol("kappa"), sp.Symbol("epsilon", positive=True)
     steps = sp.log(1 / eps_) / (-sp.log(1 - 1 / kappa))
     ratio = sp.limit(steps / kappa**power, kappa, sp.oo)
-    table = {k: int(sp.ceiling(steps.subs(kappa, k))) for k in (4, 100, 10000)}
-    holds = sp.simplify(ratio - sp.log(10**6)) == 0
+    table = {k: int(sp.ceiling(steps.subs({kappa: k, eps_: sp.Rational(1, 10**6)})))
+             for k in (4, 100, 10000)}
+    holds = sp.simplify(ratio - sp.log(1 / eps_)) == 0
     return Outcome.check(holds, r"T(\kappa) = \frac{\ln(1/\epsilon)}{-\ln(1-1/\kappa)} \sim "
                          r"\kappa \ln(1/\epsilon)",
                          f"steps for ε = 10⁻⁶: {table} (κ = 4, 100, 10⁴).")
 
 
-@claim("004-convex-local-global", seed="004", where="§8 Convex vs. Non-convex Optimization",
+@claim("004-convex-local-global", basis="exact",
+       seed="004", where="§8 Convex vs. Non-convex Optimization",
        quote="Convex: any local minimum is global.",
        stated="every local minimum of a convex function is a global minimum",
        perturbed={"objective": "x**4 - x**3 - 2*x**2 + 3*x"})
@@ -276,7 +290,7 @@ def convex_local_global(objective="x**4 + x**2"):
                          f"{[pt.point for pt in minima]} with values {heights}.")
 
 
-@claim("000-local-minima", seed="000", where="Common Pitfalls",
+@claim("000-local-minima", basis="numeric", seed="000", where="Common Pitfalls",
        quote="Confusing global vs. local minima: Optimization finds local minima — that doesn’t "
        "always mean it’s the best possible model.",
        stated="gradient descent can settle in a local minimum that is not the global one",

@@ -15,7 +15,7 @@ from symopt.kkt import solve_kkt
 from symopt.methods.projected import Box, projected_gd
 
 
-@claim("004-projected-gd", seed="004", where="§7 Constrained Optimization",
+@claim("004-projected-gd", basis="instance", seed="004", where="§7 Constrained Optimization",
        quote="def project(x): return max(x, 1); x = 0.0; lr = 0.1; for i in range(50): "
        "x = x - lr * 2*x; x = project(x)", stated="projected GD reaches the constrained "
        "minimizer x = 1", perturbed={"target": 0})

@@ -22,13 +22,26 @@ alpha, beta, g = symbol("alpha"), symbol("beta"), symbol("g")
 b_state, v_state = symbol("b"), symbol("v")
 
 
-@claim("002-momentum-expansion", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-momentum-expansion", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="The velocity v⁽ᵗ⁾ is an exponentially weighted average of past gradients. "
        "Expanding recursively:", stated="v⁽ᵗ⁾ = −α Σₖ β^{t−k} g⁽ᵏ⁾ (v⁽⁰⁾ = 0)",
        note="a weighted *sum*: the weights total α(1 − βᵗ)/(1 − β), not 1",
        perturbed={"offset": 1})
 def expansion(offset=0):
-    """Unroll heavy ball's state for five symbolic gradients g₁…g₅ from b = 0."""
+    """Every t, by induction on the weights: heavy ball's buffer rule b' = βb + g is linear
+    (read off the method's rule: ∂b'/∂b = β, ∂b'/∂g = 1, no other terms), so if g⁽ᵏ⁾ has
+    weight c(t − 1, k) in b⁽ᵗ⁻¹⁾ it has β·c(t − 1, k) in b⁽ᵗ⁾, and the new g⁽ᵗ⁾ has weight
+    1. The stated weights c(t, k) = β^{t−k} satisfy both with t, k symbols, and b⁽⁰⁾ = 0
+    is the empty sum. Also unrolled for five symbolic gradients g₁…g₅ from b = 0."""
+    rule = heavy_ball().rule().state_next[b_state]
+    t_, k_ = sp.Symbol("t", integer=True, positive=True), sp.Symbol("k", integer=True)
+    weight = lambda t, k: beta ** (t - k + offset)  # noqa: E731 - the stated weight
+    on_b, on_g = sp.diff(rule, b_state), sp.diff(rule, g)
+    linear = sp.expand(rule - on_b * b_state - on_g * g) == 0 and not (
+        on_b.free_symbols | on_g.free_symbols) & {b_state, g}
+    induction = (linear and sp.simplify(on_b * weight(t_ - 1, k_) - weight(t_, k_)) == 0
+                 and sp.simplify(weight(t_, t_) - on_g) == 0)
     method = heavy_ball()
     grads = sp.symbols("g1:6", real=True)
     state = method.initial_state()
@@ -40,13 +53,16 @@ def expansion(offset=0):
         ok = ok and sp.expand(velocity - stated) == 0
     weights = sp.simplify(sum(alpha * beta ** (5 - k) for k in range(1, 6)))
     total = sp.simplify(weights - alpha * (1 - beta**5) / (1 - beta))
-    return Outcome.check(ok and total == 0,
+    return Outcome.check(induction and ok and total == 0,
                          r"v^{(t)} = -\alpha\sum_{k=1}^{t}\beta^{t-k}g^{(k)}",
-                         "checked for t = 1…5 with the method's own state update; the weights "
-                         "sum to α(1 − βᵗ)/(1 − β).")
+                         f"every t by induction on the weights (the rule is linear: "
+                         f"∂b'/∂b = {on_b}, ∂b'/∂g = {on_g}): {induction}; unrolled for "
+                         "t = 1…5 with the method's own state update; the weights sum to "
+                         "α(1 − βᵗ)/(1 − β).")
 
 
-@claim("002-momentum-steady", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-momentum-steady", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="In steady state, if the gradient is constant g, the velocity converges to "
        "v* = −α/(1−β) g", stated="v* = −αg/(1 − β)",
        perturbed={"stated": -alpha * g / (1 + beta)})
@@ -65,7 +81,8 @@ def steady(stated=-alpha * g / (1 - beta)):
     return outcome if numeric else Outcome.check(False, derived, "the run disagrees")
 
 
-@claim("002-effective-lr", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-effective-lr", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="With β = 0.9, the effective learning rate is α/(1−0.9) = 10α",
        stated="effective learning rate 10α", perturbed={"stated": 9 * alpha})
 def effective_lr(stated=10 * alpha):
@@ -75,7 +92,8 @@ def effective_lr(stated=10 * alpha):
                            "amplification 1/(1 − β) = 10.")
 
 
-@claim("002-alternating-cancel", seed="002", where="Classical Momentum (Heavy Ball Method)",
+@claim("002-alternating-cancel", basis="exact",
+       seed="002", where="Classical Momentum (Heavy Ball Method)",
        quote="gradients in the across-valley direction alternate signs each step → they cancel "
        "in the average", stated="alternating ±g gives a bounded velocity of size α|g|/(1 + β)",
        perturbed={"stated": alpha / (1 - beta)})
@@ -95,7 +113,7 @@ def alternating(stated=alpha / (1 + beta)):
                          f"constant-gradient velocity is {ratio} (= 1/19 at β = 0.9).")
 
 
-@claim("003-momentum-ema", seed="003 004", where="Momentum Method",
+@claim("003-momentum-ema", basis="exact", seed="003 004", where="Momentum Method",
        quote="v_t = βv_{t−1} + (1 − β)∇L(θ_t); θ_{t+1} = θ_t − ηv_t",
        stated="the EMA form is heavy ball with α = η(1 − β); its steady step is −ηg",
        note="so the EMA form does not amplify the step by 1/(1 − β): with the same η it is "
@@ -118,7 +136,7 @@ def ema_form(scale="1 - beta"):
                          f"symopt's steady step of the EMA form is {steady_step}.")
 
 
-@claim("003-momentum-smooths", seed="003", where="Step 4: Key Ideas",
+@claim("003-momentum-smooths", basis="exact", seed="003", where="Step 4: Key Ideas",
        quote="Momentum helps smooth noisy updates.",
        stated="fed gradients ḡ + noise (independent, variance σ²), the EMA momentum keeps the "
        "mean and divides the noise variance by (1 + β)/(1 − β)",
@@ -127,8 +145,23 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
     """v_t = (1 − β)Σ_{k≤t} β^{t−k} g_k (v₀ = 0), so with g_k = ḡ + ξ_k, ξ_k independent with
     variance σ²: E v_t = (1 − βᵗ)ḡ → ḡ and Var v_t = σ²(1 − β)²Σ_{j<t} β^{2j}
     = σ²(1 − β)(1 − β^{2t})/(1 + β) → σ²(1 − β)/(1 + β) (β = 0.9: σ²/19), below σ² for
-    every β ∈ (0, 1). The weights are read off the method's own rule, unrolled."""
+    every β ∈ (0, 1). The weights are read off the method's own rule: it is linear
+    (∂v'/∂v = β, ∂v'/∂g = 1 − β), so by induction g_k's weight in v_T is (1 − β)β^{T−k} for
+    every T (t, k symbols), and Σ_k of their squares V(T) = β²V(T − 1) + (1 − β)² is the
+    closed form above (by induction on T); unrolled for six steps as a check."""
     rule = heavy_ball_ema().rule()
+    T_, k_ = sp.Symbol("T", integer=True, positive=True), sp.Symbol("k", integer=True)
+    on_v, on_g = sp.diff(rule.state_next[v_state], v_state), sp.diff(rule.state_next[v_state], g)
+    weight = lambda T, k: (1 - beta) * beta ** (T - k)  # noqa: E731
+    linear = sp.expand(rule.state_next[v_state] - on_v * v_state - on_g * g) == 0
+    induction = (linear and sp.simplify(on_v * weight(T_ - 1, k_) - weight(T_, k_)) == 0
+                 and sp.simplify(weight(T_, T_) - on_g) == 0)
+    # Σ_k weight(T, k)² by induction on T: the old weights are multiplied by β, the new one
+    # is on_g, so V(T) = β²V(T − 1) + (1 − β)², V(1) = (1 − β)²; the closed form obeys both
+    closed_T = (1 - beta) * (1 - beta ** (2 * T_)) / (1 + beta)
+    variance_ok = (sp.simplify(sp.expand(sp.powsimp(sp.expand(
+        closed_T - on_v**2 * closed_T.subs(T_, T_ - 1) - on_g**2)))) == 0
+                   and sp.simplify(closed_T.subs(T_, 1) - on_g**2) == 0)
     steps = 6
     noise = sp.symbols(f"g_1:{steps + 1}")
     state = sp.Integer(0)
@@ -145,9 +178,12 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
     limit = sp.limit(closed.subs(beta, b / (1 + b)), T, sp.oo)
     limit = sp.simplify(limit.subs(b, beta / (1 - beta)))
     smaller = bool(sp.simplify(1 - limit).subs(beta, b / (1 + b)).is_positive)
-    holds = unrolled_ok and smaller and sp.simplify(limit - stated_ratio) == 0
+    holds = (induction and variance_ok and unrolled_ok and smaller
+             and sp.simplify(limit - stated_ratio) == 0)
     return Outcome.check(holds, r"\operatorname{Var} v_t = \sigma^2 " + sp.latex(closed)
                          + r" \to \sigma^2 " + sp.latex(limit),
+                         f"every T: weights (1 − β)β^(T−k) by induction ({induction}), "
+                         f"Σ weights² = the closed form ({variance_ok}); "
                          f"unrolled rule, t = {steps}: mean factor {mean_factor}, variance "
                          f"factor {variance_factor}; β = 0.9: "
                          f"{limit.subs(beta, sp.Rational(9, 10))} of the noise variance.")
@@ -156,7 +192,7 @@ def momentum_smooths(stated_ratio=(1 - beta) / (1 + beta)):
 RAVINE = Problem("theta_0**2 + 10*theta_1**2")
 
 
-@claim("004-momentum-run", seed="004", where="§4 Momentum",
+@claim("004-momentum-run", basis="instance", seed="004", where="§4 Momentum",
        quote="path_mom = gradient_descent_with_momentum(grad_quad, np.array([5.0, 1.0]), "
        "lr=0.1, beta=0.9)", stated="momentum converges on the ill-conditioned problem",
        perturbed={"lr": "2"})
@@ -182,7 +218,7 @@ def _radii(method, **hyper):
     return {d.lam: d.radius for d in analyze(RAVINE, method, **hyper).directions}
 
 
-@claim("004-momentum-helps", seed="004", where="§4 Momentum",
+@claim("004-momentum-helps", basis="instance", seed="004", where="§4 Momentum",
        quote="Momentum accumulates past gradients to dampen oscillations …",
        stated="on the same run momentum damps θ₁'s oscillation that plain GD never damps",
        perturbed={"damped_by": "gd"})
@@ -205,7 +241,7 @@ def momentum_helps(damped_by="momentum"):
                           "momentum θ₁": [float(p[1]) for p in mom[:60]]})
 
 
-@claim("004-momentum-speeds-up", seed="004", where="§4 Momentum",
+@claim("004-momentum-speeds-up", basis="counterexample", seed="004", where="§4 Momentum",
        quote="Momentum accumulates past gradients to … speed up progress.",
        stated="on the same run momentum moves θ₀ to the minimum faster than plain GD",
        expect=False,
@@ -237,7 +273,7 @@ _HAND_PROGRESS = {  # distance covered after T steps in units of lr·g (hand der
 }
 
 
-@claim("004-momentum-plateau", seed="004", where="Summary",
+@claim("004-momentum-plateau", basis="exact", seed="004", where="Summary",
        quote="Through intuitive explanations and executable Python code, you'll learn how "
        "momentum helps escape plateaus",
        stated="on a plateau (a constant gradient g) the text's momentum (§4: v ← βv + "

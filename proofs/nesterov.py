@@ -18,7 +18,7 @@ from symopt.symbols import symbol
 alpha, beta, g, x, b = (symbol(n) for n in ("alpha", "beta", "g", "x", "b"))
 
 
-@claim("002-nag-lookahead", seed="002", where="Nesterov Accelerated Gradient (NAG)",
+@claim("002-nag-lookahead", basis="exact", seed="002", where="Nesterov Accelerated Gradient (NAG)",
        quote="instead of computing the gradient at the current position, compute it at the "
        "lookahead position (where momentum would take you)",
        stated="v' = βv − α∇J(θ + βv), θ' = θ + v' is Nesterov's method",
@@ -68,7 +68,7 @@ def _huber_gap(rule, tau, steps):
     return x**2 / 2 if abs(x) <= tau else tau * abs(x) - tau**2 / 2
 
 
-@claim("002-nag-rate", seed="002", where="Nesterov Accelerated Gradient (NAG)",
+@claim("002-nag-rate", basis="certificate", seed="002", where="Nesterov Accelerated Gradient (NAG)",
        quote="for convex functions, momentum achieves O(1/T) convergence while NAG achieves the "
        "optimal O(1/T²) rate", stated="NAG: f(x_T) − f* ≤ 2L‖x₀ − x*‖²/(T + 1)² for every "
        "L-smooth convex f and every T",

@@ -21,7 +21,7 @@ lmin, lmax = symbols("lambda_min lambda_max")
 BOWL = Problem("(w1**2 + 4*w2**2)/2")
 
 
-@claim("001-rate-optimal-1d", seed="001", where="Convergence Rate",
+@claim("001-rate-optimal-1d", basis="instance", seed="001", where="Convergence Rate",
        quote="Optimal (α = 1/4): r(α) = 0 → fastest convergence",
        stated="α* = 1/4 on 2w², r(α*) = 0", perturbed={"stated": "1/2"})
 def optimal_1d(stated="1/4"):
@@ -36,7 +36,7 @@ def optimal_1d(stated="1/4"):
                          f"{result.optimal.reason}. Run from 7 with α = 1/4: {one_step[1][0]}.")
 
 
-@claim("001-alpha-star", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-alpha-star", basis="exact", seed="001", where="Finding the Optimal Learning Rate",
        quote="1 − α*λmin = −(1 − α*λmax)  ⇒  α* = 2/(λmin + λmax)",
        stated="α* = 2/(λmin + λmax)", perturbed={"stated": 1 / (lmin + lmax)})
 def alpha_star_formula(stated=2 / (lmin + lmax)):
@@ -51,7 +51,8 @@ def alpha_star_formula(stated=2 / (lmin + lmax)):
     return outcome if balanced else Outcome.check(False, solution, "the factors do not balance")
 
 
-@claim("001-alpha-star-value", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-alpha-star-value", basis="instance",
+       seed="001", where="Finding the Optimal Learning Rate",
        quote="α* = 2/(1 + 4) = 2/5 = 0.4", stated="α* = 0.4", perturbed={"stated": "0.5"})
 def alpha_star_value(stated="0.4"):
     """symopt's optimal step for GD on the bowl, by equioscillation from the rule."""
@@ -69,7 +70,7 @@ def alpha_star_value(stated="0.4"):
     return outcome.with_derivation(derivation)
 
 
-@claim("001-rate-star", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-rate-star", basis="instance", seed="001", where="Finding the Optimal Learning Rate",
        quote="r(α*) = (λmax − λmin)/(λmax + λmin) = (4 − 1)/(4 + 1) = 3/5",
        stated="r(α*) = 3/5", perturbed={"stated": "4/5"})
 def rate_star(stated="3/5"):
@@ -92,7 +93,8 @@ def rate_star(stated="3/5"):
                           "|w₂|": [float(abs(p[1])) for p in path]})
 
 
-@claim("001-convex-needed", seed="001", where="Finding the Optimal Learning Rate",
+@claim("001-convex-needed", basis="counterexample",
+       seed="001", where="Finding the Optimal Learning Rate",
        quote="For a quadratic, convex function, the optimal learning rate α* balances the "
        "convergence of all dimensions", stated="α* = 2/(λmin + λmax) makes GD converge, every "
        "direction at the same rate, on every convex quadratic", expect="conditional",
@@ -129,9 +131,14 @@ def convex_needed(stated_step=None):
         {"w₂": [float(v) for v in w2]})
 
 
-@claim("002-L-eigen", seed="002", where="Mathematical Condition for Convergence",
+@claim("002-L-eigen", basis="instance", seed="002", where="Mathematical Condition for Convergence",
        quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",
-       stated="L = sup of the Hessian's largest eigenvalue", perturbed={"which": "smallest"})
+       stated="symopt's L is the sup of the Hessian's largest eigenvalue: 4 on the bowl, 1/4 "
+       "on log(1 + eˣ)",
+       note="in part: the two examples are checked, not the general fact behind the "
+       "definition — that for a C² J with ∇²J ⪰ 0 this sup is the Lipschitz constant of ∇J "
+       "(mean-value theorem); without convexity that constant is sup max|λ|, not sup λ_max",
+       perturbed={"which": "smallest"})
 def smoothness(which="largest"):
     """L of the bowl (4) and of the softplus log(1 + eˣ) (sup f'' = 1/4 at x = 0)."""
     bowl = BOWL.smoothness()
@@ -143,16 +150,24 @@ def smoothness(which="largest"):
                          f"bowl: {bowl.reason}; softplus: f'' = σ(1 − σ) ≤ 1/4 — {softplus}.")
 
 
-@claim("002-one-over-L-fits", seed="002", where="Mathematical Condition for Convergence",
+@claim("002-one-over-L-fits", basis="exact",
+       seed="002", where="Mathematical Condition for Convergence",
        quote="Intuitively: 1/L is the step size that exactly 'fits' the curvature of the loss "
-       "landscape", stated="α = 1/L removes the steepest direction's error in one step",
+       "landscape",
+       stated="on a quadratic, α = 1/L removes the steepest direction's error in one step",
        perturbed={"scale": 2})
 def one_over_l_fits(scale=1):
-    """On the bowl (L = 4) the GD factor of the λ = L direction is 1 − α·4 = 0 at α = 1/4; the
-    flatter direction then shrinks by 1 − μ/L = 3/4 per step."""
+    """On every quadratic the GD factor of the eigen-direction with λ = L is 1 − αL (the rule
+    on ½Lθ², L a positive symbol), 0 at α = 1/L: that error is gone after one step. On the
+    bowl (L = 4): α = 1/4 clears w₂, and the flatter direction shrinks by 1 − μ/L = 3/4."""
+    L_sym, theta = sp.Symbol("L", positive=True), symbol("theta")
+    steep = Problem(L_sym * theta**2 / 2, variables=[theta])
+    after = iterate(steep, gradient_descent(), [1], 1, alpha=1 / (scale * L_sym))[1][0]
+    cleared = after == 0
     L = BOWL.smoothness().value
     path = iterate(BOWL, gradient_descent(), [1, 1], 3, alpha=1 / (scale * L))
-    holds = all(p[1] == 0 for p in path[1:]) and path[1][0] == 1 - 1 / (scale * L)
+    holds = cleared and all(p[1] == 0 for p in path[1:]) and path[1][0] == 1 - 1 / (scale * L)
     return Outcome.check(holds, r"1 - \tfrac1L\cdot L = 0,\ 1 - \tfrac{\mu}{L} = \tfrac34",
-                         f"exact run from (1, 1) with α = 1/L = {1 / L}: "
+                         "every L > 0: one step on ½Lθ² from 1 with α = 1/L gives "
+                         f"{after}; bowl, exact run from (1, 1) with α = 1/L = {1 / L}: "
                          f"{[[str(c) for c in p] for p in path]}.")

@@ -43,7 +43,7 @@ W1, W2 = BOWL.variables
 
 
 
-@claim("001-one-step", seed="001", where="Convergence Analysis in 1D",
+@claim("001-one-step", basis="exact", seed="001", where="Convergence Analysis in 1D",
        quote="w₁ = w₀ − α(4w₀) = w₀(1 − 4α)", stated="w₁ = w₀(1 − 4α)",
        perturbed={"stated": w0 * (1 - 2 * alpha)})
 def one_step(stated=w0 * (1 - 4 * alpha)):
@@ -52,7 +52,7 @@ def one_step(stated=w0 * (1 - 4 * alpha)):
     return Outcome.compare(stated, step)
 
 
-@claim("001-closed-form", seed="001", where="Convergence Analysis in 1D",
+@claim("001-closed-form", basis="exact", seed="001", where="Convergence Analysis in 1D",
        quote="w_k = (1 − 4α)^k w₀", stated="w_k = (1 − 4α)ᵏ w₀",
        perturbed={"factor": 1 - 2 * alpha})
 def closed_form(factor=1 - 4 * alpha):
@@ -69,7 +69,7 @@ def closed_form(factor=1 - 4 * alpha):
                          {"w_k, α = 0.1": [float(v) for v in run]})
 
 
-@claim("001-stability", seed="001", where="Convergence Condition",
+@claim("001-stability", basis="exact", seed="001", where="Convergence Condition",
        quote="|1 − 4α| < 1 ⇒ 0 < α < 1/2", stated="0 < α < 1/2",
        perturbed={"stated": sp.Interval.open(0, 1)})
 def stability(stated=None):
@@ -87,7 +87,7 @@ def stability(stated=None):
                          f"{float(outside):.3g}.").with_derivation(derivation)
 
 
-@claim("001-rate", seed="001", where="Convergence Rate",
+@claim("001-rate", basis="exact", seed="001", where="Convergence Rate",
        quote="r(α) = |1 − 4α|", stated="r(α) = |1 − 4α|",
        perturbed={"stated": sp.Abs(1 - 2 * alpha)})
 def rate(stated=None):
@@ -96,7 +96,7 @@ def rate(stated=None):
     return Outcome.compare(stated, sp.Abs(_gd_factor(ONE_D, ONE_D.variables[0])))
 
 
-@claim("001-too-large", seed="001 000 003", where="Convergence Rate",
+@claim("001-too-large", basis="exact", seed="001 000 003", where="Convergence Rate",
        quote="Too large (α > 1/2): r(α) > 1 → oscillation and divergence",
        stated="for α > 1/2 the iterates change sign and grow", perturbed={"threshold": "1/4"})
 def too_large(threshold="1/2"):
@@ -123,7 +123,7 @@ def too_large(threshold="1/2"):
                          {"w_k, α = 0.6": [float(v) for v in path]})
 
 
-@claim("001-too-small", seed="001", where="Convergence Rate",
+@claim("001-too-small", basis="counterexample", seed="001", where="Convergence Rate",
        quote="Too small (α < 1/4): r(α) is close to 1 → slow convergence",
        stated="every α < 1/4 gives r(α) close to 1", expect=False,
        note="right only as α → 0: r(α) = 1 − 4α falls from 1 to 0 on (0, 1/4)",
@@ -144,7 +144,7 @@ def too_small(below="1/4"):
                             "fast convergence." if witness is not None else "."))
 
 
-@claim("001-oscillating-convergence", seed="001", where="Convergence Rate (gap)",
+@claim("001-oscillating-convergence", basis="exact", seed="001", where="Convergence Rate (gap)",
        quote="(not stated: the text skips 1/4 < α < 1/2)",
        stated="for 1/4 < α < 1/2 GD converges while oscillating",
        note="the text's three cases omit this regime", perturbed={"stated": ("0", "1/2")})
@@ -159,7 +159,7 @@ def oscillating_convergence(stated=("1/4", "1/2")):
                          "and shrink.", {"w_k, α = 0.4": [float(v) for v in path]})
 
 
-@claim("001-bowl", seed="001", where="Convergence Analysis in 2D",
+@claim("001-bowl", basis="instance", seed="001", where="Convergence Analysis in 2D",
        quote="f(w) = ½(w₁² + 4w₂²) = ½ wᵀ diag(1, 4) w", stated="A = diag(1, 4), b = 0",
        perturbed={"diagonal": (1, 2)})
 def bowl_matrix(diagonal=(1, 4)):
@@ -170,23 +170,31 @@ def bowl_matrix(diagonal=(1, 4)):
 
 
 
-@claim("001-bowl-closed-form", seed="001", where="Convergence Analysis in 2D",
+@claim("001-bowl-closed-form", basis="exact", seed="001", where="Convergence Analysis in 2D",
        quote="w₁⁽ᵏ⁾ = w₁⁽⁰⁾(1 − α)ᵏ, w₂⁽ᵏ⁾ = w₂⁽⁰⁾(1 − 4α)ᵏ",
        stated="decoupled closed forms (1 − α)ᵏ and (1 − 4α)ᵏ",
        perturbed={"eigenvalues": (1, 2)})
 def bowl_closed_form(eigenvalues=(1, 4)):
-    """Four symbolic GD steps from (a, b) match the two closed forms."""
+    """Induction in k: the closed forms hold at k = 0, and one symbolic GD step maps the
+    stated point at k to the stated point at k + 1 (k a symbol); four steps from (a, b) as
+    a check."""
     a, b = sp.symbols("a b", real=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    stated = [a * (1 - eigenvalues[0] * alpha) ** k, b * (1 - eigenvalues[1] * alpha) ** k]
+    step = iterate(BOWL, gradient_descent(), stated, 1)[1]
+    induction = all(sp.simplify(s_ - w.subs(k, k + 1)) == 0 for s_, w in zip(step, stated)) and [
+        w.subs(k, 0) for w in stated] == [a, b]
     path = iterate(BOWL, gradient_descent(), [a, b], 4)
-    holds = all(sp.expand(p[0] - a * (1 - eigenvalues[0] * alpha) ** k) == 0
-                and sp.expand(p[1] - b * (1 - eigenvalues[1] * alpha) ** k) == 0
-                for k, p in enumerate(path))
+    holds = induction and all(sp.expand(p[0] - a * (1 - eigenvalues[0] * alpha) ** j) == 0
+                              and sp.expand(p[1] - b * (1 - eigenvalues[1] * alpha) ** j) == 0
+                              for j, p in enumerate(path))
     return Outcome.check(holds, r"\left(w_1^{(0)}(1-\alpha)^k,\ w_2^{(0)}(1-4\alpha)^k\right)",
-                         "checked for k = 0…4 with symbolic α and start (a, b); the coordinates "
-                         "do not interact because the Hessian is diagonal.")
+                         "every k by induction (base k = 0, step k → k + 1 with symbolic k, "
+                         "α, a, b), and four exact steps; the coordinates do not interact "
+                         "because the Hessian is diagonal.")
 
 
-@claim("001-eigenvalues", seed="001", where="Key Insight",
+@claim("001-eigenvalues", basis="instance", seed="001", where="Key Insight",
        quote="The eigenvalues of the Hessian are λ₁ = 1 and λ₂ = 4. Each dimension converges "
        "at rate |1 − αλᵢ|", stated="λ = 1, 4; rates |1 − αλᵢ|", perturbed={"stated": [1, 2]})
 def eigenvalues(stated=(1, 4)):
@@ -198,7 +206,7 @@ def eigenvalues(stated=(1, 4)):
     return Outcome.check(holds, eig, f"GD factors per coordinate: {factors}.")
 
 
-@claim("001-rate-2d", seed="001", where="The Fundamental Problem",
+@claim("001-rate-2d", basis="exact", seed="001", where="The Fundamental Problem",
        quote="r(α) = max{|1 − α|, |1 − 4α|}", stated="r(α) = max{|1 − α|, |1 − 4α|}",
        perturbed={"eigenvalues": (1, 2)})
 def rate_2d(eigenvalues=(1, 4)):
@@ -210,7 +218,7 @@ def rate_2d(eigenvalues=(1, 4)):
                            "eigenvalues of I − αA are 1 − α and 1 − 4α.")
 
 
-@claim("001-slow-direction", seed="001", where="The Fundamental Problem",
+@claim("001-slow-direction", basis="exact", seed="001", where="The Fundamental Problem",
        quote="If α < 1/4: The w₂ direction (with larger eigenvalue λ₂=4) converges slowly",
        stated="for α < 1/4 the w₂ direction is the slow one", expect=False,
        note="it is the w₁ direction (λ₁ = 1) that converges slowly; w₂ is the fast one",
@@ -234,7 +242,7 @@ def slow_direction(slow="w2"):
         {"|w₁|": [float(abs(p[0])) for p in path], "|w₂|": [float(abs(p[1])) for p in path]})
 
 
-@claim("001-w2-diverges", seed="001", where="The Fundamental Problem",
+@claim("001-w2-diverges", basis="exact", seed="001", where="The Fundamental Problem",
        quote="If α > 1/2: The w₂ direction oscillates and may diverge",
        stated="for α > 1/2, w₂ oscillates and diverges",
        note="it always diverges for α > 1/2 ('may' is too weak); it already oscillates "
@@ -250,7 +258,7 @@ def w2_diverges(threshold="1/2"):
 
 
 
-@claim("002-bowl", seed="002", where="The Quadratic Bowl",
+@claim("002-bowl", basis="exact", seed="002", where="The Quadratic Bowl",
        quote="J(θ) = ½aθ² … a geometric sequence multiplied by (1 − αa) each step",
        stated="θ_{t+1} = (1 − αa)θ_t", perturbed={"sign": 1})
 def bowl_a_step(sign=-1):
@@ -267,7 +275,7 @@ def _scaled_interval(condition) -> sp.Set:
     return sp.solveset(condition(1 - s), s, sp.Interval.open(0, sp.oo))
 
 
-@claim("002-bowl-converges", seed="002", where="The Quadratic Bowl",
+@claim("002-bowl-converges", basis="exact", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| < 1 (i.e., α < 2/a): sequence converges to 0",
        stated="0 < α < 2/a converges", perturbed={"bound": 1})
 def bowl_a_converges(bound=2):
@@ -277,7 +285,7 @@ def bowl_a_converges(bound=2):
                          f"solveset(|1 − s| < 1, s > 0) = {derived} with s = αa.")
 
 
-@claim("002-bowl-oscillates", seed="002", where="The Quadratic Bowl",
+@claim("002-bowl-oscillates", basis="exact", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| = 1 (i.e., α = 2/a): stuck oscillating between +θ₀ and −θ₀",
        stated="α = 2/a: θ alternates θ₀, −θ₀, …", perturbed={"step_times_a": 1})
 def bowl_a_oscillates(step_times_a=2):
@@ -293,7 +301,7 @@ def bowl_a_oscillates(step_times_a=2):
     return Outcome.check(holds, path, f"{{s > 0 : |1 − s| = 1}} = {only_boundary} (s = αa).")
 
 
-@claim("002-bowl-diverges", seed="002", where="The Quadratic Bowl",
+@claim("002-bowl-diverges", basis="exact", seed="002", where="The Quadratic Bowl",
        quote="If |1 − αa| > 1 (i.e., α > 2/a): sequence diverges", stated="α > 2/a diverges",
        perturbed={"bound": 1})
 def bowl_a_diverges(bound=2):
@@ -303,19 +311,32 @@ def bowl_a_diverges(bound=2):
                          f"solveset(|1 − s| > 1, s > 0) = {derived}.")
 
 
-@claim("002-ravine-zigzag", seed="002", where="Problem 3 — Ravines",
+@claim("002-ravine-zigzag", basis="exact", seed="002", where="Problem 3 — Ravines",
        quote="In a ravine, gradient descent oscillates wildly across the narrow dimension",
        stated="the steep coordinate zigzags for 1/λmax < α < 2/λmax while converging",
        note="conditional: with α < 1/λmax there is no zigzag at all",
        perturbed={"stated": ("0", "1/2")})
 def ravine_zigzag(stated=("1/4", "1/2")):
-    """On the bowl (λmax = 4) the w₂ factor 1 − 4α lies in (−1, 0) exactly for α ∈ (1/4, 1/2)."""
+    """For every λmax > 0: GD's factor along the steepest eigen-direction is 1 − αλmax (the
+    rule on ½λθ², λ a positive symbol), and with s = αλmax it lies in (−1, 0) — sign flips
+    and shrinking — exactly for s ∈ (1, 2), i.e. 1/λmax < α < 2/λmax. On the bowl
+    (λmax = 4) the w₂ factor 1 − 4α lies in (−1, 0) exactly for α ∈ (1/4, 1/2)."""
+    lam = sp.Symbol("lambda", positive=True)
+    theta = symbol("theta")
+    steep = _gd_factor(Problem(lam * theta**2 / 2, variables=[theta]), theta)
+    scaled = sp.simplify(steep.subs(alpha, symbol("s") / lam))
+    general = sp.Intersection(_scaled_interval(lambda f: f < 0),
+                              _scaled_interval(lambda f: f > -1))
+    general_ok = (sp.simplify(scaled - (1 - symbol("s"))) == 0
+                  and general == sp.Interval.open(4 * sp.Rational(stated[0]),
+                                                  4 * sp.Rational(stated[1])))
     factor = _gd_factor(BOWL, W2)
     derived = _solve(factor < 0, factor > -1)
     path = iterate(BOWL, gradient_descent(), [1, 1], 12, alpha="0.45")
     low, high = (sp.Rational(v) for v in stated)  # 1/λmax and 2/λmax on the bowl
-    return Outcome.check(derived == sp.Interval.open(low, high),
-                         derived, "α = 0.45: w₂ factor −0.8 (zigzag), w₁ factor 0.55 (slow, "
+    return Outcome.check(general_ok and derived == sp.Interval.open(low, high),
+                         derived, f"every λmax: {{s = αλmax > 0 : −1 < 1 − s < 0}} = {general}. "
+                         "Bowl, α = 0.45: w₂ factor −0.8 (zigzag), w₁ factor 0.55 (slow, "
                          "monotone).",
                          {"w₁": [float(p[0]) for p in path], "w₂": [float(p[1]) for p in path]})
 
@@ -323,7 +344,7 @@ def ravine_zigzag(stated=("1/4", "1/2")):
 RAVINE = Problem("theta_0**2 + 10*theta_1**2")
 
 
-@claim("004-gd-theta1", seed="004", where="§4 Momentum",
+@claim("004-gd-theta1", basis="instance", seed="004", where="§4 Momentum",
        quote="path_gd = gradient_descent_with_momentum(grad_quad, np.array([5.0, 1.0]), "
        "lr=0.1, beta=0.0)  # no momentum", stated="plain GD with lr = 0.1 converges",
        expect=False,

@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from symopt import Problem
-from symopt.catalogue import Outcome, claim, iterate
+from symopt.catalogue import BASES, Outcome, claim, iterate
 from symopt.claims import Claim, ProblemSpec, check
 from symopt.errors import SymoptError
 from symopt.methods import gradient_descent
@@ -52,10 +52,13 @@ def _vector_claim(kind: str, objective: str, stated: str, **keys) -> Outcome:
     derived = verdict.correct or ""
     with contextlib.suppress(SymoptError):  # else shown as text
         derived = sp.latex(parse_vector(derived, SHAPES))
-    return Outcome.check(holds, derived, evidence)
+    outcome = Outcome.check(holds, derived, evidence)
+    basis = getattr(verdict, "basis", "")  # the engine's own word on what it rests on
+    return outcome.with_basis(basis) if basis in BASES else outcome
 
 
-@claim("002-linreg-gradient-general", seed="002", where="GD for Linear & Logistic Regression",
+@claim("002-linreg-gradient-general", basis="exact",
+       seed="002", where="GD for Linear & Logistic Regression",
        quote="Linear Regression — Full GD Update. Model: ŷ = Xw + b. Loss: MSE = "
        "1/(2m)‖Xw − y‖² … ∇_w = (1/m)Xᵀ(ŷ − y)",
        stated="∇_w (1/2m)‖Xw − y‖² = (1/m)Xᵀ(Xw − y) for every m, n (b: a column of ones in X)",
@@ -67,7 +70,7 @@ def linreg_gradient_general(stated="X.T*(X*w - y)/m"):
     return _vector_claim("gradient", "norm(X*w - y)**2/(2*m)", stated)
 
 
-@claim("004-mse-gradient-general", seed="004", where="§2 Gradient Descent Variants",
+@claim("004-mse-gradient-general", basis="exact", seed="004", where="§2 Gradient Descent Variants",
        quote="error = pred - y_batch; return (2 / len(X_batch)) * X_batch.T @ error",
        stated="∇_θ mean((Xθ − y)²) = (2/m)Xᵀ(Xθ − y) for every batch size m and n features",
        perturbed={"stated": "X.T*(X*w - y)/m"})
@@ -81,7 +84,8 @@ def _sigmoid() -> sp.Lambda:
     return sp.Lambda(t, 1 / (1 + sp.exp(-t)))
 
 
-@claim("002-logreg-gradient-general", seed="002 004", where="GD for Linear & Logistic Regression",
+@claim("002-logreg-gradient-general", basis="exact",
+       seed="002 004", where="GD for Linear & Logistic Regression",
        quote="The gradient update rule for logistic and linear regression has the exact same "
        "vectorized form — (1/m)Xᵀ(ŷ − y)",
        stated="∇_w of the mean cross-entropy with ŷ = σ(Xw), y ∈ {0, 1}^m, is (1/m)Xᵀ(σ(Xw) − y)",
@@ -110,7 +114,8 @@ def logreg_gradient_general(over_m=True):
                          f"Stated {stated}: proved exactly: {exact is True}; {numeric.detail}")
 
 
-@claim("002-L-least-squares-general", seed="002", where="Convergence: choosing the step size",
+@claim("002-L-least-squares-general", basis="exact",
+       seed="002", where="Convergence: choosing the step size",
        quote="where L = max eigenvalue of the Hessian ∇²J (the curvature)",
        stated="for J = (1/2m)‖Xw − y‖²: L = λ_max(XᵀX)/m, every m, n",
        perturbed={"stated": "lambda_max(X.T*X)"})
@@ -120,7 +125,8 @@ def least_squares_L_general(stated="lambda_max(X.T*X)/m"):
     return _vector_claim("smoothness", "norm(X*w - y)**2/(2*m)", stated)
 
 
-@claim("002-normal-equation", seed="002", where="Why Can't We Just Solve It Directly?",
+@claim("002-normal-equation", basis="exact",
+       seed="002", where="Why Can't We Just Solve It Directly?",
        quote="The normal equation θ = (XᵀX)⁻¹Xᵀy", stated="θ = (XᵀX)⁻¹Xᵀy minimises ‖Xθ − y‖²",
        perturbed={"scale": 2})
 def normal_equation(scale=1):
@@ -152,7 +158,7 @@ def normal_equation(scale=1):
                          f"numpy.linalg.lstsq at 8 random full-rank shapes: {close}.")
 
 
-@claim("002-minibatch-unbiased", seed="002 003", where="Mini-Batch Gradient Descent",
+@claim("002-minibatch-unbiased", basis="exact", seed="002 003", where="Mini-Batch Gradient Descent",
        quote="Gradient estimate is a sample mean — by the law of large numbers, it's a good "
        "approximation of the true gradient", stated="E[mini-batch gradient] = full gradient "
        "(for B = 1: seed 003's SGD step ∇L_i)", perturbed={"divide_by": "m"})
@@ -190,10 +196,13 @@ def minibatch_unbiased(divide_by="B"):
                          f"batches at 6 random (m, B, n) agree: {agree}. B = 1 is SGD.")
 
 
-@claim("002-epoch-ceil", seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
+@claim("002-epoch-ceil", basis="instance",
+       seed="002 004", where="Batch, Stochastic & Mini-Batch GD",
        quote="With mini-batch GD and batch size B, one epoch consists of ⌈m/B⌉ gradient updates",
        stated="⌈m/B⌉ updates per epoch (seed 004: m = 1000, B = 32); SGD makes m, batch "
-       "GD 1", perturbed={"rounding": "floor"})
+       "GD 1", note="in part: the loop's count is compared with ⌈m/B⌉ at 13 pairs (m, B); "
+       "that range(0, m, B) has ⌈m/B⌉ elements for every m, B is Python's definition of range, "
+       "restated, not proved here", perturbed={"rounding": "floor"})
 def epoch_ceil(rounding="ceil"):
     """Seed 004's loop `for i in range(0, len(X), batch_size)` makes ⌈1000/32⌉ = 32 updates."""
     counts = {(m, b): len(range(0, m, b)) for m in (1000, 1024, 7) for b in (1, 3, 32, 64)}
@@ -204,7 +213,8 @@ def epoch_ceil(rounding="ceil"):
                          f"loop counts {counts} all equal ⌈m/B⌉.")
 
 
-@claim("002-epoch-table", seed="002", where="Batch, Stochastic & Mini-Batch GD (table)",
+@claim("002-epoch-table", basis="counterexample",
+       seed="002", where="Batch, Stochastic & Mini-Batch GD (table)",
        quote="Mini-Batch GD | 32–512 | m/B", stated="m/B updates per epoch", expect=False,
        note="only when B divides m; the prose's ⌈m/B⌉ is right (m = 1000, B = 32: 32 updates, "
        "not 31.25)", perturbed={"rounded_up": True})
@@ -224,9 +234,14 @@ def epoch_table(rounded_up=False):
                          f"the 19200 pairs m ≤ 300, B ≤ 64.")
 
 
-@claim("002-sgd-oscillates", seed="002", where="Stochastic Gradient Descent (SGD)",
+@claim("002-sgd-oscillates", basis="instance",
+       seed="002", where="Stochastic Gradient Descent (SGD)",
        quote="High variance — loss curve is noisy. May never fully converge — oscillates around "
-       "minimum", stated="SGD with a constant step keeps oscillating around the minimizer",
+       "minimum", stated="SGD with a constant step can keep oscillating around the minimizer: "
+       "on two samples with minimizers ±1, α = 0.1, it settles on the 2-cycle ±α/(2 − α)",
+       note="the text's 'may never fully converge' is a possibility, witnessed here; it is not "
+       "so for every problem (when every sample's gradient vanishes at the minimizer, SGD "
+       "with a small constant step converges), which is not checked",
        perturbed={"behaviour": "converges"})
 def sgd_oscillates(behaviour="oscillates"):
     """f(x) = ½[(x − 1)² + (x + 1)²]/2 (minimizer 0) by single-sample steps on the two samples
@@ -249,11 +264,14 @@ def sgd_oscillates(behaviour="oscillates"):
                          {"x_k": [float(v) for v in path]})
 
 
-@claim("004-normalization-conditioning", seed="004", where="§9 Practical Tips for Training",
+@claim("004-normalization-conditioning", basis="instance",
+       seed="004", where="§9 Practical Tips for Training",
        quote="Normalization: batch norm, layer norm improve conditioning",
        stated="normalising the features lowers the condition number of the least-squares "
-       "Hessian", note="checked for feature standardisation on linear least squares, the "
-       "simplest instance of the claim", perturbed={"lowers": False})
+       "Hessian (one data set: features on scales 1 and 100)",
+       note="in part: checked for column normalisation on one least-squares data set, the "
+       "simplest instance of the claim; whether it lowers κ for every X, and batch or layer "
+       "norm inside a network, are not checked", perturbed={"lowers": False})
 def normalization_conditioning(lowers=True):
     """Least squares with one feature on a scale of 1 and one on a scale of 100: κ(XᵀX)
     before and after dividing each column by its norm."""
@@ -272,7 +290,7 @@ def normalization_conditioning(lowers=True):
                          "optimal rate (κ − 1)/(κ + 1) improves accordingly.")
 
 
-@claim("004-minibatch-run", seed="004", where="§2 Gradient Descent Variants",
+@claim("004-minibatch-run", basis="numeric", seed="004", where="§2 Gradient Descent Variants",
        quote="theta = np.zeros(10); lr = 0.01; batch_size = 32 … for epoch in range(100): … "
        "plt.title('Mini‑batch GD Convergence')",
        stated="the text's mini-batch GD converges to the least-squares fit",
@@ -310,7 +328,8 @@ def minibatch_run(lr=0.01):
                          {"MSE": losses})
 
 
-@claim("004-linreg-convex", seed="004 003", where="§8 Convex vs. Non-convex Optimization "
+@claim("004-linreg-convex", basis="exact",
+       seed="004 003", where="§8 Convex vs. Non-convex Optimization "
        "(seed 004); Common Misunderstandings (seed 003: \"logistic regression, SVMs\")",
        quote="Many classic models (linear regression, SVM) are convex.",
        stated="the least-squares loss ‖Xθ − y‖² and the SVM objective (mean hinge loss "
@@ -376,7 +395,7 @@ _SAMPLES = [((1, 2), 1), ((2, -1), 0), ((0, 1), 2), ((-1, 1), -1), ((3, 0), 2), 
 _W = (sp.Rational(1, 2), -1)
 
 
-@claim("002-minibatch-variance", seed="002", where="Mini-Batch Gradient Descent",
+@claim("002-minibatch-variance", basis="exact", seed="002", where="Mini-Batch Gradient Descent",
        quote="Gradient estimate is a sample mean — by the law of large numbers, it's a good "
        "approximation of the true gradient even for small B",
        stated="E‖ĝ_B − ∇J‖² = (σ²/B)(m − B)/(m − 1) for batches drawn without replacement: the "

@@ -20,7 +20,7 @@ from symopt.methods import gradient_descent, heavy_ball
 from symopt.symbols import symbol
 
 
-@claim("004-saddle", seed="004", where="§3 Challenges in Optimization",
+@claim("004-saddle", basis="instance", seed="004", where="§3 Challenges in Optimization",
        quote="Z = X**2 - Y**2  # saddle at (0,0)", stated="(0, 0) is a saddle point of x² − y²",
        perturbed={"kind": "minimum"})
 def saddle(kind="saddle"):
@@ -62,7 +62,7 @@ def _signs_near(problem, point, directions):
     return signs
 
 
-@claim("002-saddle", seed="002", where="Problem 2 — Saddle Points",
+@claim("002-saddle", basis="counterexample", seed="002", where="Problem 2 — Saddle Points",
        quote="A saddle point is where ∇J = 0 but it's neither a local min nor max — the Hessian "
        "has both positive and negative eigenvalues", stated="saddle ⇔ ∇J = 0 and eigenvalues of "
        "both signs", expect="conditional",
@@ -109,7 +109,7 @@ def saddle_definition(pattern="mixed"):
         f"(a theorem) for the nondegenerate case, checked on these instances.")
 
 
-@claim("002-local-min-iff", seed="002", where="Problem 2 — Saddle Points",
+@claim("002-local-min-iff", basis="counterexample", seed="002", where="Problem 2 — Saddle Points",
        quote="a critical point is a local min only if all eigenvalues are positive",
        stated="local minimum ⇒ every Hessian eigenvalue > 0", expect=False,
        note="the necessary condition is ≥ 0 (positive semidefinite); all positive is the "
@@ -135,7 +135,8 @@ def local_min_only_if_positive(strict=True):
                          "f ≥ 0 with equality only at the origin, so it is a strict minimum.")
 
 
-@claim("002-gradient-norm-stop", seed="002", where="Gradient Descent — The Algorithm",
+@claim("002-gradient-norm-stop", basis="counterexample",
+       seed="002", where="Gradient Descent — The Algorithm",
        quote="if ‖g‖ < ε: break # gradient near zero → at minimum",
        stated="a (near-)zero gradient means a minimum", expect=False,
        note="∇J = 0 at every stationary point: saddles and maxima too (the text's own "
@@ -152,11 +153,11 @@ def gradient_norm_stop(conclusion=("minimum",)):
                          f"stationary points and their kind: {kinds}.")
 
 
-@claim("002-saddle-frequency", seed="002", where="Problem 2 — Saddle Points",
+@claim("002-saddle-frequency", basis="numeric", seed="002", where="Problem 2 — Saddle Points",
        quote="a critical point is a local min only if all eigenvalues are positive — "
        "exponentially unlikely in high dimensions",
-       stated="for a random symmetric Hessian, P(every eigenvalue > 0) falls at least "
-       "geometrically with the dimension",
+       stated="for a GOE random symmetric matrix of dimension n = 1…4 (Monte Carlo), "
+       "P(all eigenvalues > 0) falls at least geometrically with n",
        note="a statement about a random-matrix model (here the Gaussian orthogonal ensemble), "
        "not about a given network's Hessians; the decay is in fact faster, ≈ exp(−(ln 3/4)n²) "
        "(Dean & Majumdar, 2006). Numeric evidence (Monte Carlo), not a proof",
@@ -192,7 +193,7 @@ def _steps_to_leave(path):
     return next((k for k, (_, y) in enumerate(path) if abs(y) >= 1), None)
 
 
-@claim("002-saddle-slow", seed="002", where="Problem 2 — Saddle Points",
+@claim("002-saddle-slow", basis="exact", seed="002", where="Problem 2 — Saddle Points",
        quote="Gradient descent slows to a crawl near saddle points because the gradient is near "
        "zero in all directions — even though you're not at a minimum",
        stated="on x² − y², GD from (1, δ) needs ⌈ln(1/δ)/ln(1 + 2α)⌉ steps to reach |y| ≥ 1: "
@@ -235,7 +236,8 @@ def saddle_slow(stated_limit=sp.oo):
         {"‖∇f‖ (δ = 1e-6)": gradient})
 
 
-@claim("002-saddle-momentum-escape", seed="002", where="Problem 2 — Saddle Points",
+@claim("002-saddle-momentum-escape", basis="counterexample",
+       seed="002", where="Problem 2 — Saddle Points",
        quote="Saddle points are the primary obstacle in deep learning optimization. Momentum "
        "(§08) and noise from mini-batching help escape them",
        stated="heavy ball (the text's §08 form) leaves the saddle of x² − y² in fewer steps "

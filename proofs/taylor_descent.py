@@ -33,23 +33,38 @@ def _after_step(problem: Problem, point, step):
     return problem.objective.subs(dict(zip(problem.variables, new)))
 
 
-@claim("002-taylor-decrease", seed="002", where="Derivation from Taylor Expansion",
+@claim("002-taylor-decrease", basis="exact",
+       seed="002", where="Derivation from Taylor Expansion",
        quote="The Taylor expansion shows that each step decreases J by approximately α‖∇J‖²",
        stated="J(θ − α∇J) = J(θ) − α‖∇J‖² + O(α²)", perturbed={"coefficient": 2})
 def taylor_decrease(coefficient=1):
-    """d/dα J(θ − α∇J(θ)) at α = 0 equals −‖∇J‖², for J = x⁴ + xy + eʸ at a symbolic point
-    (stated with 2α‖∇J‖² the first-order term is wrong)."""
+    """d/dα J(θ − α∇J(θ)) at α = 0 equals −‖∇J‖² for a general differentiable J(x, y) (an
+    undefined function; the step's direction p, q is fixed, then set to ∇J), and for
+    J = x⁴ + xy + eʸ at a symbolic point (stated with 2α‖∇J‖² the first-order term is
+    wrong)."""
+    F = sp.Function("J")
+    a, b = sp.symbols("x y", real=True)
+    p, q = sp.symbols("p q", real=True)
+    gradient = sp.Matrix([F(a, b).diff(a), F(a, b).diff(b)])
+    along = sp.diff(F(a - alpha * p, b - alpha * q), alpha).subs(alpha, 0).doit()
+    general = sp.simplify(along.subs({p: gradient[0], q: gradient[1]})
+                          + coefficient * (gradient.T * gradient)[0]) == 0
     problem = Problem("x**4 + x*y + exp(y)")
     grad = problem.gradient
     moved = problem.objective.subs({v: v - alpha * gi for v, gi in zip(problem.variables, grad)},
                                    simultaneous=True)
     slope = sp.diff(moved, alpha).subs(alpha, 0)
-    return Outcome.compare(-coefficient * (grad.T * grad)[0], slope,
-                           "the first-order coefficient of the step's effect on J is "
-                           "∇J·(−∇J) = −‖∇J‖².")
+    outcome = Outcome.compare(-coefficient * (grad.T * grad)[0], slope,
+                              "the first-order coefficient of the step's effect on J is "
+                              "∇J·(−∇J) = −‖∇J‖², for a general J (chain rule) and for "
+                              "x⁴ + xy + eʸ.")
+    if outcome.verdict == "true" and not general:
+        return Outcome.check(False, along, "for a general J the first-order term differs")
+    return outcome
 
 
-@claim("002-descent-method", seed="002", where="Derivation from Taylor Expansion",
+@claim("002-descent-method", basis="certificate",
+       seed="002", where="Derivation from Taylor Expansion",
        quote="gradient descent is a descent method, meaning the loss never increases (for "
        "sufficiently small α and smooth J)",
        stated="for 0 < α < 2/L every GD step decreases an L-smooth J (unless ∇J = 0)",
@@ -90,7 +105,7 @@ def descent_method(upper=2):
                          f"takes f from {before} to {after}.")
 
 
-@claim("002-bound-1-over-L", seed="002", where="The Full Mental Model",
+@claim("002-bound-1-over-L", basis="counterexample", seed="002", where="The Full Mental Model",
        quote="The learning rate α controls step size — bounded above by 1/L for convergence in "
        "the convex case", stated="convergence needs α ≤ 1/L", expect=False,
        note="1/L is a safe choice, not a bound: the exact condition on quadratics is α < 2/L",
@@ -116,7 +131,8 @@ def bound_one_over_l(multiple=1):
                          f"{why}.", {"|w₂|, α = 0.4": [float(abs(p[1])) for p in path]})
 
 
-@claim("002-mental-model-decrease", seed="002", where="The Full Mental Model",
+@claim("002-mental-model-decrease", basis="counterexample",
+       seed="002", where="The Full Mental Model",
        quote="valid because the Taylor expansion guarantees a decrease of α‖∇J‖² per step",
        stated="each step decreases J by (at least) α‖∇J‖²", expect=False,
        note="α‖∇J‖² is only the first-order term; the guaranteed decrease for L-smooth J is "
@@ -145,7 +161,8 @@ def mental_model_decrease(curvature=0):
     return Outcome.check(holds, r"\Delta J = \alpha\|g\|^2 - \tfrac{\alpha^2}{2} g^\top H g", why)
 
 
-@claim("002-batch-guaranteed-descent", seed="002", where="Batch Gradient Descent (BGD)",
+@claim("002-batch-guaranteed-descent", basis="counterexample",
+       seed="002", where="Batch Gradient Descent (BGD)",
        quote="Pros: Exact gradient — smooth convergence, guaranteed descent on convex functions, "
        "stable loss curve", stated="every batch-GD step decreases a convex loss",
        expect="conditional",
@@ -210,7 +227,7 @@ def _exact_path(problem: Problem, method, x0, steps: int, **hyperparameters) -> 
     return path
 
 
-@claim("004-gradient-clipping", seed="004", where="§9 Practical Tips for Training",
+@claim("004-gradient-clipping", basis="exact", seed="004", where="§9 Practical Tips for Training",
        quote="Gradient clipping: prevent exploding gradients",
        stated="with g clipped to norm c (g ↦ g·min(1, c/‖g‖)) every step has norm ≤ αc, "
        "whatever the gradient", note="clipping bounds the step, not the gradient: ‖∇f‖ can still "

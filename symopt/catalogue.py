@@ -44,6 +44,7 @@ from symopt.errors import SymoptError
 from symopt.timeout import check_seconds, reuse_workers
 
 __all__ = [
+    "BASES",
     "ClaimInfo",
     "Outcome",
     "Result",
@@ -59,6 +60,16 @@ __all__ = [
 Verdict = Literal["true", "false", "conditional", "unknown", "error", "timeout"]
 Expect = Literal[True, False, "conditional", "open"]
 
+#: What a verdict may rest on, and what each means (shown on the pages and by ``symopt prove``).
+BASES: dict[str, str] = {
+    "exact": "a symbolic proof in general",
+    "certificate": "a certificate over a function class",
+    "numeric": "floating-point runs or sampling",
+    "instance": "the text's own worked example or run, checked exactly",
+    "counterexample": "a concrete witness against the claim (or outside its condition)",
+    "cited": "a literature result restated",
+}
+
 #: Seconds one catalogue entry may take before it is stopped and reported as a timeout.
 ENTRY_SECONDS = 60.0
 
@@ -71,7 +82,9 @@ class Outcome:
     or Markdown (the derivation steps, the numeric run); ``series`` holds
     numeric runs (name → values) that the docs plot. A ``conditional``
     outcome also names the ``condition`` the text omits and a
-    ``counterexample`` outside it (both LaTeX).
+    ``counterexample`` outside it (both LaTeX). ``basis`` (one of :data:`BASES`)
+    says what the verdict rests on when it differs from the basis its entry
+    declares in :func:`claim` (empty: the entry's).
     """
 
     verdict: Literal["true", "false", "conditional", "unknown"]
@@ -81,6 +94,17 @@ class Outcome:
     derivation: str = ""
     condition: str = ""
     counterexample: str = ""
+    basis: str = ""
+
+    def with_basis(self, basis: str) -> Outcome:
+        """The same outcome resting on ``basis`` (one of :data:`BASES`).
+
+        >>> Outcome.check(True).with_basis("exact").basis
+        'exact'
+        """
+        from dataclasses import replace
+
+        return replace(self, basis=_check_basis(basis, "Outcome"))
 
     def with_derivation(self, derivation: Any) -> Outcome:
         """The same outcome with a checked :class:`~symopt.derivation.Derivation` attached
@@ -235,6 +259,7 @@ class ClaimInfo:
     kind: str = "python"
     timeout: float | None = None
     perturbed: Mapping[str, Any] | None = None
+    basis: str = ""
 
     @property
     def expected(self) -> str:
@@ -249,7 +274,7 @@ class ClaimInfo:
 
 def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
           where: str = "", note: str = "", timeout: float | None = None,
-          perturbed: Mapping[str, Any] | None = None,
+          perturbed: Mapping[str, Any] | None = None, basis: str = "",
           ) -> Callable[[Callable[..., Outcome]], Callable[..., Outcome]]:
     """Mark a function of a ``proofs/*.py`` file as a catalogue entry.
 
@@ -260,15 +285,20 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
     decide it yet — the entry says what it does show, ``note`` why it stops), ``timeout`` this
     entry's own limit in seconds. ``perturbed`` are keyword arguments of the
     entry that state the claim wrongly (or, for a wrong text, rightly): called
-    with them, the entry must reach another verdict.
+    with them, the entry must reach another verdict. ``basis`` says what the
+    verdict rests on (one of :data:`BASES`): ``"exact"``, ``"certificate"``,
+    ``"numeric"``, ``"instance"`` (true only when the claim itself is about that
+    instance), ``"counterexample"`` or ``"cited"``.
 
     >>> @claim("doc-1", seed="000", quote="2 - 0.1*4 = 1.6", stated="x₁ = 1.6",
-    ...        perturbed={"stated": sp.Rational(17, 10)})
+    ...        perturbed={"stated": sp.Rational(17, 10)}, basis="instance")
     ... def step(stated=sp.Rational(16, 10)):
     ...     return Outcome.compare(stated, 2 - sp.Rational(1, 10) * 4)
     >>> step.__claim__.id, step().verdict, step(**step.__claim__.perturbed).verdict
     ('doc-1', 'true', 'false')
     """
+    if basis:
+        _check_basis(basis, f"claim {id!r}")
     if expect not in (True, False, "conditional", "open"):
         raise SymoptError(f"claim {id!r}: expect must be True, False, 'conditional' or 'open', "
                           f"not {expect!r}")
@@ -278,10 +308,17 @@ def claim(id: str, *, seed: str, quote: str, stated: str, expect: Expect = True,
     def mark(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
         fn.__claim__ = ClaimInfo(id, seed, quote, stated, expect, where, note,  # type: ignore[attr-defined]
                                  timeout=timeout,
-                                 perturbed=dict(perturbed) if perturbed is not None else None)
+                                 perturbed=dict(perturbed) if perturbed is not None else None,
+                                 basis=basis)
         return fn
 
     return mark
+
+
+def _check_basis(basis: str, owner: str) -> str:
+    if basis not in BASES:
+        raise SymoptError(f"{owner}: basis must be one of {', '.join(BASES)}, not {basis!r}")
+    return basis
 
 
 # -- numeric evidence: run a method's own symbolic rule -------------------------
@@ -458,9 +495,19 @@ def _toml_entries(path: Path) -> list[Entry]:
             kind=str(raw.get("kind", "")),
             timeout=check_seconds(raw["timeout"], f"{path.name}: timeout") if "timeout" in raw
             else None,
+            basis=_TOML_BASIS.get(str(raw.get("kind", "")), ""),
         )
         entries.append(Entry(info, path.stem, path, _TomlClaim(path, info.id)))
     return entries
+
+
+#: What a claims-file kind rests on: the formula kinds derive symbolically from the
+#: claim's own expression; the others decide the text's problem, exactly.
+_TOML_BASIS = {"gradient": "exact", "hessian": "exact", "guarantee": "certificate",
+               "iterate": "instance", "behaviour": "instance", "minimizer": "instance",
+               "stationary_points": "instance", "kkt": "instance", "convex": "instance",
+               "condition_number": "instance", "optimal_step": "instance", "rate": "instance",
+               "stability": "instance"}
 
 
 def _stated_text(stated: object) -> str:
@@ -520,7 +567,9 @@ def _outcome_from_verdict(verdict: Any) -> Outcome:
     if verdict.status in ("error", "timeout"):
         parts.insert(0, f"[{verdict.status}]")
     derived = verdict.correct or ""
-    return Outcome(status, _math_text(derived), " ".join(p for p in parts if p))
+    basis = getattr(verdict, "basis", "")
+    return Outcome(status, _math_text(derived), " ".join(p for p in parts if p),
+                   basis=basis if isinstance(basis, str) and basis in BASES else "")
 
 
 def _math_text(text: str) -> str:
@@ -557,6 +606,11 @@ class Result:
     verdict: Verdict
     outcome: Outcome
     seconds: float
+
+    @property
+    def basis(self) -> str:
+        """What the verdict rests on (:data:`BASES`): the outcome's own, else the entry's."""
+        return self.outcome.basis or self.entry.info.basis
 
     @property
     def matches(self) -> bool:
@@ -901,6 +955,8 @@ def write_pages(summary: Summary, directory: Path | str, *, jobs: int | None = N
         f"condition the text omits; the page gives the condition and a counterexample "
         f"outside it), {counts['unexpected']} unexpected, {counts['unknown']} unknown.",
         "",
+        f"What the verdicts rest on: {_basis_counts(summary.results)}.",
+        "",
         "| topic | claims | true | false (text wrong) | conditional | other |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
@@ -933,14 +989,14 @@ def write_pages(summary: Summary, directory: Path | str, *, jobs: int | None = N
               "several seeds is listed under each, so the seeds' counts add up to more than "
               "the number of claims).", ""]
     for seed in summary.seeds_covered:
-        lines += [f"### Seed {seed}", "", "| claim | the text says | verdict |",
-                  "| --- | --- | --- |"]
+        lines += [f"### Seed {seed}", "", "| claim | the text says | verdict | rests on |",
+                  "| --- | --- | --- | --- |"]
         for r in summary.results:
             info = r.entry.info
             if seed in info.seed.split():
                 link = f"[{info.id}]({r.entry.topic}.md#{_anchor(info.id)})"
                 lines.append(f"| {link} | {_escape(_short(info.quote))} | "
-                             f"{_MARK.get(r.status, r.status)} |")
+                             f"{_MARK.get(r.status, r.status)} | {r.basis or '—'} |")
         lines.append("")
     (out / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for topic, results in summary.by_topic().items():
@@ -948,6 +1004,16 @@ def write_pages(summary: Summary, directory: Path | str, *, jobs: int | None = N
         path.write_text(_topic_page(topic, results, out / "img", plots), encoding="utf-8")
         written.append(path)
     return written
+
+
+def _basis_counts(results: Sequence[Result]) -> str:
+    """``79 exact (a symbolic proof in general), 36 instance (…), …`` in :data:`BASES` order."""
+    counts = {basis: sum(r.basis == basis for r in results) for basis in BASES}
+    parts = [f"{n} {basis} ({BASES[basis]})" for basis, n in counts.items() if n]
+    undeclared = sum(not r.basis for r in results)
+    if undeclared:
+        parts.append(f"{undeclared} undeclared")
+    return ", ".join(parts) or "nothing yet"
 
 
 _EXPECTED = {"true": "the text is right", "false": "the text is wrong",
@@ -1008,6 +1074,8 @@ def _topic_page(topic: str, results: list[Result], images: Path,
             f"- **Expected:** {_EXPECTED[info.expected]}",
             f"- **Verdict:** {_MARK.get(r.status, r.status)}",
         ]
+        if r.basis:
+            lines.append(f"- **Rests on:** {r.basis} — {BASES[r.basis]}")
         if r.outcome.derived:
             label = "correct value" if r.verdict == "false" else "symopt derives"
             lines.append(f"- **{label[0].upper() + label[1:]}:** ${r.outcome.derived}$")

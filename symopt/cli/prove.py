@@ -125,11 +125,11 @@ def _print(summary: Summary, verbose: bool, wall: tuple[float, str],
     rows = summary.results if verbose else tuple(bad)
     if rows:
         table = Table(title="claims" if verbose else "claims whose verdict is not the expected one")
-        for column in ("id", "expect", "verdict", "seconds", "evidence"):
+        for column in ("id", "expect", "verdict", "basis", "seconds", "evidence"):
             table.add_column(column, overflow="fold")
         for r in rows:
             table.add_row(cell(r.entry.info.id), cell(r.entry.info.expected),
-                          verdict(r.verdict, r.status),
+                          verdict(r.verdict, r.status), cell(r.basis or "—"),
                           cell(f"{r.seconds:.2f}"), cell((r.outcome.evidence or "")[:300]))
         console.print(table)
     topics = Table(title="time per topic")
@@ -190,7 +190,7 @@ def _json(summary: Summary, wall: tuple[float, str], written: Path | None) -> di
             {
                 "id": r.entry.info.id, "topic": r.entry.topic, "seed": r.entry.info.seed,
                 "expect": r.entry.info.expected, "verdict": r.verdict, "status": r.status,
-                "derived": r.outcome.derived, "condition": r.outcome.condition,
+                "basis": r.basis, "derived": r.outcome.derived, "condition": r.outcome.condition,
                 "counterexample": r.outcome.counterexample, "evidence": r.outcome.evidence,
                 "seconds": round(r.seconds, 3),
             }
