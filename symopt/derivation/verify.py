@@ -178,9 +178,13 @@ def _is_zero(difference: sp.Basic) -> bool | None:
         return True if simplified.is_ZeroMatrix or simplified == 0 else None
     if difference == 0:
         return True
-    for attempt in (sp.expand, sp.simplify, lambda e: sp.simplify(sp.expand(e))):
-        if attempt(difference) == 0:
-            return True
+    # expand, simplify, then simplify of the expanded form (expanded once; when
+    # expanding changes nothing, the last attempt would repeat the second).
+    expanded = sp.expand(difference)
+    if expanded == 0 or sp.simplify(difference) == 0:
+        return True
+    if expanded != difference and sp.simplify(expanded) == 0:
+        return True
     return None
 
 
