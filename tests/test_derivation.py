@@ -192,3 +192,13 @@ def test_linear_implications_in_two_variables_are_proved_or_refused():
     assert d.steps[-1].verified is True and "Fourier" in d.steps[-1].status
     with pytest.raises(DerivationError):
         d.implies(premise, sp.And(alpha < 1 + beta, beta < 1), "too wide", both_ways=True)
+
+
+def test_numeric_check_refutes_at_a_point_when_instances_are_reused():
+    # No integer symbols and no undefined functions: one instance serves every point,
+    # and a false identity that simplify cannot decide is still refuted numerically.
+    a = sp.Symbol("a", positive=True)
+    wrong = check_equal(sp.Max(a, 1 / a), a + 1 / a)  # Max(a, 1/a) < a + 1/a for a > 0
+    assert wrong.holds is False and wrong.method == "numeric"
+    right = check_equal(sp.Max(a, 2 * a), 2 * a)
+    assert right.holds is True

@@ -171,3 +171,15 @@ def test_text_in_a_certificate_goes_through_the_safe_parser():
 
     with pytest.raises(SymoptError):
         Certificate("s", "__import__('os').system('true')", "0", (), (), sp.zeros(0, 0))
+
+
+def test_residual_is_half_the_hessian_entrywise_factored():
+    # Independent reference: sympy.hessian of the leftover, halved and factored.
+    L, mu, h = sp.symbols("L mu h", positive=True)
+    x, g, y = sp.symbols("x0 g0 y0", real=True)
+    bound = (1 - h * mu) ** 2 * x**2 + L * x * g - h * g * y + (L - mu) * y**2
+    cert = Certificate.from_multipliers("S read off", sp.S.Zero, bound, (), (x, g, y))
+    expected = sp.hessian(sp.expand(bound), (x, g, y)).applyfunc(lambda e: sp.factor(e / 2))
+    assert cert.residual == sp.ImmutableMatrix(expected)
+    assert cert.residual[0, 1] == L / 2 and cert.residual[1, 2] == -h / 2
+    assert cert.residual.is_symmetric()

@@ -178,9 +178,13 @@ def _is_zero(difference: sp.Basic) -> bool | None:
         return True if simplified.is_ZeroMatrix or simplified == 0 else None
     if difference == 0:
         return True
-    for attempt in (sp.expand, sp.simplify, lambda e: sp.simplify(sp.expand(e))):
-        if attempt(difference) == 0:
-            return True
+    # expand, simplify, then simplify of the expanded form (expanded once; when
+    # expanding changes nothing, the last attempt would repeat the second).
+    expanded = sp.expand(difference)
+    if expanded == 0 or sp.simplify(difference) == 0:
+        return True
+    if expanded != difference and sp.simplify(expanded) == 0:
+        return True
     return None
 
 
@@ -342,15 +346,22 @@ def _numeric(lhs: sp.Basic, rhs: sp.Basic, *, symmetric: Iterable, domains: Mapp
     lhs, rhs = _substitute(lhs, scalar), _substitute(rhs, scalar)
     undefined = {e.func for e in sp.Tuple(lhs, rhs).atoms(AppliedUndef)}
     good = 0
+    # Without undefined functions an instance depends on the integers only: the
+    # same integers give the same instance, built once.
+    instances: dict[tuple, tuple[sp.Basic, sp.Basic]] = {}
     for _ in range(samples * 3):
         if good >= samples:
             break
         functions = {f: _random_polynomial(rng) for f in undefined}
         integers = _integers((lhs, rhs, *[v for v in matrix_valued.values()
                                            if isinstance(v, sp.Basic)]), rng, domains)
+        key = tuple(integers.items())
         try:
-            left = _instantiate(lhs, integers, symmetric, functions, matrix_valued)
-            right = _instantiate(rhs, integers, symmetric, functions, matrix_valued)
+            if functions or key not in instances:
+                instances[key] = (
+                    _instantiate(lhs, integers, symmetric, functions, matrix_valued),
+                    _instantiate(rhs, integers, symmetric, functions, matrix_valued))
+            left, right = instances[key]
         except (SymoptError, TypeError, ValueError, AttributeError, ZeroDivisionError,
                 sp.ShapeError, NotImplementedError):
             return Check(None, "none", "could not instantiate the statement numerically")

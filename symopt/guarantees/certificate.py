@@ -99,8 +99,7 @@ class Certificate:
         """
         combination = sum((as_expr(lam) * c for lam, c, _ in multipliers), sp.S.Zero)
         left = sp.expand(as_expr(bound) - as_expr(measure) - combination)
-        n = len(basis)
-        residual = sp.Matrix(n, n, lambda i, j: sp.factor(sp.diff(left, basis[i], basis[j]) / 2))
+        residual = _half_hessian(left, tuple(basis))
         return cls(statement, measure, bound, multipliers, tuple(basis), residual, tuple(region),
                    tuple(notes))
 
@@ -223,3 +222,25 @@ class Certificate:
             lines.append(f"  + vᵀSv with v = ({', '.join(map(str, self.basis))}), "
                          f"S = {self.residual.tolist()}")
         return "\n".join(lines)
+
+
+def _half_hessian(expr: sp.Expr, basis: tuple[sp.Symbol, ...]) -> sp.Matrix:
+    """Half the Hessian of ``expr`` in ``basis``, each entry factored.
+
+    Each first derivative is taken once and S is filled symmetrically: the
+    mixed derivatives of a SymPy expression do not depend on the order.
+
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> _half_hessian(x**2 + 3*x*y, (x, y))
+    Matrix([
+    [  1, 3/2],
+    [3/2,   0]])
+    """
+    n = len(basis)
+    first = [sp.diff(expr, v) for v in basis]
+    entries: dict[tuple[int, int], sp.Expr] = {}
+    for i in range(n):
+        for j in range(i, n):
+            entries[i, j] = entries[j, i] = sp.factor(sp.diff(first[i], basis[j]) / 2)
+    return sp.Matrix(n, n, lambda i, j: entries[i, j])
+
