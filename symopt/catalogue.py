@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 
 from symopt.errors import SymoptError
+from symopt.memo import Memo
 from symopt.timeout import check_seconds, reuse_workers
 
 __all__ = [
@@ -371,13 +372,11 @@ def _iterate_numeric(problem: Any, method: Any, rule: Any, x0: Sequence[object],
     from symopt.methods.base import NEWTON_DIRECTION, G, T, X
 
     names = [s.symbol for s in method.state]
-    args = [X, G, T, NEWTON_DIRECTION, *names]
-    # dummify: the generated source only ever sees generated names
-    update = sp.lambdify(args, [rule.x_next, *[rule.state_next[n] for n in names]],
-                         modules="math", dummify=True)
-    gradient = sp.lambdify(problem.variables, list(problem.gradient), modules="math",
-                           dummify=True)
-    hessian = (sp.lambdify(problem.variables, problem.hessian, modules="numpy", dummify=True)
+    args = (X, G, T, NEWTON_DIRECTION, *names)
+    update = _lambdified(args, (rule.x_next, *[rule.state_next[n] for n in names]), "math")
+    variables = tuple(problem.variables)
+    gradient = _lambdified(variables, tuple(problem.gradient), "math")
+    hessian = (_lambdified(variables, sp.ImmutableMatrix(problem.hessian), "numpy")
                if method.uses_newton_direction else None)
     xs = [float(_exact_number(v)) for v in x0]
     states = [[float(method.initial_state(x)[n]) for n in names] for x in xs]
@@ -392,6 +391,15 @@ def _iterate_numeric(problem: Any, method: Any, rule: Any, x0: Sequence[object],
         states = [[float(v) for v in r[1:]] for r in results]
         path.append(list(xs))
     return path
+
+
+@Memo("catalogue lambdify", 256)
+def _lambdified(args: tuple, exprs: Any, module: str) -> Callable:
+    """``lambdify`` of ``exprs`` (a tuple or an immutable matrix), remembered: entries run
+    the same rules on the same problems. Dummified: the generated source only ever sees
+    generated names."""
+    exprs = list(exprs) if isinstance(exprs, tuple) else exprs
+    return sp.lambdify(list(args), exprs, modules=module, dummify=True)
 
 
 def _exact_number(value: object) -> sp.Expr:
