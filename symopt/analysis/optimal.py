@@ -196,10 +196,19 @@ def _equioscillation(recurrence, method: Method, fixed: dict, mu: sp.Expr, L: sp
         sp.Poly(sp.expand((Z + r) ** degree), Z).all_coeffs())]
     root_at_L = [sp.expand(poly.subs({lam: L, Z: -r}))]
     symbols = [h.symbol for h in unknowns] + [r]
+    single = mu == L  # (z − r)ᵈ = (z + r)ᵈ forces r = 0: solve the smaller system
+    if single:
+        at_mu, full_at_L, root_at_L = ([sp.expand(e.subs(r, 0)) for e in part]
+                                       for part in (at_mu, full_at_L, root_at_L))
+        symbols = symbols[:-1]
     check = _interior_check(poly, lam, [h.symbol for h in unknowns], mu, L)
     for name, equations in ((STRONG, at_mu + full_at_L), (WEAK, at_mu + root_at_L)):
         equations = [e for e in equations if e != 0]
+        if single:  # the two halves coincide once r = 0
+            equations = list(dict.fromkeys(equations))
         solutions = sp.solve(equations, symbols, dict=True) if equations else [{}]
+        if single:
+            solutions = [{**solution, r: sp.S.Zero} for solution in solutions]
         admissible = []
         for solution in solutions:
             ansatz = name
