@@ -12,6 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
+from pep_cases import pepit_fgm
 
 from symopt.errors import DomainError, UnsupportedError
 from symopt.guarantees import smooth_convex, smooth_strongly_convex
@@ -91,25 +92,7 @@ def test_huber_refutes_the_perturbed_bounds_and_respects_the_bound():
 
 
 def test_pepit_worst_case_lies_under_the_certified_bound():
-    pytest.importorskip("PEPit")
-    from PEPit import PEP
-    from PEPit.functions import SmoothConvexFunction
-
-    def worst(steps):
-        problem = PEP()
-        f = problem.declare_function(SmoothConvexFunction, L=1)
-        xs = f.stationary_point()
-        x0 = problem.set_initial_point()
-        problem.set_initial_condition((x0 - xs) ** 2 <= 1)
-        x_prev = y = x0
-        for t in range(1, steps + 1):
-            x = y - f.gradient(y)
-            y = x + (t - 1) / (t + 2) * (x - x_prev)
-            x_prev = x
-        problem.set_performance_metric(f(x_prev) - f(xs))
-        return problem.solve(verbose=0)
-
-    values = np.array([worst(n) for n in (2, 3, 4)])
+    values = np.array([pepit_fgm(n, "function_gap") for n in (2, 3, 4)])
     bound = np.array([2 / (n + 1) ** 2 for n in (2, 3, 4)])
     assert np.all(values <= bound * (1 + 1e-6))
     assert values[0] > 2 / 27 * 1.2 and values[1] > 1 / 16 * 1.02  # the perturbed bounds fail

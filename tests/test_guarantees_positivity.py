@@ -92,8 +92,8 @@ def test_verdicts_agree_with_exact_sampling():
              1 - alpha * mu, (1 - alpha * L) ** 2]
     decided = 0
     for _ in range(20):
-        expr = sp.sympify(sum(rng.randint(-3, 3) * rng.choice(atoms) * rng.choice(atoms)
-                              for _ in range(rng.randint(1, 3))))
+        expr = sp.Add(*(rng.randint(-3, 3) * rng.choice(atoms) * rng.choice(atoms)
+                        for _ in range(rng.randint(1, 3))))
         found = prove_nonnegative(expr, region)
         decided += found.known
         if found.value is True:

@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
+from pep_cases import pepit_fgm
 
 from symopt.errors import UnsupportedError
 from symopt.guarantees import smooth_convex
@@ -90,39 +91,12 @@ def test_the_worst_case_scales_with_l():
     assert close(ours.value, theirs) and close(ours.value, 3 * 2 / 20)
 
 
-def _pepit_fgm(n, metric):
-    """The fast gradient method in PEPit's API, with a chosen metric at x_k (L = 1)."""
-    pytest.importorskip("PEPit")
-    from PEPit import PEP
-    from PEPit.functions import SmoothConvexFunction
-
-    problem = PEP()
-    func = problem.declare_function(SmoothConvexFunction, L=1)
-    xs = func.stationary_point()
-    x0 = problem.set_initial_point()
-    problem.set_initial_condition((x0 - xs) ** 2 <= 1)
-    x = y = x0
-    iterates = [x0]
-    for i in range(n):
-        x_old, x = x, y - func.gradient(y)
-        y = x + i / (i + 3) * (x - x_old)
-        iterates.append(x)
-    if metric == "distance":
-        problem.set_performance_metric((x - xs) ** 2)
-    elif metric == "gradient_norm":
-        problem.set_performance_metric(func.gradient(x) ** 2)
-    else:  # several metrics: PEPit bounds their minimum
-        for point in iterates:
-            problem.set_performance_metric(func.gradient(point) ** 2)
-    return problem.solve(verbose=0, solver=CLARABEL)
-
-
 @pytest.mark.parametrize("metric, n", [("distance", 2), ("distance", 3),
                                        ("gradient_norm", 2), ("gradient_norm", 3),
                                        ("min_gradient_norm", 3)])
 def test_other_measures_at_x_n_match_pepit(metric, n):
     pep = _pep(n, metric)
-    assert close(pep.solve().value, _pepit_fgm(n, metric))
+    assert close(pep.solve().value, pepit_fgm(n, metric, CLARABEL))
     if metric == "min_gradient_norm":  # x₂ ≠ y₂: an oracle of its own; x₀ = y₀, x₁ = y₁ shared
         assert [o.name for o in pep.oracles] == ["y0", "y1", "y2", "x2", "x3"]
 

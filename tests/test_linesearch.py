@@ -22,10 +22,11 @@ from symopt.analysis.linesearch import (
     step_lower_bound,
     worst_backtracking,
 )
-from symopt.errors import UnsupportedError
+from symopt.errors import ParseError, UnsupportedError
 from symopt.guarantees.positivity import prove_nonnegative
 from symopt.methods import get_method
 from symopt.methods.linesearch import STEP
+from symopt.parse import parse_expr
 from symopt.problem import Problem
 
 R = sp.Rational
@@ -188,9 +189,16 @@ def test_on_a_quadratic_half_the_decrement_squared_is_the_gap():
     v = check(Claim("model_decrease", "9/2", problem="x**2 + 3*x*y + 5*y**2 - x",
                     at="(1, 2)"))
     # f(1, 2) = 1 + 6 + 20 − 1 = 26, f* = f(10/11, −3/11) = −5/11 (by hand)
-    assert v.status == "false" and sp.sympify(v.correct) == 26 + R(5, 11)
+    assert v.status == "false" and parse_expr(v.correct) == 26 + R(5, 11)
 
 
 def test_kantorovich_proof_steps_are_checked():
     found = kantorovich_proof()
     assert found.value is True and "4." in found.reason
+
+
+def test_worst_backtracking_reads_text_through_symopts_parser():
+    # user values never reach sympify: text is read by symopt.parse (exact), code is refused
+    assert worst_backtracking("1/4", "1/2", "1", "12") == worst_backtracking(0.25, 0.5, 1, 12)
+    with pytest.raises(ParseError):
+        worst_backtracking("__import__('os')", "1/2", 1, 12)

@@ -41,7 +41,7 @@ import sympy as sp
 
 from symopt.errors import DomainError, UnsupportedError
 from symopt.methods import Method, get_method
-from symopt.methods.base import NEWTON_DIRECTION, G, X
+from symopt.methods.base import NEWTON_DIRECTION, G, X, _exact
 from symopt.methods.linesearch import STEP, LineSearch, line_search_of
 from symopt.problem import Problem
 from symopt.result import Finding
@@ -271,7 +271,9 @@ def worst_backtracking(alpha: object, beta: object, t0: object, L: object) -> Se
     >>> worst_backtracking("1/4", "1/2", 1, 12)
     Search(step=1/8, reductions=3)
     """
-    a, b, t, lip = (sp.nsimplify(sp.sympify(v)) for v in (alpha, beta, t0, L))  # safe
+    # user values (numbers or text) become exact numbers through symopt.parse, never sympify
+    a, b, t, lip = (_exact(v, name) for v, name in ((alpha, "alpha"), (beta, "beta"),
+                                                    (t0, "t0"), (L, "L")))
     for v in (a, b, t, lip):
         if not v.is_number:
             raise DomainError(f"worst_backtracking needs numbers, got {v}")

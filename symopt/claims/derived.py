@@ -133,17 +133,23 @@ def local_constant(ctx: Context, which: str) -> Finding:
                    f"read as the matrix condition number max |λ| / min |λ| of {basis}")
 
 
-@register("convex",
-          keys=("problem",))
-def check_convex(claim: Claim) -> Verdict:
-    """Whether f is convex on ℝⁿ (stated true or false)."""
-    ctx = Context.of(claim)
+def stated_convexity(claim: Claim) -> bool:
+    """A 'convex' claim's statement as a bool (true/yes/convex, false/no/nonconvex)."""
     stated = claim.stated
     if isinstance(stated, str):
         stated = {"true": True, "yes": True, "convex": True, "false": False, "no": False,
                   "nonconvex": False, "not convex": False}.get(stated.strip().lower(), stated)
     if not isinstance(stated, bool):
         raise ParseError(f"a 'convex' claim states true or false, got {claim.stated!r}")
+    return stated
+
+
+@register("convex",
+          keys=("problem",))
+def check_convex(claim: Claim) -> Verdict:
+    """Whether f is convex on ℝⁿ (stated true or false)."""
+    ctx = Context.of(claim)
+    stated = stated_convexity(claim)
     finding = ctx.problem.convexity()
     if not finding.known:
         return Verdict.unknown(f"convexity could not be decided: {finding.reason}")

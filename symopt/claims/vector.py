@@ -41,7 +41,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from symopt.claims import derived as _derived  # noqa: F401 - the kinds this module wraps
+from symopt.claims import derived as _derived  # the kinds this module wraps
 from symopt.claims import expressions as _expressions  # noqa: F401
 from symopt.claims.claim import KEYS, KINDS, Claim, ProblemSpec, Verdict
 from symopt.errors import ParseError, UnsupportedError
@@ -231,18 +231,8 @@ def _equal(claim: Claim) -> Verdict:
     return _compare(claim, stated, reference, "the value")
 
 
-def _stated_bool(claim: Claim) -> bool:
-    stated = claim.stated
-    if isinstance(stated, str):
-        stated = {"true": True, "yes": True, "convex": True, "false": False, "no": False,
-                  "nonconvex": False, "not convex": False}.get(stated.strip().lower(), stated)
-    if not isinstance(stated, bool):
-        raise ParseError(f"a 'convex' claim states true or false, got {claim.stated!r}")
-    return stated
-
-
 def _convex(claim: Claim) -> Verdict:
-    stated = _stated_bool(claim)
+    stated = _derived.stated_convexity(claim)
     shapes = Shapes.from_mapping(_shapes(claim))
     f, w = _objective(claim, shapes)
     finding = convexity(f, w, signs=_signs(claim))
